@@ -1,0 +1,16 @@
+import { expect, Page } from '@playwright/test';
+
+/** Screenshots a person looks at; kept out of git. */
+export const screenshotDir = 'e2e-screenshots';
+
+/** Signs in with the guest provider, as a newcomer does on the embedded portal. */
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await expect(
+    nav.getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
