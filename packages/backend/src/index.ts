@@ -47,4 +47,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // Actions registry exposed to AI tools over MCP.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// The portal's own plugins.
+backend.add(import('@cloud-native-portal/plugin-maturity-backend'));
+backend.add(import('@cloud-native-portal/plugin-zero-trust-backend'));
+
 backend.start();

@@ -1,0 +1,47 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Configuration of the maturity scorecard backend. */
+  maturity?: {
+    /**
+     * A YAML file holding a complete maturity model that replaces the built-in
+     * "cloud-native migration" model. Relative paths resolve from the backend's
+     * working directory.
+     */
+    modelFile?: string;
+    /**
+     * Overrides applied on top of the model: patch dimensions and checks by id,
+     * disable checks (`disabled: true`) and add new ones. Validated at startup;
+     * an invalid key stops the backend with an error naming it.
+     */
+    model?: {
+      version?: string;
+      title?: string;
+      dimensions?: Array<{
+        id: string;
+        title?: string;
+        description?: string;
+        weight?: number;
+      }>;
+      checks?: Array<{
+        id: string;
+        disabled?: boolean;
+        [key: string]: unknown;
+      }>;
+    };
+    /** When to collect facts and evaluate every entity. Default: every 30 minutes. */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /** Entity kinds that get a scorecard. Default: [Component]. */
+    entityKinds?: string[];
+    /** Days of score history to keep. Default: 400. */
+    historyRetentionDays?: number;
+    /**
+     * Local directories that `dir:` source locations may point into. The
+     * demo's example repositories live under `examples/`. Default: none, so
+     * only `url:` locations are read.
+     */
+    allowedLocalRoots?: string[];
+    /** Owner values treated as "no owner", e.g. unassigned, tbd. */
+    placeholderOwners?: string[];
+  };
+}

@@ -1,0 +1,195 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_CHILD_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+
+/** Annotation on an extracted service naming the monolith it came from. */
+export const EXTRACTED_FROM_ANNOTATION = 'cloud-native-portal/extracted-from';
+
+const PAGE_SIZE = 500;
+
+/** Normalises an owner/system reference to a full entity ref, or undefined. */
+export function toRef(
+  value: unknown,
+  defaultKind: string,
+  defaultNamespace = 'default',
+): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value.trim(), { defaultKind, defaultNamespace }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An in-memory view of the catalog entities an evaluation needs, fetched once:
+ * the whole catalog for a scheduled cycle, or one entity and its neighbours for
+ * an on-demand refresh. Lookups are synchronous and never hit the catalog again.
+ */
+export class CatalogSnapshot {
+  private readonly byRef = new Map<string, Entity>();
+  private readonly extractedFrom = new Map<string, string[]>();
+
+  /** Every entity in the catalog, paged. */
+  static async forAll(
+    catalog: CatalogService,
+    credentials: BackstageCredentials,
+  ): Promise<CatalogSnapshot> {
+    const entities: Entity[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await catalog.queryEntities(
+        cursor ? { cursor, limit: PAGE_SIZE } : { limit: PAGE_SIZE },
+        { credentials },
+      );
+      entities.push(...response.items);
+      cursor = response.pageInfo.nextCursor;
+    } while (cursor);
+    return new CatalogSnapshot(entities);
+  }
+
+  /** One entity plus what its facts read: owner, groups, APIs, resources, system. */
+  static async forEntity(
+    catalog: CatalogService,
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<CatalogSnapshot | undefined> {
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) return undefined;
+    const refs = new Set<string>();
+    for (const relation of entity.relations ?? []) refs.add(relation.targetRef);
+    const ownerRef = toRef(entity.spec?.owner, 'group');
+    if (ownerRef) refs.add(ownerRef);
+    const systemRef = toRef(entity.spec?.system, 'system');
+    if (systemRef) refs.add(systemRef);
+    const neighbours = refs.size
+      ? (
+          await catalog.getEntitiesByRefs(
+            { entityRefs: [...refs] },
+            { credentials },
+          )
+        ).items.filter((e): e is Entity => !!e)
+      : [];
+    // The owner's parent chain, for hierarchy facts.
+    const owner = neighbours.find(
+      e => stringifyEntityRef(e) === ownerRef && e.kind === 'Group',
+    );
+    const parents: Entity[] = [];
+    let parentRef = owner ? toRef(owner.spec?.parent, 'group') : undefined;
+    const seen = new Set<string>();
+    while (parentRef && !seen.has(parentRef) && seen.size < 20) {
+      seen.add(parentRef);
+      const parent = await catalog.getEntityByRef(parentRef, { credentials });
+      if (!parent) break;
+      parents.push(parent);
+      parentRef = toRef(parent.spec?.parent, 'group');
+    }
+    const extracted = await catalog.queryEntities(
+      {
+        filter: {
+          [`metadata.annotations.${EXTRACTED_FROM_ANNOTATION}`]: entityRef,
+        },
+        limit: 1000,
+      },
+      { credentials },
+    );
+    return new CatalogSnapshot([
+      entity,
+      ...neighbours,
+      ...parents,
+      ...extracted.items,
+    ]);
+  }
+
+  constructor(entities: Entity[]) {
+    for (const entity of entities) {
+      this.byRef.set(stringifyEntityRef(entity), entity);
+    }
+    for (const entity of this.byRef.values()) {
+      const from = toRef(
+        entity.metadata.annotations?.[EXTRACTED_FROM_ANNOTATION],
+        'component',
+      );
+      if (from) {
+        const list = this.extractedFrom.get(from) ?? [];
+        list.push(stringifyEntityRef(entity));
+        this.extractedFrom.set(from, list);
+      }
+    }
+  }
+
+  /** The entity with this ref, if in the snapshot. */
+  get(ref: string | undefined): Entity | undefined {
+    return ref ? this.byRef.get(ref) : undefined;
+  }
+
+  /** All entities in the snapshot. */
+  all(): Entity[] {
+    return [...this.byRef.values()];
+  }
+
+  /** Entities whose extracted-from annotation points at `ref`. */
+  extractedServices(ref: string): string[] {
+    return this.extractedFrom.get(ref) ?? [];
+  }
+
+  /**
+   * Ancestor/descendant pairs of the group hierarchy (each group is its own
+   * ancestor at depth 0). Walks parents with a visited set, so a cyclic
+   * hierarchy terminates.
+   */
+  groupClosure(): Array<{
+    ancestor: string;
+    descendant: string;
+    depth: number;
+  }> {
+    const groups = this.all().filter(e => e.kind === 'Group');
+    const parentOf = new Map<string, string | undefined>();
+    for (const group of groups) {
+      const ref = stringifyEntityRef(group);
+      const parentRelation = group.relations?.find(
+        r => r.type === RELATION_CHILD_OF,
+      )?.targetRef;
+      parentOf.set(ref, parentRelation ?? toRef(group.spec?.parent, 'group'));
+    }
+    const rows: Array<{ ancestor: string; descendant: string; depth: number }> =
+      [];
+    for (const ref of parentOf.keys()) {
+      const seen = new Set<string>([ref]);
+      rows.push({ ancestor: ref, descendant: ref, depth: 0 });
+      let depth = 0;
+      let parent = parentOf.get(ref);
+      while (parent && !seen.has(parent)) {
+        seen.add(parent);
+        depth += 1;
+        rows.push({ ancestor: parent, descendant: ref, depth });
+        parent = parentOf.get(parent);
+      }
+    }
+    return rows;
+  }
+
+  /** The group's parent chain, nearest first, stopping at a cycle. */
+  parentChain(groupRef: string): Entity[] {
+    const chain: Entity[] = [];
+    const seen = new Set<string>([groupRef]);
+    let current = this.get(groupRef);
+    while (current) {
+      const parentRef =
+        current.relations?.find(r => r.type === RELATION_CHILD_OF)?.targetRef ??
+        toRef(current.spec?.parent, 'group');
+      if (!parentRef || seen.has(parentRef)) break;
+      seen.add(parentRef);
+      current = this.get(parentRef);
+      if (current) chain.push(current);
+    }
+    return chain;
+  }
+}

@@ -1,0 +1,405 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { DatabaseMaturityStore } from './DatabaseMaturityStore';
+import { EntityEvaluation } from './MaturityStore';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+function evaluation(
+  entityRef: string,
+  owner: string,
+  level: 1 | 2 | 3 | 4 | 5,
+  score: number,
+  extra: Partial<EntityEvaluation['entity']> = {},
+): EntityEvaluation {
+  return {
+    entity: {
+      entityRef,
+      kind: 'component',
+      ownerRef: owner,
+      systemRef: 'system:default/learning-platform',
+      domainRef: 'domain:default/online-learning',
+      lifecycle: 'production',
+      type: 'service',
+      tags: ['typescript'],
+      ...extra,
+    },
+    level,
+    score,
+    dimensions: [
+      { dimension: 'delivery', level, score, blockingChecks: [] },
+      { dimension: 'security', level: 2, score: 50, blockingChecks: ['x'] },
+    ],
+    results: [
+      {
+        checkId: 'delivery-ci',
+        status: 'pass',
+        evidence: [{ path: '.github/workflows/ci.yml', line: 3 }],
+      },
+      { checkId: 'delivery-gitops', status: 'fail', evidence: [] },
+    ],
+    modelVersion: '1.0.0',
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseMaturityStore on %p',
+  id => {
+    let knex: Knex;
+    let store: DatabaseMaturityStore;
+
+    beforeEach(async () => {
+      knex = await databases.init(id);
+      store = await DatabaseMaturityStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+    });
+
+    afterEach(async () => {
+      await knex.destroy();
+    });
+
+    it('stores facts per collector and replaces them on the next collection', async () => {
+      const at = new Date('2026-11-01T00:00:00Z').toISOString();
+      const repoFacts = (present: boolean) => ({
+        collector: 'repo',
+        version: 1,
+        collectedAt: at,
+        status: 'ok' as const,
+        facts: { 'repo.dockerfile.present': present },
+      });
+      await store.saveFacts([
+        { entityRef: 'component:default/a', factSets: [repoFacts(false)] },
+      ]);
+      await store.saveFacts([
+        { entityRef: 'component:default/a', factSets: [repoFacts(true)] },
+      ]);
+      const facts = await store.getFacts(['component:default/a', 'missing']);
+      expect(facts.get('component:default/a')).toEqual([
+        expect.objectContaining({ facts: { 'repo.dockerfile.present': true } }),
+      ]);
+      expect(facts.has('missing')).toBe(false);
+      expect(await store.listFactEntityRefs()).toEqual(['component:default/a']);
+    });
+
+    it('keeps the latest results and appends a snapshot per run as history', async () => {
+      await store.saveEvaluations(
+        [evaluation('component:default/a', 'group:default/team', 2, 40)],
+        { at: new Date('2026-10-01T00:00:00Z'), snapshot: true },
+      );
+      await store.saveEvaluations(
+        [evaluation('component:default/a', 'group:default/team', 3, 70)],
+        { at: new Date('2026-11-01T00:00:00Z'), snapshot: true },
+      );
+      const score = await store.getEntityScore('component:default/a');
+      expect(score).toMatchObject({ level: 3, score: 70, kind: 'component' });
+      expect(score!.evaluatedAt).toBe('2026-11-01T00:00:00.000Z');
+      expect(await store.getCheckResults('component:default/a')).toEqual([
+        {
+          checkId: 'delivery-ci',
+          status: 'pass',
+          evidence: [{ path: '.github/workflows/ci.yml', line: 3 }],
+        },
+        { checkId: 'delivery-gitops', status: 'fail', evidence: [] },
+      ]);
+      const history = await store.getHistory('component:default/a', {
+        limit: 10,
+      });
+      expect(history.map(h => [h.level, h.score, h.createdAt])).toEqual([
+        [2, 40, '2026-10-01T00:00:00.000Z'],
+        [3, 70, '2026-11-01T00:00:00.000Z'],
+      ]);
+      expect(history[1].dimensions).toEqual({ delivery: 3, security: 2 });
+      const since = await store.getHistory('component:default/a', {
+        from: new Date('2026-10-15T00:00:00Z'),
+        limit: 10,
+      });
+      expect(since).toHaveLength(1);
+
+      expect(await store.pruneSnapshots(new Date('2026-10-15T00:00:00Z'))).toBe(
+        1,
+      );
+      expect(
+        await store.getHistory('component:default/a', { limit: 10 }),
+      ).toHaveLength(1);
+    });
+
+    it('rolls up owners through the group hierarchy, three levels deep', async () => {
+      // engineering > learning-experience > courses-team
+      await store.replaceGroupClosure([
+        {
+          ancestor: 'group:default/engineering',
+          descendant: 'group:default/engineering',
+          depth: 0,
+        },
+        {
+          ancestor: 'group:default/engineering',
+          descendant: 'group:default/learning-experience',
+          depth: 1,
+        },
+        {
+          ancestor: 'group:default/engineering',
+          descendant: 'group:default/courses-team',
+          depth: 2,
+        },
+        {
+          ancestor: 'group:default/learning-experience',
+          descendant: 'group:default/learning-experience',
+          depth: 0,
+        },
+        {
+          ancestor: 'group:default/learning-experience',
+          descendant: 'group:default/courses-team',
+          depth: 1,
+        },
+        {
+          ancestor: 'group:default/courses-team',
+          descendant: 'group:default/courses-team',
+          depth: 0,
+        },
+      ]);
+      await store.saveEvaluations(
+        [
+          evaluation(
+            'component:default/a',
+            'group:default/courses-team',
+            4,
+            90,
+          ),
+          evaluation(
+            'component:default/b',
+            'group:default/courses-team',
+            2,
+            30,
+            {
+              tags: ['java'],
+              lifecycle: 'experimental',
+            },
+          ),
+          evaluation(
+            'component:default/c',
+            'group:default/learning-experience',
+            1,
+            10,
+          ),
+          evaluation('component:default/d', 'user:default/dana.okafor', 1, 20, {
+            systemRef: undefined,
+          }),
+        ],
+        { at: new Date(), snapshot: false },
+      );
+
+      const page = await store.getRollups({
+        groupBy: 'owner',
+        filters: {},
+        limit: 10,
+        offset: 0,
+      });
+      const byKey = Object.fromEntries(page.items.map(r => [r.key, r]));
+      expect(page.totalCount).toBe(4);
+      expect(byKey['group:default/engineering'].entityCount).toBe(3);
+      expect(byKey['group:default/learning-experience'].entityCount).toBe(3);
+      expect(byKey['group:default/courses-team']).toMatchObject({
+        entityCount: 2,
+        averageScore: 60,
+        levels: { '1': 0, '2': 1, '3': 0, '4': 1, '5': 0 },
+      });
+      expect(byKey['group:default/courses-team'].dimensions.delivery).toEqual({
+        levels: { '1': 0, '2': 1, '3': 0, '4': 1, '5': 0 },
+        averageScore: 60,
+      });
+      expect(byKey['user:default/dana.okafor'].entityCount).toBe(1);
+
+      // Pagination over group keys, in key order.
+      const second = await store.getRollups({
+        groupBy: 'owner',
+        filters: {},
+        limit: 2,
+        offset: 2,
+      });
+      expect(second.items.map(r => r.key)).toEqual([
+        'group:default/learning-experience',
+        'user:default/dana.okafor',
+      ]);
+
+      // Filters: tag, lifecycle, owner including descendants.
+      const java = await store.getRollups({
+        groupBy: 'system',
+        filters: { tag: 'java' },
+        limit: 10,
+        offset: 0,
+      });
+      expect(java.items).toEqual([
+        expect.objectContaining({
+          key: 'system:default/learning-platform',
+          entityCount: 1,
+        }),
+      ]);
+      const owned = await store.listEntityScores(
+        { owner: 'group:default/learning-experience' },
+        { limit: 10, offset: 0 },
+      );
+      expect(owned.items.map(i => i.entityRef)).toEqual([
+        'component:default/a',
+        'component:default/b',
+        'component:default/c',
+      ]);
+      const experimental = await store.listEntityScores(
+        { lifecycle: 'experimental' },
+        { limit: 10, offset: 0 },
+      );
+      expect(experimental.totalCount).toBe(1);
+
+      const bySystem = await store.getRollups({
+        groupBy: 'system',
+        filters: {},
+        limit: 10,
+        offset: 0,
+      });
+      expect(bySystem.items.map(r => [r.key, r.entityCount])).toEqual([
+        ['none', 1],
+        ['system:default/learning-platform', 3],
+      ]);
+
+      expect(await store.getFailingChecks({}, 5)).toEqual([
+        { checkId: 'delivery-gitops', failing: 4, unknown: 0 },
+      ]);
+    });
+
+    it('keeps one active waiver per check, audits changes, and lets expired ones lapse', async () => {
+      const ref = 'component:default/a';
+      const future = new Date(Date.now() + 86400_000);
+      const waiver = await store.createWaiver({
+        entityRef: ref,
+        checkId: 'delivery-gitops',
+        reason: 'Moving to Flux next quarter',
+        createdBy: 'user:default/guest',
+        expiresAt: future,
+      });
+      expect(waiver).toMatchObject({
+        active: true,
+        checkId: 'delivery-gitops',
+      });
+
+      // Bad input: a second active waiver for the same check.
+      await expect(
+        store.createWaiver({
+          entityRef: ref,
+          checkId: 'delivery-gitops',
+          reason: 'again',
+          createdBy: 'user:default/guest',
+          expiresAt: future,
+        }),
+      ).rejects.toThrow(ConflictError);
+
+      expect((await store.getActiveWaivers([ref])).get(ref)).toEqual(
+        new Set(['delivery-gitops']),
+      );
+
+      const revoked = await store.revokeWaiver(waiver.id, 'user:default/lead');
+      expect(revoked).toMatchObject({
+        active: false,
+        revokedBy: 'user:default/lead',
+      });
+      // Bad input: revoking twice, and an unknown id.
+      await expect(store.revokeWaiver(waiver.id, 'x')).rejects.toThrow(
+        NotFoundError,
+      );
+      await expect(
+        store.revokeWaiver('00000000-0000-0000-0000-000000000000', 'x'),
+      ).rejects.toThrow(NotFoundError);
+      expect(
+        (await store.getWaiverAudit(waiver.id)).map(a => [a.action, a.actor]),
+      ).toEqual([
+        ['created', 'user:default/guest'],
+        ['revoked', 'user:default/lead'],
+      ]);
+
+      // A waiver that has expired no longer counts and frees the slot.
+      await knex('maturity_waivers').insert({
+        id: '11111111-1111-1111-1111-111111111111',
+        entity_ref: ref,
+        check_id: 'security-sbom',
+        reason: 'old',
+        created_by: 'user:default/guest',
+        created_at: new Date('2026-01-01T00:00:00Z'),
+        expires_at: new Date('2026-02-01T00:00:00Z'),
+        active_key: `${ref}|security-sbom`,
+      });
+      expect((await store.getActiveWaivers([ref])).get(ref)).toBeUndefined();
+      const renewed = await store.createWaiver({
+        entityRef: ref,
+        checkId: 'security-sbom',
+        reason: 'renewed',
+        createdBy: 'user:default/guest',
+        expiresAt: future,
+      });
+      expect(renewed.active).toBe(true);
+      const all = await store.listWaivers({
+        entityRef: ref,
+        includeInactive: true,
+      });
+      expect(all).toHaveLength(3);
+      expect(await store.listWaivers({ entityRef: ref })).toEqual([
+        expect.objectContaining({ id: renewed.id }),
+      ]);
+    });
+
+    it('lets exactly one of several concurrent waivers for the same check win', async () => {
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) =>
+          store.createWaiver({
+            entityRef: 'component:default/a',
+            checkId: 'delivery-gitops',
+            reason: `attempt ${i}`,
+            createdBy: 'user:default/guest',
+            expiresAt: new Date(Date.now() + 86400_000),
+          }),
+        ),
+      );
+      expect(attempts.filter(a => a.status === 'fulfilled')).toHaveLength(1);
+      const rejected = attempts.filter(
+        a => a.status === 'rejected',
+      ) as PromiseRejectedResult[];
+      expect(rejected).toHaveLength(4);
+      for (const r of rejected) {
+        expect(r.reason).toBeInstanceOf(ConflictError);
+      }
+    });
+
+    it('forgets entities that left the catalog', async () => {
+      await store.saveEvaluations(
+        [evaluation('component:default/a', 'group:default/team', 2, 40)],
+        { at: new Date(), snapshot: true },
+      );
+      await store.deleteEntities(['component:default/a']);
+      expect(await store.getEntityScore('component:default/a')).toBeUndefined();
+      expect(await store.listScoredEntityRefs()).toEqual([]);
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())('migrations on %p', id => {
+  it('steps up, down and up again cleanly', async () => {
+    const knex = await databases.init(id);
+    const config = { directory: DatabaseMaturityStore.migrationsDir };
+    await knex.migrate.latest(config);
+    await knex('maturity_snapshots').insert({
+      entity_ref: 'component:default/a',
+      level: 2,
+      score: 40,
+      dimensions: '{}',
+      model_version: '1.0.0',
+      created_at: new Date(),
+    });
+    await knex.migrate.down(config);
+    expect(await knex.schema.hasTable('maturity_snapshots')).toBe(false);
+    await knex.migrate.latest(config);
+    expect(await knex.schema.hasTable('maturity_snapshots')).toBe(true);
+    await knex.destroy();
+  });
+});

@@ -1,0 +1,180 @@
+import {
+  CheckResult,
+  DimensionScore,
+  Evidence,
+  FactSet,
+  LevelNumber,
+} from '@cloud-native-portal/plugin-maturity-common';
+
+/** The catalog fields stored beside a score, for roll-ups and filters. */
+export interface ScoredEntityInfo {
+  entityRef: string;
+  kind: string;
+  title?: string;
+  ownerRef?: string;
+  systemRef?: string;
+  domainRef?: string;
+  lifecycle?: string;
+  type?: string;
+  tags: string[];
+}
+
+/** One entity's evaluation, ready to store. */
+export interface EntityEvaluation {
+  entity: ScoredEntityInfo;
+  level: LevelNumber;
+  score: number;
+  dimensions: DimensionScore[];
+  results: CheckResult[];
+  modelVersion: string;
+}
+
+/** A stored entity score with its catalog fields. */
+export interface StoredEntityScore extends ScoredEntityInfo {
+  level: LevelNumber;
+  score: number;
+  dimensions: DimensionScore[];
+  modelVersion: string;
+  evaluatedAt: string;
+}
+
+/** One point of an entity's history. */
+export interface ScoreSnapshot {
+  level: LevelNumber;
+  score: number;
+  /** Level per dimension id. */
+  dimensions: Record<string, number>;
+  modelVersion: string;
+  createdAt: string;
+}
+
+/** A waiver as stored. */
+export interface Waiver {
+  id: string;
+  entityRef: string;
+  checkId: string;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  /** Active: not revoked and not yet expired. */
+  active: boolean;
+}
+
+/** One audit row of a waiver change. */
+export interface WaiverAuditEntry {
+  waiverId: string;
+  action: 'created' | 'revoked';
+  actor: string;
+  at: string;
+}
+
+/** Filters shared by roll-ups and lists. */
+export interface EntityFilters {
+  kind?: string;
+  /** Owner group ref: entities owned by it or any group below it. */
+  owner?: string;
+  system?: string;
+  domain?: string;
+  lifecycle?: string;
+  tag?: string;
+}
+
+/** How roll-ups are grouped. */
+export type RollupGroupBy = 'owner' | 'system' | 'domain';
+
+/** One group of a roll-up. */
+export interface Rollup {
+  /** The owner group, system or domain ref (or `none`). */
+  key: string;
+  entityCount: number;
+  averageScore: number;
+  /** Entities per overall level, keys 1..5. */
+  levels: Record<string, number>;
+  /** Per dimension: entities per level and the average dimension score. */
+  dimensions: Record<
+    string,
+    { levels: Record<string, number>; averageScore: number }
+  >;
+}
+
+/** A page of results. */
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+  limit: number;
+  offset: number;
+}
+
+/** A check's failure count across entities. */
+export interface FailingCheckCount {
+  checkId: string;
+  failing: number;
+  unknown: number;
+}
+
+/** Persistence of the maturity engine. */
+export interface MaturityStore {
+  /** Upserts facts per entity and collector, in one transaction per chunk. */
+  saveFacts(
+    entries: Array<{ entityRef: string; factSets: FactSet[] }>,
+  ): Promise<void>;
+  getFacts(entityRefs: string[]): Promise<Map<string, FactSet[]>>;
+  listFactEntityRefs(): Promise<string[]>;
+
+  /** Stores latest results and scores and, when `snapshot`, appends history. */
+  saveEvaluations(
+    evaluations: EntityEvaluation[],
+    options: { at: Date; snapshot: boolean },
+  ): Promise<void>;
+  getEntityScore(entityRef: string): Promise<StoredEntityScore | undefined>;
+  getCheckResults(entityRef: string): Promise<CheckResult[]>;
+  listEntityScores(
+    filters: EntityFilters,
+    page: { limit: number; offset: number },
+  ): Promise<Page<StoredEntityScore>>;
+  getHistory(
+    entityRef: string,
+    range: { from?: Date; to?: Date; limit: number },
+  ): Promise<ScoreSnapshot[]>;
+  pruneSnapshots(olderThan: Date): Promise<number>;
+  /** Removes everything stored for entities no longer in the catalog. */
+  deleteEntities(entityRefs: string[]): Promise<void>;
+  listScoredEntityRefs(): Promise<string[]>;
+
+  replaceGroupClosure(
+    rows: Array<{ ancestor: string; descendant: string; depth: number }>,
+  ): Promise<void>;
+  getRollups(options: {
+    groupBy: RollupGroupBy;
+    filters: EntityFilters;
+    limit: number;
+    offset: number;
+  }): Promise<Page<Rollup>>;
+  getFailingChecks(
+    filters: EntityFilters,
+    limit: number,
+  ): Promise<FailingCheckCount[]>;
+
+  createWaiver(waiver: {
+    entityRef: string;
+    checkId: string;
+    reason: string;
+    createdBy: string;
+    expiresAt: Date;
+  }): Promise<Waiver>;
+  listWaivers(options: {
+    entityRef?: string;
+    includeInactive?: boolean;
+  }): Promise<Waiver[]>;
+  getWaiver(id: string): Promise<Waiver | undefined>;
+  revokeWaiver(id: string, actor: string): Promise<Waiver>;
+  getWaiverAudit(waiverId: string): Promise<WaiverAuditEntry[]>;
+  /** Active waivers per entity: check ids. */
+  getActiveWaivers(entityRefs: string[]): Promise<Map<string, Set<string>>>;
+}
+
+/** Evidence re-export for store users. */
+export type { Evidence };

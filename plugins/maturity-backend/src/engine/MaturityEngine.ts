@@ -1,0 +1,301 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CheckResult,
+  EntityScore,
+  FactSet,
+  MaturityModel,
+  nextSteps,
+} from '@cloud-native-portal/plugin-maturity-common';
+import {
+  FactCollector,
+  openSourceTree,
+} from '@cloud-native-portal/plugin-maturity-node';
+import pLimit from 'p-limit';
+import {
+  createCatalogFactCollector,
+  createOwnershipFactCollector,
+} from '../collectors/catalogCollectors';
+import { CatalogSnapshot, toRef } from '../collectors/CatalogSnapshot';
+import {
+  EntityEvaluation,
+  MaturityStore,
+  ScoredEntityInfo,
+} from '../database/MaturityStore';
+import { evaluateEntity } from './evaluate';
+import { createFactLookup } from './factLookup';
+
+/** Engine settings from config. */
+export interface MaturityEngineOptions {
+  store: MaturityStore;
+  model: MaturityModel;
+  /** Collectors added by modules (repo, zero trust, toil, ...). */
+  collectors: FactCollector[];
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+  urlReader?: UrlReaderService;
+  /** Local directories that `dir:` source locations may point into. */
+  allowedLocalRoots: string[];
+  /** Entity kinds that get a scorecard. */
+  entityKinds: string[];
+  placeholderOwners?: string[];
+  /** Entities collected in parallel. */
+  concurrency?: number;
+  /** Days of history to keep. */
+  retentionDays: number;
+}
+
+/** Summary of one evaluation cycle. */
+export interface CycleSummary {
+  entities: number;
+  removed: number;
+  durationMs: number;
+}
+
+function entityInfo(
+  entity: Entity,
+  snapshot: CatalogSnapshot,
+): ScoredEntityInfo {
+  const systemRef = toRef(entity.spec?.system, 'system');
+  const system = snapshot.get(systemRef);
+  return {
+    entityRef: stringifyEntityRef(entity),
+    kind: entity.kind.toLowerCase(),
+    title: entity.metadata.title,
+    ownerRef: toRef(entity.spec?.owner, 'group'),
+    systemRef,
+    domainRef: toRef(system?.spec?.domain, 'domain'),
+    lifecycle:
+      typeof entity.spec?.lifecycle === 'string'
+        ? entity.spec.lifecycle
+        : undefined,
+    type: typeof entity.spec?.type === 'string' ? entity.spec.type : undefined,
+    tags: entity.metadata.tags ?? [],
+  };
+}
+
+/**
+ * Collects facts, evaluates the model's checks over them and stores results,
+ * scores and history. Collection and evaluation are separate steps so that a
+ * changed model can be re-evaluated from stored facts without re-reading
+ * every repository.
+ */
+export class MaturityEngine {
+  private readonly installed: Set<string>;
+
+  constructor(private readonly options: MaturityEngineOptions) {
+    this.installed = new Set([
+      'catalog',
+      'ownership',
+      ...options.collectors.map(c => c.id),
+    ]);
+  }
+
+  get model(): MaturityModel {
+    return this.options.model;
+  }
+
+  /** Ids of the installed fact collectors. */
+  installedCollectors(): string[] {
+    return [...this.installed];
+  }
+
+  private async serviceCredentials(): Promise<BackstageCredentials> {
+    return this.options.auth.getOwnServiceCredentials();
+  }
+
+  private isScored(entity: Entity): boolean {
+    return this.options.entityKinds.some(
+      k => k.toLowerCase() === entity.kind.toLowerCase(),
+    );
+  }
+
+  /** Runs every collector for one entity, opening its source tree once. */
+  async collectFacts(
+    entity: Entity,
+    snapshot: CatalogSnapshot,
+  ): Promise<FactSet[]> {
+    const opened = await openSourceTree(entity, {
+      urlReader: this.options.urlReader,
+      allowedLocalRoots: this.options.allowedLocalRoots,
+    });
+    const context = {
+      entity,
+      sourceTree: 'tree' in opened ? opened.tree : undefined,
+      sourceTreeError: 'error' in opened ? opened.error : undefined,
+    };
+    const collectors = [
+      createCatalogFactCollector(snapshot),
+      createOwnershipFactCollector(snapshot, {
+        placeholderOwners: this.options.placeholderOwners,
+      }),
+      ...this.options.collectors,
+    ];
+    const sets: FactSet[] = [];
+    for (const collector of collectors) {
+      try {
+        sets.push(await collector.collect(context));
+      } catch (e) {
+        // A collector bug must not cost the other collectors' facts.
+        this.options.logger.warn(
+          `Collector ${collector.id} failed for ${stringifyEntityRef(
+            entity,
+          )}: ${e}`,
+        );
+        sets.push({
+          collector: collector.id,
+          version: collector.version,
+          collectedAt: new Date().toISOString(),
+          status: 'unknown',
+          reason: `collector failed: ${(e as Error).message ?? e}`,
+          facts: {},
+        });
+      }
+    }
+    return sets;
+  }
+
+  /** Evaluates the model over stored facts; pure apart from reading waivers. */
+  evaluate(
+    factSets: FactSet[],
+    waivers: Set<string>,
+  ): { results: CheckResult[]; score: EntityScore } {
+    const lookup = createFactLookup(factSets, this.installed);
+    return evaluateEntity(this.options.model, lookup, this.installed, waivers);
+  }
+
+  private toEvaluation(
+    info: ScoredEntityInfo,
+    factSets: FactSet[],
+    waivers: Set<string>,
+  ): EntityEvaluation {
+    const { results, score } = this.evaluate(factSets, waivers);
+    return {
+      entity: info,
+      level: score.level,
+      score: score.score,
+      dimensions: score.dimensions,
+      results,
+      modelVersion: this.options.model.version,
+    };
+  }
+
+  /**
+   * One full cycle: snapshot the catalog, refresh the group hierarchy, collect
+   * facts for every scored entity, evaluate, store with a history snapshot,
+   * forget removed entities and prune old history.
+   */
+  async runCycle(): Promise<CycleSummary> {
+    const started = Date.now();
+    const credentials = await this.serviceCredentials();
+    const snapshot = await CatalogSnapshot.forAll(
+      this.options.catalog,
+      credentials,
+    );
+    await this.options.store.replaceGroupClosure(snapshot.groupClosure());
+
+    const entities = snapshot.all().filter(e => this.isScored(e));
+    const limit = pLimit(this.options.concurrency ?? 4);
+    const infos = new Map<string, ScoredEntityInfo>();
+    // Collected in slices so a large catalog's facts are written in batches
+    // without holding them all in memory.
+    const slice = 200;
+    for (let i = 0; i < entities.length; i += slice) {
+      const collected = await Promise.all(
+        entities.slice(i, i + slice).map(entity =>
+          limit(async () => {
+            const ref = stringifyEntityRef(entity);
+            infos.set(ref, entityInfo(entity, snapshot));
+            return {
+              entityRef: ref,
+              factSets: await this.collectFacts(entity, snapshot),
+            };
+          }),
+        ),
+      );
+      await this.options.store.saveFacts(collected);
+    }
+    await this.evaluateStored([...infos.values()], { snapshot: true });
+
+    const current = new Set(infos.keys());
+    const stale = (await this.options.store.listScoredEntityRefs()).filter(
+      ref => !current.has(ref),
+    );
+    await this.options.store.deleteEntities(stale);
+    await this.options.store.pruneSnapshots(
+      new Date(Date.now() - this.options.retentionDays * 86400_000),
+    );
+    return {
+      entities: current.size,
+      removed: stale.length,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** Evaluates stored facts for the given entities and stores the results. */
+  async evaluateStored(
+    entities: ScoredEntityInfo[],
+    options: { snapshot: boolean; at?: Date },
+  ): Promise<void> {
+    const at = options.at ?? new Date();
+    const batchSize = 1000;
+    for (let i = 0; i < entities.length; i += batchSize) {
+      const batch = entities.slice(i, i + batchSize);
+      const refs = batch.map(e => e.entityRef);
+      const [facts, waivers] = await Promise.all([
+        this.options.store.getFacts(refs),
+        this.options.store.getActiveWaivers(refs),
+      ]);
+      const evaluations = batch.map(info =>
+        this.toEvaluation(
+          info,
+          facts.get(info.entityRef) ?? [],
+          waivers.get(info.entityRef) ?? new Set(),
+        ),
+      );
+      await this.options.store.saveEvaluations(evaluations, {
+        at,
+        snapshot: options.snapshot,
+      });
+    }
+  }
+
+  /** Collects and evaluates one entity now, appending to its history. */
+  async refreshEntity(entityRef: string): Promise<void> {
+    const credentials = await this.serviceCredentials();
+    const snapshot = await CatalogSnapshot.forEntity(
+      this.options.catalog,
+      entityRef,
+      credentials,
+    );
+    const entity = snapshot?.get(entityRef);
+    if (!snapshot || !entity) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    }
+    const factSets = await this.collectFacts(entity, snapshot);
+    await this.options.store.saveFacts([{ entityRef, factSets }]);
+    await this.evaluateStored([entityInfo(entity, snapshot)], {
+      snapshot: true,
+    });
+  }
+
+  /** Re-evaluates one entity from stored facts (after a waiver change). */
+  async reevaluateEntity(entityRef: string): Promise<void> {
+    const stored = await this.options.store.getEntityScore(entityRef);
+    if (!stored) return;
+    await this.evaluateStored([stored], { snapshot: false });
+  }
+
+  /** The next steps for an entity from its stored results. */
+  nextSteps(results: CheckResult[], score: EntityScore, limit = 3) {
+    return nextSteps(this.options.model, results, score, limit);
+  }
+}

@@ -1,0 +1,45 @@
+import {
+  FactLookup,
+  FactSet,
+} from '@cloud-native-portal/plugin-maturity-common';
+
+/**
+ * Builds the rule evaluator's lookup over an entity's stored fact sets.
+ * A fact is unknown when its collector could not read its source, when the
+ * collector marked it unknown, when it was never collected, or when no
+ * installed collector owns its namespace.
+ */
+export function createFactLookup(
+  factSets: FactSet[],
+  installedCollectors: Set<string>,
+): FactLookup {
+  const byCollector = new Map(factSets.map(set => [set.collector, set]));
+  return name => {
+    const namespace = name.split('.')[0];
+    const set = byCollector.get(namespace);
+    if (!set) {
+      return {
+        state: 'unknown',
+        reason: installedCollectors.has(namespace)
+          ? `no ${namespace} facts collected yet`
+          : `the ${namespace} collector is not installed`,
+      };
+    }
+    if (set.status === 'unknown') {
+      return {
+        state: 'unknown',
+        reason: set.reason ?? `${namespace} facts unavailable`,
+      };
+    }
+    const unknownReason = set.unknown?.[name];
+    if (unknownReason) return { state: 'unknown', reason: unknownReason };
+    if (!(name in set.facts)) {
+      return { state: 'unknown', reason: `${name} was not collected` };
+    }
+    return {
+      state: 'value',
+      value: set.facts[name],
+      evidence: set.evidence?.[name],
+    };
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The maturity scorecard backend: facts, checks, levels, stored history,
+ * roll-ups and next steps.
+ *
+ * @packageDocumentation
+ */
+export { maturityPlugin as default } from './plugin';
+export { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
+export type * from './database/MaturityStore';
+export { MaturityEngine } from './engine/MaturityEngine';
+export type {
+  MaturityEngineOptions,
+  CycleSummary,
+} from './engine/MaturityEngine';
+export { findRisks, DEFAULT_RISK_THRESHOLDS } from './engine/risks';
+export type { Risk, RiskThresholds } from './engine/risks';
+export { CatalogSnapshot } from './collectors/CatalogSnapshot';
+export {
+  createCatalogFactCollector,
+  createOwnershipFactCollector,
+  DEFAULT_PLACEHOLDER_OWNERS,
+} from './collectors/catalogCollectors';
+export { createFactLookup } from './engine/factLookup';
+export { evaluateEntity, ruleFacts } from './engine/evaluate';

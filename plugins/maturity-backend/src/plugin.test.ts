@@ -1,0 +1,339 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { resolve } from 'node:path';
+import request from 'supertest';
+import { maturityPlugin } from './plugin';
+
+jest.setTimeout(120_000);
+
+const examples = resolve(__dirname, '../../../examples');
+const user = mockCredentials.user.header();
+
+async function poll<T>(
+  fn: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+/**
+ * The real catalog ingests the demo organization from examples/, and the
+ * maturity plugin scans the example repository trees offline.
+ */
+describe('maturity backend on the demo organization', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        maturityPlugin,
+        // The real scheduler, so the evaluation cycle runs on its own.
+        schedulerServiceFactory,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [
+                {
+                  allow: [
+                    'Component',
+                    'System',
+                    'API',
+                    'Resource',
+                    'Location',
+                    'Domain',
+                    'Group',
+                    'User',
+                  ],
+                },
+              ],
+              locations: [
+                { type: 'file', target: resolve(examples, 'all.yaml') },
+              ],
+              processingInterval: { seconds: 1 },
+            },
+            maturity: {
+              allowedLocalRoots: [examples],
+              schedule: {
+                frequency: { seconds: 3 },
+                timeout: { minutes: 2 },
+                initialDelay: { seconds: 1 },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+
+    // Wait until the catalog has the demo and a cycle has scored all of it.
+    await poll(async () => {
+      const res = await request(server)
+        .get('/api/maturity/entities?kind=component&limit=100')
+        .set('Authorization', user);
+      return res.status === 200 && res.body.totalCount >= 11
+        ? res.body
+        : undefined;
+    }, 'the demo components to be scored');
+  });
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  it('puts the demo services on clearly different levels', async () => {
+    const res = await request(server)
+      .get('/api/maturity/entities?kind=component&limit=100')
+      .set('Authorization', user);
+    const byName = Object.fromEntries(
+      res.body.items.map((i: any) => [i.entityRef.split('/')[1], i]),
+    );
+    const best = byName['course-catalog-service'];
+    expect(best.level).toBeGreaterThanOrEqual(3);
+    for (const laggard of [
+      'classroom-monolith',
+      'legacy-reports',
+      'payments-gateway',
+    ]) {
+      expect(byName[laggard].level).toBeLessThan(best.level);
+      expect(byName[laggard].score).toBeLessThan(best.score);
+    }
+    expect(
+      new Set(res.body.items.map((i: any) => i.score)).size,
+    ).toBeGreaterThan(5);
+  });
+
+  it('explains an entity: checks with evidence, and next steps with templates', async () => {
+    const res = await request(server)
+      .get('/api/maturity/entity/component/default/enrolment-service')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    const tracing = res.body.checks.find(
+      (c: any) => c.dimension === 'observability' && c.level === 3,
+    );
+    expect(tracing.status).toBe('fail');
+    expect(res.body.nextSteps.length).toBeGreaterThan(0);
+    expect(res.body.nextSteps.length).toBeLessThanOrEqual(3);
+    for (const step of res.body.nextSteps) {
+      expect(step.why).toBeTruthy();
+      expect(step.how).toBeTruthy();
+    }
+    const withEvidence = res.body.checks.filter((c: any) =>
+      c.evidence.some((e: any) => e.path && e.line),
+    );
+    expect(withEvidence.length).toBeGreaterThan(0);
+  });
+
+  it('reports the ownership problems of the demo', async () => {
+    const get = (name: string) =>
+      request(server)
+        .get(`/api/maturity/entity/component/default/${name}`)
+        .set('Authorization', user);
+    const ownerCheck = (body: any) =>
+      body.checks.find(
+        (c: any) => c.dimension === 'ownership' && c.level === 2,
+      );
+    expect(ownerCheck((await get('quiz-engine')).body).status).toBe('fail');
+    expect(ownerCheck((await get('legacy-reports')).body).status).toBe('fail');
+    expect(ownerCheck((await get('search-indexer')).body).status).toBe('fail');
+    expect(ownerCheck((await get('course-catalog-service')).body).status).toBe(
+      'pass',
+    );
+  });
+
+  it('rolls up by owner through the group hierarchy, paginated', async () => {
+    const res = await request(server)
+      .get('/api/maturity/rollups?groupBy=owner&limit=100')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    const byKey = Object.fromEntries(
+      res.body.items.map((r: any) => [r.key, r]),
+    );
+    const engineering = byKey['group:default/engineering'];
+    const learning = byKey['group:default/learning-experience'];
+    const courses = byKey['group:default/courses-team'];
+    expect(courses.entityCount).toBeGreaterThanOrEqual(2);
+    expect(learning.entityCount).toBeGreaterThan(courses.entityCount);
+    expect(engineering.entityCount).toBeGreaterThan(learning.entityCount);
+    // Seven dimensions: Operations needs the toil collector.
+    expect(Object.keys(courses.dimensions)).toHaveLength(7);
+
+    const page = await request(server)
+      .get('/api/maturity/rollups?groupBy=system&limit=1&offset=1')
+      .set('Authorization', user);
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.totalCount).toBeGreaterThanOrEqual(3);
+  });
+
+  it('finds the anti-patterns the demo holds, and not the absent one', async () => {
+    const learning = await request(server)
+      .get('/api/maturity/risks?system=system:default/learning-platform')
+      .set('Authorization', user);
+    const ids = learning.body.items.map((r: any) => r.id);
+    expect(ids).toContain('big-bang-extraction');
+    expect(ids).toContain('stateful-on-serverless');
+    expect(ids).not.toContain('self-managed-kafka-small-team');
+
+    const commerce = await request(server)
+      .get('/api/maturity/risks?system=system:default/commerce')
+      .set('Authorization', user);
+    expect(commerce.body.items.map((r: any) => r.id)).toEqual([
+      'kubernetes-for-few-containers',
+    ]);
+    const media = await request(server)
+      .get('/api/maturity/risks?system=system:default/media-pipeline')
+      .set('Authorization', user);
+    expect(media.body.items).toEqual([]);
+  });
+
+  it('waives a failing check, re-scores, audits and revokes', async () => {
+    const ref = 'component:default/payments-gateway';
+    const before = await request(server)
+      .get('/api/maturity/entity/component/default/payments-gateway')
+      .set('Authorization', user);
+    const failing = before.body.checks.find((c: any) => c.status === 'fail');
+
+    const created = await request(server)
+      .post('/api/maturity/waivers')
+      .set('Authorization', user)
+      .send({
+        entityRef: ref,
+        checkId: failing.checkId,
+        reason: 'Accepted until the Q1 replatforming',
+        expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString(),
+      });
+    expect(created.status).toBe(201);
+
+    const after = await request(server)
+      .get('/api/maturity/entity/component/default/payments-gateway')
+      .set('Authorization', user);
+    expect(
+      after.body.checks.find((c: any) => c.checkId === failing.checkId).status,
+    ).toBe('waived');
+
+    // Bad input: a second waiver for the same check while one is active.
+    const duplicate = await request(server)
+      .post('/api/maturity/waivers')
+      .set('Authorization', user)
+      .send({
+        entityRef: ref,
+        checkId: failing.checkId,
+        reason: 'again',
+        expiresAt: new Date(Date.now() + 86400_000).toISOString(),
+      });
+    expect(duplicate.status).toBe(409);
+
+    const revoked = await request(server)
+      .delete(`/api/maturity/waivers/${created.body.id}`)
+      .set('Authorization', user);
+    expect(revoked.status).toBe(200);
+    const audit = await request(server)
+      .get(`/api/maturity/waivers/${created.body.id}/audit`)
+      .set('Authorization', user);
+    expect(audit.body.items.map((a: any) => a.action)).toEqual([
+      'created',
+      'revoked',
+    ]);
+  });
+
+  it('rejects bad input with a clear error', async () => {
+    // Bad input: a waiver for a check the model does not have.
+    const unknownCheck = await request(server)
+      .post('/api/maturity/waivers')
+      .set('Authorization', user)
+      .send({
+        entityRef: 'component:default/payments-gateway',
+        checkId: 'no-such-check',
+        reason: 'because',
+        expiresAt: new Date(Date.now() + 86400_000).toISOString(),
+      });
+    expect(unknownCheck.status).toBe(400);
+    expect(unknownCheck.body.error.message).toContain('no-such-check');
+
+    // Bad input: an unknown entity.
+    const missing = await request(server)
+      .get('/api/maturity/entity/component/default/no-such-service')
+      .set('Authorization', user);
+    expect(missing.status).toBe(404);
+
+    // Bad input: invalid query parameters name the field.
+    const badLimit = await request(server)
+      .get('/api/maturity/rollups?limit=-3')
+      .set('Authorization', user);
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error.message).toContain('limit');
+    const badGroup = await request(server)
+      .get('/api/maturity/rollups?groupBy=planet')
+      .set('Authorization', user);
+    expect(badGroup.status).toBe(400);
+    expect(badGroup.body.error.message).toContain('groupBy');
+    const unknownParam = await request(server)
+      .get('/api/maturity/entities?colour=red')
+      .set('Authorization', user);
+    expect(unknownParam.status).toBe(400);
+    expect(unknownParam.body.error.message).toContain('colour');
+
+    // Bad input: a waiver that already expired.
+    const past = await request(server)
+      .post('/api/maturity/waivers')
+      .set('Authorization', user)
+      .send({
+        entityRef: 'component:default/payments-gateway',
+        checkId: 'delivery-gitops',
+        reason: 'because',
+        expiresAt: '2020-01-01T00:00:00Z',
+      });
+    expect(past.status).toBe(400);
+  });
+
+  it('refreshes one entity on demand and keeps its history', async () => {
+    const refreshed = await request(server)
+      .post('/api/maturity/entity/component/default/thumbnail-function/refresh')
+      .set('Authorization', user);
+    expect(refreshed.status).toBe(200);
+    const history = await request(server)
+      .get('/api/maturity/entity/component/default/thumbnail-function/history')
+      .set('Authorization', user);
+    expect(history.body.items.length).toBeGreaterThanOrEqual(2);
+    expect(history.body.items[0]).toHaveProperty('score');
+  });
+
+  it('leaves out a dimension whose collector is not installed', async () => {
+    // No toil module in this backend: Operations is not assessed.
+    const res = await request(server)
+      .get('/api/maturity/entity/component/default/course-catalog-service')
+      .set('Authorization', user);
+    expect(res.body.dimensions.map((d: any) => d.dimension)).not.toContain(
+      'operations',
+    );
+    const toilCheck = res.body.checks.find(
+      (c: any) => c.checkId === 'ops-toil-inventory',
+    );
+    expect(toilCheck).toMatchObject({ status: 'not-applicable' });
+    expect(toilCheck.reason).toContain('toil');
+  });
+
+  it('serves the model', async () => {
+    const res = await request(server)
+      .get('/api/maturity/model')
+      .set('Authorization', user);
+    expect(res.body.model.checks.length).toBeGreaterThanOrEqual(40);
+    expect(res.body.installedCollectors).toEqual(
+      expect.arrayContaining(['catalog', 'ownership', 'repo']),
+    );
+  });
+});

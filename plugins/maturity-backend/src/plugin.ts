@@ -1,0 +1,134 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { maturityPermissions } from '@cloud-native-portal/plugin-maturity-common';
+import {
+  createRepoFactCollector,
+  FactCollector,
+  maturityCollectorsExtensionPoint,
+} from '@cloud-native-portal/plugin-maturity-node';
+import { resolve } from 'node:path';
+import { registerMaturityActions } from './actions';
+import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
+import { loadMaturityModel } from './engine/loadModel';
+import { MaturityEngine } from './engine/MaturityEngine';
+import { createRouter } from './router';
+
+/**
+ * The maturity scorecard backend plugin: collects facts on a schedule,
+ * evaluates the model, stores results and history, and serves scorecards,
+ * roll-ups, next steps, risks and waivers over REST.
+ */
+export const maturityPlugin = createBackendPlugin({
+  pluginId: 'maturity',
+  register(env) {
+    const collectors: FactCollector[] = [createRepoFactCollector()];
+    env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
+      addFactCollector(...added) {
+        collectors.push(...added);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
+        catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, scheduler } = deps;
+        const ids = new Set<string>(['catalog', 'ownership']);
+        for (const collector of collectors) {
+          if (ids.has(collector.id)) {
+            throw new Error(
+              `Two maturity fact collectors use the id '${collector.id}'`,
+            );
+          }
+          ids.add(collector.id);
+        }
+        // Invalid models stop the backend here, with the bad key named.
+        const model = loadMaturityModel(config, collectors);
+        const store = await DatabaseMaturityStore.create({
+          database: deps.database,
+        });
+        const engine = new MaturityEngine({
+          store,
+          model,
+          collectors,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          urlReader: deps.urlReader,
+          allowedLocalRoots: (
+            config.getOptionalStringArray('maturity.allowedLocalRoots') ?? []
+          ).map(root => resolve(root)),
+          entityKinds: config.getOptionalStringArray(
+            'maturity.entityKinds',
+          ) ?? ['Component'],
+          placeholderOwners: config.getOptionalStringArray(
+            'maturity.placeholderOwners',
+          ),
+          retentionDays:
+            config.getOptionalNumber('maturity.historyRetentionDays') ?? 400,
+        });
+        logger.info(
+          `Maturity model ${model.id}@${model.version}: ${
+            model.checks.length
+          } checks; collectors: ${engine.installedCollectors().join(', ')}`,
+        );
+
+        deps.permissionsRegistry.addPermissions(maturityPermissions);
+        registerMaturityActions({
+          actionsRegistry: deps.actionsRegistry,
+          engine,
+          store,
+          permissions: deps.permissions,
+        });
+
+        const schedule = config.has('maturity.schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig('maturity.schedule'),
+            )
+          : {
+              frequency: { minutes: 30 },
+              timeout: { minutes: 20 },
+              initialDelay: { seconds: 30 },
+            };
+        // Global scope: with several replicas, one of them runs each cycle.
+        await scheduler.scheduleTask({
+          id: 'maturity-evaluate-all',
+          scope: 'global',
+          ...schedule,
+          fn: async () => {
+            const summary = await engine.runCycle();
+            logger.info(
+              `Maturity cycle: ${summary.entities} entities evaluated, ${summary.removed} removed, in ${summary.durationMs} ms`,
+            );
+          },
+        });
+
+        deps.httpRouter.use(
+          await createRouter({
+            engine,
+            store,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+          }),
+        );
+      },
+    });
+  },
+});

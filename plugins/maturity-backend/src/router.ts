@@ -1,0 +1,298 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  maturityEntityReadPermission,
+  maturityRefreshPermission,
+  maturityWaiverCreatePermission,
+  maturityWaiverRevokePermission,
+} from '@cloud-native-portal/plugin-maturity-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { EntityFilters, MaturityStore } from './database/MaturityStore';
+import { MaturityEngine } from './engine/MaturityEngine';
+import { findRisks } from './engine/risks';
+import { buildEntityReport } from './service/entityReport';
+
+/** Dependencies of the REST API. */
+export interface RouterOptions {
+  engine: MaturityEngine;
+  store: MaturityStore;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}
+
+const pagination = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+const filterSchema = z
+  .object({
+    kind: z.string().min(1).optional(),
+    owner: z.string().min(1).optional(),
+    system: z.string().min(1).optional(),
+    domain: z.string().min(1).optional(),
+    lifecycle: z.string().min(1).optional(),
+    tag: z.string().min(1).optional(),
+  })
+  .strict();
+
+const listQuery = filterSchema.extend(pagination).strict();
+const rollupQuery = filterSchema
+  .extend({
+    ...pagination,
+    groupBy: z.enum(['owner', 'system', 'domain']).default('owner'),
+  })
+  .strict();
+const historyQuery = z
+  .object({
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(500),
+  })
+  .strict();
+const failingQuery = filterSchema
+  .extend({ limit: z.coerce.number().int().min(1).max(100).default(10) })
+  .strict();
+const risksQuery = z.object({ system: z.string().min(1) }).strict();
+const waiverListQuery = z
+  .object({
+    entityRef: z.string().min(1).optional(),
+    includeInactive: z
+      .enum(['true', 'false'])
+      .transform(v => v === 'true')
+      .optional(),
+  })
+  .strict();
+const waiverBody = z
+  .object({
+    entityRef: z.string().min(1),
+    checkId: z.string().min(1),
+    reason: z.string().trim().min(3).max(2000),
+    expiresAt: z.coerce.date(),
+  })
+  .strict();
+
+/** Parses input with zod, answering 400 with the failing field. */
+function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+  where: string,
+): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue.path.join('.') || '(root)';
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown parameter(s) ${issue.keys.join(', ')}`
+        : issue.message;
+    throw new InputError(`Invalid ${where}: ${field}: ${message}`);
+  }
+  return result.data;
+}
+
+function filtersOf(query: Record<string, unknown>): EntityFilters {
+  const { kind, owner, system, domain, lifecycle, tag } =
+    query as EntityFilters;
+  return { kind, owner, system, domain, lifecycle, tag };
+}
+
+/** Builds the maturity REST API (documented in openapi.yaml). */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { engine, store, httpAuth, permissions } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  async function authorize(
+    credentials: BackstageCredentials,
+    permission: BasicPermission | ResourcePermission,
+    resourceRef?: string,
+  ) {
+    const [decision] = await permissions.authorize(
+      [
+        resourceRef
+          ? { permission: permission as ResourcePermission, resourceRef }
+          : { permission: permission as BasicPermission },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    }
+  }
+
+  const entityRefOf = (params: Record<string, string>) =>
+    stringifyEntityRef({
+      kind: params.kind,
+      namespace: params.namespace,
+      name: params.name,
+    }).toLocaleLowerCase('en-US');
+
+  router.get('/model', async (_req, res) => {
+    res.json({
+      model: engine.model,
+      installedCollectors: engine.installedCollectors(),
+    });
+  });
+
+  router.get('/entities', async (req, res) => {
+    const query = parse(listQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    res.json(
+      await store.listEntityScores(filtersOf(query), {
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    );
+  });
+
+  router.get('/entity/:kind/:namespace/:name', async (req, res) => {
+    const entityRef = entityRefOf(req.params);
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission, entityRef);
+    res.json(await buildEntityReport(entityRef, engine, store));
+  });
+
+  router.get('/entity/:kind/:namespace/:name/history', async (req, res) => {
+    const entityRef = entityRefOf(req.params);
+    const query = parse(historyQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission, entityRef);
+    if (!(await store.getEntityScore(entityRef))) {
+      throw new NotFoundError(`No maturity score for ${entityRef} yet`);
+    }
+    res.json({
+      entityRef,
+      items: await store.getHistory(entityRef, query),
+    });
+  });
+
+  router.post('/entity/:kind/:namespace/:name/refresh', async (req, res) => {
+    const entityRef = entityRefOf(req.params);
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityRefreshPermission, entityRef);
+    await engine.refreshEntity(entityRef);
+    res.json(await buildEntityReport(entityRef, engine, store));
+  });
+
+  router.get('/rollups', async (req, res) => {
+    const query = parse(rollupQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    res.json(
+      await store.getRollups({
+        groupBy: query.groupBy,
+        filters: filtersOf(query),
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    );
+  });
+
+  router.get('/checks/failing', async (req, res) => {
+    const query = parse(failingQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    const counts = await store.getFailingChecks(filtersOf(query), query.limit);
+    const checks = new Map(engine.model.checks.map(c => [c.id, c]));
+    res.json({
+      items: counts.map(c => ({
+        ...c,
+        title: checks.get(c.checkId)?.title ?? c.checkId,
+        dimension: checks.get(c.checkId)?.dimension,
+        level: checks.get(c.checkId)?.level,
+      })),
+    });
+  });
+
+  router.get('/risks', async (req, res) => {
+    const query = parse(risksQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    const page = await store.listEntityScores(
+      { system: query.system },
+      { limit: 5000, offset: 0 },
+    );
+    const refs = page.items.map(i => i.entityRef);
+    res.json({
+      system: query.system,
+      items: findRisks(await store.getFacts(refs)),
+    });
+  });
+
+  router.get('/waivers', async (req, res) => {
+    const query = parse(waiverListQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    res.json({ items: await store.listWaivers(query) });
+  });
+
+  router.post('/waivers', async (req, res) => {
+    const body = parse(waiverBody, req.body, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const entityRef = body.entityRef.toLocaleLowerCase('en-US');
+    await authorize(credentials, maturityWaiverCreatePermission, entityRef);
+    if (!engine.model.checks.some(c => c.id === body.checkId)) {
+      throw new InputError(
+        `Invalid body: checkId: unknown check '${body.checkId}'`,
+      );
+    }
+    if (body.expiresAt.getTime() <= Date.now()) {
+      throw new InputError('Invalid body: expiresAt: must be in the future');
+    }
+    if (!(await store.getEntityScore(entityRef))) {
+      throw new NotFoundError(`No maturity score for ${entityRef}`);
+    }
+    const waiver = await store.createWaiver({
+      entityRef,
+      checkId: body.checkId,
+      reason: body.reason,
+      createdBy: credentials.principal.userEntityRef,
+      expiresAt: body.expiresAt,
+    });
+    await engine.reevaluateEntity(entityRef);
+    res.status(201).json(waiver);
+  });
+
+  router.delete('/waivers/:id', async (req, res) => {
+    const id = parse(z.string().uuid(), req.params.id, 'path');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const waiver = await store.getWaiver(id);
+    if (!waiver) throw new NotFoundError(`No waiver with id '${id}'`);
+    await authorize(
+      credentials,
+      maturityWaiverRevokePermission,
+      waiver.entityRef,
+    );
+    const revoked = await store.revokeWaiver(
+      id,
+      credentials.principal.userEntityRef,
+    );
+    await engine.reevaluateEntity(waiver.entityRef);
+    res.json(revoked);
+  });
+
+  router.get('/waivers/:id/audit', async (req, res) => {
+    const id = parse(z.string().uuid(), req.params.id, 'path');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    res.json({ items: await store.getWaiverAudit(id) });
+  });
+
+  return router;
+}

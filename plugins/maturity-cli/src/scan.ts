@@ -1,0 +1,234 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CatalogSnapshot,
+  createCatalogFactCollector,
+  createFactLookup,
+  evaluateEntity,
+} from '@cloud-native-portal/plugin-maturity-backend';
+import {
+  CATALOG_FACTS,
+  CheckResult,
+  DEFAULT_MATURITY_MODEL,
+  EntityScore,
+  FactSet,
+  MaturityModel,
+  nextSteps,
+  OWNERSHIP_FACTS,
+  parseMaturityModel,
+} from '@cloud-native-portal/plugin-maturity-common';
+import {
+  createRepoFactCollector,
+  FactCollector,
+  readLocalTree,
+} from '@cloud-native-portal/plugin-maturity-node';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+/** The outcome of scanning one checkout. */
+export interface ScanReport {
+  path: string;
+  entityRef?: string;
+  modelId: string;
+  modelVersion: string;
+  level: number;
+  levelName: string;
+  score: number;
+  dimensions: EntityScore['dimensions'];
+  results: CheckResult[];
+  nextSteps: ReturnType<typeof nextSteps>;
+  warnings: string[];
+}
+
+/** Relations the catalog would derive from spec fields, for offline use. */
+function withSpecRelations(entity: Entity): Entity {
+  const namespace = entity.metadata.namespace ?? 'default';
+  const refs = (value: unknown, kind: string) =>
+    (Array.isArray(value) ? value : [])
+      .filter((v): v is string => typeof v === 'string')
+      .map(v => {
+        const full = v.includes(':') ? v : `${kind}:${v}`;
+        return full.includes('/') ? full : full.replace(':', `:${namespace}/`);
+      });
+  const spec = entity.spec ?? {};
+  return {
+    ...entity,
+    relations: [
+      ...refs(spec.providesApis, 'api').map(targetRef => ({
+        type: 'providesApi',
+        targetRef,
+      })),
+      ...refs(spec.consumesApis, 'api').map(targetRef => ({
+        type: 'consumesApi',
+        targetRef,
+      })),
+      ...refs(spec.dependsOn, 'component').map(targetRef => ({
+        type: 'dependsOn',
+        targetRef,
+      })),
+    ],
+  };
+}
+
+/** Reads the checkout's catalog-info.yaml: the first Component in it. */
+export function readCatalogInfo(
+  root: string,
+  warnings: string[],
+): Entity | undefined {
+  const file = join(root, 'catalog-info.yaml');
+  if (!existsSync(file)) {
+    warnings.push(
+      'no catalog-info.yaml: catalog checks are unknown in this scan',
+    );
+    return undefined;
+  }
+  try {
+    const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+    const entities = (Array.isArray(docs) ? docs : [])
+      .map(d => d.toJS() as Entity)
+      .filter(e => e && typeof e === 'object' && e.kind && e.metadata?.name);
+    const component = entities.find(e => e.kind === 'Component');
+    if (!component) {
+      warnings.push('catalog-info.yaml has no Component');
+      return undefined;
+    }
+    return withSpecRelations(component);
+  } catch (e) {
+    warnings.push(`catalog-info.yaml is not valid YAML: ${e}`);
+    return undefined;
+  }
+}
+
+/** Loads a model file, or the built-in model. */
+export function loadModel(
+  modelFile: string | undefined,
+  collectors: FactCollector[],
+): MaturityModel {
+  const facts = [
+    ...CATALOG_FACTS,
+    ...OWNERSHIP_FACTS,
+    ...collectors.flatMap(c => c.facts),
+  ];
+  if (!modelFile) return parseMaturityModel(DEFAULT_MATURITY_MODEL, facts);
+  const text = readFileSync(resolve(modelFile), 'utf8');
+  const docs = parseAllDocuments(text);
+  const first = Array.isArray(docs) ? docs[0] : undefined;
+  if (!first || first.errors.length) {
+    throw new Error(
+      `${modelFile}: not valid YAML${
+        first?.errors[0] ? `: ${first.errors[0].message}` : ''
+      }`,
+    );
+  }
+  return parseMaturityModel(first.toJS(), facts);
+}
+
+/**
+ * Scans a local checkout with the same checks the portal runs: the
+ * repository facts from its tree and the catalog facts its catalog-info.yaml
+ * can give without a catalog. Ownership needs the catalog and stays unknown.
+ */
+export async function scanCheckout(
+  path: string,
+  options: { modelFile?: string; collectors?: FactCollector[] } = {},
+): Promise<ScanReport> {
+  const root = resolve(path);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new Error(`${path} is not a directory`);
+  }
+  const warnings: string[] = [];
+  const collectors = [createRepoFactCollector(), ...(options.collectors ?? [])];
+  const model = loadModel(options.modelFile, collectors);
+  const tree = await readLocalTree(root);
+  const entity = readCatalogInfo(root, warnings);
+
+  const sets: FactSet[] = [];
+  if (entity) {
+    const catalog = createCatalogFactCollector(new CatalogSnapshot([entity]));
+    sets.push(await catalog.collect({ entity, sourceTree: tree }));
+  }
+  const placeholder: Entity = entity ?? {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'checkout' },
+  };
+  for (const collector of collectors) {
+    sets.push(
+      await collector.collect({ entity: placeholder, sourceTree: tree }),
+    );
+  }
+  // Catalog and ownership facts need the portal; without a catalog-info.yaml
+  // they are unknown here, never skipped.
+  const installed = new Set([
+    'catalog',
+    'ownership',
+    ...collectors.map(c => c.id),
+  ]);
+  const { results, score } = evaluateEntity(
+    model,
+    createFactLookup(sets, installed),
+    installed,
+    new Set(),
+  );
+  const levelName = (level: number) =>
+    model.levels.find(l => l.level === level)?.name ?? `Level ${level}`;
+  for (const skip of tree.skipped()) {
+    warnings.push(`skipped ${skip.path}: ${skip.reason}`);
+  }
+  return {
+    path: root,
+    entityRef: entity ? stringifyEntityRef(entity) : undefined,
+    modelId: model.id,
+    modelVersion: model.version,
+    level: score.level,
+    levelName: levelName(score.level),
+    score: score.score,
+    dimensions: score.dimensions,
+    results,
+    nextSteps: nextSteps(model, results, score, 5),
+    warnings,
+  };
+}
+
+/** A readable text rendering of a scan, for CI logs. */
+export function formatText(report: ScanReport, model: MaturityModel): string {
+  const lines: string[] = [];
+  const title = new Map(model.dimensions.map(d => [d.id, d.title]));
+  lines.push(
+    `${report.entityRef ?? report.path}: level ${report.level} (${
+      report.levelName
+    }), score ${report.score}/100 [${report.modelId}@${report.modelVersion}]`,
+    '',
+  );
+  for (const d of report.dimensions) {
+    lines.push(
+      `  ${(title.get(d.dimension) ?? d.dimension).padEnd(32)} level ${
+        d.level
+      }  score ${String(d.score).padStart(5)}${
+        d.blockingChecks.length
+          ? `  blocked by: ${d.blockingChecks.join(', ')}`
+          : ''
+      }`,
+    );
+  }
+  if (report.nextSteps.length) {
+    lines.push('', 'Next steps:');
+    report.nextSteps.forEach((step, i) => {
+      lines.push(`  ${i + 1}. ${step.title} (${step.checkId}, ${step.status})`);
+      lines.push(`     why: ${step.why}`);
+      lines.push(`     how: ${step.how}`);
+      const where = step.evidence
+        .map(e =>
+          e.path
+            ? `${e.path}${e.line ? `:${e.line}` : ''}`
+            : e.note ?? e.annotation,
+        )
+        .filter(Boolean)
+        .slice(0, 3);
+      if (where.length) lines.push(`     evidence: ${where.join('; ')}`);
+      if (step.fixTemplate) lines.push(`     fix: ${step.fixTemplate.ref}`);
+    });
+  }
+  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,15 @@
+/**
+ * Shared types of the maturity scorecard: facts, the model, check results and
+ * scores; plus the model schema, the rule evaluator, scoring, permissions and
+ * the default model.
+ *
+ * @packageDocumentation
+ */
+export * from './facts';
+export * from './builtinFacts';
+export * from './model';
+export * from './schema';
+export * from './rules';
+export * from './scoring';
+export * from './permissions';
+export * from './defaultModel';

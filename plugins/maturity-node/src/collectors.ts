@@ -1,0 +1,33 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  FactDeclaration,
+  FactSet,
+} from '@cloud-native-portal/plugin-maturity-common';
+import { RepositoryTree } from './repository';
+
+/** What a collector is given for one entity. */
+export interface FactCollectorContext {
+  entity: Entity;
+  /**
+   * The entity's source tree, opened once per run and shared by collectors;
+   * undefined when the entity has no readable source location (the reason is
+   * in `sourceTreeError`).
+   */
+  sourceTree?: RepositoryTree;
+  sourceTreeError?: string;
+}
+
+/**
+ * A source of facts. Each collector reads one source and owns one namespace
+ * of fact names (`<id>.<name>`).
+ */
+export interface FactCollector {
+  /** Namespace of its facts, e.g. `repo`, `catalog`, `toil`, `zeroTrust`. */
+  id: string;
+  /** Version of its fact schema. */
+  version: number;
+  /** Every fact it may produce; model rules are validated against these. */
+  facts: FactDeclaration[];
+  /** Collects facts for one entity. Must not throw for bad input: report `unknown`. */
+  collect(context: FactCollectorContext): Promise<FactSet>;
+}

@@ -1,0 +1,15 @@
+/**
+ * Node.js library for the maturity plugin: the extension points through which
+ * backend modules add fact collectors, and the bounded source-tree reading
+ * that collectors share.
+ *
+ * @packageDocumentation
+ */
+export * from './collectors';
+export * from './repository';
+export * from './createRepositoryTree';
+export * from './extensions';
+export * from './sourceLocation';
+export * from './readers';
+export * from './codeowners';
+export * from './repo';

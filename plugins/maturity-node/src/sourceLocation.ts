@@ -1,0 +1,134 @@
+import { promises as fs } from 'fs';
+import { dirname, isAbsolute, resolve } from 'path';
+import { isChildPath } from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_SOURCE_LOCATION,
+  Entity,
+  parseLocationRef,
+} from '@backstage/catalog-model';
+
+/** Where an entity's source tree can be read from, or why it cannot. */
+export type SourceLocation =
+  | { type: 'local'; path: string }
+  | { type: 'url'; url: string }
+  | { type: 'error'; reason: string };
+
+/** Options for {@link resolveSourceLocation}. */
+export interface ResolveSourceLocationOptions {
+  /**
+   * Directories that local (`dir:`) source trees must lie within, after
+   * symlinks and `..` are resolved. Empty means no local reading.
+   */
+  allowedLocalRoots: string[];
+}
+
+function parseRef(ref: string): { type: string; target: string } | undefined {
+  try {
+    return parseLocationRef(ref);
+  } catch {
+    return undefined;
+  }
+}
+
+function isWithin(roots: string[], path: string): boolean {
+  return roots.some(root => isChildPath(root, path));
+}
+
+/**
+ * Resolves the `backstage.io/source-location` annotation of an entity into a
+ * local directory or a URL for the UrlReaderService. A relative `dir:` target
+ * is resolved against the entity's `file:` managed-by location. Never throws.
+ */
+export async function resolveSourceLocation(
+  entity: Entity,
+  options: ResolveSourceLocationOptions,
+): Promise<SourceLocation> {
+  const annotations = entity.metadata.annotations ?? {};
+  const raw = annotations[ANNOTATION_SOURCE_LOCATION];
+  if (!raw) {
+    return {
+      type: 'error',
+      reason: `missing annotation ${ANNOTATION_SOURCE_LOCATION}`,
+    };
+  }
+  const ref = parseRef(raw);
+  if (!ref) {
+    return {
+      type: 'error',
+      reason: `malformed ${ANNOTATION_SOURCE_LOCATION} "${raw}": expected <type>:<target>`,
+    };
+  }
+  if (ref.type === 'url') {
+    return { type: 'url', url: ref.target };
+  }
+  if (ref.type !== 'dir') {
+    return {
+      type: 'error',
+      reason: `unsupported ${ANNOTATION_SOURCE_LOCATION} scheme "${ref.type}:" in "${raw}"; use dir: or url:`,
+    };
+  }
+
+  let lexical: string;
+  if (isAbsolute(ref.target)) {
+    lexical = resolve(ref.target);
+  } else {
+    const managedBy = annotations[ANNOTATION_LOCATION];
+    const base = managedBy ? parseRef(managedBy) : undefined;
+    if (!base || base.type !== 'file' || !isAbsolute(base.target)) {
+      return {
+        type: 'error',
+        reason: `relative "${raw}" needs a file: ${ANNOTATION_LOCATION} to resolve against, got ${
+          managedBy ? `"${managedBy}"` : 'none'
+        }`,
+      };
+    }
+    lexical = resolve(dirname(base.target), ref.target);
+  }
+
+  const roots: string[] = [];
+  for (const root of options.allowedLocalRoots) {
+    try {
+      roots.push(await fs.realpath(resolve(root)));
+    } catch {
+      // A root that does not exist allows nothing.
+    }
+  }
+  if (roots.length === 0) {
+    return {
+      type: 'error',
+      reason: `local source trees are not allowed: no existing allowedLocalRoots configured (wanted ${lexical})`,
+    };
+  }
+
+  let real: string;
+  try {
+    real = await fs.realpath(lexical);
+  } catch {
+    // Do not reveal whether paths outside the roots exist.
+    if (!isWithin(roots, lexical)) {
+      return {
+        type: 'error',
+        reason: `source tree ${lexical} is outside the allowed local roots`,
+      };
+    }
+    return {
+      type: 'error',
+      reason: `source tree directory ${lexical} does not exist`,
+    };
+  }
+  if (!isWithin(roots, real)) {
+    return {
+      type: 'error',
+      reason: `source tree ${lexical} resolves to ${real}, outside the allowed local roots`,
+    };
+  }
+  const stat = await fs.stat(real).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    return {
+      type: 'error',
+      reason: `source tree ${lexical} is not a directory`,
+    };
+  }
+  return { type: 'local', path: real };
+}

@@ -1,0 +1,357 @@
+import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
+import { ControlResult } from '@cloud-native-portal/plugin-zero-trust-common';
+import { podControl, ScanContext } from '../context';
+import { K8sObject, labelOf, objectsOf, selects, Workload } from '../manifests';
+import { arr, at, get, isEmptyObj, isObj, str } from '../util';
+
+/** Istio's root namespace: a policy there without a selector is mesh-wide. */
+const ROOT_NAMESPACE = 'istio-system';
+
+function inNamespace(object: K8sObject, namespace: string): boolean {
+  return object.namespaces.includes(namespace);
+}
+
+function namespaceAnnotation(
+  context: ScanContext,
+  namespace: string,
+  key: string,
+): string | undefined {
+  for (const ns of context.manifests.objects) {
+    if (
+      ns.kind === 'Namespace' &&
+      ns.apiVersion === 'v1' &&
+      ns.name === namespace
+    ) {
+      const value = get(ns.value, 'metadata', 'annotations', key);
+      if (value !== undefined) return String(value);
+    }
+  }
+  return undefined;
+}
+
+/** Linkerd injection and the default inbound policy, from the pod or its Namespace. */
+function linkerd(context: ScanContext, workload: Workload, namespace: string) {
+  const injected =
+    (workload.podAnnotations['linkerd.io/inject'] ??
+      namespaceAnnotation(context, namespace, 'linkerd.io/inject')) ===
+    'enabled';
+  const policy =
+    workload.podAnnotations['config.linkerd.io/default-inbound-policy'] ??
+    namespaceAnnotation(
+      context,
+      namespace,
+      'config.linkerd.io/default-inbound-policy',
+    );
+  return { injected, policy };
+}
+
+function annotationEvidence(
+  workload: Workload,
+  key: string,
+  note: string,
+): Evidence {
+  return at(
+    workload.object.doc,
+    [...workload.templatePath, 'metadata', 'annotations', key],
+    note,
+  );
+}
+
+/** Effective Istio mTLS mode for a workload in a namespace, with the deciding policy. */
+function istioMode(
+  context: ScanContext,
+  workload: Workload,
+  namespace: string,
+): { mode: string; policy?: K8sObject; portDisabled?: K8sObject; why: string } {
+  const policies = objectsOf(
+    context.manifests,
+    'security.istio.io',
+    'PeerAuthentication',
+  );
+  const hasSelector = (p: K8sObject) =>
+    !isEmptyObj(get(p.value, 'spec', 'selector'));
+  const workloadLevel = policies.filter(
+    p =>
+      inNamespace(p, namespace) &&
+      hasSelector(p) &&
+      selects(get(p.value, 'spec', 'selector'), workload.podLabels),
+  );
+  const namespaceLevel = policies.filter(
+    p =>
+      inNamespace(p, namespace) &&
+      !hasSelector(p) &&
+      namespace !== ROOT_NAMESPACE,
+  );
+  const meshLevel = policies.filter(
+    p => inNamespace(p, ROOT_NAMESPACE) && !hasSelector(p),
+  );
+
+  const portDisabled = workloadLevel.find(p => {
+    const ports = get(p.value, 'spec', 'portLevelMtls');
+    return (
+      isObj(ports) &&
+      Object.values(ports).some(
+        v => str(get(v, 'mode'))?.toUpperCase() === 'DISABLE',
+      )
+    );
+  });
+  // The most specific policy with a mode decides; UNSET inherits from its parent.
+  for (const [level, list] of [
+    ['workload', workloadLevel],
+    ['namespace', namespaceLevel],
+  ] as const) {
+    for (const policy of list) {
+      const mode = str(
+        get(policy.value, 'spec', 'mtls', 'mode'),
+      )?.toUpperCase();
+      if (mode && mode !== 'UNSET')
+        return {
+          mode,
+          policy,
+          portDisabled,
+          why: `${level} PeerAuthentication`,
+        };
+    }
+  }
+  for (const policy of meshLevel) {
+    const mode = str(get(policy.value, 'spec', 'mtls', 'mode'))?.toUpperCase();
+    // A mesh-wide policy with no mode means PERMISSIVE.
+    return {
+      mode: mode && mode !== 'UNSET' ? mode : 'PERMISSIVE',
+      policy,
+      portDisabled,
+      why:
+        mode && mode !== 'UNSET'
+          ? 'mesh-wide PeerAuthentication'
+          : 'mesh-wide PeerAuthentication with no mode (PERMISSIVE)',
+    };
+  }
+  return {
+    mode: 'PERMISSIVE',
+    portDisabled,
+    why: 'no PeerAuthentication (Istio defaults to PERMISSIVE)',
+  };
+}
+
+/** mtls-strict: STRICT Istio mTLS or Linkerd all-authenticated, for every workload. */
+export function checkMtlsStrict(context: ScanContext): ControlResult {
+  return podControl(context, 'mtls-strict', (workload, found) => {
+    for (const namespace of workload.object.namespaces) {
+      const where = `${labelOf(workload)}${
+        namespace ? ` in ${namespace}` : ''
+      }`;
+      const l5d = linkerd(context, workload, namespace);
+      if (l5d.injected && l5d.policy === 'all-authenticated') {
+        found.pass.push(
+          annotationEvidence(
+            workload,
+            'config.linkerd.io/default-inbound-policy',
+            `${where}: Linkerd all-authenticated`,
+          ),
+        );
+        continue;
+      }
+      const istio = istioMode(context, workload, namespace);
+      if (istio.portDisabled) {
+        found.fail.push(
+          at(
+            istio.portDisabled.doc,
+            ['spec', 'portLevelMtls'],
+            `${where}: portLevelMtls DISABLE`,
+          ),
+        );
+        continue;
+      }
+      const evidence = istio.policy
+        ? at(
+            istio.policy.doc,
+            ['spec', 'mtls', 'mode'],
+            `${where}: ${istio.why}, mode ${istio.mode}`,
+          )
+        : at(
+            workload.object.doc,
+            workload.templatePath,
+            `${where}: ${istio.why}${
+              l5d.injected
+                ? `; Linkerd inbound policy is ${
+                    l5d.policy ?? 'the cluster default'
+                  }`
+                : ''
+            }`,
+          );
+      (istio.mode === 'STRICT' ? found.pass : found.fail).push(evidence);
+    }
+  });
+}
+
+/** authz-default-deny: Istio deny-all plus ALLOW rules, or Linkerd Server + AuthorizationPolicy. */
+export function checkAuthzDefaultDeny(context: ScanContext): ControlResult {
+  const istioPolicies = objectsOf(
+    context.manifests,
+    'security.istio.io',
+    'AuthorizationPolicy',
+  );
+  const servers = objectsOf(context.manifests, 'policy.linkerd.io', 'Server');
+  const linkerdAuthz = [
+    ...objectsOf(context.manifests, 'policy.linkerd.io', 'AuthorizationPolicy'),
+    ...objectsOf(context.manifests, 'policy.linkerd.io', 'ServerAuthorization'),
+  ];
+  return podControl(context, 'authz-default-deny', (workload, found) => {
+    for (const namespace of workload.object.namespaces) {
+      const where = `${labelOf(workload)}${
+        namespace ? ` in ${namespace}` : ''
+      }`;
+      const l5d = linkerd(context, workload, namespace);
+      if (l5d.injected) {
+        const server = servers.find(s => inNamespace(s, namespace));
+        const authz = linkerdAuthz.find(a => inNamespace(a, namespace));
+        if (server && authz) {
+          found.pass.push(
+            at(
+              authz.doc,
+              ['spec'],
+              `${where}: Linkerd Server ${server.name} with ${authz.kind} ${authz.name}`,
+            ),
+          );
+        } else {
+          found.fail.push(
+            annotationEvidence(
+              workload,
+              'linkerd.io/inject',
+              `${where}: Linkerd-injected, but ${
+                server
+                  ? `Server ${server.name} has no AuthorizationPolicy`
+                  : 'no Linkerd Server and AuthorizationPolicy'
+              }`,
+            ),
+          );
+        }
+        continue;
+      }
+      const applicable = istioPolicies.filter(p => {
+        if (!inNamespace(p, namespace) && !inNamespace(p, ROOT_NAMESPACE))
+          return false;
+        const selector = get(p.value, 'spec', 'selector');
+        return isEmptyObj(selector) || selects(selector, workload.podLabels);
+      });
+      const denyAll = applicable.find(p => isEmptyObj(get(p.value, 'spec')));
+      const allows = applicable.filter(
+        p =>
+          !isEmptyObj(get(p.value, 'spec')) &&
+          (str(get(p.value, 'spec', 'action')) ?? 'ALLOW') === 'ALLOW',
+      );
+      // An ALLOW rule that is `{}` matches every request.
+      const allowAll = allows.find(p =>
+        arr(get(p.value, 'spec', 'rules')).some(isEmptyObj),
+      );
+      if (allowAll) {
+        found.fail.push(
+          at(
+            allowAll.doc,
+            ['spec', 'rules'],
+            `${where}: ALLOW policy ${allowAll.name} has an empty rule, which allows every request`,
+          ),
+        );
+      } else if (denyAll) {
+        const principals = allows.filter(p =>
+          arr(get(p.value, 'spec', 'rules')).some(rule =>
+            arr(get(rule, 'from')).some(
+              f => arr(get(f, 'source', 'principals')).length > 0,
+            ),
+          ),
+        );
+        found.pass.push(
+          at(
+            denyAll.doc,
+            ['spec'],
+            `${where}: empty-spec AuthorizationPolicy ${denyAll.name}${
+              principals.length
+                ? ` with ALLOW on source.principals (${principals
+                    .map(p => p.name)
+                    .join(', ')})`
+                : ' (denies everything; no ALLOW rules)'
+            }`,
+          ),
+        );
+      } else if (allows.length > 0) {
+        found.fail.push(
+          at(
+            allows[0].doc,
+            ['spec'],
+            `${where}: ALLOW policy ${allows[0].name} without an empty-spec deny-all AuthorizationPolicy is not default-deny`,
+          ),
+        );
+      } else {
+        found.fail.push(
+          at(
+            workload.object.doc,
+            workload.templatePath,
+            `${where}: no AuthorizationPolicy (Istio allows everything)`,
+          ),
+        );
+      }
+    }
+  });
+}
+
+function isDefaultDeny(policy: K8sObject): boolean {
+  const spec = get(policy.value, 'spec');
+  const selector = get(spec, 'podSelector');
+  const emptySelector =
+    isEmptyObj(selector) ||
+    (isEmptyObj(get(selector, 'matchLabels')) &&
+      arr(get(selector, 'matchExpressions')).length === 0);
+  if (!emptySelector) return false;
+  const explicit = arr(get(spec, 'policyTypes')).map(String);
+  const types = explicit.length
+    ? explicit
+    : ['Ingress', ...(get(spec, 'egress') !== undefined ? ['Egress'] : [])];
+  if (!types.includes('Ingress') || !types.includes('Egress')) return false;
+  // An empty rule (`- {}`) allows all traffic in that direction.
+  return ![...arr(get(spec, 'ingress')), ...arr(get(spec, 'egress'))].some(
+    isEmptyObj,
+  );
+}
+
+/** network-default-deny: a default-deny NetworkPolicy in every workload namespace. */
+export function checkNetworkDefaultDeny(context: ScanContext): ControlResult {
+  const policies = objectsOf(
+    context.manifests,
+    'networking.k8s.io',
+    'NetworkPolicy',
+  );
+  return podControl(context, 'network-default-deny', (workload, found) => {
+    for (const namespace of workload.object.namespaces) {
+      const where = `${labelOf(workload)}${
+        namespace ? ` in ${namespace}` : ''
+      }`;
+      const inNs = policies.filter(p => inNamespace(p, namespace));
+      const deny = inNs.find(isDefaultDeny);
+      if (deny) {
+        found.pass.push(
+          at(
+            deny.doc,
+            ['spec', 'podSelector'],
+            `${where}: default-deny NetworkPolicy ${deny.name}`,
+          ),
+        );
+      } else if (inNs.length > 0) {
+        found.fail.push(
+          at(
+            inNs[0].doc,
+            ['spec', 'podSelector'],
+            `${where}: NetworkPolicies select only some pods or directions; none has podSelector {} with Ingress and Egress`,
+          ),
+        );
+      } else {
+        found.fail.push(
+          at(
+            workload.object.doc,
+            workload.templatePath,
+            `${where}: no NetworkPolicy`,
+          ),
+        );
+      }
+    }
+  });
+}

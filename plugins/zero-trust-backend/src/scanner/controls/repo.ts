@@ -1,0 +1,93 @@
+import { ControlResult } from '@cloud-native-portal/plugin-zero-trust-common';
+import { fileEvidence, ScanContext } from '../context';
+import { result } from '../util';
+import { GitHubRepository, checkRequiredReview } from '../github';
+
+const DEPENDENCY_BOTS = [
+  '.github/dependabot.yml',
+  '.github/dependabot.yaml',
+  'renovate.json',
+  'renovate.json5',
+  '.renovaterc',
+  '.renovaterc.json',
+  '.github/renovate.json',
+  '.github/renovate.json5',
+  '.gitlab/renovate.json',
+];
+
+/** dependency-updates: Dependabot or Renovate is configured. */
+export function checkDependencyUpdates(context: ScanContext): ControlResult {
+  const found = DEPENDENCY_BOTS.filter(p => context.tree.has(p));
+  const packageJson = context.tree.readText('package.json');
+  if (packageJson && /"renovate"\s*:/.test(packageJson))
+    found.push('package.json');
+  return found.length
+    ? result(
+        'dependency-updates',
+        'pass',
+        found.map(p => fileEvidence(p)),
+      )
+    : result(
+        'dependency-updates',
+        'fail',
+        [],
+        'no Dependabot or Renovate configuration',
+      );
+}
+
+/** Finds a file by name (any case) in the root, .github/ or docs/. */
+function findConventional(
+  context: ScanContext,
+  name: string,
+): string | undefined {
+  const wanted = ['', '.github/', 'docs/'].map(dir =>
+    `${dir}${name}`.toLowerCase(),
+  );
+  return context.tree.files().find(p => wanted.includes(p.toLowerCase()));
+}
+
+/** security-policy: SECURITY.md in the root, .github/ or docs/. */
+export function checkSecurityPolicy(context: ScanContext): ControlResult {
+  const path = findConventional(context, 'SECURITY.md');
+  return path
+    ? result('security-policy', 'pass', [fileEvidence(path)])
+    : result(
+        'security-policy',
+        'fail',
+        [],
+        'no SECURITY.md in the root, .github/ or docs/',
+      );
+}
+
+/** The reason given when CODEOWNERS exists but branch protection could not be read. */
+export const NO_GITHUB_TOKEN_REASON =
+  'no GitHub token: branch protection not checked';
+
+/**
+ * code-owners: CODEOWNERS exists and, through the GitHub API, the default
+ * branch requires review. Without API access the review half is unknown, so
+ * the control is unknown rather than failed.
+ */
+export async function checkCodeOwners(
+  context: ScanContext,
+  github?: GitHubRepository,
+): Promise<ControlResult> {
+  const id = 'code-owners';
+  const path = findConventional(context, 'CODEOWNERS');
+  if (!path)
+    return result(
+      id,
+      'fail',
+      [],
+      'no CODEOWNERS in the root, .github/ or docs/',
+    );
+  const evidence = [fileEvidence(path, 'CODEOWNERS')];
+  if (!github) return result(id, 'unknown', evidence, NO_GITHUB_TOKEN_REASON);
+  const review = await checkRequiredReview(github);
+  return result(
+    id,
+    review.status,
+    [...evidence, review.evidence],
+    review.reason,
+  );
+}
