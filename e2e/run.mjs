@@ -2,7 +2,7 @@
 // Runs the end-to-end tests the way a newcomer uses the portal: `yarn start`
 // with the demo organization, Playwright in Chromium, then a restart to prove
 // that what was registered through the UI survives.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,12 +78,13 @@ function playwright(args, env) {
         PLAYWRIGHT_JSON_OUTPUT_NAME: `${process.env.E2E_JSON_PREFIX}.${env.E2E_PERSISTENCE_PHASE}.json`,
       }
     : {};
-  const res = spawnSync('yarn', ['playwright', 'test', ...args], {
+  // Async, so this process keeps serving the fixture while Playwright runs.
+  const child = spawn('yarn', ['playwright', 'test', ...args], {
     cwd: root,
     env: { ...env, ...json },
     stdio: 'inherit',
   });
-  return res.status ?? 1;
+  return new Promise(resolve => child.on('exit', code => resolve(code ?? 1)));
 }
 
 async function main() {
@@ -130,7 +131,10 @@ async function main() {
     );
     await waitFor(APP, START_TIMEOUT_MS);
 
-    status = playwright([], { ...env, E2E_PERSISTENCE_PHASE: 'register' });
+    status = await playwright([], {
+      ...env,
+      E2E_PERSISTENCE_PHASE: 'register',
+    });
     if (status === 0) {
       console.log('e2e: restarting the portal');
       await stopPortal(portal);
@@ -140,7 +144,7 @@ async function main() {
         START_TIMEOUT_MS,
       );
       await waitFor(APP, START_TIMEOUT_MS);
-      status = playwright(['persistence.spec.ts'], {
+      status = await playwright(['persistence.spec.ts'], {
         ...env,
         E2E_PERSISTENCE_PHASE: 'survives',
       });

@@ -41,6 +41,11 @@ export interface Config {
      * only `url:` locations are read.
      */
     allowedLocalRoots?: string[];
+    /**
+     * Numeric facts kept in the history beside the score. Default:
+     * zeroTrust.score and toil.teamToilPercent.
+     */
+    trackedFacts?: string[];
     /** Owner values treated as "no owner", e.g. unassigned, tbd. */
     placeholderOwners?: string[];
   };

@@ -28,11 +28,11 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// Permission framework. The allow-all policy is the starting point; the
-// portal's plugins register their own permissions.
+// Permission framework with the portal's policy: everything is allowed except
+// toil writes, which go to members of the owning group (or configured admins).
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@cloud-native-portal/plugin-permission-backend-module-portal-policy'),
 );
 
 // Search: PostgreSQL's engine in production, the in-memory engine on SQLite.
@@ -50,5 +50,12 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // The portal's own plugins.
 backend.add(import('@cloud-native-portal/plugin-maturity-backend'));
 backend.add(import('@cloud-native-portal/plugin-zero-trust-backend'));
+backend.add(import('@cloud-native-portal/plugin-ownership-backend'));
+backend.add(import('@cloud-native-portal/plugin-ownership-backend/scaffolder'));
+backend.add(import('@cloud-native-portal/plugin-toil-backend'));
+backend.add(import('@cloud-native-portal/plugin-toil-backend/maturity'));
+backend.add(
+  import('@cloud-native-portal/plugin-scaffolder-backend-module-gitops'),
+);
 
 backend.start();

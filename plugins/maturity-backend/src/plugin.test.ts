@@ -7,6 +7,7 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { resolve } from 'node:path';
 import request from 'supertest';
+import zeroTrustModule from '@cloud-native-portal/plugin-zero-trust-backend';
 import { maturityPlugin } from './plugin';
 
 jest.setTimeout(120_000);
@@ -41,6 +42,7 @@ describe('maturity backend on the demo organization', () => {
       features: [
         catalogPlugin,
         maturityPlugin,
+        zeroTrustModule,
         // The real scheduler, so the evaluation cycle runs on its own.
         schedulerServiceFactory,
         mockServices.rootConfig.factory({
@@ -308,8 +310,12 @@ describe('maturity backend on the demo organization', () => {
     const history = await request(server)
       .get('/api/maturity/entity/component/default/thumbnail-function/history')
       .set('Authorization', user);
-    expect(history.body.items.length).toBeGreaterThanOrEqual(2);
-    expect(history.body.items[0]).toHaveProperty('score');
+    // History keeps each change plus a daily point; a refresh that changes
+    // nothing adds no row.
+    expect(history.body.items.length).toBeGreaterThanOrEqual(1);
+    const last = history.body.items[history.body.items.length - 1];
+    expect(last.score).toBe(refreshed.body.score);
+    expect(typeof last.metrics['zeroTrust.score']).toBe('number');
   });
 
   it('leaves out a dimension whose collector is not installed', async () => {
@@ -325,6 +331,136 @@ describe('maturity backend on the demo organization', () => {
     );
     expect(toilCheck).toMatchObject({ status: 'not-applicable' });
     expect(toilCheck.reason).toContain('toil');
+  });
+
+  it('reviews the migrating system: decomposition, changes since a date, risks', async () => {
+    const res = await request(server)
+      .get(
+        `/api/maturity/review?system=system:default/learning-platform&since=${encodeURIComponent(
+          new Date(Date.now() - 86400_000).toISOString(),
+        )}`,
+      )
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    const [plan] = res.body.decomposition;
+    expect(plan.monolith).toBe('component:default/classroom-monolith');
+    const enrolment = plan.capabilities.find(
+      (c: any) => c.name === 'enrolment',
+    );
+    expect(enrolment).toEqual({
+      name: 'enrolment',
+      extractedTo: 'component:default/enrolment-service',
+      extractedAt: '2026-09-14',
+    });
+    expect(plan.remaining.length).toBeGreaterThan(0);
+    expect(res.body.components.length).toBeGreaterThanOrEqual(8);
+    // Nothing was scored a day ago: no "before" yet.
+    expect(res.body.components[0].before).toBeNull();
+    expect(res.body.risks.map((r: any) => r.id)).toContain(
+      'big-bang-extraction',
+    );
+
+    // Bad input: neither system nor domain.
+    const bad = await request(server)
+      .get('/api/maturity/review')
+      .set('Authorization', user);
+    expect(bad.status).toBe(400);
+  });
+
+  it('runs campaigns with progress and the owners to nudge', async () => {
+    const created = await request(server)
+      .post('/api/maturity/campaigns')
+      .set('Authorization', user)
+      .send({
+        title: 'Production services at Security level 3',
+        dimension: 'security',
+        targetLevel: 3,
+        deadline: '2027-03-31',
+        filters: { lifecycle: 'production' },
+      });
+    expect(created.status).toBe(201);
+    expect(created.body.progress.total).toBeGreaterThan(0);
+    const detail = await request(server)
+      .get(`/api/maturity/campaigns/${created.body.id}`)
+      .set('Authorization', user);
+    expect(detail.body.progress.met + detail.body.entitiesShort.length).toBe(
+      detail.body.progress.total,
+    );
+    expect(detail.body.entitiesShort.map((e: any) => e.entityRef)).toContain(
+      'component:default/payments-gateway',
+    );
+    expect(detail.body.owners[0].count).toBeGreaterThan(0);
+    const list = await request(server)
+      .get('/api/maturity/campaigns')
+      .set('Authorization', user);
+    expect(list.body.items).toHaveLength(1);
+
+    // Bad input: an unknown dimension, a level out of range, a bad date.
+    for (const body of [
+      { dimension: 'karma', targetLevel: 3, deadline: '2027-01-01' },
+      { dimension: 'security', targetLevel: 9, deadline: '2027-01-01' },
+      { dimension: 'security', targetLevel: 3, deadline: 'next spring' },
+    ]) {
+      const bad = await request(server)
+        .post('/api/maturity/campaigns')
+        .set('Authorization', user)
+        .send({ title: 'A campaign', ...body });
+      expect(bad.status).toBe(400);
+    }
+    const removed = await request(server)
+      .delete(`/api/maturity/campaigns/${created.body.id}`)
+      .set('Authorization', user);
+    expect(removed.status).toBe(204);
+  });
+
+  it('summarises collector facts: posture by team, failing controls, critical services', async () => {
+    const summary = await request(server)
+      .get(
+        '/api/maturity/facts/summary?collector=zeroTrust&fact=zeroTrust.score&groupBy=owner',
+      )
+      .set('Authorization', user);
+    const courses = summary.body.items.find(
+      (i: any) => i.key === 'group:default/courses-team',
+    );
+    expect(courses.entityCount).toBeGreaterThanOrEqual(2);
+    const engineering = summary.body.items.find(
+      (i: any) => i.key === 'group:default/engineering',
+    );
+    expect(engineering.entityCount).toBeGreaterThan(courses.entityCount);
+
+    const counts = await request(server)
+      .get('/api/maturity/facts/status-counts?collector=zeroTrust')
+      .set('Authorization', user);
+    expect(counts.body.items[0].fail).toBeGreaterThan(0);
+
+    const critical = await request(server)
+      .get(
+        '/api/maturity/facts/entities?collector=zeroTrust&fact=zeroTrust.criticalFailures&op=gt&value=0',
+      )
+      .set('Authorization', user);
+    expect(critical.body.items.map((i: any) => i.entityRef)).toContain(
+      'component:default/payments-gateway',
+    );
+    expect(critical.body.items.map((i: any) => i.entityRef)).not.toContain(
+      'component:default/course-catalog-service',
+    );
+
+    const facts = await request(server)
+      .get('/api/maturity/entity/component/default/payments-gateway/facts')
+      .set('Authorization', user);
+    expect(facts.body.items.map((f: any) => f.collector)).toEqual(
+      expect.arrayContaining(['catalog', 'ownership', 'repo', 'zeroTrust']),
+    );
+  });
+
+  it('draws trends from the history', async () => {
+    const res = await request(server)
+      .get('/api/maturity/trends?interval=day')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    const today = res.body.items[res.body.items.length - 1];
+    expect(today.entityCount).toBeGreaterThanOrEqual(11);
+    expect(today.averageScore).toBeGreaterThan(0);
   });
 
   it('serves the model', async () => {

@@ -83,6 +83,7 @@ export const maturityPlugin = createBackendPlugin({
           ),
           retentionDays:
             config.getOptionalNumber('maturity.historyRetentionDays') ?? 400,
+          trackedFacts: config.getOptionalStringArray('maturity.trackedFacts'),
         });
         logger.info(
           `Maturity model ${model.id}@${model.version}: ${

@@ -11,6 +11,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  maturityCampaignManagePermission,
   maturityEntityReadPermission,
   maturityRefreshPermission,
   maturityWaiverCreatePermission,
@@ -22,6 +23,14 @@ import { z } from 'zod';
 import { EntityFilters, MaturityStore } from './database/MaturityStore';
 import { MaturityEngine } from './engine/MaturityEngine';
 import { findRisks } from './engine/risks';
+import {
+  buildReview,
+  campaignProgress,
+  computeTrends,
+  countStatuses,
+  entitiesByFact,
+  summarizeFact,
+} from './service/aggregates';
 import { buildEntityReport } from './service/entityReport';
 
 /** Dependencies of the REST API. */
@@ -37,16 +46,17 @@ const pagination = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
-const filterSchema = z
-  .object({
-    kind: z.string().min(1).optional(),
-    owner: z.string().min(1).optional(),
-    system: z.string().min(1).optional(),
-    domain: z.string().min(1).optional(),
-    lifecycle: z.string().min(1).optional(),
-    tag: z.string().min(1).optional(),
-  })
-  .strict();
+const filterFields = {
+  kind: z.string().min(1).optional(),
+  owner: z.string().min(1).optional(),
+  system: z.string().min(1).optional(),
+  domain: z.string().min(1).optional(),
+  lifecycle: z.string().min(1).optional(),
+  tag: z.string().min(1).optional(),
+  type: z.string().min(1).optional(),
+  tier: z.coerce.number().int().min(1).max(5).optional(),
+};
+const filterSchema = z.object(filterFields).strict();
 
 const listQuery = filterSchema.extend(pagination).strict();
 const rollupQuery = filterSchema
@@ -66,6 +76,50 @@ const failingQuery = filterSchema
   .extend({ limit: z.coerce.number().int().min(1).max(100).default(10) })
   .strict();
 const risksQuery = z.object({ system: z.string().min(1) }).strict();
+const trendsQuery = filterSchema
+  .extend({
+    from: z.coerce.date().optional(),
+    interval: z.enum(['day', 'week', 'month']).default('week'),
+  })
+  .strict();
+const reviewQuery = z
+  .object({
+    system: z.string().min(1).optional(),
+    domain: z.string().min(1).optional(),
+    since: z.coerce.date().optional(),
+  })
+  .strict()
+  .refine(q => !!q.system !== !!q.domain, {
+    message: 'give exactly one of system or domain',
+    path: ['system'],
+  });
+const campaignBody = z
+  .object({
+    title: z.string().trim().min(3).max(200),
+    description: z.string().max(4000).optional(),
+    dimension: z.string().min(1),
+    targetLevel: z.number().int().min(2).max(5),
+    deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'),
+    filters: z.object(filterFields).strict().default({}),
+  })
+  .strict();
+const collectorFilter = filterSchema.extend({
+  collector: z.string().min(1),
+});
+const factSummaryQuery = collectorFilter
+  .extend({
+    fact: z.string().min(1),
+    groupBy: z.enum(['owner', 'system']).default('owner'),
+  })
+  .strict();
+const factEntitiesQuery = collectorFilter
+  .extend({
+    fact: z.string().min(1),
+    op: z.enum(['gt', 'gte', 'lt', 'lte', 'eq']).optional(),
+    value: z.string().optional(),
+    ...pagination,
+  })
+  .strict();
 const waiverListQuery = z
   .object({
     entityRef: z.string().min(1).optional(),
@@ -104,9 +158,9 @@ function parse<T extends z.ZodTypeAny>(
 }
 
 function filtersOf(query: Record<string, unknown>): EntityFilters {
-  const { kind, owner, system, domain, lifecycle, tag } =
+  const { kind, owner, system, domain, lifecycle, tag, type, tier } =
     query as EntityFilters;
-  return { kind, owner, system, domain, lifecycle, tag };
+  return { kind, owner, system, domain, lifecycle, tag, type, tier };
 }
 
 /** Builds the maturity REST API (documented in openapi.yaml). */
@@ -233,6 +287,138 @@ export async function createRouter(
       system: query.system,
       items: findRisks(await store.getFacts(refs)),
     });
+  });
+
+  router.get('/trends', async (req, res) => {
+    const query = parse(trendsQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    const from = query.from ?? new Date(Date.now() - 180 * 86400_000);
+    res.json({
+      items: await computeTrends(store, {
+        filters: filtersOf(query),
+        from,
+        interval: query.interval,
+      }),
+    });
+  });
+
+  router.get('/review', async (req, res) => {
+    const query = parse(reviewQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    res.json(
+      await buildReview(store, engine, {
+        system: query.system,
+        domain: query.domain,
+        since: query.since ?? new Date(Date.now() - 90 * 86400_000),
+      }),
+    );
+  });
+
+  router.get('/campaigns', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    const campaigns = await store.listCampaigns();
+    res.json({
+      items: await Promise.all(
+        campaigns.map(async c => ({
+          ...c,
+          progress: (await campaignProgress(store, c)).progress,
+        })),
+      ),
+    });
+  });
+
+  router.post('/campaigns', async (req, res) => {
+    const body = parse(campaignBody, req.body, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(credentials, maturityCampaignManagePermission);
+    if (!engine.model.dimensions.some(d => d.id === body.dimension)) {
+      throw new InputError(
+        `Invalid body: dimension: unknown dimension '${body.dimension}'`,
+      );
+    }
+    if (Number.isNaN(Date.parse(body.deadline))) {
+      throw new InputError('Invalid body: deadline: not a date');
+    }
+    const campaign = await store.createCampaign({
+      ...body,
+      createdBy: credentials.principal.userEntityRef,
+    });
+    res.status(201).json({
+      ...campaign,
+      progress: (await campaignProgress(store, campaign)).progress,
+    });
+  });
+
+  router.get('/campaigns/:id', async (req, res) => {
+    const id = parse(z.string().uuid(), req.params.id, 'path');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    const campaign = await store.getCampaign(id);
+    if (!campaign) throw new NotFoundError(`No campaign with id '${id}'`);
+    res.json({ ...campaign, ...(await campaignProgress(store, campaign)) });
+  });
+
+  router.delete('/campaigns/:id', async (req, res) => {
+    const id = parse(z.string().uuid(), req.params.id, 'path');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(credentials, maturityCampaignManagePermission);
+    await store.deleteCampaign(id);
+    res.status(204).end();
+  });
+
+  router.get('/entity/:kind/:namespace/:name/facts', async (req, res) => {
+    const entityRef = entityRefOf(req.params);
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission, entityRef);
+    const facts = (await store.getFacts([entityRef])).get(entityRef);
+    if (!facts) throw new NotFoundError(`No facts for ${entityRef} yet`);
+    res.json({ items: facts });
+  });
+
+  router.get('/facts/summary', async (req, res) => {
+    const query = parse(factSummaryQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    res.json({
+      items: await summarizeFact(store, {
+        collector: query.collector,
+        fact: query.fact,
+        groupBy: query.groupBy,
+        filters: filtersOf(query),
+      }),
+    });
+  });
+
+  router.get('/facts/status-counts', async (req, res) => {
+    const query = parse(collectorFilter.strict(), req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    res.json({
+      items: await countStatuses(store, {
+        collector: query.collector,
+        filters: filtersOf(query),
+      }),
+    });
+  });
+
+  router.get('/facts/entities', async (req, res) => {
+    const query = parse(factEntitiesQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    await authorize(credentials, maturityEntityReadPermission);
+    res.json(
+      await entitiesByFact(store, {
+        collector: query.collector,
+        fact: query.fact,
+        op: query.op,
+        value: query.value,
+        filters: filtersOf(query),
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    );
   });
 
   router.get('/waivers', async (req, res) => {

@@ -65,4 +65,10 @@ program
     },
   );
 
+// `maturity zero-trust <path>`: the posture scan as a CI gate.
+// eslint-disable-next-line import/first
+import { registerZeroTrustCommand } from './zeroTrust';
+
+registerZeroTrustCommand(program);
+
 program.parseAsync(process.argv);

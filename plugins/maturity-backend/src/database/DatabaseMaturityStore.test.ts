@@ -43,6 +43,9 @@ function evaluation(
       { checkId: 'delivery-gitops', status: 'fail', evidence: [] },
     ],
     modelVersion: '1.0.0',
+    dimensionChecks: {
+      delivery: { failing: ['delivery-gitops'], unknown: [] },
+    },
   };
 }
 
@@ -265,8 +268,31 @@ describe.each(databases.eachSupportedId())(
         ['system:default/learning-platform', 3],
       ]);
 
+      // A cached roll-up is dropped as soon as scores change.
+      await store.saveEvaluations(
+        [
+          evaluation(
+            'component:default/e',
+            'group:default/courses-team',
+            5,
+            100,
+          ),
+        ],
+        { at: new Date(), snapshot: false },
+      );
+      const after = await store.getRollups({
+        groupBy: 'owner',
+        filters: {},
+        limit: 10,
+        offset: 0,
+      });
+      expect(
+        after.items.find(r => r.key === 'group:default/courses-team')!
+          .entityCount,
+      ).toBe(3);
+
       expect(await store.getFailingChecks({}, 5)).toEqual([
-        { checkId: 'delivery-gitops', failing: 4, unknown: 0 },
+        { checkId: 'delivery-gitops', failing: 5, unknown: 0 },
       ]);
     });
 
@@ -384,18 +410,44 @@ describe.each(databases.eachSupportedId())(
 );
 
 describe.each(databases.eachSupportedId())('migrations on %p', id => {
-  it('steps up, down and up again cleanly', async () => {
+  it('step up one at a time, keep data, and step back down', async () => {
     const knex = await databases.init(id);
     const config = { directory: DatabaseMaturityStore.migrationsDir };
-    await knex.migrate.latest(config);
+
+    // Up to the first migration, with a snapshot as the previous release wrote it.
+    await knex.migrate.up(config);
     await knex('maturity_snapshots').insert({
       entity_ref: 'component:default/a',
       level: 2,
       score: 40,
-      dimensions: '{}',
+      dimensions: '{"delivery":2}',
       model_version: '1.0.0',
-      created_at: new Date(),
+      created_at: new Date('2026-10-01T00:00:00Z'),
     });
+
+    // The second migration adds metrics, tier and campaigns; the row survives.
+    await knex.migrate.up(config);
+    const [row] = await knex('maturity_snapshots').select();
+    expect(row).toMatchObject({ entity_ref: 'component:default/a', level: 2 });
+    expect(row.metrics).toBeNull();
+    expect(await knex.schema.hasTable('maturity_campaigns')).toBe(true);
+    expect(await knex.schema.hasColumn('maturity_entity_scores', 'tier')).toBe(
+      true,
+    );
+
+    // Down one: the row is still there without the new column.
+    await knex.migrate.down(config);
+    expect(await knex.schema.hasTable('maturity_campaigns')).toBe(false);
+    expect(await knex.schema.hasColumn('maturity_snapshots', 'metrics')).toBe(
+      false,
+    );
+    expect(await knex('maturity_snapshots').count({ n: '*' })).toEqual([
+      { n: expect.anything() },
+    ]);
+    const [{ n }] = await knex('maturity_snapshots').count({ n: '*' });
+    expect(Number(n)).toBe(1);
+
+    // Down to nothing, and up to the latest again.
     await knex.migrate.down(config);
     expect(await knex.schema.hasTable('maturity_snapshots')).toBe(false);
     await knex.migrate.latest(config);

@@ -11,6 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
+  Campaign,
   EntityEvaluation,
   EntityFilters,
   FailingCheckCount,
@@ -19,6 +20,7 @@ import {
   Rollup,
   RollupGroupBy,
   ScoreSnapshot,
+  SnapshotAt,
   StoredEntityScore,
   Waiver,
   WaiverAuditEntry,
@@ -29,8 +31,10 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-// Rows per multi-row insert: stays under SQLite's bound-variable limit.
+// Rows per multi-row insert: knex writes SQLite multi-row inserts as a
+// compound SELECT, which SQLite caps at 500 terms.
 const CHUNK = 100;
+const LARGE_CHUNK = 450;
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -63,6 +67,7 @@ type ScoreRow = {
   domain_ref: string | null;
   lifecycle: string | null;
   type: string | null;
+  tier: number | null;
   tags: string;
   level: number;
   score: number;
@@ -93,6 +98,7 @@ function toScore(row: ScoreRow): StoredEntityScore {
     domainRef: row.domain_ref ?? undefined,
     lifecycle: row.lifecycle ?? undefined,
     type: row.type ?? undefined,
+    tier: row.tier ?? undefined,
     tags: JSON.parse(row.tags),
     level: row.level as LevelNumber,
     score: Number(row.score),
@@ -135,6 +141,25 @@ export class DatabaseMaturityStore implements MaturityStore {
   static readonly migrationsDir = migrationsDir;
 
   private constructor(private readonly db: Knex) {}
+
+  // Roll-ups keyed by query, valid for one data version (see dataVersion).
+  private readonly rollupCache = new Map<
+    string,
+    { version: string; page: Page<Rollup> }
+  >();
+
+  /**
+   * A cheap stamp that changes whenever scores or the hierarchy change, in
+   * this replica or another one sharing the database.
+   */
+  private async dataVersion(): Promise<string> {
+    const row = await this.db('maturity_data_version').where({ id: 1 }).first();
+    return String(row?.version ?? 0);
+  }
+
+  private async bumpDataVersion(tx: Knex.Transaction) {
+    await tx('maturity_data_version').where({ id: 1 }).increment('version', 1);
+  }
 
   async saveFacts(
     entries: Array<{ entityRef: string; factSets: FactSet[] }>,
@@ -190,23 +215,21 @@ export class DatabaseMaturityStore implements MaturityStore {
     for (const part of chunks(evaluations, 200)) {
       await this.db.transaction(async tx => {
         const refs = part.map(e => e.entity.entityRef);
-        await tx('maturity_check_results').whereIn('entity_ref', refs).delete();
         await tx('maturity_entity_dimensions')
           .whereIn('entity_ref', refs)
           .delete();
 
-        const results = part.flatMap(e =>
-          e.results.map(r => ({
-            entity_ref: e.entity.entityRef,
-            check_id: r.checkId,
-            status: r.status,
-            reason: r.reason ?? null,
-            evidence: JSON.stringify(r.evidence),
-            evaluated_at: options.at,
-          })),
-        );
-        for (const rows of chunks(results)) {
-          await tx('maturity_check_results').insert(rows);
+        // One row per entity holds every check's result and evidence.
+        const results = part.map(e => ({
+          entity_ref: e.entity.entityRef,
+          results: JSON.stringify(e.results),
+          evaluated_at: options.at,
+        }));
+        for (const rows of chunks(results, 50)) {
+          await tx('maturity_entity_results')
+            .insert(rows)
+            .onConflict('entity_ref')
+            .merge();
         }
 
         const dimensions = part.flatMap(e =>
@@ -215,9 +238,15 @@ export class DatabaseMaturityStore implements MaturityStore {
             dimension: d.dimension,
             level: d.level,
             score: d.score,
+            failing: JSON.stringify(
+              e.dimensionChecks?.[d.dimension]?.failing ?? [],
+            ),
+            unknown: JSON.stringify(
+              e.dimensionChecks?.[d.dimension]?.unknown ?? [],
+            ),
           })),
         );
-        for (const rows of chunks(dimensions)) {
+        for (const rows of chunks(dimensions, LARGE_CHUNK)) {
           await tx('maturity_entity_dimensions').insert(rows);
         }
 
@@ -230,6 +259,7 @@ export class DatabaseMaturityStore implements MaturityStore {
           domain_ref: e.entity.domainRef ?? null,
           lifecycle: e.entity.lifecycle ?? null,
           type: e.entity.type ?? null,
+          tier: e.entity.tier ?? null,
           tags: JSON.stringify(e.entity.tags),
           level: e.level,
           score: e.score,
@@ -245,21 +275,80 @@ export class DatabaseMaturityStore implements MaturityStore {
         }
 
         if (options.snapshot) {
-          const snapshots = part.map(e => ({
+          await this.appendSnapshots(tx, part, options.at);
+        }
+        await this.bumpDataVersion(tx);
+      });
+    }
+  }
+
+  /**
+   * History records every change, plus one point a day when nothing changed,
+   * so frequent cycles do not multiply rows for entities that stand still.
+   */
+  private async appendSnapshots(
+    tx: Knex.Transaction,
+    evaluations: EntityEvaluation[],
+    at: Date,
+  ) {
+    const refs = evaluations.map(e => e.entity.entityRef);
+    const last = new Map<string, { key: string; at: number }>();
+    for (const part of chunks(refs, 500)) {
+      const rows = await tx('maturity_snapshots')
+        .whereIn(
+          'id',
+          tx('maturity_snapshots')
+            .max('id')
+            .whereIn('entity_ref', part)
+            .groupBy('entity_ref'),
+        )
+        .select(
+          'entity_ref',
+          'level',
+          'score',
+          'dimensions',
+          'metrics',
+          'created_at',
+        );
+      for (const row of rows) {
+        last.set(row.entity_ref, {
+          key: `${row.level}|${Number(row.score)}|${row.dimensions}|${
+            row.metrics ?? '{}'
+          }`,
+          at: new Date(row.created_at).getTime(),
+        });
+      }
+    }
+    const snapshots = evaluations
+      .map(e => {
+        const dimensions = JSON.stringify(
+          Object.fromEntries(e.dimensions.map(d => [d.dimension, d.level])),
+        );
+        const metrics = JSON.stringify(e.metrics ?? {});
+        return {
+          row: {
             entity_ref: e.entity.entityRef,
             level: e.level,
             score: e.score,
-            dimensions: JSON.stringify(
-              Object.fromEntries(e.dimensions.map(d => [d.dimension, d.level])),
-            ),
+            dimensions,
+            metrics,
             model_version: e.modelVersion,
-            created_at: options.at,
-          }));
-          for (const rows of chunks(snapshots)) {
-            await tx('maturity_snapshots').insert(rows);
-          }
-        }
-      });
+            created_at: at,
+          },
+          key: `${e.level}|${e.score}|${dimensions}|${metrics}`,
+        };
+      })
+      .filter(({ row, key }) => {
+        const previous = last.get(row.entity_ref);
+        return (
+          !previous ||
+          previous.key !== key ||
+          at.getTime() - previous.at >= 86400_000
+        );
+      })
+      .map(({ row }) => row);
+    for (const rows of chunks(snapshots, LARGE_CHUNK)) {
+      await tx('maturity_snapshots').insert(rows);
     }
   }
 
@@ -273,15 +362,10 @@ export class DatabaseMaturityStore implements MaturityStore {
   }
 
   async getCheckResults(entityRef: string): Promise<CheckResult[]> {
-    const rows = await this.db('maturity_check_results')
+    const row = await this.db('maturity_entity_results')
       .where({ entity_ref: entityRef })
-      .orderBy('check_id');
-    return rows.map(row => ({
-      checkId: row.check_id,
-      status: row.status,
-      reason: row.reason ?? undefined,
-      evidence: JSON.parse(row.evidence),
-    }));
+      .first();
+    return row ? JSON.parse(row.results) : [];
   }
 
   private applyFilters(
@@ -293,6 +377,8 @@ export class DatabaseMaturityStore implements MaturityStore {
     if (filters.system) query.where(`${alias}.system_ref`, filters.system);
     if (filters.domain) query.where(`${alias}.domain_ref`, filters.domain);
     if (filters.lifecycle) query.where(`${alias}.lifecycle`, filters.lifecycle);
+    if (filters.type) query.where(`${alias}.type`, filters.type);
+    if (filters.tier !== undefined) query.where(`${alias}.tier`, filters.tier);
     if (filters.tag) {
       // Tags are stored as a JSON array of strings; match the quoted element.
       const needle = JSON.stringify(filters.tag)
@@ -358,6 +444,7 @@ export class DatabaseMaturityStore implements MaturityStore {
       level: row.level,
       score: Number(row.score),
       dimensions: JSON.parse(row.dimensions),
+      metrics: row.metrics ? JSON.parse(row.metrics) : {},
       modelVersion: row.model_version,
       createdAt: toIso(row.created_at),
     }));
@@ -372,9 +459,10 @@ export class DatabaseMaturityStore implements MaturityStore {
   async deleteEntities(entityRefs: string[]): Promise<void> {
     for (const part of chunks(entityRefs, 500)) {
       await this.db.transaction(async tx => {
+        await this.bumpDataVersion(tx);
         for (const table of [
           'maturity_facts',
-          'maturity_check_results',
+          'maturity_entity_results',
           'maturity_entity_dimensions',
           'maturity_entity_scores',
         ]) {
@@ -393,6 +481,7 @@ export class DatabaseMaturityStore implements MaturityStore {
     rows: Array<{ ancestor: string; descendant: string; depth: number }>,
   ): Promise<void> {
     await this.db.transaction(async tx => {
+      await this.bumpDataVersion(tx);
       await tx('maturity_group_closure').delete();
       for (const part of chunks(rows)) {
         await tx('maturity_group_closure').insert(
@@ -407,146 +496,170 @@ export class DatabaseMaturityStore implements MaturityStore {
   }
 
   /**
-   * The grouping key per scored entity: owner groups fan out to every ancestor
-   * group (a parent sees its children's entities), systems and domains map 1:1.
+   * Roll-ups aggregate in SQL per direct key (owner, system or domain), then
+   * fan owner keys out to every ancestor group in memory: a parent group sees
+   * its children's entities without joining the hierarchy into every row.
    */
-  private groupedEntities(groupBy: RollupGroupBy, filters: EntityFilters) {
-    const query = this.db('maturity_entity_scores as s');
-    if (groupBy === 'owner') {
-      query
-        .leftJoin(
-          'maturity_group_closure as c',
-          'c.descendant_ref',
-          's.owner_ref',
-        )
-        .select(
-          this.db.raw(
-            "COALESCE(c.ancestor_ref, s.owner_ref, 'none') as group_key",
-          ),
-        );
-    } else {
-      const column = groupBy === 'system' ? 's.system_ref' : 's.domain_ref';
-      query.select(this.db.raw(`COALESCE(${column}, 'none') as group_key`));
-    }
-    query.select('s.entity_ref', 's.level', 's.score');
-    return this.applyFilters(query, filters);
-  }
-
   async getRollups(options: {
     groupBy: RollupGroupBy;
     filters: EntityFilters;
     limit: number;
     offset: number;
   }): Promise<Page<Rollup>> {
-    const grouped = () =>
-      this.groupedEntities(options.groupBy, options.filters).as('g');
-
-    const [{ count }] = await this.db
-      .from(grouped())
-      .countDistinct({ count: 'g.group_key' });
-
-    const keyRows = await this.db
-      .from(grouped())
-      .select('g.group_key')
-      .count({ entity_count: '*' })
-      .avg({ average_score: 'g.score' })
-      .groupBy('g.group_key')
-      .orderBy('g.group_key')
-      .limit(options.limit)
-      .offset(options.offset);
-    const keys = keyRows.map(r => r.group_key as string);
-    if (keys.length === 0) {
-      return {
-        items: [],
-        totalCount: Number(count),
-        limit: options.limit,
-        offset: options.offset,
+    const key = JSON.stringify([options.groupBy, options.filters]);
+    const version = await this.dataVersion();
+    let cached = this.rollupCache.get(key);
+    if (!cached || cached.version !== version) {
+      cached = {
+        version,
+        page: await this.computeRollups(options.groupBy, options.filters),
       };
+      if (this.rollupCache.size >= 100) {
+        this.rollupCache.delete(this.rollupCache.keys().next().value!);
+      }
+      this.rollupCache.set(key, cached);
     }
-
-    const levelRows = await this.db
-      .from(grouped())
-      .whereIn('g.group_key', keys)
-      .select('g.group_key', 'g.level')
-      .count({ n: '*' })
-      .groupBy('g.group_key', 'g.level');
-
-    const dimensionRows = await this.db
-      .from(grouped())
-      .join('maturity_entity_dimensions as d', 'd.entity_ref', 'g.entity_ref')
-      .whereIn('g.group_key', keys)
-      .select('g.group_key', 'd.dimension', 'd.level')
-      .count({ n: '*' })
-      .sum({ score_sum: 'd.score' })
-      .groupBy('g.group_key', 'd.dimension', 'd.level');
-
-    const rollups = new Map<string, Rollup>();
-    for (const row of keyRows) {
-      rollups.set(row.group_key as string, {
-        key: row.group_key as string,
-        entityCount: Number(row.entity_count),
-        averageScore: Math.round(Number(row.average_score) * 10) / 10,
-        levels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
-        dimensions: {},
-      });
-    }
-    for (const row of levelRows) {
-      rollups.get(row.group_key as string)!.levels[String(row.level)] = Number(
-        row.n,
-      );
-    }
-    const dimensionSums = new Map<string, { sum: number; n: number }>();
-    for (const row of dimensionRows) {
-      const rollup = rollups.get(row.group_key as string)!;
-      const dim = (rollup.dimensions[row.dimension as string] ??= {
-        levels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
-        averageScore: 0,
-      });
-      dim.levels[String(row.level)] = Number(row.n);
-      const key = `${row.group_key}\u0000${row.dimension}`;
-      const acc = dimensionSums.get(key) ?? { sum: 0, n: 0 };
-      acc.sum += Number(row.score_sum);
-      acc.n += Number(row.n);
-      dimensionSums.set(key, acc);
-    }
-    for (const [key, acc] of dimensionSums) {
-      const [groupKey, dimension] = key.split('\u0000');
-      rollups.get(groupKey)!.dimensions[dimension].averageScore =
-        Math.round((acc.sum / acc.n) * 10) / 10;
-    }
+    const all = cached.page.items;
     return {
-      items: keys.map(k => rollups.get(k)!),
-      totalCount: Number(count),
+      items: all.slice(options.offset, options.offset + options.limit),
+      totalCount: all.length,
       limit: options.limit,
       offset: options.offset,
     };
+  }
+
+  private async computeRollups(
+    groupBy: RollupGroupBy,
+    filters: EntityFilters,
+  ): Promise<Page<Rollup>> {
+    const options = { groupBy, filters };
+    const columns: Record<RollupGroupBy, string> = {
+      owner: 's.owner_ref',
+      system: 's.system_ref',
+      domain: 's.domain_ref',
+    };
+    const column = columns[options.groupBy];
+    const levelRows = await this.applyFilters(
+      this.db('maturity_entity_scores as s')
+        .select(this.db.raw(`${column} as direct_key`), 's.level')
+        .count({ n: '*' })
+        .sum({ score_sum: 's.score' })
+        .groupBy(column, 's.level'),
+      options.filters,
+    );
+    const dimensionRows = await this.applyFilters(
+      this.db('maturity_entity_dimensions as d')
+        .join('maturity_entity_scores as s', 's.entity_ref', 'd.entity_ref')
+        .select(
+          this.db.raw(`${column} as direct_key`),
+          'd.dimension',
+          'd.level',
+        )
+        .count({ n: '*' })
+        .sum({ score_sum: 'd.score' })
+        .groupBy(column, 'd.dimension', 'd.level'),
+      options.filters,
+    );
+
+    const directKeys = [
+      ...new Set(levelRows.map((r: any) => r.direct_key ?? 'none')),
+    ] as string[];
+    const fanOut =
+      options.groupBy === 'owner'
+        ? await this.getAncestors(directKeys.filter(k => k !== 'none'))
+        : new Map<string, string[]>();
+    const keysOf = (direct: string | null) =>
+      fanOut.get(direct ?? '') ?? [direct ?? 'none'];
+
+    type Acc = {
+      rollup: Rollup;
+      scoreSum: number;
+      dims: Map<string, { sum: number; n: number }>;
+    };
+    const acc = new Map<string, Acc>();
+    const get = (key: string) => {
+      let a = acc.get(key);
+      if (!a) {
+        a = {
+          rollup: {
+            key,
+            entityCount: 0,
+            averageScore: 0,
+            levels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
+            dimensions: {},
+          },
+          scoreSum: 0,
+          dims: new Map(),
+        };
+        acc.set(key, a);
+      }
+      return a;
+    };
+    for (const row of levelRows as any[]) {
+      for (const key of keysOf(row.direct_key)) {
+        const a = get(key);
+        a.rollup.entityCount += Number(row.n);
+        a.rollup.levels[String(row.level)] += Number(row.n);
+        a.scoreSum += Number(row.score_sum);
+      }
+    }
+    for (const row of dimensionRows as any[]) {
+      for (const key of keysOf(row.direct_key)) {
+        const a = get(key);
+        const dim = (a.rollup.dimensions[row.dimension] ??= {
+          levels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
+          averageScore: 0,
+        });
+        dim.levels[String(row.level)] += Number(row.n);
+        const sums = a.dims.get(row.dimension) ?? { sum: 0, n: 0 };
+        sums.sum += Number(row.score_sum);
+        sums.n += Number(row.n);
+        a.dims.set(row.dimension, sums);
+      }
+    }
+    const round = (n: number) => Math.round(n * 10) / 10;
+    const all = [...acc.values()]
+      .map(a => {
+        a.rollup.averageScore = a.rollup.entityCount
+          ? round(a.scoreSum / a.rollup.entityCount)
+          : 0;
+        for (const [dimension, sums] of a.dims) {
+          a.rollup.dimensions[dimension].averageScore = round(
+            sums.sum / sums.n,
+          );
+        }
+        return a.rollup;
+      })
+      .sort((a, b) => a.key.localeCompare(b.key));
+    return { items: all, totalCount: all.length, limit: all.length, offset: 0 };
   }
 
   async getFailingChecks(
     filters: EntityFilters,
     limit: number,
   ): Promise<FailingCheckCount[]> {
-    const entities = this.applyFilters(
-      this.db('maturity_entity_scores as s').select('s.entity_ref'),
-      filters,
-    );
-    const rows: Array<{ check_id: string; status: string; n: unknown }> =
-      await this.db('maturity_check_results as r')
-        .whereIn('r.entity_ref', entities)
-        .whereIn('r.status', ['fail', 'unknown'])
-        .select('r.check_id', 'r.status')
-        .count({ n: '*' })
-        .groupBy('r.check_id', 'r.status');
+    const rows: Array<{ failing: string | null; unknown: string | null }> =
+      await this.applyFilters(
+        this.db('maturity_entity_dimensions as d')
+          .join('maturity_entity_scores as s', 's.entity_ref', 'd.entity_ref')
+          .select('d.failing', 'd.unknown'),
+        filters,
+      );
     const byCheck = new Map<string, FailingCheckCount>();
+    const add = (ids: string | null, key: 'failing' | 'unknown') => {
+      for (const checkId of ids ? (JSON.parse(ids) as string[]) : []) {
+        const entry = byCheck.get(checkId) ?? {
+          checkId,
+          failing: 0,
+          unknown: 0,
+        };
+        entry[key] += 1;
+        byCheck.set(checkId, entry);
+      }
+    };
     for (const row of rows) {
-      const entry = byCheck.get(row.check_id) ?? {
-        checkId: row.check_id,
-        failing: 0,
-        unknown: 0,
-      };
-      if (row.status === 'fail') entry.failing = Number(row.n);
-      else entry.unknown = Number(row.n);
-      byCheck.set(row.check_id, entry);
+      add(row.failing, 'failing');
+      add(row.unknown, 'unknown');
     }
     return [...byCheck.values()]
       .sort(
@@ -707,5 +820,152 @@ export class DatabaseMaturityStore implements MaturityStore {
       }
     }
     return out;
+  }
+
+  async getAncestors(groupRefs: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const part of chunks(groupRefs, 500)) {
+      const rows = await this.db('maturity_group_closure')
+        .whereIn('descendant_ref', part)
+        .orderBy('depth')
+        .select('ancestor_ref', 'descendant_ref');
+      for (const row of rows) {
+        const list = out.get(row.descendant_ref) ?? [];
+        list.push(row.ancestor_ref);
+        out.set(row.descendant_ref, list);
+      }
+    }
+    return out;
+  }
+
+  async listAllEntityScores(
+    filters: EntityFilters,
+  ): Promise<StoredEntityScore[]> {
+    const rows = await this.applyFilters(
+      this.db('maturity_entity_scores as s').select('s.*'),
+      filters,
+    ).orderBy('s.entity_ref');
+    return rows.map(toScore);
+  }
+
+  async getCollectorFacts(
+    collector: string,
+    entityRefs: string[],
+  ): Promise<Map<string, FactSet>> {
+    const out = new Map<string, FactSet>();
+    for (const part of chunks(entityRefs, 500)) {
+      const rows = await this.db('maturity_facts')
+        .where({ collector })
+        .whereIn('entity_ref', part)
+        .select('entity_ref', 'payload');
+      for (const row of rows) out.set(row.entity_ref, JSON.parse(row.payload));
+    }
+    return out;
+  }
+
+  private toSnapshotAt(row: any): SnapshotAt {
+    return {
+      entityRef: row.entity_ref,
+      level: row.level,
+      score: Number(row.score),
+      dimensions: JSON.parse(row.dimensions),
+      createdAt: toIso(row.created_at),
+    };
+  }
+
+  async getSnapshotsAt(
+    entityRefs: string[],
+    at: Date,
+  ): Promise<Map<string, SnapshotAt>> {
+    const out = new Map<string, SnapshotAt>();
+    for (const part of chunks(entityRefs, 500)) {
+      const rows = await this.db('maturity_snapshots')
+        .whereIn(
+          'id',
+          this.db('maturity_snapshots')
+            .max('id')
+            .whereIn('entity_ref', part)
+            .where('created_at', '<=', at)
+            .groupBy('entity_ref'),
+        )
+        .select('entity_ref', 'level', 'score', 'dimensions', 'created_at');
+      for (const row of rows) out.set(row.entity_ref, this.toSnapshotAt(row));
+    }
+    return out;
+  }
+
+  async getSnapshotsSince(
+    entityRefs: string[],
+    from: Date,
+  ): Promise<Array<SnapshotAt & { createdAtMs: number }>> {
+    const out: Array<SnapshotAt & { createdAtMs: number }> = [];
+    for (const part of chunks(entityRefs, 500)) {
+      const rows = await this.db('maturity_snapshots')
+        .whereIn('entity_ref', part)
+        .where('created_at', '>', from)
+        .select('entity_ref', 'level', 'score', 'dimensions', 'created_at');
+      for (const row of rows) {
+        const snapshot = this.toSnapshotAt(row);
+        out.push({
+          ...snapshot,
+          createdAtMs: new Date(snapshot.createdAt).getTime(),
+        });
+      }
+    }
+    return out.sort((a, b) => a.createdAtMs - b.createdAtMs);
+  }
+
+  async createCampaign(
+    input: Omit<Campaign, 'id' | 'createdAt'>,
+  ): Promise<Campaign> {
+    const campaign: Campaign = {
+      ...input,
+      id: randomUUID(),
+      createdAt: new Date().toISOString(),
+    };
+    await this.db('maturity_campaigns').insert({
+      id: campaign.id,
+      title: campaign.title,
+      description: campaign.description ?? null,
+      dimension: campaign.dimension,
+      target_level: campaign.targetLevel,
+      deadline: campaign.deadline,
+      filters: JSON.stringify(campaign.filters),
+      created_by: campaign.createdBy,
+      created_at: new Date(campaign.createdAt),
+    });
+    return campaign;
+  }
+
+  private toCampaign(row: any): Campaign {
+    return {
+      id: row.id,
+      title: row.title,
+      description: row.description ?? undefined,
+      dimension: row.dimension,
+      targetLevel: row.target_level,
+      deadline: row.deadline,
+      filters: JSON.parse(row.filters),
+      createdBy: row.created_by,
+      createdAt: toIso(row.created_at),
+    };
+  }
+
+  async listCampaigns(): Promise<Campaign[]> {
+    const rows = await this.db('maturity_campaigns').orderBy([
+      { column: 'deadline' },
+      { column: 'title' },
+    ]);
+    return rows.map(r => this.toCampaign(r));
+  }
+
+  async getCampaign(id: string): Promise<Campaign | undefined> {
+    const row = await this.db('maturity_campaigns').where({ id }).first();
+    return row ? this.toCampaign(row) : undefined;
+  }
+
+  async deleteCampaign(id: string): Promise<void> {
+    const deleted = await this.db('maturity_campaigns').where({ id }).delete();
+    if (deleted === 0) throw new NotFoundError(`No campaign with id '${id}'`);
   }
 }

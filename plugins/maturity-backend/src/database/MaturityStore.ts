@@ -16,6 +16,7 @@ export interface ScoredEntityInfo {
   domainRef?: string;
   lifecycle?: string;
   type?: string;
+  tier?: number;
   tags: string[];
 }
 
@@ -27,6 +28,10 @@ export interface EntityEvaluation {
   dimensions: DimensionScore[];
   results: CheckResult[];
   modelVersion: string;
+  /** Tracked numeric facts kept in the history (e.g. zeroTrust.score). */
+  metrics?: Record<string, number>;
+  /** Per dimension, the ids of its failing and unknown checks. */
+  dimensionChecks?: Record<string, { failing: string[]; unknown: string[] }>;
 }
 
 /** A stored entity score with its catalog fields. */
@@ -44,6 +49,8 @@ export interface ScoreSnapshot {
   score: number;
   /** Level per dimension id. */
   dimensions: Record<string, number>;
+  /** Tracked numeric facts at that run. */
+  metrics: Record<string, number>;
   modelVersion: string;
   createdAt: string;
 }
@@ -80,6 +87,10 @@ export interface EntityFilters {
   domain?: string;
   lifecycle?: string;
   tag?: string;
+  /** spec.type, e.g. service. */
+  type?: string;
+  /** Tier annotation (1 = critical). */
+  tier?: number;
 }
 
 /** How roll-ups are grouped. */
@@ -113,6 +124,38 @@ export interface FailingCheckCount {
   checkId: string;
   failing: number;
   unknown: number;
+}
+
+/** One period of a trend. */
+export interface TrendPoint {
+  /** Start of the period (ISO date). */
+  period: string;
+  averageScore: number;
+  levels: Record<string, number>;
+  entityCount: number;
+}
+
+/** A campaign: a dimension level to reach by a deadline. */
+export interface Campaign {
+  id: string;
+  title: string;
+  description?: string;
+  dimension: string;
+  targetLevel: number;
+  /** YYYY-MM-DD */
+  deadline: string;
+  filters: EntityFilters;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** The latest snapshot at or before a point in time. */
+export interface SnapshotAt {
+  entityRef: string;
+  level: number;
+  score: number;
+  dimensions: Record<string, number>;
+  createdAt: string;
 }
 
 /** Persistence of the maturity engine. */
@@ -170,6 +213,33 @@ export interface MaturityStore {
     includeInactive?: boolean;
   }): Promise<Waiver[]>;
   getWaiver(id: string): Promise<Waiver | undefined>;
+
+  /** Per group, itself and every group above it in the hierarchy. */
+  getAncestors(groupRefs: string[]): Promise<Map<string, string[]>>;
+  /** Every scored entity matching the filters (no paging; for aggregates). */
+  listAllEntityScores(filters: EntityFilters): Promise<StoredEntityScore[]>;
+  /** Facts of one collector for the given entities. */
+  getCollectorFacts(
+    collector: string,
+    entityRefs: string[],
+  ): Promise<Map<string, FactSet>>;
+  /** Per entity, the last snapshot at or before `at`. */
+  getSnapshotsAt(
+    entityRefs: string[],
+    at: Date,
+  ): Promise<Map<string, SnapshotAt>>;
+  /** Snapshots of the given entities since `from`, oldest first. */
+  getSnapshotsSince(
+    entityRefs: string[],
+    from: Date,
+  ): Promise<Array<SnapshotAt & { createdAtMs: number }>>;
+
+  createCampaign(
+    campaign: Omit<Campaign, 'id' | 'createdAt'>,
+  ): Promise<Campaign>;
+  listCampaigns(): Promise<Campaign[]>;
+  getCampaign(id: string): Promise<Campaign | undefined>;
+  deleteCampaign(id: string): Promise<void>;
   revokeWaiver(id: string, actor: string): Promise<Waiver>;
   getWaiverAudit(waiverId: string): Promise<WaiverAuditEntry[]>;
   /** Active waivers per entity: check ids. */

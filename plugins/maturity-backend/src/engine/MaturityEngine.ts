@@ -51,7 +51,15 @@ export interface MaturityEngineOptions {
   concurrency?: number;
   /** Days of history to keep. */
   retentionDays: number;
+  /** Numeric facts kept in the history beside the score (e.g. zeroTrust.score). */
+  trackedFacts?: string[];
 }
+
+/** Numeric facts the history keeps by default. */
+export const DEFAULT_TRACKED_FACTS = [
+  'zeroTrust.score',
+  'toil.teamToilPercent',
+];
 
 /** Summary of one evaluation cycle. */
 export interface CycleSummary {
@@ -78,6 +86,11 @@ function entityInfo(
         ? entity.spec.lifecycle
         : undefined,
     type: typeof entity.spec?.type === 'string' ? entity.spec.type : undefined,
+    tier: Number.isFinite(
+      Number(entity.metadata.annotations?.['cloud-native-portal/tier']),
+    )
+      ? Number(entity.metadata.annotations?.['cloud-native-portal/tier'])
+      : undefined,
     tags: entity.metadata.tags ?? [],
   };
 }
@@ -90,6 +103,7 @@ function entityInfo(
  */
 export class MaturityEngine {
   private readonly installed: Set<string>;
+  private readonly checkDimensions: Map<string, string>;
 
   constructor(private readonly options: MaturityEngineOptions) {
     this.installed = new Set([
@@ -97,6 +111,9 @@ export class MaturityEngine {
       'ownership',
       ...options.collectors.map(c => c.id),
     ]);
+    this.checkDimensions = new Map(
+      options.model.checks.map(c => [c.id, c.dimension]),
+    );
   }
 
   get model(): MaturityModel {
@@ -178,7 +195,35 @@ export class MaturityEngine {
     waivers: Set<string>,
   ): EntityEvaluation {
     const { results, score } = this.evaluate(factSets, waivers);
+    const metrics: Record<string, number> = {};
+    const tracked = this.options.trackedFacts ?? DEFAULT_TRACKED_FACTS;
+    for (const set of factSets) {
+      if (set.status !== 'ok') continue;
+      for (const name of tracked) {
+        const value = set.facts[name];
+        if (typeof value === 'number' && Number.isFinite(value)) {
+          metrics[name] = value;
+        }
+      }
+    }
+    const checkDimension = this.checkDimensions;
+    const dimensionChecks: Record<
+      string,
+      { failing: string[]; unknown: string[] }
+    > = {};
+    for (const r of results) {
+      if (r.status !== 'fail' && r.status !== 'unknown') continue;
+      const dimension = checkDimension.get(r.checkId);
+      if (!dimension) continue;
+      const entry = (dimensionChecks[dimension] ??= {
+        failing: [],
+        unknown: [],
+      });
+      (r.status === 'fail' ? entry.failing : entry.unknown).push(r.checkId);
+    }
     return {
+      metrics,
+      dimensionChecks,
       entity: info,
       level: score.level,
       score: score.score,

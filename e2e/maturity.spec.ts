@@ -1,0 +1,88 @@
+import { expect, Page, test } from '@playwright/test';
+import { screenshotDir, signInAsGuest } from './helpers';
+
+// The backend scores the demo on its first cycle, about 20 s after start.
+const SCORING_TIMEOUT_MS = 120_000;
+
+/** Reloads until `ready` passes: the first cycle may not have run yet. */
+async function reloadUntil(page: Page, ready: () => Promise<void>) {
+  await expect(async () => {
+    await page.reload();
+    await ready();
+  }).toPass({ timeout: SCORING_TIMEOUT_MS, intervals: [2_000, 5_000] });
+}
+
+test('a guest reads a service maturity tab, the scorecards and the review of the migrating system', async ({
+  page,
+}) => {
+  test.setTimeout(6 * 60_000);
+  await signInAsGuest(page);
+
+  // 1. The service's Maturity tab: level, checks with evidence, history.
+  await page.goto('/catalog/default/component/course-catalog-service/maturity');
+  await reloadUntil(page, async () => {
+    await expect(page.getByRole('button', { name: 'Refresh now' })).toBeVisible(
+      { timeout: 10_000 },
+    );
+  });
+  await expect(page.getByText('Maturity scorecard')).toBeVisible();
+  await expect(page.getByLabel('score', { exact: true }).first()).toContainText(
+    '/ 100',
+  );
+  await expect(page.getByText(/Level \d: /).first()).toBeVisible();
+  await page.screenshot({
+    path: `${screenshotDir}/maturity-01-entity-tab.png`,
+  });
+
+  // The overview carries the summary card with next steps.
+  await page.goto('/catalog/default/component/course-catalog-service');
+  await expect(page.getByText('Level per dimension')).toBeVisible({
+    timeout: 20_000,
+  });
+  await page.screenshot({
+    path: `${screenshotDir}/maturity-02-summary-card.png`,
+  });
+
+  // 2. The scorecards page: teams × dimensions, distribution, trend, failing checks.
+  await page.goto('/maturity');
+  const teams = page.getByRole('table', { name: 'Teams by dimension' });
+  await reloadUntil(page, async () => {
+    await expect(teams).toBeVisible({ timeout: 10_000 });
+  });
+  await expect(teams.getByText('Courses Team').first()).toBeVisible();
+  await expect(page.getByText('Level distribution')).toBeVisible();
+  await page.screenshot({
+    path: `${screenshotDir}/maturity-03-scorecards.png`,
+  });
+
+  await teams
+    .getByRole('button', { name: 'Show entities of courses-team' })
+    .click();
+  await expect(
+    page.getByRole('table', { name: 'Entities of courses-team' }),
+  ).toBeVisible({ timeout: 20_000 });
+  await page.screenshot({
+    path: `${screenshotDir}/maturity-04-team-drilldown.png`,
+  });
+
+  await page.getByRole('tab', { name: 'Campaigns' }).click();
+  await expect(page.getByText('Campaigns').first()).toBeVisible();
+  await page.screenshot({ path: `${screenshotDir}/maturity-05-campaigns.png` });
+
+  // 3. The review of the system being migrated off the monolith.
+  await page.goto('/maturity/review/default/learning-platform');
+  await reloadUntil(page, async () => {
+    await expect(page.getByText('Monolith decomposition')).toBeVisible({
+      timeout: 10_000,
+    });
+  });
+  await expect(page.getByText(/6 of 8 capabilities extracted/)).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Components by dimension' }),
+  ).toBeVisible();
+  await page.screenshot({ path: `${screenshotDir}/maturity-06-review.png` });
+  await page.screenshot({
+    path: `${screenshotDir}/maturity-07-review-full.png`,
+    fullPage: true,
+  });
+});

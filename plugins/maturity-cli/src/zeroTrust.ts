@@ -1,0 +1,170 @@
+import { readLocalTree } from '@cloud-native-portal/plugin-maturity-node';
+import { scanRepository } from '@cloud-native-portal/plugin-zero-trust-backend';
+import {
+  getZeroTrustControl,
+  PostureGrade,
+  PostureReport,
+  RISK_WEIGHTS,
+} from '@cloud-native-portal/plugin-zero-trust-common';
+import { Command, InvalidArgumentError } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** A zero-trust scan of a checkout, with what the reader skipped. */
+export interface ZeroTrustScan extends PostureReport {
+  /** Files the reader skipped (too large, binary, symlinks), with the reason. */
+  warnings: string[];
+}
+
+/** The CI gate: a minimum grade or a minimum score, never both. */
+export type ZeroTrustThreshold =
+  | { minGrade: PostureGrade; minScore?: undefined }
+  | { minScore: number; minGrade?: undefined }
+  | { minGrade?: undefined; minScore?: undefined };
+
+const GRADES: PostureGrade[] = ['A', 'B', 'C', 'D', 'F'];
+
+/** Scans a local checkout for the zero-trust controls, as the portal does. */
+export async function scanZeroTrust(path: string): Promise<ZeroTrustScan> {
+  const root = resolve(path);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new Error(`${path} is not a directory`);
+  }
+  const tree = await readLocalTree(root);
+  const report = await scanRepository(tree);
+  return {
+    ...report,
+    warnings: tree.skipped().map(s => `skipped ${s.path}: ${s.reason}`),
+  };
+}
+
+/**
+ * Why the scan misses the threshold, or undefined when it meets it. A scan
+ * with nothing scored misses any threshold: a gate that cannot judge must not
+ * pass silently.
+ */
+export function missedThreshold(
+  report: PostureReport,
+  threshold: ZeroTrustThreshold,
+): string | undefined {
+  if (threshold.minGrade === undefined && threshold.minScore === undefined) {
+    return undefined;
+  }
+  if (report.score === null || report.grade === null) {
+    return 'no control could be scored, so the threshold cannot be met';
+  }
+  if (
+    threshold.minGrade !== undefined &&
+    GRADES.indexOf(report.grade) > GRADES.indexOf(threshold.minGrade)
+  ) {
+    return `grade ${report.grade} is below the required grade ${threshold.minGrade}`;
+  }
+  if (threshold.minScore !== undefined && report.score < threshold.minScore) {
+    return `score ${report.score} is below the required score ${threshold.minScore}`;
+  }
+  return undefined;
+}
+
+const STATUS_ORDER = { fail: 0, unknown: 1, pass: 2, 'not-applicable': 3 };
+
+/** A readable rendering of a zero-trust scan for CI logs: failures first. */
+export function formatZeroTrustText(scan: ZeroTrustScan): string {
+  const lines = [
+    `${scan.source}: zero-trust grade ${scan.grade ?? '-'}, score ${
+      scan.score ?? '-'
+    }/100, ${scan.criticalFailures} Critical ${
+      scan.criticalFailures === 1 ? 'failure' : 'failures'
+    }, ${scan.excluded} excluded (unknown or not applicable)`,
+    '',
+  ];
+  const rows = scan.results
+    .map(r => ({ ...r, control: getZeroTrustControl(r.controlId)! }))
+    .sort(
+      (a, b) =>
+        STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        RISK_WEIGHTS[b.control.risk] - RISK_WEIGHTS[a.control.risk],
+    );
+  for (const row of rows) {
+    lines.push(
+      `  ${row.status.toUpperCase().padEnd(14)} ${row.control.risk.padEnd(8)} ${
+        row.controlId
+      }`,
+    );
+    if (row.status === 'pass') continue;
+    if (row.reason) lines.push(`      ${row.reason}`);
+    const where = row.evidence
+      .filter(e => e.path || e.annotation)
+      .slice(0, 3)
+      .map(e =>
+        e.path ? `${e.path}${e.line ? `:${e.line}` : ''}` : e.annotation,
+      );
+    if (where.length) lines.push(`      evidence: ${where.join('; ')}`);
+    if (row.status === 'fail') lines.push(`      fix: ${row.control.fix}`);
+  }
+  for (const w of scan.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+function grade(value: string): PostureGrade {
+  const upper = value.toLocaleUpperCase('en-US');
+  if (!GRADES.includes(upper as PostureGrade)) {
+    throw new InvalidArgumentError('a grade from A to F');
+  }
+  return upper as PostureGrade;
+}
+
+function score(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) {
+    throw new InvalidArgumentError('a score from 0 to 100');
+  }
+  return n;
+}
+
+/** Adds `maturity zero-trust <path>` to the CLI. */
+export function registerZeroTrustCommand(program: Command): void {
+  program
+    .command('zero-trust')
+    .description(
+      'Scan a checkout for the zero-trust controls; exits 1 below --min-grade or --min-score, 2 on errors.',
+    )
+    .argument('<path>', 'the checkout to scan')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--min-grade <grade>', 'fail below this grade (A to F)', grade)
+    .option('--min-score <score>', 'fail below this score (0 to 100)', score)
+    .action(
+      async (
+        path: string,
+        opts: { format: string; minGrade?: PostureGrade; minScore?: number },
+      ) => {
+        if (!['text', 'json'].includes(opts.format)) {
+          process.stderr.write('error: --format must be text or json\n');
+          process.exit(2);
+        }
+        if (opts.minGrade !== undefined && opts.minScore !== undefined) {
+          process.stderr.write(
+            'error: give either --min-grade or --min-score, not both\n',
+          );
+          process.exit(2);
+        }
+        try {
+          const scan = await scanZeroTrust(path);
+          process.stdout.write(
+            opts.format === 'json'
+              ? `${JSON.stringify(scan, null, 2)}\n`
+              : `${formatZeroTrustText(scan)}\n`,
+          );
+          const missed = missedThreshold(scan, opts as ZeroTrustThreshold);
+          if (missed) {
+            process.stderr.write(`maturity zero-trust: ${missed}\n`);
+            process.exit(1);
+          }
+        } catch (e) {
+          process.stderr.write(
+            `maturity zero-trust: ${(e as Error).message}\n`,
+          );
+          process.exit(2);
+        }
+      },
+    );
+}

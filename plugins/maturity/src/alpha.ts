@@ -1,0 +1,10 @@
+/**
+ * The maturity plugin for Backstage's new frontend system.
+ *
+ * @packageDocumentation
+ */
+export { maturityPlugin as default } from './alpha/plugin';
+export * from './alpha/apis';
+export * from './alpha/entityCards';
+export * from './alpha/entityContent';
+export * from './alpha/pages';

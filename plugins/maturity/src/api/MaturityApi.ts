@@ -1,0 +1,92 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  Campaign,
+  CampaignDetail,
+  EntityReport,
+  EntityScoreItem,
+  FailingCheck,
+  HistoryPoint,
+  MaturityFilters,
+  MaturityGroupBy,
+  ModelResponse,
+  NewCampaign,
+  PageOf,
+  ReviewResponse,
+  Risk,
+  Rollup,
+  TrendPoint,
+  Waiver,
+} from './types';
+
+/** Pagination of list requests. */
+export interface Paging {
+  limit?: number;
+  offset?: number;
+}
+
+/** The browser client of the maturity REST API (mounted at /api/maturity). */
+export interface MaturityApi {
+  /** GET /model */
+  getModel(): Promise<ModelResponse>;
+  /** GET /entity/:kind/:namespace/:name */
+  getEntityReport(entityRef: string): Promise<EntityReport>;
+  /** GET /entity/:kind/:namespace/:name/history */
+  getHistory(
+    entityRef: string,
+    range?: { from?: string; to?: string; limit?: number },
+  ): Promise<{ items: HistoryPoint[] }>;
+  /** POST /entity/:kind/:namespace/:name/refresh */
+  refreshEntity(entityRef: string): Promise<EntityReport>;
+  /** GET /entities */
+  listEntities(
+    filters?: MaturityFilters,
+    paging?: Paging,
+  ): Promise<PageOf<EntityScoreItem>>;
+  /** GET /rollups */
+  getRollups(
+    groupBy: MaturityGroupBy,
+    filters?: MaturityFilters,
+    paging?: Paging,
+  ): Promise<PageOf<Rollup>>;
+  /** GET /trends */
+  getTrends(options: {
+    groupBy?: MaturityGroupBy;
+    key?: string;
+    filters?: MaturityFilters;
+    from?: string;
+    interval?: 'day' | 'week' | 'month';
+  }): Promise<{ items: TrendPoint[] }>;
+  /** GET /checks/failing */
+  getFailingChecks(
+    filters?: MaturityFilters,
+    limit?: number,
+  ): Promise<{ items: FailingCheck[] }>;
+  /** GET /risks */
+  getRisks(systemRef: string): Promise<{ items: Risk[] }>;
+  /** GET /review?system= (or ?domain= for a domain ref) */
+  getReview(ref: string, since: string): Promise<ReviewResponse>;
+  /** GET /waivers (active ones) */
+  listWaivers(entityRef: string): Promise<{ items: Waiver[] }>;
+  /** POST /waivers */
+  createWaiver(waiver: {
+    entityRef: string;
+    checkId: string;
+    reason: string;
+    expiresAt: string;
+  }): Promise<Waiver>;
+  /** DELETE /waivers/:id */
+  revokeWaiver(id: string): Promise<Waiver>;
+  /** GET /campaigns */
+  listCampaigns(): Promise<{ items: Campaign[] }>;
+  /** GET /campaigns/:id */
+  getCampaign(id: string): Promise<CampaignDetail>;
+  /** POST /campaigns */
+  createCampaign(campaign: NewCampaign): Promise<Campaign>;
+  /** DELETE /campaigns/:id */
+  deleteCampaign(id: string): Promise<void>;
+}
+
+/** The API reference of {@link MaturityApi}. */
+export const maturityApiRef = createApiRef<MaturityApi>({
+  id: 'plugin.maturity.api',
+});

@@ -1,0 +1,120 @@
+import { mockApis, registerMswTestHooks } from '@backstage/test-utils';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { MaturityClient, MaturityRequestError } from './MaturityClient';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const baseUrl = 'http://localhost:7007/api/maturity';
+const client = new MaturityClient({
+  discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+  fetchApi: { fetch: (input, init) => fetch(input, init) },
+});
+
+describe('MaturityClient', () => {
+  it('requests an entity scorecard by kind, namespace and name', async () => {
+    server.use(
+      http.get(
+        `${baseUrl}/entity/component/default/course-catalog-service`,
+        () => HttpResponse.json({ level: 2, score: 61 }),
+      ),
+    );
+    await expect(
+      client.getEntityReport('component:default/course-catalog-service'),
+    ).resolves.toEqual({ level: 2, score: 61 });
+  });
+
+  it('sends filters and paging as query parameters, leaving out empty ones', async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/rollups`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json({ items: [], totalCount: 0 });
+      }),
+    );
+    await client.getRollups(
+      'owner',
+      { system: 'system:default/learning-platform', tag: '' },
+      { limit: 50, offset: 100 },
+    );
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      groupBy: 'owner',
+      system: 'system:default/learning-platform',
+      limit: '50',
+      offset: '100',
+    });
+  });
+
+  it('reviews a domain by the domain parameter and a system by the system one', async () => {
+    const seen: Array<Record<string, string>> = [];
+    server.use(
+      http.get(`${baseUrl}/review`, ({ request }) => {
+        seen.push(Object.fromEntries(new URL(request.url).searchParams));
+        return HttpResponse.json({});
+      }),
+    );
+    await client.getReview('domain:default/online-learning', '2026-08-01');
+    await client.getReview('system:default/commerce', '2026-08-01');
+    expect(seen).toEqual([
+      { domain: 'domain:default/online-learning', since: '2026-08-01' },
+      { system: 'system:default/commerce', since: '2026-08-01' },
+    ]);
+  });
+
+  it('posts a waiver as JSON', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${baseUrl}/waivers`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ id: 'w1' }, { status: 201 });
+      }),
+    );
+    const waiver = {
+      entityRef: 'component:default/a',
+      checkId: 'delivery-ci',
+      reason: 'not yet',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    };
+    await expect(client.createWaiver(waiver)).resolves.toEqual({ id: 'w1' });
+    expect(body).toEqual(waiver);
+  });
+
+  it('names the failing request and keeps the status and server message', async () => {
+    server.use(
+      http.get(`${baseUrl}/rollups`, () =>
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'database is down' } },
+          { status: 500, statusText: 'Internal Server Error' },
+        ),
+      ),
+    );
+    const error = await client.getRollups('owner').catch(e => e);
+    expect(error).toBeInstanceOf(MaturityRequestError);
+    expect(error.status).toBe(500);
+    expect(error.message).toBe(
+      'GET /api/maturity/rollups failed: 500 Internal Server Error: database is down',
+    );
+  });
+
+  it('reports a 409 on POST /waivers with the server reason', async () => {
+    server.use(
+      http.post(`${baseUrl}/waivers`, () =>
+        HttpResponse.json(
+          { error: { name: 'ConflictError', message: 'active waiver exists' } },
+          { status: 409, statusText: 'Conflict' },
+        ),
+      ),
+    );
+    await expect(
+      client.createWaiver({
+        entityRef: 'component:default/a',
+        checkId: 'delivery-ci',
+        reason: 'dup',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+      }),
+    ).rejects.toThrow(
+      'POST /api/maturity/waivers failed: 409 Conflict: active waiver exists',
+    );
+  });
+});

@@ -1,0 +1,3 @@
+export * from './MaturityApi';
+export * from './MaturityClient';
+export * from './types';

@@ -1,0 +1,402 @@
+import {
+  Content,
+  Header,
+  InfoCard,
+  Link,
+  Page,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Grid from '@material-ui/core/Grid';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { useMemo, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { maturityApiRef } from '../../api';
+import type { Decomposition, ReviewComponent, Risk } from '../../api';
+import {
+  entityPagePath,
+  LevelChip,
+  levelColor,
+  levelTextColor,
+  RequestState,
+  shortRef,
+} from '../common';
+import { FailingChecksTable } from '../ScorecardsPage/Charts';
+import { DependencyGraph } from './DependencyGraph';
+import { download, reviewToCsv, reviewToMarkdown } from './exportReview';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Hides the portal's chrome and the page's controls when printing to PDF. */
+const PRINT_CSS = `
+@media print {
+  nav, [class*="BackstageSidebar"], [class*="sidebar"], .maturity-no-print { display: none !important; }
+  main, [class*="BackstagePage"], [class*="BackstageContent"] { margin: 0 !important; padding: 0 !important; overflow: visible !important; height: auto !important; }
+  body { background: #fff !important; }
+  .maturity-review-section { break-inside: avoid; page-break-inside: avoid; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+
+function Delta(props: { now: number; before?: number }) {
+  if (props.before === undefined) {
+    return (
+      <Typography variant="caption" color="textSecondary">
+        {' '}
+        new
+      </Typography>
+    );
+  }
+  const d = Math.round(props.now - props.before);
+  if (d === 0) return null;
+  return (
+    <Typography
+      variant="caption"
+      style={{ color: d > 0 ? '#2e7d32' : '#c62828', fontWeight: 700 }}
+    >
+      {' '}
+      {d > 0 ? `▲${d}` : `▼${-d}`}
+    </Typography>
+  );
+}
+
+function DecompositionView(props: { items: Decomposition[] }) {
+  if (props.items.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No monolith in this scope.
+      </Typography>
+    );
+  }
+  return (
+    <>
+      {props.items.map(d => {
+        const extracted = d.capabilities.filter(c => c.extractedTo).length;
+        const total = d.capabilities.length;
+        const percent = total ? (100 * extracted) / total : 0;
+        return (
+          <Box key={d.monolith} mb={2}>
+            <Typography variant="subtitle1">
+              <Link to={entityPagePath(d.monolith)}>
+                {d.title ?? shortRef(d.monolith)}
+              </Link>
+              : {extracted} of {total} capabilities extracted (
+              {Math.round(percent)}%)
+            </Typography>
+            <LinearProgress
+              variant="determinate"
+              value={percent}
+              aria-label="Decomposition progress"
+            />
+            <Table
+              size="small"
+              aria-label={`Capabilities of ${shortRef(d.monolith)}`}
+            >
+              <TableHead>
+                <TableRow>
+                  <TableCell>Capability</TableCell>
+                  <TableCell>Extracted to</TableCell>
+                  <TableCell>When</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {d.capabilities.map(c => (
+                  <TableRow key={c.name}>
+                    <TableCell>{c.name}</TableCell>
+                    <TableCell>
+                      {c.extractedTo ? (
+                        <Link to={entityPagePath(c.extractedTo)}>
+                          {shortRef(c.extractedTo)}
+                        </Link>
+                      ) : (
+                        <Chip size="small" label="remains in the monolith" />
+                      )}
+                    </TableCell>
+                    <TableCell>{c.extractedAt?.slice(0, 10) ?? '-'}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+            <Typography variant="body2">
+              <strong>Remaining:</strong>{' '}
+              {d.remaining.length ? d.remaining.join(', ') : 'none'}
+            </Typography>
+          </Box>
+        );
+      })}
+    </>
+  );
+}
+
+function ComponentsTable(props: {
+  components: ReviewComponent[];
+  dimensions: Array<{ id: string; title: string }>;
+}) {
+  const { components, dimensions } = props;
+  return (
+    <Box overflow="auto">
+      <Table size="small" aria-label="Components by dimension">
+        <TableHead>
+          <TableRow>
+            <TableCell>Component</TableCell>
+            <TableCell>Owner</TableCell>
+            <TableCell>Level</TableCell>
+            <TableCell align="right">Score</TableCell>
+            {dimensions.map(d => (
+              <TableCell key={d.id} align="center">
+                {d.title}
+              </TableCell>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {components.map(c => (
+            <TableRow key={c.entityRef}>
+              <TableCell>
+                <Link to={`${entityPagePath(c.entityRef)}/maturity`}>
+                  {c.title ?? shortRef(c.entityRef)}
+                </Link>
+                {c.type && (
+                  <Typography variant="caption" color="textSecondary">
+                    {' '}
+                    {c.type}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>{shortRef(c.ownerRef)}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                <LevelChip level={c.level} />
+                <Delta now={c.level} before={c.before?.level} />
+              </TableCell>
+              <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
+                {Math.round(c.score)}
+                <Delta now={c.score} before={c.before?.score} />
+              </TableCell>
+              {dimensions.map(d => {
+                const now = c.dimensions.find(x => x.dimension === d.id)?.level;
+                return (
+                  <TableCell
+                    key={d.id}
+                    align="center"
+                    style={
+                      now
+                        ? {
+                            backgroundColor: levelColor(now),
+                            color: levelTextColor(now),
+                            whiteSpace: 'nowrap',
+                          }
+                        : undefined
+                    }
+                  >
+                    {now ?? '-'}
+                    {now !== undefined && c.before && (
+                      <Delta now={now} before={c.before.dimensions[d.id]} />
+                    )}
+                  </TableCell>
+                );
+              })}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}
+
+function RisksView(props: { risks: Risk[] }) {
+  if (props.risks.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No anti-patterns found.
+      </Typography>
+    );
+  }
+  return (
+    <>
+      {props.risks.map(r => (
+        <Box key={`${r.id}-${r.entities.join(',')}`} mb={2}>
+          <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+            <Chip
+              size="small"
+              label={r.severity}
+              style={{
+                backgroundColor: r.severity === 'high' ? '#c62828' : '#ef6c00',
+                color: '#fff',
+              }}
+            />
+            <Typography variant="subtitle1">{r.title}</Typography>
+          </Box>
+          <Typography variant="body2">
+            {r.entities.map(shortRef).join(', ')}
+            {r.detail ? `: ${r.detail}` : ''}
+          </Typography>
+          {r.guidance && (
+            <Typography variant="body2" color="textSecondary">
+              {r.guidance}
+            </Typography>
+          )}
+        </Box>
+      ))}
+    </>
+  );
+}
+
+/** The architecture review of a system or domain, for one room to look at together. */
+export function ReviewPage() {
+  const { namespace = 'default', name = '' } = useParams();
+  const [searchParams] = useSearchParams();
+  const kind = searchParams.get('kind') === 'domain' ? 'domain' : 'system';
+  const ref = `${kind}:${namespace}/${name}`;
+  const api = useApi(maturityApiRef);
+  const [since, setSince] = useState(
+    new Date(Date.now() - 90 * DAY).toISOString().slice(0, 10),
+  );
+  const model = useAsync(() => api.getModel(), [api]);
+  const review = useAsync(
+    () => api.getReview(ref, new Date(`${since}T00:00:00Z`).toISOString()),
+    [api, ref, since],
+  );
+  const dimensions = useMemo(
+    () =>
+      (model.value?.model.dimensions ?? []).map(d => ({
+        id: d.id,
+        title: d.title,
+      })),
+    [model.value],
+  );
+  const levels = useMemo(
+    () =>
+      new Map(
+        (review.value?.components ?? []).map(c => [c.entityRef, c.level]),
+      ),
+    [review.value],
+  );
+  const dimensionTitle = (id?: string) =>
+    dimensions.find(d => d.id === id)?.title ?? id ?? '-';
+  const title = `${kind === 'domain' ? 'Domain' : 'System'} ${name}`;
+
+  return (
+    <Page themeId="tool">
+      <style>{PRINT_CSS}</style>
+      <Header title={`Architecture review: ${name}`} subtitle={ref} />
+      <Content>
+        <Box
+          className="maturity-no-print"
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          style={{ gap: 16 }}
+          mb={2}
+        >
+          <TextField
+            type="date"
+            label="Changes since"
+            InputLabelProps={{ shrink: true }}
+            value={since}
+            onChange={e => e.target.value && setSince(e.target.value)}
+          />
+          <Box flex={1} />
+          <Button
+            variant="outlined"
+            disabled={!review.value}
+            onClick={() =>
+              review.value &&
+              download(
+                `review-${name}-${since}.md`,
+                'text/markdown',
+                reviewToMarkdown(review.value, dimensions, title),
+              )
+            }
+          >
+            Export Markdown
+          </Button>
+          <Button
+            variant="outlined"
+            disabled={!review.value}
+            onClick={() =>
+              review.value &&
+              download(
+                `review-${name}-${since}.csv`,
+                'text/csv',
+                reviewToCsv(review.value, dimensions),
+              )
+            }
+          >
+            Export CSV
+          </Button>
+          <Button variant="outlined" onClick={() => window.print()}>
+            Print / PDF
+          </Button>
+        </Box>
+        <RequestState
+          loading={review.loading || model.loading}
+          error={review.error ?? model.error}
+        >
+          {review.value && (
+            <Grid container spacing={3}>
+              <Grid item xs={12} md={6} className="maturity-review-section">
+                <InfoCard title="Monolith decomposition">
+                  <DecompositionView items={review.value.decomposition} />
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12} md={6} className="maturity-review-section">
+                <InfoCard title="Risks">
+                  <RisksView risks={review.value.risks} />
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12} className="maturity-review-section">
+                <InfoCard
+                  title="Components by dimension"
+                  subheader={`Levels now, with the change since ${since}`}
+                >
+                  {review.value.components.length === 0 ? (
+                    <Typography variant="body2" color="textSecondary">
+                      No scored components in this {kind}.
+                    </Typography>
+                  ) : (
+                    <ComponentsTable
+                      components={review.value.components}
+                      dimensions={dimensions}
+                    />
+                  )}
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12} className="maturity-review-section">
+                <InfoCard title="Top failing checks">
+                  {review.value.topFailingChecks.length === 0 ? (
+                    <Typography variant="body2" color="textSecondary">
+                      No failing checks.
+                    </Typography>
+                  ) : (
+                    <FailingChecksTable
+                      items={review.value.topFailingChecks}
+                      dimensionTitle={dimensionTitle}
+                    />
+                  )}
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12} className="maturity-review-section">
+                <InfoCard
+                  title="Dependency graph"
+                  subheader="Each node coloured by its overall level"
+                >
+                  <DependencyGraph rootRef={ref} levels={levels} />
+                </InfoCard>
+              </Grid>
+            </Grid>
+          )}
+        </RequestState>
+      </Content>
+    </Page>
+  );
+}

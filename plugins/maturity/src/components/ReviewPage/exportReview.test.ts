@@ -1,0 +1,54 @@
+import Papa from 'papaparse';
+import { review } from '../../__testUtils__/fixtures';
+import { reviewToCsv, reviewToMarkdown } from './exportReview';
+
+const dimensions = [
+  { id: 'delivery', title: 'Delivery (GitOps)' },
+  { id: 'observability', title: 'Observability' },
+];
+
+describe('review export', () => {
+  it('writes one CSV row per component with levels now and before', () => {
+    const parsed = Papa.parse<Record<string, string>>(
+      reviewToCsv(review, dimensions),
+      { header: true },
+    );
+    expect(parsed.data).toEqual([
+      {
+        entity: 'component:default/enrolment-service',
+        title: 'Enrolment service',
+        type: 'service',
+        owner: 'group:default/courses-team',
+        level: '3',
+        levelBefore: '2',
+        score: '72',
+        scoreBefore: '60',
+        delivery: '3',
+        deliveryBefore: '2',
+        observability: '2',
+        observabilityBefore: '2',
+      },
+    ]);
+  });
+
+  it('writes Markdown sections with the changes and escapes pipes', () => {
+    const md = reviewToMarkdown(
+      {
+        ...review,
+        components: [{ ...review.components[0], title: 'Enrolment | v2' }],
+      },
+      dimensions,
+      'System learning-platform',
+    );
+    expect(md).toContain('# Architecture review: System learning-platform');
+    expect(md).toContain('1/2 capabilities extracted');
+    expect(md).toContain('| reporting | remains |  |');
+    expect(md).toContain(
+      '| Enrolment \\| v2 | group:default/courses-team | 3 (+1) | 72 (+12) | 3 (+1) | 2 (=) |',
+    );
+    expect(md).toContain('- **Big-bang extraction without tracing** (high)');
+    expect(md).toContain(
+      '- Distributed tracing (observability, L3): 4 failing, 1 unknown',
+    );
+  });
+});

@@ -1,0 +1,2 @@
+export { ReviewPage } from './ReviewPage';
+export { EntityMaturityReviewCard } from './EntityMaturityReviewCard';

@@ -1,0 +1,444 @@
+import { InfoCard, Link } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { maturityCampaignManagePermission } from '@cloud-native-portal/plugin-maturity-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Grid from '@material-ui/core/Grid';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import MenuItem from '@material-ui/core/MenuItem';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { maturityApiRef } from '../../api';
+import type { Campaign, NewCampaign } from '../../api';
+import { entityPagePath, LevelChip, RequestState, shortRef } from '../common';
+
+type Dimension = { id: string; title: string };
+
+function CampaignProgress(props: { campaign: Campaign }) {
+  const { total, met, percent } = props.campaign.progress;
+  return (
+    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+      <Box flex={1}>
+        <LinearProgress
+          variant="determinate"
+          value={percent}
+          aria-label={`${props.campaign.title} progress`}
+        />
+      </Box>
+      <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+        {met}/{total} ({Math.round(percent)}%)
+      </Typography>
+    </Box>
+  );
+}
+
+const EMPTY_FORM = {
+  title: '',
+  description: '',
+  dimension: '',
+  targetLevel: '3',
+  deadline: '',
+  lifecycle: '',
+  tag: '',
+  system: '',
+  owner: '',
+};
+
+/** The dialog that creates a campaign (POST /campaigns). */
+export function CreateCampaignDialog(props: {
+  open: boolean;
+  dimensions: Dimension[];
+  onClose: () => void;
+  onCreated: (campaign: Campaign) => void;
+}) {
+  const api = useApi(maturityApiRef);
+  const [form, setForm] = useState(EMPTY_FORM);
+  const [error, setError] = useState<Error>();
+  const set =
+    (key: keyof typeof EMPTY_FORM) => (e: { target: { value: string } }) =>
+      setForm(f => ({ ...f, [key]: e.target.value }));
+
+  const submit = async () => {
+    setError(undefined);
+    const filters: NewCampaign['filters'] = { kind: 'Component' };
+    for (const key of ['lifecycle', 'tag', 'system', 'owner'] as const) {
+      if (form[key].trim()) filters[key] = form[key].trim();
+    }
+    try {
+      const created = await api.createCampaign({
+        title: form.title.trim(),
+        description: form.description.trim() || undefined,
+        dimension: form.dimension,
+        targetLevel: Number(form.targetLevel),
+        deadline: form.deadline,
+        filters,
+      });
+      setForm(EMPTY_FORM);
+      props.onCreated(created);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+
+  const valid = form.title.trim() && form.dimension && form.deadline;
+  return (
+    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm">
+      <DialogTitle>New campaign</DialogTitle>
+      <DialogContent>
+        <TextField
+          fullWidth
+          margin="dense"
+          label="Title"
+          value={form.title}
+          onChange={set('title')}
+          placeholder="All production services at Security level 3"
+        />
+        <TextField
+          fullWidth
+          margin="dense"
+          label="Description"
+          value={form.description}
+          onChange={set('description')}
+        />
+        <Grid container spacing={2}>
+          <Grid item xs={6}>
+            <TextField
+              select
+              fullWidth
+              margin="dense"
+              label="Dimension"
+              value={form.dimension}
+              onChange={set('dimension')}
+            >
+              {props.dimensions.map(d => (
+                <MenuItem key={d.id} value={d.id}>
+                  {d.title}
+                </MenuItem>
+              ))}
+            </TextField>
+          </Grid>
+          <Grid item xs={3}>
+            <TextField
+              select
+              fullWidth
+              margin="dense"
+              label="Target level"
+              value={form.targetLevel}
+              onChange={set('targetLevel')}
+            >
+              {['2', '3', '4', '5'].map(l => (
+                <MenuItem key={l} value={l}>
+                  {l}
+                </MenuItem>
+              ))}
+            </TextField>
+          </Grid>
+          <Grid item xs={3}>
+            <TextField
+              fullWidth
+              margin="dense"
+              type="date"
+              label="Deadline"
+              InputLabelProps={{ shrink: true }}
+              value={form.deadline}
+              onChange={set('deadline')}
+            />
+          </Grid>
+          <Grid item xs={6}>
+            <TextField
+              select
+              fullWidth
+              margin="dense"
+              label="Lifecycle"
+              value={form.lifecycle}
+              onChange={set('lifecycle')}
+            >
+              <MenuItem value="">Any</MenuItem>
+              {['production', 'experimental', 'deprecated'].map(l => (
+                <MenuItem key={l} value={l}>
+                  {l}
+                </MenuItem>
+              ))}
+            </TextField>
+          </Grid>
+          <Grid item xs={6}>
+            <TextField
+              fullWidth
+              margin="dense"
+              label="Tag"
+              value={form.tag}
+              onChange={set('tag')}
+            />
+          </Grid>
+          <Grid item xs={6}>
+            <TextField
+              fullWidth
+              margin="dense"
+              label="System (ref)"
+              placeholder="system:default/learning-platform"
+              value={form.system}
+              onChange={set('system')}
+            />
+          </Grid>
+          <Grid item xs={6}>
+            <TextField
+              fullWidth
+              margin="dense"
+              label="Owner (group ref)"
+              placeholder="group:default/growth"
+              value={form.owner}
+              onChange={set('owner')}
+            />
+          </Grid>
+        </Grid>
+        {error && (
+          <Alert severity="error" role="alert">
+            {error.message}
+          </Alert>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose}>Cancel</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={!valid}
+          onClick={submit}
+        >
+          Create campaign
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/** A campaign's entities still short of the target and the owners to nudge. */
+export function CampaignDetailView(props: {
+  id: string;
+  dimensionTitle: (id?: string) => string;
+}) {
+  const api = useApi(maturityApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getCampaign(props.id),
+    [api, props.id],
+  );
+  return (
+    <RequestState loading={loading} error={error} onRetry={retry}>
+      {value && (
+        <Grid container spacing={2}>
+          <Grid item xs={12}>
+            <Typography variant="body2">
+              {value.description ? `${value.description} · ` : ''}
+              {props.dimensionTitle(value.dimension)} at level{' '}
+              {value.targetLevel} by {value.deadline}
+              {Object.keys(value.filters).length
+                ? ` · ${Object.entries(value.filters)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join(', ')}`
+                : ''}{' '}
+              · created by {shortRef(value.createdBy)}
+            </Typography>
+            <CampaignProgress campaign={value} />
+          </Grid>
+          <Grid item xs={12} md={8}>
+            <Typography variant="h6">
+              Still short ({value.entitiesShort.length})
+            </Typography>
+            {value.entitiesShort.length === 0 ? (
+              <Typography variant="body2">
+                Every targeted entity meets the goal.
+              </Typography>
+            ) : (
+              <Table size="small" aria-label="Entities still short">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Entity</TableCell>
+                    <TableCell>Owner</TableCell>
+                    <TableCell>Level</TableCell>
+                    <TableCell>Blocking checks</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {value.entitiesShort.map(e => (
+                    <TableRow key={e.entityRef}>
+                      <TableCell>
+                        <Link to={`${entityPagePath(e.entityRef)}/maturity`}>
+                          {e.title ?? shortRef(e.entityRef)}
+                        </Link>
+                      </TableCell>
+                      <TableCell>{shortRef(e.ownerRef)}</TableCell>
+                      <TableCell>
+                        <LevelChip level={e.level} />
+                      </TableCell>
+                      <TableCell>
+                        {e.blockingChecks.join(', ') || '-'}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </Grid>
+          <Grid item xs={12} md={4}>
+            <Typography variant="h6">Owners to nudge</Typography>
+            <Table size="small" aria-label="Owners to nudge">
+              <TableBody>
+                {value.owners.map(o => (
+                  <TableRow key={o.ownerRef}>
+                    <TableCell>
+                      <Link to={entityPagePath(o.ownerRef)}>
+                        {shortRef(o.ownerRef)}
+                      </Link>
+                    </TableCell>
+                    <TableCell align="right">{o.count} short</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Grid>
+        </Grid>
+      )}
+    </RequestState>
+  );
+}
+
+/** Campaigns: the list with progress, the create dialog and the detail view. */
+export function Campaigns(props: { dimensions: Dimension[] }) {
+  const api = useApi(maturityApiRef);
+  const { allowed: canManage } = usePermission({
+    permission: maturityCampaignManagePermission,
+  });
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.listCampaigns(),
+    [api],
+  );
+  const [creating, setCreating] = useState(false);
+  const [selected, setSelected] = useState<string>();
+  const [actionError, setActionError] = useState<Error>();
+  const dimensionTitle = (id?: string) =>
+    props.dimensions.find(d => d.id === id)?.title ?? id ?? '-';
+
+  const remove = async (id: string) => {
+    setActionError(undefined);
+    try {
+      await api.deleteCampaign(id);
+      if (selected === id) setSelected(undefined);
+      retry();
+    } catch (e) {
+      setActionError(e as Error);
+    }
+  };
+
+  const selectedCampaign = value?.items.find(c => c.id === selected);
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Campaigns"
+          subheader="Named goals with a deadline, and how far along they are"
+          action={
+            <Box mt={1} mr={1}>
+              <Button
+                variant="contained"
+                color="primary"
+                disabled={!canManage}
+                onClick={() => setCreating(true)}
+                title={
+                  canManage
+                    ? undefined
+                    : 'You need the maturity.campaign.manage permission'
+                }
+              >
+                New campaign
+              </Button>
+            </Box>
+          }
+        >
+          {actionError && (
+            <Alert severity="error" role="alert">
+              {actionError.message}
+            </Alert>
+          )}
+          <RequestState
+            loading={loading}
+            error={error}
+            onRetry={retry}
+            empty={value?.items.length === 0}
+            emptyTitle="No campaigns yet"
+            emptyDescription="Create one, e.g. all production services at Security level 3 by a date."
+          >
+            <Table size="small" aria-label="Campaigns">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Campaign</TableCell>
+                  <TableCell>Goal</TableCell>
+                  <TableCell>Deadline</TableCell>
+                  <TableCell style={{ width: '30%' }}>Progress</TableCell>
+                  <TableCell />
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {value?.items.map(c => (
+                  <TableRow key={c.id} selected={c.id === selected}>
+                    <TableCell>
+                      <Button size="small" onClick={() => setSelected(c.id)}>
+                        {c.title}
+                      </Button>
+                    </TableCell>
+                    <TableCell>
+                      {dimensionTitle(c.dimension)} ≥ L{c.targetLevel}
+                    </TableCell>
+                    <TableCell>{c.deadline}</TableCell>
+                    <TableCell>
+                      <CampaignProgress campaign={c} />
+                    </TableCell>
+                    <TableCell>
+                      <Button
+                        size="small"
+                        disabled={!canManage}
+                        onClick={() => remove(c.id)}
+                        aria-label={`Delete campaign ${c.title}`}
+                      >
+                        Delete
+                      </Button>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </RequestState>
+        </InfoCard>
+      </Grid>
+      {selected && (
+        <Grid item xs={12}>
+          <InfoCard title={selectedCampaign?.title ?? 'Campaign'}>
+            <CampaignDetailView id={selected} dimensionTitle={dimensionTitle} />
+          </InfoCard>
+        </Grid>
+      )}
+      <CreateCampaignDialog
+        open={creating}
+        dimensions={props.dimensions}
+        onClose={() => setCreating(false)}
+        onCreated={c => {
+          setCreating(false);
+          setSelected(c.id);
+          retry();
+        }}
+      />
+    </Grid>
+  );
+}

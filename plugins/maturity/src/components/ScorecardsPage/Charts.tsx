@@ -1,0 +1,205 @@
+import { useApi } from '@backstage/core-plugin-api';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Box from '@material-ui/core/Box';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { maturityApiRef } from '../../api';
+import type { FailingCheck, MaturityFilters } from '../../api';
+import { LEVEL_COLORS, LEVEL_NAMES, RequestState, shortRef } from '../common';
+
+const LEVELS = ['1', '2', '3', '4', '5'];
+
+/**
+ * The organization's level distribution: one stacked bar for everything and
+ * one per domain. Domain roll-ups partition the entities, so their sum is
+ * the organization (owner roll-ups would count sub-teams twice).
+ */
+export function LevelDistribution(props: { filters: MaturityFilters }) {
+  const api = useApi(maturityApiRef);
+  const { value, loading, error } = useAsync(
+    () => api.getRollups('domain', props.filters, { limit: 100 }),
+    [api, props.filters],
+  );
+  const items = value?.items ?? [];
+  const all: Record<string, number | string> = { name: 'Organization' };
+  for (const l of LEVELS) {
+    all[l] = items.reduce((sum, r) => sum + (r.levels[l] ?? 0), 0);
+  }
+  const data = [
+    all,
+    ...items.map(r => ({
+      name: r.key === 'none' ? 'No domain' : shortRef(r.key),
+      ...r.levels,
+    })),
+  ];
+  return (
+    <RequestState
+      loading={loading}
+      error={error}
+      empty={items.length === 0}
+      emptyTitle="No scored entities yet"
+    >
+      <ResponsiveContainer width="100%" height={240}>
+        <BarChart
+          data={data}
+          layout="vertical"
+          margin={{ left: 16, right: 16 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" allowDecimals={false} />
+          <YAxis type="category" dataKey="name" width={150} />
+          <Tooltip />
+          <Legend />
+          {LEVELS.map(l => (
+            <Bar
+              key={l}
+              dataKey={l}
+              name={`L${l} ${LEVEL_NAMES[Number(l)]}`}
+              stackId="levels"
+              fill={LEVEL_COLORS[Number(l)]}
+              isAnimationActive={false}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </RequestState>
+  );
+}
+
+/** The average score and level mix over time, from the stored snapshots. */
+export function TrendChart(props: { filters: MaturityFilters }) {
+  const api = useApi(maturityApiRef);
+  const { value, loading, error } = useAsync(
+    () =>
+      api.getTrends({
+        filters: props.filters,
+        from: new Date(Date.now() - 180 * 24 * 3600 * 1000).toISOString(),
+        interval: 'week',
+      }),
+    [api, props.filters],
+  );
+  const data = (value?.items ?? []).map(p => ({
+    period: p.period.slice(0, 10),
+    averageScore: Math.round(p.averageScore),
+    entityCount: p.entityCount,
+  }));
+  return (
+    <RequestState
+      loading={loading}
+      error={error}
+      empty={data.length === 0}
+      emptyTitle="No trend yet"
+      emptyDescription="Each evaluation run stores a snapshot; the trend appears as they accumulate."
+    >
+      <ResponsiveContainer width="100%" height={240}>
+        <LineChart data={data} margin={{ left: 0, right: 24, top: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" />
+          <YAxis yAxisId="score" domain={[0, 100]} />
+          <YAxis yAxisId="count" orientation="right" allowDecimals={false} />
+          <Tooltip />
+          <Legend />
+          <Line
+            yAxisId="score"
+            dataKey="averageScore"
+            name="Average score"
+            stroke="#1565c0"
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="count"
+            dataKey="entityCount"
+            name="Entities"
+            stroke="#9e9e9e"
+            strokeDasharray="4 4"
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ResponsiveContainer>
+    </RequestState>
+  );
+}
+
+/** A table of failing checks with a bar of how many entities fail each. */
+export function FailingChecksTable(props: {
+  items: FailingCheck[];
+  dimensionTitle: (id?: string) => string;
+}) {
+  const max = Math.max(1, ...props.items.map(i => i.failing + i.unknown));
+  return (
+    <Table size="small" aria-label="Top failing checks">
+      <TableHead>
+        <TableRow>
+          <TableCell>Check</TableCell>
+          <TableCell>Dimension</TableCell>
+          <TableCell align="center">Level</TableCell>
+          <TableCell align="right">Failing</TableCell>
+          <TableCell align="right">Unknown</TableCell>
+          <TableCell style={{ width: '25%' }} />
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.items.map(c => (
+          <TableRow key={c.checkId}>
+            <TableCell>{c.title}</TableCell>
+            <TableCell>{props.dimensionTitle(c.dimension)}</TableCell>
+            <TableCell align="center">{c.level ?? '-'}</TableCell>
+            <TableCell align="right">{c.failing}</TableCell>
+            <TableCell align="right">{c.unknown}</TableCell>
+            <TableCell>
+              <Box>
+                <LinearProgress
+                  variant="determinate"
+                  color="secondary"
+                  value={(100 * c.failing) / max}
+                  aria-label={`${c.failing} failing`}
+                />
+              </Box>
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** The checks that fail most across the filtered entities. */
+export function FailingChecks(props: {
+  filters: MaturityFilters;
+  dimensionTitle: (id?: string) => string;
+}) {
+  const api = useApi(maturityApiRef);
+  const { value, loading, error } = useAsync(
+    () => api.getFailingChecks(props.filters, 10),
+    [api, props.filters],
+  );
+  return (
+    <RequestState
+      loading={loading}
+      error={error}
+      empty={value?.items.length === 0}
+      emptyTitle="No failing checks"
+    >
+      <FailingChecksTable
+        items={value?.items ?? []}
+        dimensionTitle={props.dimensionTitle}
+      />
+    </RequestState>
+  );
+}

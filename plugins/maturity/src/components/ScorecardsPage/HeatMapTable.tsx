@@ -1,0 +1,237 @@
+import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import IconButton from '@material-ui/core/IconButton';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import KeyboardArrowDown from '@material-ui/icons/KeyboardArrowDown';
+import KeyboardArrowRight from '@material-ui/icons/KeyboardArrowRight';
+import { Fragment, useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { maturityApiRef } from '../../api';
+import type { MaturityFilters, Rollup } from '../../api';
+import { levelColor, levelTextColor, RequestState, shortRef } from '../common';
+import {
+  ancestorsOf,
+  averageLevel,
+  distributionText,
+  GroupTree,
+} from './levels';
+import { TeamEntities } from './TeamEntities';
+
+/** Roll-ups requested per page; the server paginates. */
+export const ROLLUP_PAGE_SIZE = 50;
+
+type SortKey = 'team' | 'averageScore' | 'entityCount' | string;
+
+/** The teams × dimensions heat map, with drill-down into a team's entities. */
+export function HeatMapTable(props: {
+  filters: MaturityFilters;
+  dimensions: Array<{ id: string; title: string }>;
+  tree: GroupTree;
+}) {
+  const { filters, dimensions, tree } = props;
+  const api = useApi(maturityApiRef);
+  const [page, setPage] = useState(0);
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({
+    key: 'team',
+    desc: false,
+  });
+  const [open, setOpen] = useState<string>();
+  const { value, loading, error } = useAsync(
+    () =>
+      api.getRollups('owner', filters, {
+        limit: ROLLUP_PAGE_SIZE,
+        offset: page * ROLLUP_PAGE_SIZE,
+      }),
+    [api, filters, page],
+  );
+
+  const rows = useMemo(() => {
+    const items = [...(value?.items ?? [])];
+    const pathOf = (r: Rollup) =>
+      [...ancestorsOf(tree, r.key), r.key].map(k => shortRef(k)).join('/');
+    const metric = (r: Rollup): number | string => {
+      if (sort.key === 'team') return pathOf(r);
+      if (sort.key === 'averageScore') return r.averageScore;
+      if (sort.key === 'entityCount') return r.entityCount;
+      return averageLevel(r.dimensions[sort.key]?.levels) ?? -1;
+    };
+    items.sort((a, b) => {
+      const x = metric(a);
+      const y = metric(b);
+      const order =
+        typeof x === 'string'
+          ? x.localeCompare(String(y))
+          : (x as number) - (y as number);
+      return sort.desc ? -order : order;
+    });
+    return items;
+  }, [value, sort, tree]);
+
+  const sortDirectionOf = (key: SortKey): 'asc' | 'desc' | false => {
+    if (sort.key !== key) return false;
+    return sort.desc ? 'desc' : 'asc';
+  };
+
+  const header = (
+    key: SortKey,
+    label: string,
+    align?: 'right' | 'center',
+    fullTitle?: string,
+  ) => (
+    <TableCell
+      key={key}
+      align={align}
+      sortDirection={sortDirectionOf(key)}
+      title={fullTitle}
+      // Short labels on one line keep eight dimensions readable at 1280px.
+      style={{ whiteSpace: 'nowrap' }}
+    >
+      <TableSortLabel
+        active={sort.key === key}
+        direction={sort.key === key && sort.desc ? 'desc' : 'asc'}
+        onClick={() =>
+          setSort(s => ({
+            key,
+            desc: s.key === key ? !s.desc : key !== 'team',
+          }))
+        }
+      >
+        {label}
+      </TableSortLabel>
+    </TableCell>
+  );
+
+  return (
+    <RequestState
+      loading={loading}
+      error={error}
+      empty={value?.items.length === 0}
+      emptyTitle="No scored entities match these filters"
+      emptyDescription="Clear a filter, or wait for the maturity engine's next run."
+    >
+      <Box overflow="auto">
+        <Table size="small" aria-label="Teams by dimension">
+          <TableHead>
+            <TableRow>
+              <TableCell padding="checkbox" />
+              {header('team', 'Team')}
+              {header('entityCount', 'Entities', 'right')}
+              {header('averageScore', 'Avg score', 'right')}
+              {dimensions.map(d =>
+                header(d.id, d.title.split(/[\s(]/)[0], 'center', d.title),
+              )}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map(r => {
+              const ancestors = ancestorsOf(tree, r.key);
+              const parent = ancestors[ancestors.length - 1];
+              const isOpen = open === r.key;
+              return (
+                <Fragment key={r.key}>
+                  <TableRow hover>
+                    <TableCell padding="checkbox">
+                      <IconButton
+                        size="small"
+                        aria-label={`${
+                          isOpen ? 'Hide' : 'Show'
+                        } entities of ${shortRef(r.key)}`}
+                        onClick={() => setOpen(isOpen ? undefined : r.key)}
+                      >
+                        {isOpen ? (
+                          <KeyboardArrowDown />
+                        ) : (
+                          <KeyboardArrowRight />
+                        )}
+                      </IconButton>
+                    </TableCell>
+                    <TableCell style={{ minWidth: 190 }}>
+                      <Box pl={sort.key === 'team' ? ancestors.length * 2 : 0}>
+                        <Typography variant="body2" style={{ fontWeight: 600 }}>
+                          {tree.titleOf.get(r.key) ?? shortRef(r.key)}
+                        </Typography>
+                        {parent && (
+                          <Typography variant="caption" color="textSecondary">
+                            in {tree.titleOf.get(parent) ?? shortRef(parent)}
+                          </Typography>
+                        )}
+                      </Box>
+                    </TableCell>
+                    <TableCell align="right">{r.entityCount}</TableCell>
+                    <TableCell align="right">
+                      {Math.round(r.averageScore)}
+                    </TableCell>
+                    {dimensions.map(d => {
+                      const cell = r.dimensions[d.id];
+                      const avg = averageLevel(cell?.levels);
+                      return (
+                        <Tooltip
+                          key={d.id}
+                          title={
+                            cell
+                              ? `${d.title}: ${distributionText(
+                                  cell.levels,
+                                )}; average score ${Math.round(
+                                  cell.averageScore,
+                                )}`
+                              : 'No entities'
+                          }
+                        >
+                          <TableCell
+                            align="center"
+                            style={
+                              avg
+                                ? {
+                                    backgroundColor: levelColor(avg),
+                                    color: levelTextColor(avg),
+                                    fontWeight: 600,
+                                  }
+                                : undefined
+                            }
+                          >
+                            {avg ? avg.toFixed(1) : '-'}
+                          </TableCell>
+                        </Tooltip>
+                      );
+                    })}
+                  </TableRow>
+                  {isOpen && (
+                    <TableRow>
+                      <TableCell colSpan={4 + dimensions.length}>
+                        <TeamEntities
+                          ownerRef={r.key}
+                          filters={filters}
+                          dimensions={dimensions}
+                        />
+                      </TableCell>
+                    </TableRow>
+                  )}
+                </Fragment>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </Box>
+      <TablePagination
+        component="div"
+        count={value?.totalCount ?? 0}
+        page={page}
+        rowsPerPage={ROLLUP_PAGE_SIZE}
+        rowsPerPageOptions={[ROLLUP_PAGE_SIZE]}
+        onPageChange={(_e, p) => setPage(p)}
+      />
+      <Typography variant="caption" color="textSecondary">
+        Cells show the average level of the team's entities (its sub-teams
+        included); hover for the distribution. Sorting orders the current page.
+      </Typography>
+    </RequestState>
+  );
+}

@@ -1,0 +1,189 @@
+jest.setTimeout(20000);
+
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { maturityApiRef, MaturityRequestError } from '../../api';
+import { mockMaturityApi, rollups } from '../../__testUtils__/fixtures';
+import { ScorecardsPage } from './ScorecardsPage';
+
+const catalogApi = catalogApiMock({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'learning-experience', namespace: 'default' },
+      spec: { type: 'product-area', parent: 'engineering', children: [] },
+    },
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'courses-team', namespace: 'default' },
+      spec: {
+        type: 'team',
+        parent: 'learning-experience',
+        children: [],
+        profile: { displayName: 'Courses Team' },
+      },
+    },
+  ],
+});
+
+function renderPage(api: ReturnType<typeof mockMaturityApi>) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [maturityApiRef, api],
+        [catalogApiRef, catalogApi],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
+      <ScorecardsPage />
+    </TestApiProvider>,
+  );
+}
+
+describe('ScorecardsPage', () => {
+  it('shows teams × dimensions with hierarchy and drills into a team', async () => {
+    const api = mockMaturityApi({
+      getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+      listEntities: jest.fn(async () => ({
+        items: [
+          {
+            entityRef: 'component:default/course-catalog-service',
+            kind: 'Component',
+            title: 'Course catalog service',
+            ownerRef: 'group:default/courses-team',
+            level: 2,
+            score: 61,
+            dimensions: [],
+          },
+        ],
+        totalCount: 1,
+      })),
+      getFailingChecks: jest.fn(async () => ({
+        items: [
+          {
+            checkId: 'obs-tracing',
+            title: 'Distributed tracing',
+            dimension: 'observability',
+            level: 3,
+            failing: 7,
+            unknown: 0,
+          },
+        ],
+      })),
+    });
+    await renderPage(api);
+    const table = await screen.findByRole('table', {
+      name: 'Teams by dimension',
+    });
+    // The child team names its parent; cells show the average level.
+    expect(await within(table).findByText('Courses Team')).toBeInTheDocument();
+    expect(
+      within(table).getByText('in learning-experience'),
+    ).toBeInTheDocument();
+    expect(within(table).getByText('1.7')).toBeInTheDocument();
+    expect(api.getRollups).toHaveBeenCalledWith(
+      'owner',
+      {},
+      { limit: 50, offset: 0 },
+    );
+    expect(await screen.findByText('Distributed tracing')).toBeInTheDocument();
+
+    await userEvent.click(
+      within(table).getByRole('button', {
+        name: 'Show entities of courses-team',
+      }),
+    );
+    expect(
+      await screen.findByText('Course catalog service'),
+    ).toBeInTheDocument();
+    expect(api.listEntities).toHaveBeenCalledWith(
+      { owner: 'group:default/courses-team' },
+      { limit: 20, offset: 0 },
+    );
+  });
+
+  it('sorts by average score', async () => {
+    await renderPage(
+      mockMaturityApi({
+        getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+      }),
+    );
+    const table = await screen.findByRole('table', {
+      name: 'Teams by dimension',
+    });
+    await within(table).findByText('Courses Team');
+    await userEvent.click(within(table).getByText('Avg score'));
+    const rows = within(table).getAllByRole('row').slice(1);
+    // Descending on first click: 64 before 58.
+    expect(rows[0]).toHaveTextContent('64');
+    expect(rows[1]).toHaveTextContent('58');
+  });
+
+  it('names the failing trends request', async () => {
+    await renderPage(
+      mockMaturityApi({
+        getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+        getTrends: jest.fn(async () => {
+          throw new MaturityRequestError(
+            'GET /api/maturity/trends',
+            500,
+            'Internal Server Error',
+          );
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(/GET \/api\/maturity\/trends failed: 500/),
+    ).toBeInTheDocument();
+  });
+
+  it('lists campaigns with progress and opens one', async () => {
+    const campaign = {
+      id: 'c1',
+      title: 'Production services at Observability level 3',
+      dimension: 'observability',
+      targetLevel: 3,
+      deadline: '2027-03-31',
+      filters: { lifecycle: 'production' },
+      createdBy: 'user:default/marcus.lee',
+      createdAt: '2026-10-01T00:00:00Z',
+      progress: { total: 8, met: 6, percent: 75 },
+    };
+    const api = mockMaturityApi({
+      getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+      listCampaigns: jest.fn(async () => ({ items: [campaign] })),
+      getCampaign: jest.fn(async () => ({
+        ...campaign,
+        entitiesShort: [
+          {
+            entityRef: 'component:default/legacy-reports',
+            title: 'Legacy reports',
+            ownerRef: 'group:default/data-team',
+            level: 2,
+            blockingChecks: ['obs-tracing'],
+          },
+        ],
+        owners: [{ ownerRef: 'group:default/data-team', count: 1 }],
+      })),
+    });
+    await renderPage(api);
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Campaigns' }),
+    );
+    expect(await screen.findByText('6/8 (75%)')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: campaign.title }));
+    expect(await screen.findByText('Legacy reports')).toBeInTheDocument();
+    expect(screen.getByText('1 short')).toBeInTheDocument();
+    await waitFor(() => expect(api.getCampaign).toHaveBeenCalledWith('c1'));
+  });
+});

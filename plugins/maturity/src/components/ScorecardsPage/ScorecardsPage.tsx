@@ -1,0 +1,154 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  InfoCard,
+  Page,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import Grid from '@material-ui/core/Grid';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import { useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import useDebounce from 'react-use/esm/useDebounce';
+import { maturityApiRef } from '../../api';
+import type { MaturityFilters } from '../../api';
+import { RequestState } from '../common';
+import { Campaigns } from './Campaigns';
+import { FailingChecks, LevelDistribution, TrendChart } from './Charts';
+import { Filters } from './Filters';
+import { HeatMapTable } from './HeatMapTable';
+import { GroupTree } from './levels';
+
+function useGroupTree(): GroupTree {
+  const catalogApi = useApi(catalogApiRef);
+  const { value } = useAsync(async () => {
+    const { items } = await catalogApi.getEntities({
+      filter: { kind: 'Group' },
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.title',
+        'spec.parent',
+        'spec.profile.displayName',
+      ],
+    });
+    const parentOf = new Map<string, string>();
+    const titleOf = new Map<string, string>();
+    for (const g of items) {
+      const ref = stringifyEntityRef(g);
+      const spec = (g.spec ?? {}) as {
+        parent?: string;
+        profile?: { displayName?: string };
+      };
+      if (spec.parent) {
+        const parent = spec.parent.includes(':')
+          ? spec.parent
+          : `group:${g.metadata.namespace ?? 'default'}/${spec.parent}`;
+        parentOf.set(ref, parent.toLocaleLowerCase('en-US'));
+      }
+      titleOf.set(
+        ref,
+        spec.profile?.displayName ?? g.metadata.title ?? g.metadata.name,
+      );
+    }
+    return { parentOf, titleOf };
+  }, [catalogApi]);
+  // Without the catalog the table still renders, flat and by ref.
+  return useMemo(
+    () => value ?? { parentOf: new Map(), titleOf: new Map() },
+    [value],
+  );
+}
+
+/** The platform team's scorecards: teams × dimensions, distribution, trend, failing checks and campaigns. */
+export function ScorecardsPage() {
+  const api = useApi(maturityApiRef);
+  const model = useAsync(() => api.getModel(), [api]);
+  const tree = useGroupTree();
+  const [tab, setTab] = useState(0);
+  const [filterInput, setFilterInput] = useState<MaturityFilters>({});
+  const [filters, setFilters] = useState<MaturityFilters>({});
+  useDebounce(() => setFilters(filterInput), 300, [filterInput]);
+
+  const dimensions = useMemo(
+    () =>
+      (model.value?.model.dimensions ?? []).map(d => ({
+        id: d.id,
+        title: d.title,
+      })),
+    [model.value],
+  );
+  const dimensionTitle = (id?: string) =>
+    dimensions.find(d => d.id === id)?.title ?? id ?? '-';
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Scorecards"
+        subtitle="How far each team's services have come on the way to cloud-native"
+      />
+      <Content>
+        <Tabs
+          value={tab}
+          onChange={(_e, v) => setTab(v)}
+          indicatorColor="primary"
+          aria-label="Scorecards sections"
+        >
+          <Tab label="Teams" />
+          <Tab label="Campaigns" />
+        </Tabs>
+        {tab === 0 && (
+          <>
+            <ContentHeader title="Teams by dimension" />
+            <Filters value={filterInput} onChange={setFilterInput} />
+            <RequestState loading={model.loading} error={model.error}>
+              <Grid container spacing={3}>
+                <Grid item xs={12}>
+                  <InfoCard title="Teams × dimensions" noPadding>
+                    <HeatMapTable
+                      key={JSON.stringify(filters)}
+                      filters={filters}
+                      dimensions={dimensions}
+                      tree={tree}
+                    />
+                  </InfoCard>
+                </Grid>
+                <Grid item xs={12} md={6}>
+                  <InfoCard title="Level distribution">
+                    <LevelDistribution filters={filters} />
+                  </InfoCard>
+                </Grid>
+                <Grid item xs={12} md={6}>
+                  <InfoCard title="Trend (weekly, last 6 months)">
+                    <TrendChart filters={filters} />
+                  </InfoCard>
+                </Grid>
+                <Grid item xs={12}>
+                  <InfoCard
+                    title="Checks that fail most"
+                    subheader="Where a platform investment pays most"
+                  >
+                    <FailingChecks
+                      filters={filters}
+                      dimensionTitle={dimensionTitle}
+                    />
+                  </InfoCard>
+                </Grid>
+              </Grid>
+            </RequestState>
+          </>
+        )}
+        {tab === 1 && (
+          <RequestState loading={model.loading} error={model.error}>
+            <Campaigns dimensions={dimensions} />
+          </RequestState>
+        )}
+      </Content>
+    </Page>
+  );
+}

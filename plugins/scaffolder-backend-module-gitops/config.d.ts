@@ -1,0 +1,15 @@
+export interface Config {
+  scaffolder?: {
+    /** Local publishing with `publish:local`, for portals without GitHub credentials. */
+    localPublish?: {
+      /**
+       * Directory on the backend host that `publish:local` creates repositories
+       * in, relative to the backend's working directory. The catalog registers
+       * each repository's catalog-info.yaml from here.
+       */
+      directory?: string;
+      /** How often, in seconds, the catalog looks for new local repositories. Default 10. */
+      refreshIntervalSeconds?: number;
+    };
+  };
+}

@@ -1,0 +1,106 @@
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { promises as fs } from 'fs';
+import git from 'isomorphic-git';
+import { join } from 'path';
+import { pathToFileURL } from 'url';
+import { createPublishLocalAction } from './publishLocal';
+
+describe('publish:local', () => {
+  const root = createMockDirectory();
+  let workspace: string;
+  let repos: string;
+
+  beforeEach(async () => {
+    root.clear();
+    root.setContent({
+      workspace: {
+        'catalog-info.yaml':
+          'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: course-reviews\nspec:\n  type: service\n',
+        src: { 'index.ts': 'export {};\n' },
+      },
+      repos: {},
+    });
+    workspace = root.resolve('workspace');
+    repos = root.resolve('repos');
+  });
+
+  const action = () =>
+    createPublishLocalAction({
+      config: mockServices.rootConfig({
+        data: { scaffolder: { localPublish: { directory: repos } } },
+      }),
+    });
+
+  it('commits the workspace into a new repository and outputs registerable URLs', async () => {
+    const ctx = createMockActionContext({
+      input: { name: 'course-reviews' },
+      workspacePath: workspace,
+    });
+    await action().handler(ctx);
+
+    const dir = join(repos, 'course-reviews');
+    const log = await git.log({ fs, dir });
+    expect(log).toHaveLength(1);
+    const files = await git.listFiles({ fs, dir, ref: 'HEAD' });
+    expect(files.sort()).toEqual(['catalog-info.yaml', 'src/index.ts']);
+    expect(ctx.output).toHaveBeenCalledWith('commitHash', log[0].oid);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'catalogInfoUrl',
+      `${pathToFileURL(dir)}/catalog-info.yaml`,
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/course-reviews',
+    );
+  });
+
+  it('creates nothing in a dry run', async () => {
+    const ctx = {
+      ...createMockActionContext({
+        input: { name: 'course-reviews' },
+        workspacePath: workspace,
+      }),
+      isDryRun: true,
+    };
+    await action().handler(ctx);
+    expect(await fs.readdir(repos)).toEqual([]);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'localPath',
+      join(repos, 'course-reviews'),
+    );
+  });
+
+  it('refuses to overwrite an existing repository', async () => {
+    await fs.mkdir(join(repos, 'taken'));
+    const ctx = createMockActionContext({
+      input: { name: 'taken' },
+      workspacePath: workspace,
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(/already exists/);
+  });
+
+  it('rejects a name that could leave the directory ("../escape")', async () => {
+    const ctx = createMockActionContext({
+      input: { name: '../escape' },
+      workspacePath: workspace,
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(/name "..\/escape"/);
+  });
+
+  it('says which key is missing when no directory is configured', async () => {
+    const ctx = createMockActionContext({
+      input: { name: 'x' },
+      workspacePath: workspace,
+    });
+    const unconfigured = createPublishLocalAction({
+      config: mockServices.rootConfig({ data: {} }),
+    });
+    await expect(unconfigured.handler(ctx)).rejects.toThrow(
+      /scaffolder.localPublish.directory/,
+    );
+  });
+});

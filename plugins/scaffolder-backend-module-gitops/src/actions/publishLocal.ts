@@ -1,0 +1,169 @@
+import {
+  resolveSafeChildPath,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { promises as fs } from 'fs';
+import git from 'isomorphic-git';
+import { join, resolve } from 'path';
+import { pathToFileURL } from 'url';
+import { parseAllDocuments } from 'yaml';
+import { listFiles } from '../lib/files';
+import { examples } from './publishLocal.examples';
+
+const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/** The configured directory that local repositories are created in. */
+export function localPublishDirectory(
+  config: RootConfigService,
+): string | undefined {
+  const dir = config.getOptionalString('scaffolder.localPublish.directory');
+  return dir ? resolve(dir) : undefined;
+}
+
+async function componentRef(catalogInfo: string): Promise<string | undefined> {
+  const text = await fs.readFile(catalogInfo, 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  const entities = parseAllDocuments(text)
+    .map(d => d.toJS())
+    .filter(e => e?.kind && e?.metadata?.name);
+  const entity =
+    entities.find(e => e.kind === 'Component') ?? (entities[0] as any);
+  if (!entity) return undefined;
+  return `${String(entity.kind).toLowerCase()}:${
+    entity.metadata.namespace ?? 'default'
+  }/${entity.metadata.name}`;
+}
+
+/**
+ * `publish:local`: commits the workspace into a new git repository under
+ * `scaffolder.localPublish.directory`. The portal's local-repositories catalog
+ * provider registers its catalog-info.yaml, so a portal without GitHub
+ * credentials still closes the loop from template to catalog to score.
+ */
+export function createPublishLocalAction(options: {
+  config: RootConfigService;
+}) {
+  return createTemplateAction({
+    id: 'publish:local',
+    description:
+      'Initialises a git repository on the backend host from the workspace and commits it.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z
+            .string()
+            .describe(
+              'Repository directory name: lowercase letters, digits, ., _ and -',
+            ),
+        sourcePath: z =>
+          z
+            .string()
+            .optional()
+            .describe('Workspace subdirectory to publish; default the root'),
+        defaultBranch: z => z.string().optional().describe('Default: main'),
+        description: z =>
+          z.string().optional().describe('The initial commit message'),
+        catalogInfoPath: z =>
+          z
+            .string()
+            .optional()
+            .describe('Path of the catalog file; default /catalog-info.yaml'),
+      },
+      output: {
+        remoteUrl: z => z.string(),
+        repoContentsUrl: z => z.string(),
+        catalogInfoUrl: z => z.string(),
+        localPath: z => z.string(),
+        commitHash: z => z.string(),
+        entityRef: z => z.string().optional(),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      if (!REPO_NAME.test(input.name)) {
+        throw new InputError(
+          `name "${input.name}" must be lowercase letters, digits, ., _ or -`,
+        );
+      }
+      const baseDir = localPublishDirectory(options.config);
+      if (!baseDir) {
+        throw new InputError(
+          'publish:local needs scaffolder.localPublish.directory in the configuration',
+        );
+      }
+      const target = resolveSafeChildPath(baseDir, input.name);
+      let source: string;
+      try {
+        source = resolveSafeChildPath(
+          ctx.workspacePath,
+          input.sourcePath ?? '.',
+        );
+      } catch {
+        throw new InputError(
+          `sourcePath "${input.sourcePath}" is outside the workspace`,
+        );
+      }
+      const catalogInfoPath = (
+        input.catalogInfoPath ?? '/catalog-info.yaml'
+      ).replace(/^\/+/, '');
+      const repoContentsUrl = `${pathToFileURL(target).toString()}/`;
+      const catalogInfoUrl = new URL(
+        catalogInfoPath,
+        repoContentsUrl,
+      ).toString();
+      const entityRef = await componentRef(join(source, catalogInfoPath));
+
+      const publish = async () => {
+        if (await fs.stat(target).catch(() => undefined)) {
+          throw new ConflictError(
+            `a local repository named "${input.name}" already exists`,
+          );
+        }
+        await fs.mkdir(target, { recursive: true });
+        await fs.cp(source, target, { recursive: true });
+        const dir = target;
+        const branch = input.defaultBranch ?? 'main';
+        await git.init({ fs, dir, defaultBranch: branch });
+        for (const filepath of await listFiles(dir)) {
+          await git.add({ fs, dir, filepath });
+        }
+        const author = {
+          name: 'Cloud-Native Portal',
+          email: 'scaffolder@portal.local',
+        };
+        return git.commit({
+          fs,
+          dir,
+          message: input.description ?? 'Initial commit',
+          author,
+          committer: author,
+        });
+      };
+
+      let commitHash: string;
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would create a git repository at ${target}`);
+        commitHash = '0000000000000000000000000000000000000000';
+      } else {
+        // A retried task reuses the first commit instead of failing on the
+        // directory it already created.
+        commitHash = await ctx.checkpoint({
+          key: `publish-local-${input.name}`,
+          fn: publish,
+        });
+        ctx.logger.info(`Created ${target} at commit ${commitHash}`);
+      }
+
+      ctx.output('remoteUrl', repoContentsUrl);
+      ctx.output('repoContentsUrl', repoContentsUrl);
+      ctx.output('catalogInfoUrl', catalogInfoUrl);
+      ctx.output('localPath', target);
+      ctx.output('commitHash', commitHash);
+      if (entityRef) ctx.output('entityRef', entityRef);
+    },
+  });
+}

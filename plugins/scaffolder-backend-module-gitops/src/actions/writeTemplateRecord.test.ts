@@ -1,0 +1,139 @@
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { readFileSync } from 'fs';
+import { parse } from 'yaml';
+import { createWriteTemplateRecordAction } from './writeTemplateRecord';
+
+const GITHUB_TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+
+describe('gitops:write-template-record', () => {
+  const workspace = createMockDirectory();
+  beforeEach(() => workspace.clear());
+  const readRecord = () =>
+    readFileSync(workspace.resolve('.platform/template.yaml'), 'utf8');
+
+  const template = {
+    apiVersion: 'scaffolder.backstage.io/v1beta3',
+    kind: 'Template',
+    metadata: { name: 'cloud-native-service', namespace: 'default' },
+    spec: {
+      parameters: [
+        {
+          properties: {
+            name: { type: 'string' },
+            registryPassword: { type: 'string', 'ui:field': 'Secret' },
+          },
+        },
+      ],
+    },
+  };
+
+  function run(input: Record<string, unknown>, isDryRun = false) {
+    const action = createWriteTemplateRecordAction({
+      catalog: catalogServiceMock({ entities: [template] }),
+    });
+    const logger = mockServices.logger.mock();
+    const ctx = {
+      ...createMockActionContext({
+        input: input as any,
+        workspacePath: workspace.path,
+        logger,
+        secrets: { pagerKey: 'super-secret-pager-value' },
+        templateInfo: {
+          entityRef: 'template:default/cloud-native-service',
+          baseUrl: 'file:///tmp/template.yaml',
+        },
+      }),
+      isDryRun,
+    };
+    return { action, ctx, go: () => action.handler(ctx) };
+  }
+
+  it('records ref, version and answers, and leaves every kind of secret out of the file and the logs', async () => {
+    const { ctx, go } = run({
+      templateVersion: '1.0.0',
+      values: {
+        name: 'course-reviews',
+        owner: 'group:default/courses-team',
+        registryPassword: 'hunter2-marked-secret', // ui:field Secret in the template
+        extra: { githubToken: 'named-like-a-credential' }, // name says credential
+        note: `token is ${GITHUB_TOKEN}`, // value looks like a GitHub token
+        pager: 'super-secret-pager-value', // equals a task secret
+        dbKey: 'listed-in-secretKeys',
+      },
+      secretKeys: ['dbKey'],
+    });
+    await go();
+
+    const text = readRecord();
+    const record = parse(text);
+    expect(record.template).toEqual({
+      ref: 'template:default/cloud-native-service',
+      version: '1.0.0',
+    });
+    expect(record.values).toEqual({
+      name: 'course-reviews',
+      owner: 'group:default/courses-team',
+      extra: {},
+    });
+    expect(record.excluded.sort()).toEqual(
+      [
+        'dbKey',
+        'extra.githubToken',
+        'note',
+        'pager',
+        'registryPassword',
+      ].sort(),
+    );
+    const logger = ctx.logger as unknown as Record<string, jest.Mock>;
+    const logged = JSON.stringify(
+      ['info', 'warn', 'error', 'debug'].map(level => logger[level].mock.calls),
+    );
+    expect(logged).toContain('left out 5 secret answer(s)');
+    for (const secret of [
+      'hunter2-marked-secret',
+      'named-like-a-credential',
+      GITHUB_TOKEN,
+      'super-secret-pager-value',
+      'listed-in-secretKeys',
+    ]) {
+      expect(text).not.toContain(secret);
+      expect(logged).not.toContain(secret);
+    }
+    expect(ctx.output).toHaveBeenCalledWith('path', '.platform/template.yaml');
+  });
+
+  it('writes the record in a dry run too, without reading the catalog', async () => {
+    const { go } = run(
+      { templateVersion: '2.0.0', values: { name: 'x' } },
+      true,
+    );
+    await go();
+    const record = parse(readRecord());
+    expect(record.template.version).toBe('2.0.0');
+  });
+
+  it('rejects a path outside the workspace ("../escape.yaml")', async () => {
+    const { go } = run({
+      templateVersion: '1.0.0',
+      values: {},
+      path: '../escape.yaml',
+    });
+    await expect(go()).rejects.toThrow(/path "..\/escape.yaml" is outside/);
+  });
+
+  it('rejects a malformed templateRef ("template:default/")', async () => {
+    const { go } = run({
+      templateVersion: '1.0.0',
+      values: {},
+      templateRef: 'template:default/',
+    });
+    await expect(go()).rejects.toThrow(
+      /templateRef "template:default\/" is not an entity ref/,
+    );
+  });
+});

@@ -1,0 +1,140 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { JsonObject } from '@backstage/types';
+import { promises as fs } from 'fs';
+import { dirname } from 'path';
+import yaml from 'yaml';
+import { redactAnswers, secretKeysOfParameters } from '../lib/secrets';
+import { examples } from './writeTemplateRecord.examples';
+
+/** Where generated repositories keep their template record. */
+export const TEMPLATE_RECORD_PATH = '.platform/template.yaml';
+
+/** The record a generated repository keeps of the template that made it. */
+export interface TemplateRecord {
+  apiVersion: 'cloud-native-portal.io/v1alpha1';
+  kind: 'TemplateRecord';
+  template: { ref: string; version: string };
+  values: JsonObject;
+  /** Answers left out as secrets, by path; re-asked on upgrade. */
+  excluded: string[];
+  generatedAt: string;
+}
+
+/**
+ * `gitops:write-template-record`: writes `.platform/template.yaml` with the
+ * template ref, version and answers, so the repository can be re-rendered
+ * with a newer version. Secrets never reach the file.
+ */
+export function createWriteTemplateRecordAction(options: {
+  catalog?: CatalogService;
+}) {
+  return createTemplateAction({
+    id: 'gitops:write-template-record',
+    description:
+      'Writes .platform/template.yaml: template ref, version and answers, secrets excluded.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        values: z =>
+          z
+            .record(z.string(), z.unknown())
+            .describe('The answers, usually ${{ parameters }}'),
+        templateVersion: z =>
+          z.string().min(1).describe('The template version, e.g. 1.2.0'),
+        templateRef: z =>
+          z
+            .string()
+            .optional()
+            .describe("Template entity ref; default the running template's"),
+        secretKeys: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe('Answer names to leave out beyond those detected'),
+        path: z =>
+          z
+            .string()
+            .optional()
+            .describe(`Where to write it; default ${TEMPLATE_RECORD_PATH}`),
+      },
+      output: {
+        path: z => z.string(),
+        excluded: z => z.array(z.string()),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const templateRef =
+        input.templateRef ?? ctx.templateInfo?.entityRef ?? undefined;
+      if (!templateRef) {
+        throw new InputError(
+          'templateRef is required when the task has no template entity',
+        );
+      }
+      let ref: string;
+      try {
+        ref = stringifyEntityRef(
+          parseEntityRef(templateRef, { defaultKind: 'template' }),
+        );
+      } catch {
+        throw new InputError(
+          `templateRef "${templateRef}" is not an entity ref`,
+        );
+      }
+
+      // Parameters the template marks as secret, read from the catalog copy
+      // of the template when there is one (a dry run has none).
+      const marked: string[] = [];
+      if (options.catalog && !ctx.isDryRun) {
+        const template = await options.catalog
+          .getEntityByRef(ref, {
+            credentials: await ctx.getInitiatorCredentials(),
+          })
+          .catch(() => undefined);
+        marked.push(...secretKeysOfParameters(template?.spec?.parameters));
+      }
+
+      const { values, excluded } = redactAnswers(input.values as JsonObject, {
+        secretKeys: [...(input.secretKeys ?? []), ...marked],
+        secretValues: Object.values(ctx.secrets ?? {}),
+      });
+      const record: TemplateRecord = {
+        apiVersion: 'cloud-native-portal.io/v1alpha1',
+        kind: 'TemplateRecord',
+        template: { ref, version: input.templateVersion },
+        values,
+        excluded,
+        generatedAt: new Date().toISOString(),
+      };
+
+      const relPath = input.path ?? TEMPLATE_RECORD_PATH;
+      let target: string;
+      try {
+        target = resolveSafeChildPath(ctx.workspacePath, relPath);
+      } catch {
+        throw new InputError(`path "${relPath}" is outside the workspace`);
+      }
+      await fs.mkdir(dirname(target), { recursive: true });
+      await fs.writeFile(
+        target,
+        `# Written by the portal's scaffolder: the template and answers this\n# repository was generated from. Used by the template-upgrade template.\n${yaml.stringify(
+          record,
+        )}`,
+      );
+      ctx.logger.info(
+        `Recorded ${ref}@${input.templateVersion} in ${relPath}${
+          excluded.length
+            ? `; left out ${excluded.length} secret answer(s)`
+            : ''
+        }`,
+      );
+      ctx.output('path', relPath);
+      ctx.output('excluded', excluded);
+    },
+  });
+}

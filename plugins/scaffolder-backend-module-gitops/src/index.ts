@@ -1,0 +1,28 @@
+/**
+ * GitOps scaffolder actions for the Cloud-Native Portal: the template
+ * record, manifest validation, local publishing and GitOps pull requests,
+ * plus the template test harness.
+ *
+ * @packageDocumentation
+ */
+export {
+  gitopsFeatures as default,
+  scaffolderModuleGitops,
+  catalogModuleLocalRepositories,
+} from './module';
+export {
+  createWriteTemplateRecordAction,
+  TEMPLATE_RECORD_PATH,
+} from './actions/writeTemplateRecord';
+export type { TemplateRecord } from './actions/writeTemplateRecord';
+export { createValidateManifestsAction } from './actions/validateManifests';
+export { createPublishLocalAction } from './actions/publishLocal';
+export { createOpenGitopsPrAction } from './actions/openPr';
+export { LocalRepositoriesEntityProvider } from './catalogProvider';
+export { validateTree } from './lib/validateTree';
+export type { TreeValidation, TreeProblem } from './lib/validateTree';
+export { validateKubernetesObject } from './lib/kubernetesSchemas';
+export type { SchemaValidation } from './lib/kubernetesSchemas';
+export { scanMaturity, scanZeroTrust } from './lib/scan';
+export type { TreeMaturity } from './lib/scan';
+export { redactAnswers, looksLikeSecret } from './lib/secrets';

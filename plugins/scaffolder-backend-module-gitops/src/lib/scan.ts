@@ -1,0 +1,209 @@
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CatalogSnapshot,
+  createCatalogFactCollector,
+  createOwnershipFactCollector,
+  createFactLookup,
+  evaluateEntity,
+} from '@cloud-native-portal/plugin-maturity-backend';
+import {
+  CATALOG_FACTS,
+  CheckResult,
+  DEFAULT_MATURITY_MODEL,
+  FactSet,
+  OWNERSHIP_FACTS,
+  parseMaturityModel,
+} from '@cloud-native-portal/plugin-maturity-common';
+import {
+  createRepoFactCollector,
+  readLocalTree,
+} from '@cloud-native-portal/plugin-maturity-node';
+import {
+  createZeroTrustFactCollector,
+  scanRepository,
+} from '@cloud-native-portal/plugin-zero-trust-backend';
+import { PostureReport } from '@cloud-native-portal/plugin-zero-trust-common';
+import { promises as fs } from 'fs';
+import { join } from 'path';
+import { parseAllDocuments } from 'yaml';
+
+/** The maturity of a freshly generated tree, before it is in any catalog. */
+export interface TreeMaturity {
+  entityRef?: string;
+  level: number;
+  score: number;
+  dimensions: Array<{ dimension: string; level: number }>;
+  /** Checks that failed; unknown checks (no catalog, no toil register) are not listed. */
+  failing: CheckResult[];
+}
+
+async function readComponent(root: string): Promise<Entity | undefined> {
+  const text = await fs
+    .readFile(join(root, 'catalog-info.yaml'), 'utf8')
+    .catch(() => undefined);
+  if (!text) return undefined;
+  const entities = parseAllDocuments(text)
+    .map(d => d.toJS() as Entity)
+    .filter(e => e?.kind && e.metadata?.name);
+  const component = entities.find(e => e.kind === 'Component');
+  return component && withSpecRelations(component);
+}
+
+// The relations the catalog would derive from spec fields, for offline use.
+function withSpecRelations(entity: Entity): Entity {
+  const namespace = entity.metadata.namespace ?? 'default';
+  const refs = (value: unknown, kind: string) =>
+    (Array.isArray(value) ? value : [])
+      .filter((v): v is string => typeof v === 'string')
+      .map(v =>
+        stringifyEntityRef(
+          parseEntityRef(v, { defaultKind: kind, defaultNamespace: namespace }),
+        ),
+      );
+  const spec = entity.spec ?? {};
+  return {
+    ...entity,
+    relations: [
+      ...refs(spec.providesApis, 'api').map(targetRef => ({
+        type: 'providesApi',
+        targetRef,
+      })),
+      ...refs(spec.consumesApis, 'api').map(targetRef => ({
+        type: 'consumesApi',
+        targetRef,
+      })),
+      ...refs(spec.dependsOn, 'component').map(targetRef => ({
+        type: 'dependsOn',
+        targetRef,
+      })),
+    ],
+  };
+}
+
+/** Catalog access for the facts that need the owner Group and System. */
+export interface ScanCatalog {
+  service: CatalogService;
+  credentials: BackstageCredentials;
+}
+
+// The owner, its parent chain and the system: what ownership facts read.
+async function neighbours(
+  component: Entity,
+  catalog: ScanCatalog,
+): Promise<Entity[]> {
+  const namespace = component.metadata.namespace ?? 'default';
+  const ref = (value: unknown, kind: string) =>
+    typeof value === 'string'
+      ? stringifyEntityRef(
+          parseEntityRef(value, {
+            defaultKind: kind,
+            defaultNamespace: namespace,
+          }),
+        )
+      : undefined;
+  const refs = [
+    ref(component.spec?.owner, 'group'),
+    ref(component.spec?.system, 'system'),
+  ].filter((r): r is string => !!r);
+  const opts = { credentials: catalog.credentials };
+  const found = (
+    await catalog.service.getEntitiesByRefs({ entityRefs: refs }, opts)
+  ).items.filter((e): e is Entity => !!e);
+  const parents: Entity[] = [];
+  let parent = found.find(e => e.kind === 'Group')?.spec?.parent;
+  while (typeof parent === 'string' && parents.length < 20) {
+    const entity = await catalog.service.getEntityByRef(
+      ref(parent, 'group')!,
+      opts,
+    );
+    if (!entity) break;
+    parents.push(entity);
+    parent = entity.spec?.parent;
+  }
+  return [...found, ...parents];
+}
+
+/** Runs the zero-trust scanner over a local tree. */
+export async function scanZeroTrust(root: string): Promise<PostureReport> {
+  return scanRepository(await readLocalTree(root));
+}
+
+/**
+ * Evaluates the default maturity model over a local tree, with the facts a
+ * tree and its catalog-info.yaml can give: repository, zero-trust and
+ * catalog, plus ownership when catalog access is given (the owner Group
+ * already exists). Toil needs the running portal and stays unknown.
+ */
+export async function scanMaturity(
+  root: string,
+  options: { catalog?: ScanCatalog } = {},
+): Promise<TreeMaturity> {
+  const collectors = [
+    createRepoFactCollector(),
+    createZeroTrustFactCollector(),
+  ];
+  const model = parseMaturityModel(DEFAULT_MATURITY_MODEL, [
+    ...CATALOG_FACTS,
+    ...OWNERSHIP_FACTS,
+    ...collectors.flatMap(c => c.facts),
+  ]);
+  const tree = await readLocalTree(root);
+  const component = await readComponent(root);
+  const entity: Entity = component ?? {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'workspace' },
+  };
+  const sets: FactSet[] = [];
+  if (component) {
+    const snapshot = new CatalogSnapshot([
+      component,
+      ...(options.catalog ? await neighbours(component, options.catalog) : []),
+    ]);
+    sets.push(
+      await createCatalogFactCollector(snapshot).collect({
+        entity,
+        sourceTree: tree,
+      }),
+    );
+    // Without the catalog the owner cannot be resolved: ownership stays unknown.
+    if (options.catalog) {
+      sets.push(
+        await createOwnershipFactCollector(snapshot).collect({
+          entity,
+          sourceTree: tree,
+        }),
+      );
+    }
+  }
+  for (const collector of collectors) {
+    sets.push(await collector.collect({ entity, sourceTree: tree }));
+  }
+  const installed = new Set([
+    'catalog',
+    'ownership',
+    ...collectors.map(c => c.id),
+  ]);
+  const { results, score } = evaluateEntity(
+    model,
+    createFactLookup(sets, installed),
+    installed,
+    new Set(),
+  );
+  return {
+    entityRef: component ? stringifyEntityRef(component) : undefined,
+    level: score.level,
+    score: score.score,
+    dimensions: score.dimensions.map(d => ({
+      dimension: d.dimension,
+      level: d.level,
+    })),
+    failing: results.filter(r => r.status === 'fail'),
+  };
+}

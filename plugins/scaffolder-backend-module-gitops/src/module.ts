@@ -1,0 +1,90 @@
+import {
+  coreServices,
+  createBackendFeatureLoader,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createOpenGitopsPrAction } from './actions/openPr';
+import {
+  createPublishLocalAction,
+  localPublishDirectory,
+} from './actions/publishLocal';
+import { createValidateManifestsAction } from './actions/validateManifests';
+import { createWriteTemplateRecordAction } from './actions/writeTemplateRecord';
+import { LocalRepositoriesEntityProvider } from './catalogProvider';
+
+/** Registers the GitOps actions with the scaffolder. */
+export const scaffolderModuleGitops = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'gitops',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, config, catalog }) {
+        const integrations = ScmIntegrations.fromConfig(config);
+        scaffolder.addActions(
+          createWriteTemplateRecordAction({ catalog }),
+          createValidateManifestsAction({ catalog }),
+          createPublishLocalAction({ config }),
+          createOpenGitopsPrAction({ integrations }),
+        );
+      },
+    });
+  },
+});
+
+/**
+ * Registers the repositories `publish:local` creates in the catalog. Does
+ * nothing unless `scaffolder.localPublish.directory` is configured.
+ */
+export const catalogModuleLocalRepositories = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'local-repositories',
+  register(env) {
+    env.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
+      },
+      async init({ catalog, config, scheduler, logger }) {
+        const directory = localPublishDirectory(config);
+        if (!directory) return;
+        const seconds =
+          config.getOptionalNumber(
+            'scaffolder.localPublish.refreshIntervalSeconds',
+          ) ?? 10;
+        catalog.addEntityProvider(
+          new LocalRepositoriesEntityProvider(
+            directory,
+            scheduler.createScheduledTaskRunner({
+              frequency: { seconds },
+              timeout: { minutes: 1 },
+              // Each replica reads its own disk.
+              scope: 'local',
+            }),
+            logger,
+          ),
+        );
+      },
+    });
+  },
+});
+
+/** The scaffolder actions and the catalog provider for local repositories. */
+export const gitopsFeatures = createBackendFeatureLoader({
+  *loader() {
+    yield scaffolderModuleGitops;
+    yield catalogModuleLocalRepositories;
+  },
+});

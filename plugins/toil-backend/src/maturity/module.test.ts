@@ -1,0 +1,44 @@
+import {
+  createBackendPlugin,
+  coreServices,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  FactCollector,
+  maturityCollectorsExtensionPoint,
+} from '@cloud-native-portal/plugin-maturity-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { testCatalog } from '../__testUtils__/demoCatalog';
+import { toilPlugin } from '../plugin';
+import maturityModuleToil from '../maturity';
+
+describe('maturityModuleToil', () => {
+  it('registers the toil collector, which reads the toil plugin with a service token', async () => {
+    const added: FactCollector[] = [];
+    const fakeMaturity = createBackendPlugin({
+      pluginId: 'maturity',
+      register(env) {
+        env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
+          addFactCollector: (...collectors) => added.push(...collectors),
+        });
+        env.registerInit({ deps: { _: coreServices.logger }, async init() {} });
+      },
+    });
+    await startTestBackend({
+      features: [
+        fakeMaturity,
+        maturityModuleToil,
+        toilPlugin,
+        catalogServiceMock.factory({ entities: testCatalog }),
+        mockServices.rootConfig.factory({ data: {} }),
+      ],
+    });
+    expect(added.map(c => c.id)).toEqual(['toil']);
+    const set = await added[0].collect({ entity: testCatalog[4] });
+    // The request went through discovery and auth to the real toil router.
+    expect(set).toMatchObject({
+      status: 'ok',
+      facts: { 'toil.registerExists': false },
+    });
+  });
+});

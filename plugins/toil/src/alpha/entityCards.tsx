@@ -1,0 +1,11 @@
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+
+/** The toil card on Component and Resource pages. */
+export const toilEntityCard = EntityCardBlueprint.make({
+  name: 'summary',
+  params: {
+    filter: { kind: { $in: ['component', 'resource'] } },
+    loader: () =>
+      import('../components/EntityToilCard').then(m => <m.EntityToilCard />),
+  },
+});

@@ -1,0 +1,3 @@
+export { toilApiRef, ToilRequestError } from './ToilApi';
+export type { ToilApi } from './ToilApi';
+export { ToilClient } from './ToilClient';

@@ -1,0 +1,63 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { ToilRequestError, toilApiRef } from '../api';
+import { mockToilApi, serviceEntity, summary } from '../__testUtils__/fixtures';
+import { EntityToilCard } from './EntityToilCard';
+
+function renderCard(api = mockToilApi()) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[toilApiRef, api]]}>
+      <EntityProvider entity={serviceEntity}>
+        <EntityToilCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityToilCard', () => {
+  it('shows hours/week, toil %, the top 3 tasks and the best candidate', async () => {
+    await renderCard();
+    expect(await screen.findByLabelText('hours per week')).toHaveTextContent(
+      '61.6 h/week',
+    );
+    expect(screen.getByText('51% toil (red)')).toBeInTheDocument();
+    expect(screen.getAllByRole('listitem')).toHaveLength(3);
+    expect(screen.getByLabelText('best candidate')).toHaveTextContent(
+      'Reconcile failed payouts by hand: saves 1170 h/year, pays back in 0.6 months',
+    );
+  });
+
+  it('says there is no register yet instead of showing a blank card', async () => {
+    await renderCard(
+      mockToilApi({
+        getEntitySummary: jest.fn(async () => ({
+          ...summary,
+          taskCount: 0,
+          hoursPerWeek: 0,
+          topTasks: [],
+          bestCandidate: null,
+        })),
+      }),
+    );
+    expect(await screen.findByText(/No toil register yet/)).toBeInTheDocument();
+  });
+
+  it('names the failing request on error', async () => {
+    await renderCard(
+      mockToilApi({
+        getEntitySummary: jest.fn(async () => {
+          throw new ToilRequestError(
+            'GET /api/toil/entities/component/default/payments-gateway/summary',
+            503,
+            'Service Unavailable',
+          );
+        }),
+      }),
+    );
+    const matches = await screen.findAllByText(
+      /GET \/api\/toil\/entities\/component\/default\/payments-gateway\/summary failed \(503\)/,
+    );
+    expect(matches.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,105 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { List, ListItem, ListItemText, Typography } from '@material-ui/core';
+import useAsync from 'react-use/esm/useAsync';
+import { toilApiRef } from '../api';
+import { formatHours, ToilPercentChip } from './common';
+
+/** Card: hours/week, team toil %, the top 3 tasks and the best candidate. */
+export function EntityToilCard() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(toilApiRef);
+  const { value, loading, error } = useAsync(
+    () => api.getEntitySummary(entityRef),
+    [api, entityRef],
+  );
+
+  if (loading) {
+    return (
+      <InfoCard title="Toil">
+        <Progress />
+      </InfoCard>
+    );
+  }
+  if (error || !value) {
+    return (
+      <InfoCard title="Toil">
+        <ResponseErrorPanel
+          title="Could not load the toil summary"
+          error={error ?? new Error('No toil summary was returned')}
+        />
+      </InfoCard>
+    );
+  }
+  if (value.taskCount === 0) {
+    return (
+      <InfoCard title="Toil">
+        <Typography variant="body2">
+          No toil register yet: nobody has recorded this entity's operations
+          tasks. Add them in the Toil tab, or import the team's spreadsheet.
+        </Typography>
+      </InfoCard>
+    );
+  }
+  const best = value.bestCandidate;
+  return (
+    <InfoCard title="Toil">
+      <Typography variant="h5" aria-label="hours per week">
+        {formatHours(value.hoursPerWeek)}
+      </Typography>
+      <Typography variant="body2" color="textSecondary" gutterBottom>
+        {value.taskCount} tasks, {value.weeklyRepeatCount} repeat weekly
+      </Typography>
+      {value.team ? (
+        <Typography variant="body2" component="div">
+          Owning team:{' '}
+          <ToilPercentChip
+            percent={value.team.toilPercent}
+            band={value.team.band}
+            reason={value.team.toilPercentReason}
+          />{' '}
+          of {value.team.groupRef.replace(/^group:default\//, '')}'s capacity
+        </Typography>
+      ) : (
+        <Typography variant="body2" color="textSecondary">
+          Team toil % unavailable: {value.teamReason}
+        </Typography>
+      )}
+      <Typography variant="subtitle2" style={{ marginTop: 12 }}>
+        Top tasks
+      </Typography>
+      <List dense aria-label="top tasks">
+        {value.topTasks.map(task => (
+          <ListItem key={task.id} disableGutters>
+            <ListItemText
+              primary={task.task}
+              secondary={`${formatHours(task.hoursPerWeek)} · ${
+                task.category
+              } · plan: ${task.automationStatus}`}
+            />
+          </ListItem>
+        ))}
+      </List>
+      <Typography variant="subtitle2">Best automation candidate</Typography>
+      {best ? (
+        <Typography variant="body2" aria-label="best candidate">
+          {best.task.task}: saves {Math.round(best.yearlyHoursSaved)} h/year
+          {best.paybackMonths !== null
+            ? `, pays back in ${best.paybackMonths.toFixed(1)} months`
+            : ', no build estimate yet'}
+        </Typography>
+      ) : (
+        <Typography variant="body2" color="textSecondary">
+          No automatable task left.
+        </Typography>
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,219 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { Grid, Typography } from '@material-ui/core';
+import {
+  AMBER_THRESHOLD_PERCENT,
+  AutomationCandidate,
+  RED_THRESHOLD_PERCENT,
+  TeamToilReport,
+} from '@cloud-native-portal/plugin-toil-common';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import useAsync from 'react-use/esm/useAsync';
+import { toilApiRef } from '../api';
+import { BAND_COLORS, ToilPercentChip, formatHours } from './common';
+
+/** A half-circle gauge: the threshold bands, and the team's toil % over them. */
+export function ToilGauge(props: { percent: number | null }) {
+  const value = Math.min(props.percent ?? 0, 100);
+  const bands = [
+    { name: 'green', value: AMBER_THRESHOLD_PERCENT },
+    { name: 'amber', value: RED_THRESHOLD_PERCENT - AMBER_THRESHOLD_PERCENT },
+    { name: 'red', value: 100 - RED_THRESHOLD_PERCENT },
+  ] as const;
+  return (
+    <ResponsiveContainer width="100%" height={180}>
+      <PieChart>
+        <Pie
+          data={[...bands]}
+          dataKey="value"
+          startAngle={180}
+          endAngle={0}
+          cy="90%"
+          innerRadius="95%"
+          outerRadius="110%"
+          isAnimationActive={false}
+        >
+          {bands.map(b => (
+            <Cell key={b.name} fill={BAND_COLORS[b.name]} />
+          ))}
+        </Pie>
+        <Pie
+          data={[{ value }, { value: 100 - value }]}
+          dataKey="value"
+          startAngle={180}
+          endAngle={0}
+          cy="90%"
+          innerRadius="55%"
+          outerRadius="88%"
+          isAnimationActive={false}
+        >
+          <Cell fill="#37474f" />
+          <Cell fill="#eceff1" />
+        </Pie>
+      </PieChart>
+    </ResponsiveContainer>
+  );
+}
+
+function TeamReportView({ report }: { report: TeamToilReport }) {
+  const figures = report.withDescendants;
+  const capacity = (figures.members ?? 0) * report.hoursPerPerson;
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="Toil % of operations capacity">
+          <ToilGauge percent={figures.toilPercent} />
+          <Typography align="center" variant="h5" aria-label="toil percent">
+            {figures.toilPercent === null
+              ? 'undefined'
+              : `${figures.toilPercent.toFixed(0)}%`}
+          </Typography>
+          <Typography align="center" variant="body2">
+            <ToilPercentChip
+              percent={figures.toilPercent}
+              band={figures.band}
+              reason={figures.toilPercentReason}
+            />
+          </Typography>
+          <Typography variant="body2" color="textSecondary">
+            {formatHours(figures.hoursPerWeek)} over {figures.members} members ×{' '}
+            {report.hoursPerPerson} h. Thresholds: over{' '}
+            {AMBER_THRESHOLD_PERCENT}% amber, over {RED_THRESHOLD_PERCENT}% red.
+            {figures.toilPercent === null && ` ${figures.toilPercentReason}.`}
+            {report.direct.hoursPerWeek !== figures.hoursPerWeek &&
+              ` Own rows only: ${formatHours(report.direct.hoursPerWeek)}${
+                report.direct.toilPercent !== null
+                  ? `, ${report.direct.toilPercent.toFixed(0)}%`
+                  : ''
+              }.`}
+          </Typography>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={8}>
+        <InfoCard title="Tasks by category (hours/week)">
+          {report.byCategory.length === 0 ? (
+            <Typography>No toil recorded for this team yet.</Typography>
+          ) : (
+            <ResponsiveContainer width="100%" height={240}>
+              <BarChart data={report.byCategory} layout="vertical">
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis type="number" />
+                <YAxis type="category" dataKey="category" width={140} />
+                <Tooltip />
+                <Bar dataKey="hoursPerWeek" name="hours/week" fill="#1976d2" />
+              </BarChart>
+            </ResponsiveContainer>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Toil trend (hours/week, end of month)">
+          <ResponsiveContainer width="100%" height={240}>
+            <LineChart data={report.trend}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="month" />
+              <YAxis />
+              <Tooltip />
+              {capacity > 0 && (
+                <ReferenceLine
+                  y={(capacity * RED_THRESHOLD_PERCENT) / 100}
+                  stroke={BAND_COLORS.red}
+                  label="50%"
+                />
+              )}
+              {capacity > 0 && (
+                <ReferenceLine
+                  y={(capacity * AMBER_THRESHOLD_PERCENT) / 100}
+                  stroke={BAND_COLORS.amber}
+                  label="30%"
+                />
+              )}
+              <Line
+                dataKey="hoursPerWeek"
+                name="hours/week"
+                stroke="#37474f"
+                isAnimationActive={false}
+              />
+            </LineChart>
+          </ResponsiveContainer>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <Table<AutomationCandidate>
+          title="Automation backlog (weekly repeats first, then by payback)"
+          options={{ paging: false, search: false }}
+          data={report.backlog}
+          columns={[
+            { title: '#', field: 'rank' },
+            { title: 'Task', render: c => c.task.task },
+            { title: 'Entity', render: c => c.task.entityRef },
+            { title: 'Hours/week', render: c => c.hoursPerWeek.toFixed(1) },
+            {
+              title: 'Hours/year saved',
+              render: c => Math.round(c.yearlyHoursSaved),
+            },
+            {
+              title: 'Payback',
+              render: c =>
+                c.paybackMonths === null
+                  ? 'no estimate'
+                  : `${c.paybackMonths.toFixed(1)} months`,
+            },
+            {
+              title: 'Weekly repeat',
+              render: c => (c.weeklyRepeat ? 'yes' : ''),
+            },
+            { title: 'Plan', render: c => c.task.automationStatus },
+          ]}
+          emptyContent={
+            <Typography style={{ padding: 16 }}>
+              No automation candidates: nothing automatable is left by hand.
+            </Typography>
+          }
+        />
+      </Grid>
+    </Grid>
+  );
+}
+
+/** The team toil view of a Group: gauge, categories, trend and backlog. */
+export function TeamToilContent() {
+  const { entity } = useEntity();
+  const groupRef = stringifyEntityRef(entity);
+  const api = useApi(toilApiRef);
+  const { value, loading, error } = useAsync(
+    () => api.getTeamReport(groupRef),
+    [api, groupRef],
+  );
+  if (loading) return <Progress />;
+  if (error || !value) {
+    return (
+      <ResponseErrorPanel
+        title="Could not load the team's toil"
+        error={error ?? new Error('No report was returned')}
+      />
+    );
+  }
+  return <TeamReportView report={value} />;
+}

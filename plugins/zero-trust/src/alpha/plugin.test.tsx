@@ -1,0 +1,50 @@
+import { screen } from '@testing-library/react';
+import {
+  createExtensionTester,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { zeroTrustApiRef } from '../api/ZeroTrustApi';
+import { postureFromFactSet } from '../api/posture';
+import { component, failingFactSet } from '../__testUtils__/fixtures';
+import { mockZeroTrustApi } from '../__testUtils__/mockApi';
+import zeroTrustFrontendPlugin from '../alpha';
+
+describe('zero-trust plugin (new frontend system)', () => {
+  it('provides the card, the entity tab, the page and the API', () => {
+    expect(zeroTrustFrontendPlugin.id).toBe('zero-trust');
+    for (const id of [
+      'entity-card:zero-trust/posture',
+      'entity-content:zero-trust',
+      'page:zero-trust',
+      'api:zero-trust',
+    ] as const) {
+      expect(zeroTrustFrontendPlugin.getExtension(id)).toBeDefined();
+    }
+  });
+
+  it('renders the posture card extension with the grade and failing controls', async () => {
+    const api = mockZeroTrustApi({
+      getEntityPosture: jest.fn(async () => postureFromFactSet(failingFactSet)),
+    });
+    const tester = createExtensionTester(
+      zeroTrustFrontendPlugin.getExtension('entity-card:zero-trust/posture'),
+    );
+    await renderInTestApp(
+      <EntityProvider entity={component('payments-gateway')}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      { apis: [[zeroTrustApiRef, api]] },
+    );
+    expect(await screen.findByRole('img', { name: 'Grade F' })).toBeVisible();
+    expect(screen.getByText('No plaintext secrets')).toBeInTheDocument();
+  });
+
+  it('mounts the organization page at /zero-trust', async () => {
+    const tester = createExtensionTester(
+      zeroTrustFrontendPlugin.getExtension('page:zero-trust'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('/zero-trust');
+  });
+});

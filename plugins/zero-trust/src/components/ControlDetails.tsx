@@ -1,0 +1,84 @@
+import { Box, Chip, Typography } from '@material-ui/core';
+import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
+import {
+  ControlRisk,
+  ControlStatus,
+} from '@cloud-native-portal/plugin-zero-trust-common';
+
+const RISK_COLORS: Record<ControlRisk, string> = {
+  Critical: '#b71c1c',
+  High: '#e65100',
+  Medium: '#f9a825',
+  Low: '#607d8b',
+};
+
+const STATUS_LABELS: Record<ControlStatus, string> = {
+  pass: 'Pass',
+  fail: 'Fail',
+  unknown: 'Unknown',
+  'not-applicable': 'Not applicable',
+};
+
+const STATUS_COLORS: Record<ControlStatus, string> = {
+  pass: '#2e7d32',
+  fail: '#c62828',
+  unknown: '#757575',
+  'not-applicable': '#9e9e9e',
+};
+
+/** A control's risk as a small colored chip. */
+export const RiskChip = (props: { risk: ControlRisk }) => (
+  <Chip
+    size="small"
+    label={props.risk}
+    style={{ backgroundColor: RISK_COLORS[props.risk], color: '#fff' }}
+  />
+);
+
+/** A control's status as a small colored chip. */
+export const StatusChip = (props: { status: ControlStatus }) => (
+  <Chip
+    size="small"
+    variant="outlined"
+    label={STATUS_LABELS[props.status]}
+    style={{
+      borderColor: STATUS_COLORS[props.status],
+      color: STATUS_COLORS[props.status],
+    }}
+  />
+);
+
+/** Formats one piece of evidence as `file:line`, or the annotation. */
+export function formatEvidence(evidence: Evidence): string {
+  if (evidence.path) {
+    return evidence.line ? `${evidence.path}:${evidence.line}` : evidence.path;
+  }
+  return evidence.annotation ?? evidence.note ?? '';
+}
+
+/** The files and lines (or annotations) behind a control, as code. */
+export const EvidenceList = (props: { evidence: Evidence[]; max?: number }) => {
+  const max = props.max ?? 5;
+  if (!props.evidence.length) return null;
+  const shown = props.evidence.slice(0, max);
+  return (
+    <Box component="span" display="block">
+      {shown.map((e, i) => (
+        <Typography
+          key={i}
+          variant="body2"
+          component="code"
+          style={{ display: 'block', fontFamily: 'monospace' }}
+        >
+          {formatEvidence(e)}
+          {e.note && (e.path || e.annotation) ? ` (${e.note})` : ''}
+        </Typography>
+      ))}
+      {props.evidence.length > max && (
+        <Typography variant="caption" color="textSecondary">
+          and {props.evidence.length - max} more
+        </Typography>
+      )}
+    </Box>
+  );
+};

@@ -1,0 +1,133 @@
+import { screen, within } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { zeroTrustApiRef } from '../api/ZeroTrustApi';
+import { mockZeroTrustApi } from '../__testUtils__/mockApi';
+import { ZeroTrustPage } from './ZeroTrustPage';
+
+function render(api: ReturnType<typeof mockZeroTrustApi>) {
+  return renderInTestApp(<ZeroTrustPage />, {
+    apis: [[zeroTrustApiRef, api]],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  });
+}
+
+const card = (title: string) => screen.getByTestId(`section-${title}`);
+
+// Rendering several material tables is slow on a loaded CI machine.
+jest.setTimeout(30_000);
+
+describe('ZeroTrustPage', () => {
+  it('shows posture by team and system, Critical failures and top failing controls', async () => {
+    const api = mockZeroTrustApi({
+      getPostureSummary: jest.fn(async groupBy =>
+        groupBy === 'owner'
+          ? [
+              {
+                key: 'group:default/courses-team',
+                entityCount: 2,
+                average: 70.2,
+                min: 40.4,
+                max: 100,
+              },
+              {
+                key: 'group:default/payments-team',
+                entityCount: 1,
+                average: 12.3,
+                min: 12.3,
+                max: 12.3,
+              },
+            ]
+          : [
+              {
+                key: 'system:default/commerce',
+                entityCount: 1,
+                average: 12.3,
+                min: 12.3,
+                max: 12.3,
+              },
+            ],
+      ),
+      getControlStatusCounts: jest.fn(async () => [
+        {
+          fact: 'zeroTrust.sbom',
+          pass: 1,
+          fail: 9,
+          unknown: 0,
+          notApplicable: 1,
+        },
+        {
+          fact: 'zeroTrust.mtlsStrict',
+          pass: 2,
+          fail: 8,
+          unknown: 1,
+          notApplicable: 0,
+        },
+        {
+          fact: 'zeroTrust.securityPolicy',
+          pass: 3,
+          fail: 8,
+          unknown: 0,
+          notApplicable: 0,
+        },
+      ]),
+      getEntitiesWithCriticalFailures: jest.fn(async () => ({
+        items: [
+          {
+            entityRef: 'component:default/payments-gateway',
+            ownerRef: 'group:default/payments-team',
+            systemRef: 'system:default/commerce',
+            value: 3,
+          },
+        ],
+        totalCount: 1,
+      })),
+    });
+    await render(api);
+
+    expect(await screen.findByText('courses-team')).toBeInTheDocument();
+    const team = within(card('Posture by team'));
+    expect(team.getByText('70.2')).toBeInTheDocument();
+    expect(team.getByRole('img', { name: 'Grade C' })).toBeInTheDocument();
+    expect(team.getByRole('img', { name: 'Grade F' })).toBeInTheDocument();
+
+    const system = within(card('Posture by system'));
+    expect(await system.findByText('commerce')).toBeInTheDocument();
+
+    const critical = within(card('Services with Critical failures'));
+    expect(await critical.findByText('payments-gateway')).toBeInTheDocument();
+    expect(critical.getByText('3')).toBeInTheDocument();
+
+    const controls = within(card('Controls failing most often'));
+    const titles = (
+      await controls.findAllByText(/^(SBOM|Strict mutual TLS|Security policy)$/)
+    ).map(e => e.textContent);
+    // Most failures first; ties broken by unknowns.
+    expect(titles).toEqual(['SBOM', 'Strict mutual TLS', 'Security policy']);
+    expect(api.getPostureSummary).toHaveBeenCalledWith('owner');
+    expect(api.getPostureSummary).toHaveBeenCalledWith('system');
+  });
+
+  it('shows empty states, and an error naming the failing request', async () => {
+    const api = mockZeroTrustApi({
+      getControlStatusCounts: jest.fn(async () => {
+        throw new Error(
+          'GET /api/maturity/facts/status-counts?collector=zeroTrust failed: 404 Not Found',
+        );
+      }),
+    });
+    await render(api);
+    expect(
+      await screen.findByText('No team has a scanned service yet'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('No service has a failing Critical control'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Could not load controls failing most often/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/facts\/status-counts\?collector=zeroTrust failed: 404/),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,312 @@
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  Table,
+  TableColumn,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Box, Grid, Typography } from '@material-ui/core';
+import {
+  gradeFor,
+  ZeroTrustControl,
+  ZERO_TRUST_CONTROLS,
+} from '@cloud-native-portal/plugin-zero-trust-common';
+import { ReactNode } from 'react';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import useAsync from 'react-use/esm/useAsync';
+import { controlFactName } from '../api/posture';
+import {
+  ControlStatusCount,
+  FactEntity,
+  PostureSummaryRow,
+} from '../api/types';
+import { zeroTrustApiRef } from '../api/ZeroTrustApi';
+import { RiskChip } from './ControlDetails';
+import { GradeBadge } from './GradeBadge';
+
+/** Renders loading, error (naming the request) and empty states for a section. */
+function Section<T>(props: {
+  title: string;
+  subheader: string;
+  state: { loading: boolean; error?: Error; value?: T[] };
+  empty: string;
+  children: (items: T[]) => ReactNode;
+}) {
+  const { loading, error, value } = props.state;
+  let body: ReactNode;
+  if (loading) body = <Progress />;
+  else if (error)
+    body = (
+      <WarningPanel
+        severity="error"
+        defaultExpanded
+        title={`Could not load ${props.title.toLocaleLowerCase('en-US')}`}
+        message={error.message}
+      />
+    );
+  else if (!value?.length)
+    body = <EmptyState missing="data" title={props.empty} />;
+  else body = props.children(value);
+  return (
+    <Box data-testid={`section-${props.title}`} height="100%">
+      <InfoCard title={props.title} subheader={props.subheader}>
+        {body}
+      </InfoCard>
+    </Box>
+  );
+}
+
+const scoreText = (n: number | null) =>
+  n === null || n === undefined ? '–' : String(Math.round(n * 10) / 10);
+
+function summaryColumns(label: string): TableColumn<PostureSummaryRow>[] {
+  return [
+    {
+      title: label,
+      field: 'key',
+      render: row => <EntityRefLink entityRef={row.key} />,
+    },
+    { title: 'Services', field: 'entityCount', type: 'numeric' },
+    {
+      title: 'Average',
+      field: 'average',
+      type: 'numeric',
+      render: row => scoreText(row.average),
+    },
+    {
+      title: 'Grade',
+      field: 'average',
+      sorting: false,
+      render: row => (
+        <GradeBadge
+          size="small"
+          grade={row.average === null ? null : gradeFor(row.average)}
+        />
+      ),
+    },
+    {
+      title: 'Lowest',
+      field: 'min',
+      type: 'numeric',
+      render: row => scoreText(row.min),
+    },
+    {
+      title: 'Highest',
+      field: 'max',
+      type: 'numeric',
+      render: row => scoreText(row.max),
+    },
+  ];
+}
+
+type ControlCountRow = ControlStatusCount & { control: ZeroTrustControl };
+
+const controlColumns: TableColumn<ControlCountRow>[] = [
+  {
+    title: 'Control',
+    field: 'control.title',
+    render: row => (
+      <>
+        <Typography variant="subtitle2">{row.control.title}</Typography>
+        <Typography variant="caption" color="textSecondary">
+          {row.control.fix}
+        </Typography>
+      </>
+    ),
+  },
+  {
+    title: 'Risk',
+    field: 'control.risk',
+    render: row => <RiskChip risk={row.control.risk} />,
+  },
+  { title: 'Failing', field: 'fail', type: 'numeric' },
+  { title: 'Unknown', field: 'unknown', type: 'numeric' },
+  { title: 'Passing', field: 'pass', type: 'numeric' },
+  { title: 'Not applicable', field: 'notApplicable', type: 'numeric' },
+];
+
+const criticalColumns: TableColumn<FactEntity>[] = [
+  {
+    title: 'Service',
+    field: 'entityRef',
+    render: row => <EntityRefLink entityRef={row.entityRef} />,
+  },
+  {
+    title: 'Owner',
+    field: 'ownerRef',
+    render: row =>
+      row.ownerRef ? <EntityRefLink entityRef={row.ownerRef} /> : '–',
+  },
+  {
+    title: 'System',
+    field: 'systemRef',
+    render: row =>
+      row.systemRef ? <EntityRefLink entityRef={row.systemRef} /> : '–',
+  },
+  { title: 'Critical failures', field: 'value', type: 'numeric' },
+];
+
+const tableOptions = {
+  paging: false,
+  search: false,
+  padding: 'dense' as const,
+};
+
+/** Organization page: posture by team and system, top failing controls, Critical failures. */
+export const ZeroTrustPage = () => {
+  const api = useApi(zeroTrustApiRef);
+  const byOwner = useAsync(() => api.getPostureSummary('owner'), [api]);
+  const bySystem = useAsync(() => api.getPostureSummary('system'), [api]);
+  const counts = useAsync(async () => {
+    const byFact = new Map(
+      (await api.getControlStatusCounts()).map(c => [c.fact, c]),
+    );
+    return ZERO_TRUST_CONTROLS.flatMap(control => {
+      const count = byFact.get(controlFactName(control.id));
+      return count ? [{ ...count, control }] : [];
+    }).sort((a, b) => b.fail - a.fail || b.unknown - a.unknown);
+  }, [api]);
+  const critical = useAsync(
+    async () => (await api.getEntitiesWithCriticalFailures()).items,
+    [api],
+  );
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Zero trust"
+        subtitle="Posture of every scanned service, by team and system"
+      />
+      <Content>
+        <ContentHeader title="Organization posture">
+          <Typography variant="body2" color="textSecondary">
+            Scores are 0-100, weighted by risk. A team or system is graded by
+            its average; a service with a Critical failure is capped at C.
+          </Typography>
+        </ContentHeader>
+        <Grid container spacing={3}>
+          <Grid item xs={12} lg={6}>
+            <Section
+              title="Posture by team"
+              subheader="Average score of each owner group, including its sub-teams"
+              state={byOwner}
+              empty="No team has a scanned service yet"
+            >
+              {rows => (
+                <Table<PostureSummaryRow>
+                  options={tableOptions}
+                  columns={summaryColumns('Team')}
+                  data={rows}
+                />
+              )}
+            </Section>
+          </Grid>
+          <Grid item xs={12} lg={6}>
+            <Section
+              title="Posture by system"
+              subheader="Average score of the services in each system"
+              state={bySystem}
+              empty="No system has a scanned service yet"
+            >
+              {rows => (
+                <Table<PostureSummaryRow>
+                  options={tableOptions}
+                  columns={summaryColumns('System')}
+                  data={rows}
+                />
+              )}
+            </Section>
+          </Grid>
+          <Grid item xs={12}>
+            <Section
+              title="Services with Critical failures"
+              subheader="Strict mTLS, plaintext secrets or a dangerous workflow: fix these first"
+              state={critical}
+              empty="No service has a failing Critical control"
+            >
+              {rows => (
+                <Table<FactEntity>
+                  options={tableOptions}
+                  columns={criticalColumns}
+                  data={rows}
+                />
+              )}
+            </Section>
+          </Grid>
+          <Grid item xs={12}>
+            <Section
+              title="Controls failing most often"
+              subheader="Services per status, most failures first"
+              state={counts}
+              empty="No control has been scanned yet"
+            >
+              {rows => (
+                <>
+                  <Box height={320}>
+                    <ResponsiveContainer width="100%" height="100%">
+                      <BarChart
+                        data={rows
+                          .filter(r => r.fail > 0)
+                          .slice(0, 10)
+                          .map(r => ({
+                            name: r.control.id,
+                            Failing: r.fail,
+                            Unknown: r.unknown,
+                          }))}
+                        margin={{ top: 8, right: 16, bottom: 64 }}
+                      >
+                        <CartesianGrid strokeDasharray="3 3" />
+                        <XAxis
+                          dataKey="name"
+                          angle={-30}
+                          textAnchor="end"
+                          interval={0}
+                        />
+                        <YAxis allowDecimals={false} />
+                        <Tooltip />
+                        <Legend verticalAlign="top" />
+                        <Bar
+                          dataKey="Failing"
+                          stackId="s"
+                          fill="#c62828"
+                          isAnimationActive={false}
+                        />
+                        <Bar
+                          dataKey="Unknown"
+                          stackId="s"
+                          fill="#9e9e9e"
+                          isAnimationActive={false}
+                        />
+                      </BarChart>
+                    </ResponsiveContainer>
+                  </Box>
+                  <Table<ControlCountRow>
+                    options={tableOptions}
+                    columns={controlColumns}
+                    data={rows}
+                  />
+                </>
+              )}
+            </Section>
+          </Grid>
+        </Grid>
+      </Content>
+    </Page>
+  );
+};

@@ -1,0 +1,91 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  WarningPanel,
+} from '@backstage/core-components';
+import { Box, Divider, Typography } from '@material-ui/core';
+import { ControlView } from '../api/types';
+import { EvidenceList, RiskChip } from './ControlDetails';
+import { PostureSummary } from './PostureSummary';
+import { useEntityPosture } from './usePosture';
+
+const FailingControl = (props: { view: ControlView }) => {
+  const { control, locations, reason } = props.view;
+  return (
+    <Box py={1} data-testid={`failing-${control.id}`}>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        <RiskChip risk={control.risk} />
+        <Typography variant="subtitle2">{control.title}</Typography>
+      </Box>
+      {reason && (
+        <Typography variant="body2" color="textSecondary">
+          {reason}
+        </Typography>
+      )}
+      <EvidenceList evidence={locations} max={3} />
+      <Typography variant="body2">
+        <strong>Fix:</strong> {control.fix}
+      </Typography>
+    </Box>
+  );
+};
+
+/** Entity card: the zero-trust grade and score, failing controls first. */
+export const ZeroTrustPostureCard = () => {
+  const { value: posture, loading, error } = useEntityPosture();
+  let body;
+  if (loading) {
+    body = <Progress />;
+  } else if (error) {
+    body = (
+      <WarningPanel
+        severity="error"
+        defaultExpanded
+        title="Could not load the zero-trust posture"
+        message={error.message}
+      />
+    );
+  } else if (!posture) {
+    body = (
+      <EmptyState
+        missing="data"
+        title="Not scanned yet"
+        description="This entity has no zero-trust scan. Scans run with the maturity refresh; an entity needs a readable source location."
+      />
+    );
+  } else {
+    const failing = posture.controls.filter(c => c.status === 'fail');
+    const unknown = posture.controls.filter(c => c.status === 'unknown');
+    body = (
+      <>
+        <PostureSummary posture={posture} />
+        <Divider />
+        {failing.length ? (
+          failing.map(view => (
+            <FailingControl key={view.control.id} view={view} />
+          ))
+        ) : (
+          <Typography variant="body2" style={{ paddingTop: 8 }}>
+            No failing controls.
+          </Typography>
+        )}
+        {unknown.length > 0 && (
+          <Box pt={1}>
+            <Typography variant="subtitle2">Could not be judged</Typography>
+            {unknown.map(view => (
+              <Typography
+                key={view.control.id}
+                variant="body2"
+                color="textSecondary"
+              >
+                {view.control.title}: {view.reason ?? 'evidence unreachable'}
+              </Typography>
+            ))}
+          </Box>
+        )}
+      </>
+    );
+  }
+  return <InfoCard title="Zero-trust posture">{body}</InfoCard>;
+};
