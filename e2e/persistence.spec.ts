@@ -19,7 +19,7 @@ test.describe('an entity registered through the UI', () => {
     await expect(page.getByText(entityName).first()).toBeVisible();
     await page.getByRole('button', { name: /^import$/i }).click();
     await expect(
-      page.getByRole('link', { name: /view component/i }),
+      page.getByRole('button', { name: /view component/i }),
     ).toBeVisible();
     await page.screenshot({ path: `${screenshotDir}/03-registered.png` });
   });

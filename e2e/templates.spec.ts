@@ -54,12 +54,16 @@ test('a guest creates a cloud-native service with local publishing and opens it 
 
   // The catalog registers the local repository within seconds.
   await open.click();
+  // The entity page names the entity even before the catalog has it, so wait
+  // for the owner from its catalog-info.yaml.
   await expect(async () => {
     await page.reload();
-    await expect(
-      page.getByRole('heading', { name: new RegExp(name) }).first(),
-    ).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByText('Courses Team').first()).toBeVisible({
+      timeout: 5_000,
+    });
   }).toPass({ timeout: 120_000, intervals: [3_000] });
-  await expect(page.getByText('Courses Team').first()).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: new RegExp(name) }).first(),
+  ).toBeVisible();
   await page.screenshot({ path: `${screenshotDir}/templates-05-entity.png` });
 });
