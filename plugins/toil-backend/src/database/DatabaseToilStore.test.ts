@@ -1,3 +1,4 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { ToilTaskInput } from '@cloud-native-portal/plugin-toil-common';
@@ -33,6 +34,45 @@ describe('DatabaseToilStore', () => {
       });
       return DatabaseToilStore.create({ database });
     }
+
+    it('rolls a failing batch back whole: no task is kept without its audit row', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseToilStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      await store.createTasks([{ input: deploy }], 'user:default/a');
+      // Bad input for the store: the audit table is gone, so every batch's
+      // audit insert fails after its task insert succeeded.
+      await knex.schema.dropTable('toil_audit');
+      const batch = Array.from({ length: 75 }, (_, i) => ({
+        input: { ...deploy, task: `imported ${i}` },
+      }));
+      await expect(
+        store.createTasks(batch, 'user:default/a'),
+      ).rejects.toThrow();
+      expect(await store.countTasks()).toBe(1);
+    });
+
+    it('migrates up and down, and the register survives a second run of latest', async () => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@cloud-native-portal/plugin-toil-backend',
+        'migrations',
+      );
+      await knex.migrate.latest({ directory });
+      const store = await DatabaseToilStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      await store.createTasks([{ input: deploy }], 'user:default/a');
+      // Running the migrations again keeps the data.
+      await knex.migrate.latest({ directory });
+      expect(await store.countTasks()).toBe(1);
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('toil_tasks')).toBe(false);
+      expect(await knex.schema.hasTable('toil_audit')).toBe(false);
+      await knex.migrate.latest({ directory });
+      expect(await knex.schema.hasTable('toil_tasks')).toBe(true);
+    });
 
     it('creates, updates and deletes a task, auditing who, what, when and the previous value', async () => {
       const store = await createStore();
