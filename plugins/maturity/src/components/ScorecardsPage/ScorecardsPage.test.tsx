@@ -96,7 +96,9 @@ describe('ScorecardsPage', () => {
       {},
       { limit: 50, offset: 0 },
     );
-    expect(await screen.findByText('Distributed tracing')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Distributed tracing', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
 
     await userEvent.click(
       within(table).getByRole('button', {
