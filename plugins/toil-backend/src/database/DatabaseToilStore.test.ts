@@ -1,8 +1,4 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import knexFactory from 'knex';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { ToilTaskInput } from '@cloud-native-portal/plugin-toil-common';
@@ -39,40 +35,24 @@ describe('DatabaseToilStore', () => {
       return DatabaseToilStore.create({ database });
     }
 
-    it('rolls a failing batch back whole: no task is kept without its audit row', async () => {
-      // In-memory SQLite test databases can hand out more than one
-      // connection, and DDL on one is not seen by another; use a file there.
-      const dir = mkdtempSync(join(tmpdir(), 'toil-rollback-'));
-      const knex =
-        databaseId === 'SQLITE_3'
-          ? knexFactory({
-              client: 'better-sqlite3',
-              connection: { filename: join(dir, 'toil.sqlite') },
-              useNullAsDefault: true,
-            })
-          : await databases.init(databaseId);
-      try {
-        const store = await DatabaseToilStore.create({
-          database: mockServices.database({
-            knex,
-            migrations: { skip: false },
-          }),
-        });
-        await store.createTasks([{ input: deploy }], 'user:default/a');
-        // Bad input for the store: the audit table is gone, so every batch's
-        // audit insert fails after its task insert succeeded.
-        await knex.schema.dropTable('toil_audit');
-        const batch = Array.from({ length: 75 }, (_, i) => ({
-          input: { ...deploy, task: `imported ${i}` },
-        }));
-        await expect(
-          store.createTasks(batch, 'user:default/a'),
-        ).rejects.toThrow();
-        expect(await store.countTasks()).toBe(1);
-      } finally {
-        if (databaseId === 'SQLITE_3') await knex.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      }
+    it('rolls a failing batch back whole: no task of an earlier chunk is kept', async () => {
+      const store = await createStore();
+      await store.createTasks([{ input: deploy }], 'user:default/a');
+      // Bad input that got past validation: row 61 of a 75-row import has no
+      // task name, so the second chunk's insert breaks the NOT NULL
+      // constraint after the first chunk (50 tasks and their audit rows) was
+      // written inside the same transaction.
+      const batch = Array.from({ length: 75 }, (_, i) => ({
+        input: {
+          ...deploy,
+          task: i === 60 ? (null as unknown as string) : `imported ${i}`,
+        },
+      }));
+      await expect(
+        store.createTasks(batch, 'user:default/a'),
+      ).rejects.toThrow();
+      expect(await store.countTasks()).toBe(1);
+      expect(await store.listAudit()).toHaveLength(1);
     });
 
     it('migrates up and down, and the register survives a second run of latest', async () => {
