@@ -18,6 +18,12 @@ export type { TemplateRecord } from './actions/writeTemplateRecord';
 export { createValidateManifestsAction } from './actions/validateManifests';
 export { createPublishLocalAction } from './actions/publishLocal';
 export { createOpenGitopsPrAction } from './actions/openPr';
+export { createRenderTemplateAction } from './actions/renderTemplate';
+export {
+  renderCatalogTemplate,
+  TEMPLATE_VERSION_ANNOTATION,
+} from './lib/renderTemplate';
+export type { RenderedFiles } from './lib/renderTemplate';
 export { LocalRepositoriesEntityProvider } from './catalogProvider';
 export { validateTree } from './lib/validateTree';
 export type { TreeValidation, TreeProblem } from './lib/validateTree';

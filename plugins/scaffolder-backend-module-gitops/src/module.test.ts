@@ -4,7 +4,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { scaffolderModuleGitops } from './module';
 
 describe('scaffolderModuleGitops', () => {
-  it('registers the four GitOps actions', async () => {
+  it('registers the GitOps actions', async () => {
     const addActions = jest.fn();
     await startTestBackend({
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
@@ -17,6 +17,7 @@ describe('scaffolderModuleGitops', () => {
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
     expect(ids.sort()).toEqual([
       'gitops:open-pr',
+      'gitops:render-template',
       'gitops:validate-manifests',
       'gitops:write-template-record',
       'publish:local',

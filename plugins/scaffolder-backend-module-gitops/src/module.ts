@@ -14,6 +14,7 @@ import {
   createPublishLocalAction,
   localPublishDirectory,
 } from './actions/publishLocal';
+import { createRenderTemplateAction } from './actions/renderTemplate';
 import { createValidateManifestsAction } from './actions/validateManifests';
 import { createWriteTemplateRecordAction } from './actions/writeTemplateRecord';
 import { LocalRepositoriesEntityProvider } from './catalogProvider';
@@ -28,14 +29,18 @@ export const scaffolderModuleGitops = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        urlReader: coreServices.urlReader,
       },
-      async init({ scaffolder, config, catalog }) {
+      async init({ scaffolder, config, catalog, discovery, auth, urlReader }) {
         const integrations = ScmIntegrations.fromConfig(config);
         scaffolder.addActions(
           createWriteTemplateRecordAction({ catalog }),
           createValidateManifestsAction({ catalog }),
           createPublishLocalAction({ config }),
           createOpenGitopsPrAction({ integrations }),
+          createRenderTemplateAction({ catalog, discovery, auth, urlReader }),
         );
       },
     });

@@ -8,6 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   startTemplateHarness,
   TemplateHarness,
+  templateEntities,
   withMembership,
 } from './__testUtils__/templateHarness';
 import { scanMaturity, scanZeroTrust } from './lib/scan';
@@ -52,7 +53,11 @@ describe('templates rendered through the scaffolder dry-run API', () => {
         require('fs').readFileSync(join(EXAMPLES_DIR, file), 'utf8'),
       ).map(d => d.toJS() as Entity),
     );
-    harness = await startTemplateHarness({ catalogEntities });
+    // The portal's templates are in the catalog too, for templates that
+    // render another one (gitops:render-template).
+    harness = await startTemplateHarness({
+      catalogEntities: [...catalogEntities, ...templateEntities(TEMPLATES_DIR)],
+    });
     outRoot = await fs.mkdtemp(join(os.tmpdir(), 'template-harness-'));
   });
   afterAll(async () => {

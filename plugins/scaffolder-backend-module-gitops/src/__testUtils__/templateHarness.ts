@@ -45,6 +45,28 @@ export function withMembership(entities: Entity[]): Entity[] {
   }));
 }
 
+/**
+ * The Template entities of a templates folder (each `<dir>/template.yaml`),
+ * annotated with their file location as the catalog does, so that
+ * `gitops:render-template` can find their files.
+ */
+export function templateEntities(templatesDir: string): Entity[] {
+  const fsSync = require('fs') as typeof import('fs');
+  return fsSync
+    .readdirSync(templatesDir, { withFileTypes: true })
+    .filter(d => d.isDirectory())
+    .map(d => join(templatesDir, d.name, 'template.yaml'))
+    .filter(file => fsSync.existsSync(file))
+    .map(file => {
+      const entity = parse(fsSync.readFileSync(file, 'utf8')) as Entity;
+      entity.metadata.annotations = {
+        ...entity.metadata.annotations,
+        'backstage.io/managed-by-location': `file:${file}`,
+      };
+      return entity;
+    });
+}
+
 /** One rendered template: its files on disk and the dry run's log and output. */
 export interface RenderedTemplate {
   directory: string;

@@ -25,6 +25,22 @@ export interface TemplateRecord {
 }
 
 /**
+ * The running template's ref. A dry run calls every template
+ * `template:default/dry-run` but passes its metadata, so the record names
+ * the template that was rendered.
+ */
+function runningTemplateRef(ctx: {
+  templateInfo?: { entityRef?: string; entity?: { metadata?: any } };
+}): string | undefined {
+  const info = ctx.templateInfo;
+  const metadata = info?.entity?.metadata;
+  if (info?.entityRef === 'template:default/dry-run' && metadata?.name) {
+    return `template:${metadata.namespace ?? 'default'}/${metadata.name}`;
+  }
+  return info?.entityRef;
+}
+
+/**
  * `gitops:write-template-record`: writes `.platform/template.yaml` with the
  * template ref, version and answers, so the repository can be re-rendered
  * with a newer version. Secrets never reach the file.
@@ -69,8 +85,7 @@ export function createWriteTemplateRecordAction(options: {
     },
     async handler(ctx) {
       const { input } = ctx;
-      const templateRef =
-        input.templateRef ?? ctx.templateInfo?.entityRef ?? undefined;
+      const templateRef = input.templateRef ?? runningTemplateRef(ctx);
       if (!templateRef) {
         throw new InputError(
           'templateRef is required when the task has no template entity',
