@@ -15,6 +15,7 @@ export type {
 export { findRisks, DEFAULT_RISK_THRESHOLDS } from './engine/risks';
 export type { Risk, RiskThresholds } from './engine/risks';
 export { CatalogSnapshot } from './collectors/CatalogSnapshot';
+export { withSpecRelations } from './collectors/specRelations';
 export {
   createCatalogFactCollector,
   createOwnershipFactCollector,

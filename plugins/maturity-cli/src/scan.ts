@@ -4,6 +4,7 @@ import {
   createCatalogFactCollector,
   createFactLookup,
   evaluateEntity,
+  withSpecRelations,
 } from '@cloud-native-portal/plugin-maturity-backend';
 import {
   CATALOG_FACTS,
@@ -38,36 +39,6 @@ export interface ScanReport {
   results: CheckResult[];
   nextSteps: ReturnType<typeof nextSteps>;
   warnings: string[];
-}
-
-/** Relations the catalog would derive from spec fields, for offline use. */
-function withSpecRelations(entity: Entity): Entity {
-  const namespace = entity.metadata.namespace ?? 'default';
-  const refs = (value: unknown, kind: string) =>
-    (Array.isArray(value) ? value : [])
-      .filter((v): v is string => typeof v === 'string')
-      .map(v => {
-        const full = v.includes(':') ? v : `${kind}:${v}`;
-        return full.includes('/') ? full : full.replace(':', `:${namespace}/`);
-      });
-  const spec = entity.spec ?? {};
-  return {
-    ...entity,
-    relations: [
-      ...refs(spec.providesApis, 'api').map(targetRef => ({
-        type: 'providesApi',
-        targetRef,
-      })),
-      ...refs(spec.consumesApis, 'api').map(targetRef => ({
-        type: 'consumesApi',
-        targetRef,
-      })),
-      ...refs(spec.dependsOn, 'component').map(targetRef => ({
-        type: 'dependsOn',
-        targetRef,
-      })),
-    ],
-  };
 }
 
 /** Reads the checkout's catalog-info.yaml: the first Component in it. */

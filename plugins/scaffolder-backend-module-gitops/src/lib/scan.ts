@@ -11,6 +11,7 @@ import {
   createOwnershipFactCollector,
   createFactLookup,
   evaluateEntity,
+  withSpecRelations,
 } from '@cloud-native-portal/plugin-maturity-backend';
 import {
   CATALOG_FACTS,
@@ -53,37 +54,6 @@ async function readComponent(root: string): Promise<Entity | undefined> {
     .filter(e => e?.kind && e.metadata?.name);
   const component = entities.find(e => e.kind === 'Component');
   return component && withSpecRelations(component);
-}
-
-// The relations the catalog would derive from spec fields, for offline use.
-function withSpecRelations(entity: Entity): Entity {
-  const namespace = entity.metadata.namespace ?? 'default';
-  const refs = (value: unknown, kind: string) =>
-    (Array.isArray(value) ? value : [])
-      .filter((v): v is string => typeof v === 'string')
-      .map(v =>
-        stringifyEntityRef(
-          parseEntityRef(v, { defaultKind: kind, defaultNamespace: namespace }),
-        ),
-      );
-  const spec = entity.spec ?? {};
-  return {
-    ...entity,
-    relations: [
-      ...refs(spec.providesApis, 'api').map(targetRef => ({
-        type: 'providesApi',
-        targetRef,
-      })),
-      ...refs(spec.consumesApis, 'api').map(targetRef => ({
-        type: 'consumesApi',
-        targetRef,
-      })),
-      ...refs(spec.dependsOn, 'component').map(targetRef => ({
-        type: 'dependsOn',
-        targetRef,
-      })),
-    ],
-  };
 }
 
 /** Catalog access for the facts that need the owner Group and System. */
