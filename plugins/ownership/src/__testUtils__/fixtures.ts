@@ -48,6 +48,7 @@ export const certificateOwnership: EntityOwnership = {
     matchesOwner: true,
   },
   validGroupOwner: true,
+  facts: {},
   problems: [
     {
       kind: 'group-without-members',
