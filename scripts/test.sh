@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 source scripts/services.sh
 export CI=true
+# The template harness also installs and tests the services the templates
+# generate (needs the npm registry, as the install does).
+export TEMPLATE_HARNESS_SERVICE_TESTS=1
 
 if [ ! -d node_modules ]; then
   yarn install --immutable || exit 1
