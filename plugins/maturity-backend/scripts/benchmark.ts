@@ -11,13 +11,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  CATALOG_FACTS,
-  FactSet,
-  FactValue,
-  OWNERSHIP_FACTS,
-  REPO_FACTS,
-} from '@cloud-native-portal/plugin-maturity-common';
 import { createRepoFactCollector } from '@cloud-native-portal/plugin-maturity-node';
 import express from 'express';
 import knexFactory, { Knex } from 'knex';
@@ -27,93 +20,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
-import { ScoredEntityInfo } from '../src/database/MaturityStore';
 import { loadMaturityModel } from '../src/engine/loadModel';
 import { MaturityEngine } from '../src/engine/MaturityEngine';
 import { createRouter } from '../src/router';
+import { createSyntheticCatalog } from './syntheticCatalog';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 10_000);
 const ROLLUP_REQUESTS = 200;
 const REFRESHES = 50;
-
-// A small seeded PRNG, so runs are comparable.
-let seed = 42;
-const random = () => {
-  seed = (seed * 1664525 + 1013904223) % 4294967296;
-  return seed / 4294967296;
-};
-const chance = (p: number) => random() < p;
-const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
-
-/** Groups in three levels: 4 areas > 5 departments > 10 teams = 200 teams. */
-function makeGroups() {
-  const groups: Array<{ ref: string; parent?: string }> = [];
-  for (let a = 0; a < 4; a++) {
-    const area = `group:default/area-${a}`;
-    groups.push({ ref: area });
-    for (let d = 0; d < 5; d++) {
-      const dept = `group:default/dept-${a}-${d}`;
-      groups.push({ ref: dept, parent: area });
-      for (let t = 0; t < 10; t++) {
-        groups.push({ ref: `group:default/team-${a}-${d}-${t}`, parent: dept });
-      }
-    }
-  }
-  return groups;
-}
-
-/** Facts for one entity: maturity varies from traditional to automated. */
-function makeFacts(index: number, owner: string): FactSet[] {
-  const maturity = random(); // 0 = legacy, 1 = exemplary
-  const good = (p = 0) => chance(Math.min(0.97, maturity + p));
-  const at = new Date().toISOString();
-  const facts: Record<string, FactValue> = {};
-  for (const decl of [...CATALOG_FACTS, ...OWNERSHIP_FACTS, ...REPO_FACTS]) {
-    switch (decl.type) {
-      case 'boolean':
-        facts[decl.name] = good(0.1);
-        break;
-      case 'number':
-        facts[decl.name] = good() ? Math.floor(random() * 4) + 1 : 0;
-        break;
-      case 'string':
-        facts[decl.name] = null;
-        break;
-      default:
-        facts[decl.name] = good() ? ['Deployment', 'Service'] : [];
-    }
-  }
-  facts['catalog.kind'] = 'component';
-  facts['catalog.type'] = pick([
-    'service',
-    'service',
-    'service',
-    'function',
-    'monolith',
-  ]);
-  facts['catalog.lifecycle'] = good(0.3) ? 'production' : null;
-  facts['catalog.tier'] = pick([1, 2, 3]);
-  facts['ownership.ownerRef'] = owner;
-  facts['ownership.ownerMissing'] = !good(0.5);
-  facts['repo.workloads.minReplicas'] = good() ? 3 : 1;
-  facts['repo.security.plaintextSecretCount'] = good(0.3) ? 0 : 1;
-  facts['repo.manifests.invalidYamlCount'] = 0;
-  const split = (prefix: string, version: number): FactSet => ({
-    collector: prefix,
-    version,
-    collectedAt: at,
-    status: 'ok',
-    facts: Object.fromEntries(
-      Object.entries(facts).filter(([k]) => k.startsWith(`${prefix}.`)),
-    ),
-    evidence: {
-      [`${prefix}.example`]: [
-        { path: `deploy/service-${index}.yaml`, line: 12 },
-      ],
-    },
-  });
-  return [split('catalog', 1), split('ownership', 1), split('repo', 1)];
-}
 
 function percentile(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -124,7 +38,6 @@ function percentile(values: number[], p: number) {
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function measure(label: string, knex: Knex) {
-  seed = 42;
   const config = mockServices.rootConfig({ data: {} });
   const collectors = [createRepoFactCollector()];
   const model = loadMaturityModel(config, collectors);
@@ -132,45 +45,13 @@ async function measure(label: string, knex: Knex) {
     database: mockServices.database({ knex, migrations: { skip: false } }),
   });
 
-  const groups = makeGroups();
-  const teams = groups.filter(g => g.ref.includes('team-'));
-  const closure: Array<{
-    ancestor: string;
-    descendant: string;
-    depth: number;
-  }> = [];
-  const parentOf = new Map(groups.map(g => [g.ref, g.parent]));
-  for (const g of groups) {
-    let depth = 0;
-    let current: string | undefined = g.ref;
-    while (current) {
-      closure.push({ ancestor: current, descendant: g.ref, depth });
-      current = parentOf.get(current);
-      depth++;
-    }
-  }
-  await store.replaceGroupClosure(closure);
-
   // Stored facts for every entity (what collection would have written).
-  const infos: ScoredEntityInfo[] = [];
-  const pending: Array<{ entityRef: string; factSets: FactSet[] }> = [];
   const loadStart = performance.now();
-  for (let i = 0; i < ENTITIES; i++) {
-    const owner = pick(teams).ref;
-    const info: ScoredEntityInfo = {
-      entityRef: `component:default/service-${i}`,
-      kind: 'component',
-      ownerRef: owner,
-      systemRef: `system:default/system-${i % 300}`,
-      domainRef: `domain:default/domain-${i % 12}`,
-      lifecycle: pick(['production', 'production', 'experimental']),
-      type: 'service',
-      tags: [pick(['java', 'typescript', 'go', 'python'])],
-    };
-    infos.push(info);
-    pending.push({ entityRef: info.entityRef, factSets: makeFacts(i, owner) });
-  }
-  await store.saveFacts(pending);
+  const synthetic = createSyntheticCatalog(ENTITIES);
+  const teams = synthetic.groups.filter(g => g.ref.includes('team-'));
+  const infos = synthetic.infos;
+  await store.replaceGroupClosure(synthetic.closure);
+  await store.saveFacts(synthetic.facts);
   const loadMs = performance.now() - loadStart;
 
   // A catalog holding the one entity refreshed on demand, pointing at a demo tree.

@@ -294,6 +294,22 @@ describe.each(databases.eachSupportedId())(
       expect(await store.getFailingChecks({}, 5)).toEqual([
         { checkId: 'delivery-gitops', failing: 5, unknown: 0 },
       ]);
+      // Cached counts are dropped as soon as scores change, too.
+      await store.saveEvaluations(
+        [
+          evaluation(
+            'component:default/f',
+            'group:default/courses-team',
+            5,
+            100,
+          ),
+        ],
+        { at: new Date(), snapshot: false },
+      );
+      expect(await store.getFailingChecks({}, 5)).toEqual([
+        { checkId: 'delivery-gitops', failing: 6, unknown: 0 },
+      ]);
+      expect(await store.getFailingChecks({}, 0)).toEqual([]);
     });
 
     it('keeps one active waiver per check, audits changes, and lets expired ones lapse', async () => {

@@ -147,6 +147,12 @@ export class DatabaseMaturityStore implements MaturityStore {
     string,
     { version: string; page: Page<Rollup> }
   >();
+  // Failing-check counts per filter set, valid for one data version: the
+  // count reads every entity's dimension rows.
+  private readonly failingCache = new Map<
+    string,
+    { version: string; counts: FailingCheckCount[] }
+  >();
 
   /**
    * A cheap stamp that changes whenever scores or the hierarchy change, in
@@ -638,6 +644,22 @@ export class DatabaseMaturityStore implements MaturityStore {
     filters: EntityFilters,
     limit: number,
   ): Promise<FailingCheckCount[]> {
+    const key = JSON.stringify(filters);
+    const version = await this.dataVersion();
+    let cached = this.failingCache.get(key);
+    if (!cached || cached.version !== version) {
+      cached = { version, counts: await this.countFailingChecks(filters) };
+      if (this.failingCache.size >= 100) {
+        this.failingCache.delete(this.failingCache.keys().next().value!);
+      }
+      this.failingCache.set(key, cached);
+    }
+    return cached.counts.slice(0, limit);
+  }
+
+  private async countFailingChecks(
+    filters: EntityFilters,
+  ): Promise<FailingCheckCount[]> {
     const rows: Array<{ failing: string | null; unknown: string | null }> =
       await this.applyFilters(
         this.db('maturity_entity_dimensions as d')
@@ -661,14 +683,12 @@ export class DatabaseMaturityStore implements MaturityStore {
       add(row.failing, 'failing');
       add(row.unknown, 'unknown');
     }
-    return [...byCheck.values()]
-      .sort(
-        (a, b) =>
-          b.failing - a.failing ||
-          b.unknown - a.unknown ||
-          a.checkId.localeCompare(b.checkId),
-      )
-      .slice(0, limit);
+    return [...byCheck.values()].sort(
+      (a, b) =>
+        b.failing - a.failing ||
+        b.unknown - a.unknown ||
+        a.checkId.localeCompare(b.checkId),
+    );
   }
 
   async createWaiver(input: {

@@ -24,6 +24,7 @@ import type { FailingCheck, MaturityFilters } from '../../api';
 import { LEVEL_COLORS, LEVEL_NAMES, RequestState, shortRef } from '../common';
 
 const LEVELS = ['1', '2', '3', '4', '5'];
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 /**
  * The organization's level distribution: one stacked bar for everything and
@@ -148,9 +149,16 @@ export function FailingChecksTable(props: {
         <TableRow>
           <TableCell>Check</TableCell>
           <TableCell>Dimension</TableCell>
-          <TableCell align="center">Level</TableCell>
-          <TableCell align="right">Failing</TableCell>
-          <TableCell align="right">Unknown</TableCell>
+          {/* Headers and counts stay on one line: 10,000 must not wrap. */}
+          <TableCell align="center" style={NOWRAP}>
+            Level
+          </TableCell>
+          <TableCell align="right" style={NOWRAP}>
+            Failing
+          </TableCell>
+          <TableCell align="right" style={NOWRAP}>
+            Unknown
+          </TableCell>
           <TableCell style={{ width: '25%' }} />
         </TableRow>
       </TableHead>
@@ -160,8 +168,12 @@ export function FailingChecksTable(props: {
             <TableCell>{c.title}</TableCell>
             <TableCell>{props.dimensionTitle(c.dimension)}</TableCell>
             <TableCell align="center">{c.level ?? '-'}</TableCell>
-            <TableCell align="right">{c.failing}</TableCell>
-            <TableCell align="right">{c.unknown}</TableCell>
+            <TableCell align="right" style={NOWRAP}>
+              {c.failing}
+            </TableCell>
+            <TableCell align="right" style={NOWRAP}>
+              {c.unknown}
+            </TableCell>
             <TableCell>
               <Box>
                 <LinearProgress

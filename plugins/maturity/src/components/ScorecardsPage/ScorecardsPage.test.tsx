@@ -114,6 +114,26 @@ describe('ScorecardsPage', () => {
     );
   });
 
+  it('requests each card once on the first view, not again when the filters settle', async () => {
+    const api = mockMaturityApi({
+      getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+      getFailingChecks: jest.fn(async () => ({ items: [] })),
+    });
+    await renderPage(api);
+    const table = await screen.findByRole('table', {
+      name: 'Teams by dimension',
+    });
+    await within(table).findByText('Courses Team');
+    // Past the filters' 300 ms debounce.
+    await new Promise(r => setTimeout(r, 600));
+    const byGroup = (groupBy: string) =>
+      api.getRollups.mock.calls.filter(c => c[0] === groupBy).length;
+    expect(byGroup('owner')).toBe(1);
+    expect(byGroup('domain')).toBe(1);
+    expect(api.getFailingChecks).toHaveBeenCalledTimes(1);
+    expect(api.getTrends).toHaveBeenCalledTimes(1);
+  });
+
   it('sorts by average score', async () => {
     await renderPage(
       mockMaturityApi({

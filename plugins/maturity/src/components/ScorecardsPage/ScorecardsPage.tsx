@@ -73,7 +73,18 @@ export function ScorecardsPage() {
   const [tab, setTab] = useState(0);
   const [filterInput, setFilterInput] = useState<MaturityFilters>({});
   const [filters, setFilters] = useState<MaturityFilters>({});
-  useDebounce(() => setFilters(filterInput), 300, [filterInput]);
+  // Keeps the same object while the filters are unchanged: a new one would
+  // make every card request its data again, the first render included.
+  useDebounce(
+    () =>
+      setFilters(current =>
+        JSON.stringify(current) === JSON.stringify(filterInput)
+          ? current
+          : filterInput,
+      ),
+    300,
+    [filterInput],
+  );
 
   const dimensions = useMemo(
     () =>
