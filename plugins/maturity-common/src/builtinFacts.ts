@@ -60,6 +60,12 @@ export const CATALOG_FACTS: FactDeclaration[] = [
     description: 'Annotation cloud-native-portal/stateful is "true".',
   },
   {
+    name: 'catalog.statelessDeclared',
+    type: 'boolean',
+    description:
+      'Annotation cloud-native-portal/stateful is "false": the entity declares it keeps no state of its own (its Resources, such as an event bus, carry no state of the service).',
+  },
+  {
     name: 'catalog.capabilities',
     type: 'string[]',
     description:

@@ -179,7 +179,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       level: 3,
       title: 'Stateless, or its state lives in a declared Resource',
       why: 'A service whose state lives in a managed, catalogued store can be restarted, scaled and moved; hidden state cannot.',
-      how: 'Keep the service stateless, or move its state into a data store (database, bucket, cache) registered as a catalog Resource and add it to spec.dependsOn. Remove the cloud-native-portal/stateful annotation once the state has moved.',
+      how: 'Keep the service stateless, or move its state into a data store (database, bucket, cache) registered as a catalog Resource and add it to spec.dependsOn. Remove the cloud-native-portal/stateful annotation once the state has moved. A stateless service that depends on Resources holding none of its state (an event-bus topic) says so with cloud-native-portal/stateful: "false".',
       weight: 8,
       effort: 'large',
       evidence: 'catalog',
@@ -198,6 +198,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
               { fact: 'catalog.dependsOnResourceCount', equals: 0 },
             ],
           },
+          // Declared stateless: its Resources (an event bus, say) hold none
+          // of its state. Undeclared, a Resource that is not a data store
+          // leaves the state unaccounted for.
+          { fact: 'catalog.statelessDeclared', equals: true },
         ],
       },
     },

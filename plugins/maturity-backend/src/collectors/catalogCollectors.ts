@@ -162,6 +162,11 @@ export function createCatalogFactCollector(
         annotationEvidence(ANNOTATION.stateful),
       );
       f.set(
+        'catalog.statelessDeclared',
+        annotations[ANNOTATION.stateful] === 'false',
+        annotationEvidence(ANNOTATION.stateful),
+      );
+      f.set(
         'catalog.capabilities',
         (annotations[ANNOTATION.capabilities] ?? '')
           .split(',')

@@ -313,6 +313,54 @@ spec:
     expect(facts['repo.delivery.progressive']).toBe(true);
   });
 
+  it('counts Knative Eventing delivery retries and timeouts as timeouts and retries', () => {
+    const trigger = (delivery: string) =>
+      memTree({
+        'deploy/eventing.yaml': `
+apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: {name: mailer}
+spec:
+  broker: default
+  subscriber:
+    ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: mailer}
+${delivery}`,
+      });
+    const bounded = collectRepoFacts(
+      trigger(`  delivery:
+    retry: 5
+    backoffPolicy: exponential
+    backoffDelay: PT0.5S
+    timeout: PT60S
+`),
+    );
+    expect(bounded.facts['repo.workloads.timeoutsRetries']).toBe(true);
+    expect(bounded.evidence['repo.workloads.timeoutsRetries']).toEqual([
+      {
+        path: 'deploy/eventing.yaml',
+        line: 10,
+        note: 'Trigger/mailer: 5 delivery retries (exponential backoff)',
+      },
+      {
+        path: 'deploy/eventing.yaml',
+        line: 13,
+        note: 'Trigger/mailer: delivery timeout PT60S',
+      },
+    ]);
+    // No delivery spec, retry 0 or a non-number retry: no policy.
+    for (const delivery of [
+      '',
+      '  delivery:\n    retry: 0\n',
+      '  delivery:\n    retry: "5"\n    backoffDelay: PT1S\n',
+    ]) {
+      expect(
+        collectRepoFacts(trigger(delivery)).facts[
+          'repo.workloads.timeoutsRetries'
+        ],
+      ).toBe(false);
+    }
+  });
+
   it('gives false "all" facts and null minReplicas without workloads', () => {
     const { facts, unknown } = collectRepoFacts(
       memTree({ 'README.md': '# hi' }),

@@ -843,6 +843,42 @@ function collectPlatform(
       });
     }
   }
+  // Knative Eventing: a delivery spec with bounded retries or a per-attempt
+  // timeout on a Trigger, Broker, Subscription or Channel is the event-driven
+  // form of the same policy (backoff is only a detail of the retries).
+  for (const o of objects) {
+    if (
+      o.group !== 'eventing.knative.dev' &&
+      o.group !== 'messaging.knative.dev'
+    ) {
+      continue;
+    }
+    const delivery = o.value.spec?.delivery;
+    if (!isObject(delivery)) continue;
+    const retry = delivery.retry;
+    if (typeof retry === 'number' && retry > 0) {
+      resilience.push(
+        objectEvidence(
+          o,
+          ['spec', 'delivery', 'retry'],
+          `${describe(o)}: ${retry} delivery retries${
+            typeof delivery.backoffPolicy === 'string'
+              ? ` (${delivery.backoffPolicy} backoff)`
+              : ''
+          }`,
+        ),
+      );
+    }
+    if (typeof delivery.timeout === 'string' && delivery.timeout) {
+      resilience.push(
+        objectEvidence(
+          o,
+          ['spec', 'delivery', 'timeout'],
+          `${describe(o)}: delivery timeout ${delivery.timeout}`,
+        ),
+      );
+    }
+  }
   resilience.push(...deps.signals.resilience);
   out.set('repo.workloads.timeoutsRetries', resilience.length > 0, resilience);
 
