@@ -18,7 +18,30 @@ export type { TemplateRecord } from './actions/writeTemplateRecord';
 export { createValidateManifestsAction } from './actions/validateManifests';
 export { createPublishLocalAction } from './actions/publishLocal';
 export { createOpenGitopsPrAction } from './actions/openPr';
+export { createCheckCapabilityAction } from './actions/checkCapability';
+export { createAnnotateExtractionAction } from './actions/annotateExtraction';
 export { createRenderTemplateAction } from './actions/renderTemplate';
+export {
+  createFetchEntitySourceAction,
+  allowedSourceRoots,
+} from './actions/fetchEntitySource';
+export { createPlanAdoptionAction } from './actions/planAdoption';
+export { createPlanUpgradeAction } from './actions/planUpgrade';
+export type { TemplateRenderer } from './actions/planUpgrade';
+export {
+  planAdoption,
+  planUpgrade,
+  parseTemplateRecord,
+  compareVersions,
+} from './lib/day2';
+export type {
+  AdoptionPlan,
+  UpgradePlan,
+  UpgradeChange,
+  RecordedTemplate,
+  FileTree,
+  KeptFile,
+} from './lib/day2';
 export {
   renderCatalogTemplate,
   TEMPLATE_VERSION_ANNOTATION,

@@ -16,7 +16,12 @@ describe('scaffolderModuleGitops', () => {
     });
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
     expect(ids.sort()).toEqual([
+      'gitops:annotate-extraction',
+      'gitops:check-capability',
+      'gitops:fetch-entity-source',
       'gitops:open-pr',
+      'gitops:plan-adoption',
+      'gitops:plan-upgrade',
       'gitops:render-template',
       'gitops:validate-manifests',
       'gitops:write-template-record',

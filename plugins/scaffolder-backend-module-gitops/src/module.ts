@@ -9,7 +9,12 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createAnnotateExtractionAction } from './actions/annotateExtraction';
+import { createCheckCapabilityAction } from './actions/checkCapability';
+import { createFetchEntitySourceAction } from './actions/fetchEntitySource';
 import { createOpenGitopsPrAction } from './actions/openPr';
+import { createPlanAdoptionAction } from './actions/planAdoption';
+import { createPlanUpgradeAction } from './actions/planUpgrade';
 import {
   createPublishLocalAction,
   localPublishDirectory,
@@ -39,8 +44,13 @@ export const scaffolderModuleGitops = createBackendModule({
           createWriteTemplateRecordAction({ catalog }),
           createValidateManifestsAction({ catalog }),
           createPublishLocalAction({ config }),
-          createOpenGitopsPrAction({ integrations }),
+          createOpenGitopsPrAction({ integrations, config }),
           createRenderTemplateAction({ catalog, discovery, auth, urlReader }),
+          createFetchEntitySourceAction({ catalog, urlReader, config }),
+          createPlanAdoptionAction(),
+          createPlanUpgradeAction({ catalog, discovery, auth, urlReader }),
+          createCheckCapabilityAction({ catalog }),
+          createAnnotateExtractionAction(),
         );
       },
     });

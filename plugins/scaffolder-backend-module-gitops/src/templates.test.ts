@@ -6,9 +6,12 @@ import { parse, parseAllDocuments } from 'yaml';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  createFixtureRepository,
+  Day2Fixture,
   startTemplateHarness,
   TemplateHarness,
   templateEntities,
+  withLocation,
   withMembership,
 } from './__testUtils__/templateHarness';
 import { scanMaturity, scanZeroTrust } from './lib/scan';
@@ -22,11 +25,35 @@ const EXAMPLES_DIR = resolve(__dirname, '../../../examples');
 
 interface TestCases {
   template: string;
+  mode?: undefined;
   expect: { zeroTrustGrade: string; maturityLevel: number };
   cases: Array<{ name: string; values: Record<string, unknown> }>;
 }
 
-function loadCases(): Array<[string, TestCases]> {
+/**
+ * Day-2 templates change an existing repository: their cases name fixture
+ * repositories and check the planned change in the dry run.
+ */
+interface Day2TestCases {
+  template: string;
+  mode: 'day-2';
+  fixtures?: Day2Fixture[];
+  cases: Array<{
+    name: string;
+    values: Record<string, unknown>;
+    /** Regular expressions the dry-run log, output text or error must match. */
+    expect?: {
+      log?: string[];
+      notLog?: string[];
+      text?: string[];
+      files?: string[];
+      absentFiles?: string[];
+    };
+    expectError?: string;
+  }>;
+}
+
+function loadCases(): Array<[string, TestCases | Day2TestCases]> {
   const fsSync = require('fs') as typeof import('fs');
   return fsSync
     .readdirSync(TEMPLATES_DIR, { withFileTypes: true })
@@ -35,11 +62,17 @@ function loadCases(): Array<[string, TestCases]> {
     .filter(file => fsSync.existsSync(file))
     .map(file => [
       resolve(file, '..'),
-      parse(fsSync.readFileSync(file, 'utf8')) as TestCases,
+      parse(fsSync.readFileSync(file, 'utf8')) as TestCases | Day2TestCases,
     ]);
 }
 
-const suites = loadCases();
+const allSuites = loadCases();
+const suites = allSuites.filter(
+  (s): s is [string, TestCases] => s[1].mode === undefined,
+);
+const day2Suites = allSuites.filter(
+  (s): s is [string, Day2TestCases] => s[1].mode === 'day-2',
+);
 
 describe('templates rendered through the scaffolder dry-run API', () => {
   let harness: TemplateHarness;
@@ -122,6 +155,120 @@ describe('templates rendered through the scaffolder dry-run API', () => {
           },
         });
         expect(maturity.level).toBe(suite.expect.maturityLevel);
+      },
+    );
+  });
+});
+
+describe('day-2 templates rendered through the scaffolder dry-run API against fixture repositories', () => {
+  let harness: TemplateHarness;
+  let root: string;
+  beforeAll(async () => {
+    root = await fs.mkdtemp(join(os.tmpdir(), 'template-day2-'));
+    const publishDir = join(root, 'repos');
+    await fs.mkdir(publishDir);
+    const org = ['org.yaml', 'entities.yaml'].flatMap(file =>
+      withLocation(
+        parseAllDocuments(
+          require('fs').readFileSync(join(EXAMPLES_DIR, file), 'utf8'),
+        ).map(d => d.toJS() as Entity),
+        join(EXAMPLES_DIR, file),
+      ),
+    );
+    const templates = templateEntities(TEMPLATES_DIR);
+    // Fixture repositories are rendered first, then registered, as the
+    // local-repositories provider does.
+    const fixtureEntities: Entity[] = [];
+    const fixtures = day2Suites.flatMap(([, s]) => s.fixtures ?? []);
+    if (fixtures.length > 0) {
+      const maker = await startTemplateHarness({
+        catalogEntities: [...org, ...templates],
+      });
+      try {
+        for (const fixture of fixtures) {
+          fixtureEntities.push(
+            ...(await createFixtureRepository({
+              harness: maker,
+              templatesDir: TEMPLATES_DIR,
+              publishDir,
+              fixture,
+            })),
+          );
+        }
+      } finally {
+        await maker.stop();
+      }
+    }
+    harness = await startTemplateHarness({
+      catalogEntities: [...org, ...templates, ...fixtureEntities],
+      config: {
+        scaffolder: { localPublish: { directory: publishDir } },
+        maturity: { allowedLocalRoots: [EXAMPLES_DIR, publishDir] },
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('finds day-2 templates to test', () => {
+    expect(day2Suites.map(([, s]) => s.template)).toEqual(
+      expect.arrayContaining(['adopt-gitops', 'template-upgrade']),
+    );
+  });
+
+  describe.each(day2Suites)('%s', (templateDir, suite) => {
+    it('has two or more cases that plan a change', () => {
+      expect(
+        suite.cases.filter(c => !c.expectError).length,
+      ).toBeGreaterThanOrEqual(2);
+    });
+
+    const failing = suite.cases.filter(c => c.expectError);
+    const planning = suite.cases.filter(c => !c.expectError);
+
+    it.each(planning.map(c => [c.name, c] as const))(
+      'plans %s',
+      async (_name, testCase) => {
+        const out = join(root, 'out', suite.template, testCase.name);
+        const rendered = await harness.render(
+          templateDir,
+          testCase.values,
+          out,
+        );
+        const log = rendered.log.join('\n');
+        for (const pattern of testCase.expect?.log ?? []) {
+          expect(log).toMatch(new RegExp(pattern));
+        }
+        for (const pattern of testCase.expect?.notLog ?? []) {
+          expect(log).not.toMatch(new RegExp(pattern));
+        }
+        const text = JSON.stringify(rendered.output?.text ?? []);
+        for (const pattern of testCase.expect?.text ?? []) {
+          expect(text).toMatch(new RegExp(pattern));
+        }
+        expect(rendered.files).toEqual(
+          expect.arrayContaining(testCase.expect?.files ?? []),
+        );
+        for (const file of testCase.expect?.absentFiles ?? []) {
+          expect(rendered.files).not.toContain(file);
+        }
+        // The proposed change is well formed: its YAML parses and its
+        // Kubernetes objects and workflows validate.
+        expect(rendered.files.some(f => f.startsWith('change/'))).toBe(true);
+        const tree = await validateTree(join(out, 'change'));
+        expect(tree.problems).toEqual([]);
+      },
+    );
+
+    it.each(failing.map(c => [c.name, c] as const))(
+      'stops with a clear error for %s',
+      async (_name, testCase) => {
+        const out = join(root, 'out', suite.template, testCase.name);
+        await expect(
+          harness.render(templateDir, testCase.values, out),
+        ).rejects.toThrow(new RegExp(testCase.expectError!));
       },
     );
   });

@@ -11,10 +11,12 @@ import {
 } from '@backstage/catalog-model';
 import os from 'os';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
 import { promises as fs } from 'fs';
+import git from 'isomorphic-git';
 import { dirname, join } from 'path';
 import request from 'supertest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments, parseDocument } from 'yaml';
 import { listFiles } from '../lib/files';
 import { scaffolderModuleGitops } from '../module';
 
@@ -92,7 +94,11 @@ export interface TemplateHarness {
  * template editor.
  */
 export async function startTemplateHarness(
-  options: { catalogEntities?: Entity[] } = {},
+  options: {
+    catalogEntities?: Entity[];
+    /** Configuration for day-2 templates; replaces the default keys it names. */
+    config?: JsonObject;
+  } = {},
 ): Promise<TemplateHarness> {
   const backend = await startTestBackend({
     features: [
@@ -106,6 +112,7 @@ export async function startTemplateHarness(
         data: {
           // A dry run never writes here; publish:local only needs it set.
           scaffolder: { localPublish: { directory: os.tmpdir() } },
+          ...options.config,
         },
       }),
     ],
@@ -159,4 +166,102 @@ export async function startTemplateHarness(
     },
     stop: () => backend.stop(),
   };
+}
+
+/**
+ * Entities read from a catalog file, annotated with that file as their
+ * location as the catalog does, so relative `dir:` source locations resolve.
+ */
+export function withLocation(entities: Entity[], file: string): Entity[] {
+  return entities.map(e => ({
+    ...e,
+    metadata: {
+      ...e.metadata,
+      annotations: {
+        'backstage.io/managed-by-location': `file:${file}`,
+        ...e.metadata.annotations,
+      },
+    },
+  }));
+}
+
+/** A repository for day-2 template tests, in a `test-cases.yaml`. */
+export interface Day2Fixture {
+  /** The repository's name under the publish directory. */
+  name: string;
+  /** Render a template for its first contents ... */
+  render?: { template: string; values: Record<string, unknown> };
+  /** ... or give them. */
+  files?: Record<string, string>;
+  /** Rewrite the template record, e.g. to an older version. */
+  record?: { version: string };
+  /** Then change files: new content, a text replacement, or deletion. */
+  edits?: Array<{
+    path: string;
+    content?: string;
+    replace?: [string, string];
+    delete?: boolean;
+  }>;
+}
+
+/**
+ * Creates a fixture as a local git repository under `publishDir`, as
+ * `publish:local` would, and returns the entities of its
+ * catalog-info.yaml, located there as the local-repositories provider
+ * registers them.
+ */
+export async function createFixtureRepository(options: {
+  harness: TemplateHarness;
+  templatesDir: string;
+  publishDir: string;
+  fixture: Day2Fixture;
+}): Promise<Entity[]> {
+  const { fixture } = options;
+  const dir = join(options.publishDir, fixture.name);
+  await fs.rm(dir, { recursive: true, force: true });
+  if (fixture.render) {
+    await options.harness.render(
+      join(options.templatesDir, fixture.render.template),
+      fixture.render.values,
+      dir,
+    );
+  }
+  for (const [path, content] of Object.entries(fixture.files ?? {})) {
+    await fs.mkdir(dirname(join(dir, path)), { recursive: true });
+    await fs.writeFile(join(dir, path), content);
+  }
+  if (fixture.record) {
+    const file = join(dir, '.platform/template.yaml');
+    const doc = parseDocument(await fs.readFile(file, 'utf8'));
+    doc.setIn(['template', 'version'], fixture.record.version);
+    await fs.writeFile(file, doc.toString());
+  }
+  for (const edit of fixture.edits ?? []) {
+    const file = join(dir, edit.path);
+    if (edit.delete) {
+      await fs.rm(file);
+    } else if (edit.replace) {
+      const text = await fs.readFile(file, 'utf8');
+      if (!text.includes(edit.replace[0])) {
+        throw new Error(
+          `fixture ${fixture.name}: ${edit.path} has no "${edit.replace[0]}"`,
+        );
+      }
+      await fs.writeFile(file, text.replace(edit.replace[0], edit.replace[1]));
+    } else {
+      await fs.mkdir(dirname(file), { recursive: true });
+      await fs.writeFile(file, edit.content ?? '');
+    }
+  }
+  await git.init({ fs, dir, defaultBranch: 'main' });
+  for (const filepath of await listFiles(dir)) {
+    await git.add({ fs, dir, filepath });
+  }
+  const author = { name: 'Fixture', email: 'fixture@portal.local' };
+  await git.commit({ fs, dir, message: 'fixture', author, committer: author });
+  const catalogInfo = join(dir, 'catalog-info.yaml');
+  const entities = parseAllDocuments(await fs.readFile(catalogInfo, 'utf8'))
+    .map(d => d.toJS() as Entity)
+    .filter(e => e?.kind);
+  return withLocation(entities, catalogInfo);
 }

@@ -8,6 +8,11 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { JsonValue } from '@backstage/types';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { promises as fs } from 'fs';
+import git from 'isomorphic-git';
+import { join } from 'path';
+import { pathToFileURL } from 'url';
+import { filesOnBranch } from '../lib/localGit';
 import { createOpenGitopsPrAction } from './openPr';
 
 const TOKEN = 'ghp_integrationtoken000000000000000000000';
@@ -196,5 +201,247 @@ describe('gitops:open-pr', () => {
     await expect(
       createOpenGitopsPrAction({ integrations }).handler(ctx),
     ).rejects.toThrow(/gitlab.example.com/);
+  });
+});
+
+describe('gitops:open-pr with removed files and the repository root', () => {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterAll(() => server.close());
+
+  it('deletes removePaths in the same tree and writes at the root with targetPath "."', async () => {
+    const trees: unknown[] = [];
+    const github = fakeGitHub();
+    server.use(
+      http.post(`${API}/git/trees`, async ({ request }) => {
+        trees.push(await request.json());
+        return HttpResponse.json({ sha: 'tree-sha' }, { status: 201 });
+      }),
+      ...github.handlers,
+    );
+    const workspace = createMockDirectory({
+      content: {
+        change: { 'deploy/base/kustomization.yaml': 'resources: []\n' },
+      },
+    });
+    const ctx = createMockActionContext({
+      input: {
+        repoUrl: 'github.com?owner=brightpath&repo=gitops',
+        sourcePath: 'change',
+        targetPath: '.',
+        removePaths: ['deploy/base/legacy.yaml'],
+      },
+      workspacePath: workspace.path,
+    });
+    await createOpenGitopsPrAction({
+      integrations: ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: { github: [{ host: 'github.com', token: TOKEN }] },
+        }),
+      ),
+    }).handler(ctx);
+    expect(trees).toEqual([
+      {
+        base_tree: 'base-sha',
+        tree: [
+          {
+            path: 'deploy/base/legacy.yaml',
+            mode: '100644',
+            type: 'blob',
+            sha: null,
+          },
+          {
+            path: 'deploy/base/kustomization.yaml',
+            mode: '100644',
+            type: 'blob',
+            sha: 'blob-1',
+          },
+        ],
+      },
+    ]);
+    // Without an environment the branch is named after the target.
+    expect(ctx.output).toHaveBeenCalledWith('branchName', 'portal/root');
+  });
+});
+
+describe('gitops:open-pr on a local repository', () => {
+  const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
+  const publishDir = createMockDirectory();
+  const workspace = createMockDirectory();
+  const config = new ConfigReader({
+    scaffolder: { localPublish: { directory: publishDir.path } },
+  });
+  const author = { name: 'Test', email: 'test@example.com' };
+  let repo: string;
+
+  beforeEach(async () => {
+    publishDir.clear();
+    workspace.setContent({
+      change: {
+        'deploy/base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+        'README.md': '# grading-api, upgraded\n',
+      },
+    });
+    repo = join(publishDir.path, 'grading-api');
+    await fs.mkdir(join(repo, 'deploy/base'), { recursive: true });
+    await fs.writeFile(join(repo, 'README.md'), '# grading-api\n');
+    await fs.writeFile(join(repo, 'deploy/base/legacy.yaml'), 'kind: X\n');
+    await git.init({ fs, dir: repo, defaultBranch: 'main' });
+    for (const filepath of ['README.md', 'deploy/base/legacy.yaml']) {
+      await git.add({ fs, dir: repo, filepath });
+    }
+    await git.commit({ fs, dir: repo, message: 'init', author });
+  });
+
+  const localInput = {
+    localRepository: 'grading-api',
+    sourcePath: 'change',
+    targetPath: '.',
+    removePaths: ['deploy/base/legacy.yaml'],
+    branchName: 'portal/template-upgrade',
+  };
+
+  function retryingContext(
+    store: Map<string, JsonValue | void>,
+    input: any = localInput,
+  ) {
+    return {
+      ...createMockActionContext({
+        input,
+        workspacePath: workspace.path,
+        logger: mockServices.logger.mock(),
+      }),
+      async checkpoint({ key, fn }: { key: string; fn: () => any }) {
+        if (store.has(key)) return store.get(key) as any;
+        const value = await fn();
+        store.set(key, value);
+        return value;
+      },
+    };
+  }
+
+  it('commits the change to a new branch once when the same task runs twice, leaving main alone', async () => {
+    const action = createOpenGitopsPrAction({ integrations, config });
+    const mainBefore = await git.resolveRef({ fs, dir: repo, ref: 'main' });
+    const store = new Map<string, JsonValue | void>();
+    const first = retryingContext(store);
+    await action.handler(first);
+    const branchHead = await git.resolveRef({
+      fs,
+      dir: repo,
+      ref: 'portal/template-upgrade',
+    });
+    // A second run, checkpoints lost: the branch is reused, not re-made.
+    const second = retryingContext(new Map());
+    await action.handler(second);
+
+    expect(
+      await git.resolveRef({ fs, dir: repo, ref: 'portal/template-upgrade' }),
+    ).toBe(branchHead);
+    const log = await git.log({
+      fs,
+      dir: repo,
+      ref: 'portal/template-upgrade',
+    });
+    expect(log).toHaveLength(2);
+    expect(log[1].oid).toBe(mainBefore);
+    expect(await git.resolveRef({ fs, dir: repo, ref: 'main' })).toBe(
+      mainBefore,
+    );
+    const files = await filesOnBranch(repo, 'portal/template-upgrade');
+    expect([...files.keys()].sort()).toEqual([
+      'README.md',
+      'deploy/base/kustomization.yaml',
+    ]);
+    expect(files.get('README.md')!.toString()).toBe(
+      '# grading-api, upgraded\n',
+    );
+    // The working tree of main is untouched.
+    expect(await fs.readFile(join(repo, 'README.md'), 'utf8')).toBe(
+      '# grading-api\n',
+    );
+    for (const ctx of [first, second]) {
+      expect(ctx.output).toHaveBeenCalledWith(
+        'pullRequestUrl',
+        `${pathToFileURL(repo).toString()}#portal/template-upgrade`,
+      );
+      expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 0);
+    }
+  });
+
+  it('writes nothing in a dry run', async () => {
+    const ctx = { ...retryingContext(new Map()), isDryRun: true };
+    await createOpenGitopsPrAction({ integrations, config }).handler(ctx);
+    expect(await git.listBranches({ fs, dir: repo })).toEqual(['main']);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'branchName',
+      'portal/template-upgrade',
+    );
+  });
+
+  it('warns, and still plans, in a dry run against a repository that does not exist yet', async () => {
+    const ctx = {
+      ...retryingContext(new Map(), {
+        ...localInput,
+        localRepository: 'gitops',
+      }),
+      isDryRun: true,
+    };
+    await createOpenGitopsPrAction({ integrations, config }).handler(ctx);
+    expect(ctx.logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /"gitops" is not a git repository.*a real run fails/,
+      ),
+    );
+    expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 0);
+  });
+
+  it.each([
+    [
+      'both repoUrl and localRepository',
+      { ...localInput, repoUrl: 'github.com?owner=a&repo=b' },
+      /exactly one of repoUrl/,
+    ],
+    [
+      'neither repoUrl nor localRepository',
+      { ...localInput, localRepository: undefined },
+      /exactly one of repoUrl/,
+    ],
+    [
+      'a localRepository that is not a repository ("no-such-repo")',
+      { ...localInput, localRepository: 'no-such-repo' },
+      /"no-such-repo" is not a git repository/,
+    ],
+    [
+      'a localRepository name with a path ("../etc")',
+      { ...localInput, localRepository: '../etc' },
+      /must be lowercase/,
+    ],
+    [
+      'a removePaths entry outside the repository ("../x")',
+      { ...localInput, removePaths: ['../x'] },
+      /removePaths entry "..\/x"/,
+    ],
+    [
+      'a removePaths entry inside .git (".git/config")',
+      { ...localInput, removePaths: ['.git/config'] },
+      /removePaths entry ".git\/config"/,
+    ],
+  ])('rejects %s', async (_what, input, error) => {
+    const ctx = retryingContext(new Map(), input);
+    await expect(
+      createOpenGitopsPrAction({ integrations, config }).handler(ctx),
+    ).rejects.toThrow(error);
+    expect(await git.listBranches({ fs, dir: repo })).toEqual(['main']);
+  });
+
+  it('rejects localRepository without scaffolder.localPublish.directory', async () => {
+    const ctx = retryingContext(new Map());
+    await expect(
+      createOpenGitopsPrAction({
+        integrations,
+        config: new ConfigReader({}),
+      }).handler(ctx),
+    ).rejects.toThrow(/scaffolder.localPublish.directory/);
   });
 });

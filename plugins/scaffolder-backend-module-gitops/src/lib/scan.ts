@@ -44,16 +44,26 @@ export interface TreeMaturity {
   failing: CheckResult[];
 }
 
-async function readComponent(root: string): Promise<Entity | undefined> {
+/**
+ * The Component of a tree's catalog-info.yaml, and the other entities the
+ * same file defines (its APIs, for example), which the catalog registers
+ * together with it.
+ */
+async function readCatalogInfo(
+  root: string,
+): Promise<{ component?: Entity; siblings: Entity[] }> {
   const text = await fs
     .readFile(join(root, 'catalog-info.yaml'), 'utf8')
     .catch(() => undefined);
-  if (!text) return undefined;
+  if (!text) return { siblings: [] };
   const entities = parseAllDocuments(text)
     .map(d => d.toJS() as Entity)
     .filter(e => e?.kind && e.metadata?.name);
   const component = entities.find(e => e.kind === 'Component');
-  return component && withSpecRelations(component);
+  return {
+    component: component && withSpecRelations(component),
+    siblings: entities.filter(e => e !== component),
+  };
 }
 
 /** Catalog access for the facts that need the owner Group and System. */
@@ -62,7 +72,9 @@ export interface ScanCatalog {
   credentials: BackstageCredentials;
 }
 
-// The owner, its parent chain and the system: what ownership facts read.
+// The owner, its parent chain, the system, and the APIs and Resources the
+// component relates to: what the catalog and ownership facts read (the same
+// neighbours as CatalogSnapshot.forEntity).
 async function neighbours(
   component: Entity,
   catalog: ScanCatalog,
@@ -78,15 +90,23 @@ async function neighbours(
         )
       : undefined;
   const refs = [
-    ref(component.spec?.owner, 'group'),
-    ref(component.spec?.system, 'system'),
-  ].filter((r): r is string => !!r);
+    ...new Set(
+      [
+        ref(component.spec?.owner, 'group'),
+        ref(component.spec?.system, 'system'),
+        ...(component.relations ?? []).map(r => r.targetRef),
+      ].filter((r): r is string => !!r),
+    ),
+  ];
   const opts = { credentials: catalog.credentials };
   const found = (
     await catalog.service.getEntitiesByRefs({ entityRefs: refs }, opts)
   ).items.filter((e): e is Entity => !!e);
   const parents: Entity[] = [];
-  let parent = found.find(e => e.kind === 'Group')?.spec?.parent;
+  const ownerRef = ref(component.spec?.owner, 'group');
+  let parent = found.find(
+    e => e.kind === 'Group' && stringifyEntityRef(e) === ownerRef,
+  )?.spec?.parent;
   while (typeof parent === 'string' && parents.length < 20) {
     const entity = await catalog.service.getEntityByRef(
       ref(parent, 'group')!,
@@ -124,7 +144,7 @@ export async function scanMaturity(
     ...collectors.flatMap(c => c.facts),
   ]);
   const tree = await readLocalTree(root);
-  const component = await readComponent(root);
+  const { component, siblings } = await readCatalogInfo(root);
   const entity: Entity = component ?? {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -132,9 +152,12 @@ export async function scanMaturity(
   };
   const sets: FactSet[] = [];
   if (component) {
+    // The file's own entities come last, so they win over older catalog
+    // copies of the same refs.
     const snapshot = new CatalogSnapshot([
-      component,
       ...(options.catalog ? await neighbours(component, options.catalog) : []),
+      ...siblings,
+      component,
     ]);
     sets.push(
       await createCatalogFactCollector(snapshot).collect({

@@ -1,0 +1,173 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { promises as fs } from 'fs';
+import { join } from 'path';
+import { createFetchEntitySourceAction } from './fetchEntitySource';
+
+describe('gitops:fetch-entity-source', () => {
+  const root = createMockDirectory({
+    content: {
+      examples: {
+        'entities.yaml': '# the catalog file',
+        repos: {
+          quiz: {
+            Dockerfile: 'FROM python:3.12\n',
+            '.github/workflows/ci.yml': 'name: ci\n',
+          },
+        },
+      },
+      published: { 'grading-api': { 'README.md': '# grading\n', '.git': {} } },
+      secret: { 'key.pem': 'not for you' },
+    },
+  });
+  const workspace = createMockDirectory();
+  const config = new ConfigReader({
+    maturity: { allowedLocalRoots: [join(root.path, 'examples')] },
+    scaffolder: {
+      localPublish: { directory: join(root.path, 'published') },
+    },
+  });
+  const component = (
+    name: string,
+    sourceLocation: string | undefined,
+    managedBy = `file:${join(root.path, 'examples/entities.yaml')}`,
+  ): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      description: ' Quizzes. ',
+      annotations: {
+        ...(sourceLocation
+          ? { 'backstage.io/source-location': sourceLocation }
+          : {}),
+        'backstage.io/managed-by-location': managedBy,
+        'github.com/project-slug': `brightpath/${name}`,
+        'cloud-native-portal/tier': '1',
+      },
+    },
+    spec: {
+      type: 'service',
+      owner: 'assessments-team',
+      system: 'learning-platform',
+      lifecycle: 'production',
+    },
+  });
+  const catalog = catalogServiceMock({
+    entities: [
+      component('quiz-engine', 'dir:./repos/quiz/'),
+      component(
+        'grading-api',
+        'dir:./',
+        `file:${join(root.path, 'published/grading-api/catalog-info.yaml')}`,
+      ),
+      component('escaper', 'dir:../secret/'),
+      component('unannotated', undefined),
+    ],
+  });
+  const action = createFetchEntitySourceAction({
+    catalog,
+    config,
+    urlReader: { readUrl: jest.fn(), readTree: jest.fn(), search: jest.fn() },
+  });
+  const run = (entityRef: string, targetPath = './repository') => {
+    const ctx = createMockActionContext({
+      input: { entityRef, targetPath },
+      workspacePath: workspace.path,
+    });
+    return { ctx, done: action.handler(ctx) };
+  };
+
+  beforeEach(() => workspace.clear());
+
+  it('copies a dir: source tree inside the allowed roots and outputs the catalog facts', async () => {
+    const { ctx, done } = run('component:default/quiz-engine');
+    await done;
+    expect(
+      await fs.readFile(join(workspace.path, 'repository/Dockerfile'), 'utf8'),
+    ).toBe('FROM python:3.12\n');
+    expect(ctx.output).toHaveBeenCalledWith('files', [
+      '.github/workflows/ci.yml',
+      'Dockerfile',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'owner',
+      'group:default/assessments-team',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'system',
+      'system:default/learning-platform',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('description', 'Quizzes.');
+    expect(ctx.output).toHaveBeenCalledWith('tier', '1');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'githubRepoUrl',
+      'github.com?owner=brightpath&repo=quiz-engine',
+    );
+    // A plain folder is no local repository the portal can branch.
+    expect(ctx.output).not.toHaveBeenCalledWith(
+      'localRepository',
+      expect.anything(),
+    );
+  });
+
+  it('names the local repository when the source is a git repository under the publish directory', async () => {
+    const { ctx, done } = run('grading-api');
+    await done;
+    expect(ctx.output).toHaveBeenCalledWith('localRepository', 'grading-api');
+    expect(ctx.output).toHaveBeenCalledWith('files', ['README.md']);
+  });
+
+  it.each([
+    [
+      'an unknown entity',
+      'component:default/nope',
+      /No entity component:default\/nope/,
+    ],
+    ['a malformed entityRef', 'component:', /not an entity ref/],
+    [
+      'a source outside the allowed roots (dir:../secret/)',
+      'escaper',
+      /outside the allowed local roots/,
+    ],
+    [
+      'an entity without a source location',
+      'unannotated',
+      /missing annotation backstage.io\/source-location/,
+    ],
+  ])('rejects %s', async (_what, ref, error) => {
+    await expect(run(ref).done).rejects.toThrow(error);
+    expect(await fs.readdir(workspace.path)).toEqual([]);
+  });
+
+  it('rejects requireGitHub for an entity without github.com/project-slug', async () => {
+    const unslugged = createFetchEntitySourceAction({
+      catalog: catalogServiceMock({
+        entities: [
+          {
+            ...component('quiz-engine', 'dir:./repos/quiz/'),
+            metadata: { name: 'quiz-engine', annotations: {} },
+          },
+        ],
+      }),
+      config,
+      urlReader: { readUrl: jest.fn(), readTree: jest.fn(), search: jest.fn() },
+    });
+    const ctx = createMockActionContext({
+      input: { entityRef: 'quiz-engine', requireGitHub: true },
+      workspacePath: workspace.path,
+    });
+    await expect(unslugged.handler(ctx)).rejects.toThrow(
+      /names no GitHub repository \(annotation github.com\/project-slug\)/,
+    );
+  });
+
+  it('rejects a targetPath outside the workspace', async () => {
+    await expect(run('quiz-engine', '../out').done).rejects.toThrow(
+      /targetPath "..\/out" is outside the workspace/,
+    );
+  });
+});

@@ -1,0 +1,226 @@
+import {
+  resolveSafeChildPath,
+  RootConfigService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  readLocalTree,
+  readUrlTree,
+  resolveSourceLocation,
+} from '@cloud-native-portal/plugin-maturity-node';
+import { promises as fs } from 'fs';
+import { dirname, relative, resolve, sep } from 'path';
+import { localPublishDirectory } from './publishLocal';
+import { examples } from './fetchEntitySource.examples';
+
+/** The annotation the portal keeps a service's tier in. */
+const TIER_ANNOTATION = 'cloud-native-portal/tier';
+const SLUG_ANNOTATION = 'github.com/project-slug';
+
+/**
+ * The directories a `dir:` source location may point into: the maturity
+ * engine's `maturity.allowedLocalRoots` and the local publish directory.
+ */
+export function allowedSourceRoots(config: RootConfigService): string[] {
+  const roots = (
+    config.getOptionalStringArray('maturity.allowedLocalRoots') ?? []
+  ).map(root => resolve(root));
+  const published = localPublishDirectory(config);
+  return published ? [...roots, published] : roots;
+}
+
+function fullRef(ref: string | undefined, kind: string, namespace: string) {
+  if (!ref) return undefined;
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind: kind, defaultNamespace: namespace }),
+  );
+}
+
+/**
+ * The name of the local repository a source path is, when it is the root of
+ * a git repository directly under the local publish directory.
+ */
+async function localRepositoryOf(
+  path: string,
+  publishDir: string | undefined,
+): Promise<string | undefined> {
+  if (!publishDir) return undefined;
+  const base = await fs.realpath(publishDir).catch(() => undefined);
+  if (!base) return undefined;
+  const rel = relative(base, path);
+  if (!rel || rel.startsWith('..') || rel.includes(sep)) return undefined;
+  const gitDir = await fs.stat(`${path}/.git`).catch(() => undefined);
+  return gitDir?.isDirectory() ? rel : undefined;
+}
+
+/**
+ * `gitops:fetch-entity-source`: copies a catalog entity's source tree (its
+ * `backstage.io/source-location`) into the workspace, and outputs what the
+ * catalog knows of it. `url:` locations are read with the UrlReaderService;
+ * `dir:` locations only inside the allowed roots, as the maturity engine
+ * reads them. Read-only, so it runs in dry runs too.
+ */
+export function createFetchEntitySourceAction(options: {
+  catalog: CatalogService;
+  urlReader: UrlReaderService;
+  config: RootConfigService;
+}) {
+  return createTemplateAction({
+    id: 'gitops:fetch-entity-source',
+    description:
+      "Copies a catalog entity's source tree into the workspace and outputs its owner, system, lifecycle, tier and repository.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        entityRef: z =>
+          z.string().min(1).describe('The entity, e.g. component:default/x'),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe('Workspace directory to copy into; default the root'),
+        requireGitHub: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Fail unless the entity names its GitHub repository (github.com/project-slug)',
+            ),
+      },
+      output: {
+        entityRef: z => z.string(),
+        name: z => z.string(),
+        description: z => z.string().optional(),
+        owner: z => z.string().optional(),
+        system: z => z.string().optional(),
+        lifecycle: z => z.string().optional(),
+        tier: z => z.string().optional(),
+        files: z => z.array(z.string()),
+        githubRepoUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'github.com?owner=o&repo=r, from github.com/project-slug',
+            ),
+        localRepository: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The local repository name when the source is one the portal published',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      let ref: string;
+      try {
+        ref = stringifyEntityRef(
+          parseEntityRef(input.entityRef, { defaultKind: 'component' }),
+        );
+      } catch {
+        throw new InputError(
+          `entityRef "${input.entityRef}" is not an entity ref`,
+        );
+      }
+      let target: string;
+      try {
+        target = resolveSafeChildPath(
+          ctx.workspacePath,
+          input.targetPath ?? '.',
+        );
+      } catch {
+        throw new InputError(
+          `targetPath "${input.targetPath}" is outside the workspace`,
+        );
+      }
+      const entity: Entity | undefined = await options.catalog.getEntityByRef(
+        ref,
+        { credentials: await ctx.getInitiatorCredentials() },
+      );
+      if (!entity) {
+        throw new NotFoundError(`No entity ${ref} in the catalog`);
+      }
+      const slugOf = entity.metadata.annotations?.[SLUG_ANNOTATION];
+      if (input.requireGitHub && !/^[^/\s]+\/[^/\s]+$/.test(slugOf ?? '')) {
+        throw new InputError(
+          `${ref} names no GitHub repository (annotation ${SLUG_ANNOTATION}), so no GitHub pull request can be opened for it`,
+        );
+      }
+      const publishDir = localPublishDirectory(options.config);
+      const location = await resolveSourceLocation(entity, {
+        allowedLocalRoots: allowedSourceRoots(options.config),
+      });
+      if (location.type === 'error') {
+        throw new InputError(
+          `Cannot read the source of ${ref}: ${location.reason}`,
+        );
+      }
+      const tree =
+        location.type === 'local'
+          ? await readLocalTree(location.path)
+          : await readUrlTree(options.urlReader, location.url);
+      const files = tree.files();
+      if (files.length === 0) {
+        throw new InputError(
+          `The source of ${ref} (${tree.source}) has no files`,
+        );
+      }
+      for (const path of files) {
+        const file = resolveSafeChildPath(target, path);
+        await fs.mkdir(dirname(file), { recursive: true });
+        await fs.writeFile(file, tree.readText(path) ?? '');
+      }
+      const skipped = tree.skipped();
+      ctx.logger.info(
+        `Copied ${files.length} file(s) of ${ref} from ${tree.source}${
+          skipped.length
+            ? `; left out ${skipped.length}: ${skipped
+                .slice(0, 10)
+                .map(s => `${s.path} (${s.reason})`)
+                .join(', ')}`
+            : ''
+        }`,
+      );
+
+      const namespace = entity.metadata.namespace ?? 'default';
+      const annotations = entity.metadata.annotations ?? {};
+      const slug = annotations[SLUG_ANNOTATION];
+      const [slugOwner, slugRepo] = slug?.split('/') ?? [];
+      const localRepository =
+        location.type === 'local'
+          ? await localRepositoryOf(location.path, publishDir)
+          : undefined;
+      ctx.output('entityRef', ref);
+      ctx.output('name', entity.metadata.name);
+      ctx.output('files', files);
+      const optional: Record<string, string | undefined> = {
+        description: entity.metadata.description?.trim(),
+        owner: fullRef(entity.spec?.owner as string, 'group', namespace),
+        system: fullRef(entity.spec?.system as string, 'system', namespace),
+        lifecycle: entity.spec?.lifecycle as string | undefined,
+        tier: annotations[TIER_ANNOTATION],
+        githubRepoUrl:
+          slugOwner && slugRepo
+            ? `github.com?owner=${encodeURIComponent(
+                slugOwner,
+              )}&repo=${encodeURIComponent(slugRepo)}`
+            : undefined,
+        localRepository,
+      };
+      for (const [key, value] of Object.entries(optional)) {
+        if (value) ctx.output(key as any, value);
+      }
+    },
+  });
+}

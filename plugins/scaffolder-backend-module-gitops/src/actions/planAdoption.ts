@@ -1,0 +1,113 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { promises as fs } from 'fs';
+import { planAdoption, readFileTree, writeFiles } from '../lib/day2';
+import { examples } from './planAdoption.examples';
+
+function workspaceDir(workspace: string, path: string, name: string) {
+  try {
+    return resolveSafeChildPath(workspace, path);
+  } catch {
+    throw new InputError(`${name} "${path}" is outside the workspace`);
+  }
+}
+
+/**
+ * `gitops:plan-adoption`: compares an existing repository with a rendering
+ * of the golden path and writes the files it lacks of the GitOps parts
+ * (Kustomize base and overlays, Argo CD or Flux objects, the delivery
+ * workflow, CODEOWNERS, the template record) into `outputPath`. Whatever the
+ * repository has of these stays, reported as kept. Fails when nothing would
+ * change. Read-only towards the repository, so it runs in dry runs too.
+ */
+export function createPlanAdoptionAction() {
+  return createTemplateAction({
+    id: 'gitops:plan-adoption',
+    description:
+      'Plans the GitOps parts of the golden path an existing repository lacks, keeping what it has.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repositoryPath: z =>
+          z
+            .string()
+            .describe("Workspace directory with the repository's files"),
+        renderedPath: z =>
+          z
+            .string()
+            .describe('Workspace directory with the golden path rendered'),
+        outputPath: z =>
+          z.string().describe('Workspace directory to write the change into'),
+      },
+      output: {
+        added: z => z.array(z.string()),
+        kept: z => z.array(z.string()),
+        notes: z => z.array(z.string()),
+        summary: z =>
+          z.string().describe('The plan in Markdown, for a PR body'),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const repoDir = workspaceDir(
+        ctx.workspacePath,
+        input.repositoryPath,
+        'repositoryPath',
+      );
+      const renderedDir = workspaceDir(
+        ctx.workspacePath,
+        input.renderedPath,
+        'renderedPath',
+      );
+      const outDir = workspaceDir(
+        ctx.workspacePath,
+        input.outputPath,
+        'outputPath',
+      );
+      for (const [name, dir] of [
+        ['repositoryPath', repoDir],
+        ['renderedPath', renderedDir],
+      ]) {
+        if (!(await fs.stat(dir).catch(() => undefined))?.isDirectory()) {
+          throw new InputError(`${name} "${dir}" is not a directory`);
+        }
+      }
+      const repo = await readFileTree(repoDir);
+      const rendered = await readFileTree(renderedDir);
+      if (rendered.size === 0) {
+        throw new InputError(
+          `renderedPath "${input.renderedPath}" has no files`,
+        );
+      }
+      const plan = planAdoption(repo, rendered);
+      const added = [...plan.files.keys()].sort();
+      await fs.rm(outDir, { recursive: true, force: true });
+      await writeFiles(outDir, plan.files, added);
+
+      const kept = plan.kept.map(k => `${k.path} (${k.reason})`);
+      ctx.logger.info(
+        `Adoption adds ${added.length} file(s): ${added.join(', ')}`,
+      );
+      ctx.logger.info(`Adoption keeps: ${kept.join('; ') || 'nothing'}`);
+      for (const note of plan.notes) ctx.logger.info(`Adoption note: ${note}`);
+      const summary = [
+        '### Adds',
+        ...added.map(p => `- \`${p}\``),
+        '',
+        '### Keeps, as the repository has them',
+        ...(kept.length
+          ? plan.kept.map(k => `- \`${k.path}\`: ${k.reason}`)
+          : ['- nothing']),
+        ...(plan.notes.length
+          ? ['', '### Notes', ...plan.notes.map(n => `- ${n}`)]
+          : []),
+      ].join('\n');
+      ctx.output('added', added);
+      ctx.output('kept', kept);
+      ctx.output('notes', plan.notes);
+      ctx.output('summary', summary);
+    },
+  });
+}
