@@ -10,6 +10,12 @@ export interface Config {
       directory?: string;
       /** How often, in seconds, the catalog looks for new local repositories. Default 10. */
       refreshIntervalSeconds?: number;
+      /**
+       * Name of a local GitOps repository in that directory, created with a
+       * first commit at startup when missing. Templates propose changes to it
+       * as branches (`gitops:open-pr` with `localRepository`).
+       */
+      gitopsRepository?: string;
     };
   };
 }

@@ -23,6 +23,7 @@ import { createRenderTemplateAction } from './actions/renderTemplate';
 import { createValidateManifestsAction } from './actions/validateManifests';
 import { createWriteTemplateRecordAction } from './actions/writeTemplateRecord';
 import { LocalRepositoriesEntityProvider } from './catalogProvider';
+import { ensureLocalGitopsRepository } from './lib/localGitopsRepository';
 
 /** Registers the GitOps actions with the scaffolder. */
 export const scaffolderModuleGitops = createBackendModule({
@@ -37,9 +38,31 @@ export const scaffolderModuleGitops = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         urlReader: coreServices.urlReader,
+        logger: coreServices.logger,
       },
-      async init({ scaffolder, config, catalog, discovery, auth, urlReader }) {
+      async init({
+        scaffolder,
+        config,
+        catalog,
+        discovery,
+        auth,
+        urlReader,
+        logger,
+      }) {
         const integrations = ScmIntegrations.fromConfig(config);
+        // The local GitOps repository that templates propose changes to
+        // when the portal has no GitHub credentials.
+        const directory = localPublishDirectory(config);
+        const gitopsRepository = config.getOptionalString(
+          'scaffolder.localPublish.gitopsRepository',
+        );
+        if (directory && gitopsRepository) {
+          if (await ensureLocalGitopsRepository(directory, gitopsRepository)) {
+            logger.info(
+              `Created the local GitOps repository ${directory}/${gitopsRepository}`,
+            );
+          }
+        }
         scaffolder.addActions(
           createWriteTemplateRecordAction({ catalog }),
           createValidateManifestsAction({ catalog }),
