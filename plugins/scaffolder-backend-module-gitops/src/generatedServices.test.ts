@@ -1,11 +1,11 @@
-import { Entity } from '@backstage/catalog-model';
 import { execFile } from 'child_process';
 import { promises as fs, readFileSync, existsSync } from 'fs';
 import os from 'os';
 import { join, resolve } from 'path';
 import { promisify } from 'util';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import {
+  demoOrganization,
   startTemplateHarness,
   TemplateHarness,
   templateEntities,
@@ -35,11 +35,7 @@ jest.setTimeout(600_000);
     let harness: TemplateHarness;
     let outRoot: string;
     beforeAll(async () => {
-      const org = ['org.yaml', 'entities.yaml'].flatMap(file =>
-        parseAllDocuments(
-          readFileSync(join(ROOT, 'examples', file), 'utf8'),
-        ).map(d => d.toJS() as Entity),
-      );
+      const org = demoOrganization();
       harness = await startTemplateHarness({
         catalogEntities: [...org, ...templateEntities(TEMPLATES_DIR)],
       });

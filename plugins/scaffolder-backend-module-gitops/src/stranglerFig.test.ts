@@ -12,6 +12,7 @@ import { readLocalTree } from '@cloud-native-portal/plugin-maturity-node';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  demoOrganization,
   startTemplateHarness,
   TemplateHarness,
   templateEntities,
@@ -62,11 +63,7 @@ describe('strangler-fig-extraction through the real scaffolder', () => {
   let dir: string;
   let org: Entity[];
   beforeAll(async () => {
-    org = ['org.yaml', 'entities.yaml'].flatMap(file =>
-      parseAllDocuments(
-        require('fs').readFileSync(join(ROOT, 'examples', file), 'utf8'),
-      ).map(d => d.toJS() as Entity),
-    );
+    org = demoOrganization();
     harness = await startTemplateHarness({
       catalogEntities: [...org, ...templateEntities(join(ROOT, 'templates'))],
     });

@@ -8,6 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   createFixtureRepository,
   Day2Fixture,
+  demoOrganization,
   startTemplateHarness,
   TemplateHarness,
   templateEntities,
@@ -81,11 +82,7 @@ describe('templates rendered through the scaffolder dry-run API', () => {
   beforeAll(async () => {
     // The demo organization: owner Groups and Systems exist before a
     // service is created, as the template's pickers require.
-    catalogEntities = ['org.yaml', 'entities.yaml'].flatMap(file =>
-      parseAllDocuments(
-        require('fs').readFileSync(join(EXAMPLES_DIR, file), 'utf8'),
-      ).map(d => d.toJS() as Entity),
-    );
+    catalogEntities = demoOrganization();
     // The portal's templates are in the catalog too, for templates that
     // render another one (gitops:render-template).
     harness = await startTemplateHarness({

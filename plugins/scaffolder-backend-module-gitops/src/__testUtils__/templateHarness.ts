@@ -47,6 +47,23 @@ export function withMembership(entities: Entity[]): Entity[] {
   }));
 }
 
+/** The root of the portal's repository, with `examples/` and `templates/`. */
+export const PORTAL_ROOT = join(__dirname, '../../../..');
+
+/**
+ * The demo organization's entities (`examples/org.yaml` and
+ * `examples/entities.yaml`): the Groups, Systems and Components that
+ * templates pick from.
+ */
+export function demoOrganization(): Entity[] {
+  const fsSync = require('fs') as typeof import('fs');
+  return ['org.yaml', 'entities.yaml'].flatMap(file =>
+    parseAllDocuments(
+      fsSync.readFileSync(join(PORTAL_ROOT, 'examples', file), 'utf8'),
+    ).map(d => d.toJS() as Entity),
+  );
+}
+
 /**
  * The Template entities of a templates folder (each `<dir>/template.yaml`),
  * annotated with their file location as the catalog does, so that

@@ -1,9 +1,9 @@
-import { Entity } from '@backstage/catalog-model';
 import { promises as fs } from 'fs';
 import os from 'os';
 import { join, resolve } from 'path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
+  demoOrganization,
   startTemplateHarness,
   TemplateHarness,
   templateEntities,
@@ -53,11 +53,7 @@ describe('gitops:render-template through the real scaffolder', () => {
   let harness: TemplateHarness;
   let dir: string;
   beforeAll(async () => {
-    const org = ['org.yaml', 'entities.yaml'].flatMap(file =>
-      parseAllDocuments(
-        require('fs').readFileSync(join(ROOT, 'examples', file), 'utf8'),
-      ).map(d => d.toJS() as Entity),
-    );
+    const org = demoOrganization();
     harness = await startTemplateHarness({
       catalogEntities: [...org, ...templateEntities(join(ROOT, 'templates'))],
     });
