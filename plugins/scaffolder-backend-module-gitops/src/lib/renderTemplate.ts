@@ -13,7 +13,7 @@ import {
   parseLocationRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { JsonObject } from '@backstage/types';
 import { promises as fs } from 'fs';
@@ -104,6 +104,12 @@ export async function renderCatalogTemplate(
   options: {
     templateRef: string;
     values: JsonObject;
+    /**
+     * Secret answers, passed as the task's secrets: the scaffolder redacts
+     * them from the dry run's log, and the template reads them as
+     * `${{ secrets.<name> }}`.
+     */
+    secrets?: Record<string, string>;
     credentials: BackstageCredentials;
   },
 ): Promise<RenderedFiles> {
@@ -139,6 +145,7 @@ export async function renderCatalogTemplate(
     body: JSON.stringify({
       template,
       values: options.values,
+      ...(options.secrets ? { secrets: options.secrets } : {}),
       directoryContents: files.map(f => ({
         path: f.path,
         base64Content: f.data.toString('base64'),
@@ -152,7 +159,16 @@ export async function renderCatalogTemplate(
       (Array.isArray(body?.errors)
         ? body.errors.map((e: any) => e.stack ?? e.message).join('; ')
         : response.statusText);
+    if (response.status === 401 || response.status === 403) {
+      throw new NotAllowedError(`Not allowed to render ${ref}: ${why}`);
+    }
+    // The rendered template's own answers or steps failed.
     throw new InputError(`Rendering ${ref} failed: ${why}`);
+  }
+  if (!Array.isArray(body?.directoryContents)) {
+    throw new Error(
+      `Rendering ${ref} returned no files (HTTP ${response.status})`,
+    );
   }
   return {
     templateRef: ref,
