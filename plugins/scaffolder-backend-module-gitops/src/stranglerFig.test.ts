@@ -3,7 +3,7 @@ import fsSync, { promises as fs } from 'fs';
 import git from 'isomorphic-git';
 import os from 'os';
 import { join, resolve } from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
   CatalogSnapshot,
   createCatalogFactCollector,
@@ -59,6 +59,7 @@ const LOCAL_GITOPS = join(os.tmpdir(), 'gitops');
 
 describe('strangler-fig-extraction through the real scaffolder', () => {
   let createdGitops = false;
+  let keepRouteDir: string;
   let harness: TemplateHarness;
   let dir: string;
   let org: Entity[];
@@ -66,8 +67,29 @@ describe('strangler-fig-extraction through the real scaffolder', () => {
     org = demoOrganization();
     harness = await startTemplateHarness({
       catalogEntities: [...org, ...templateEntities(join(ROOT, 'templates'))],
+      config: {
+        scaffolder: {
+          localPublish: { directory: os.tmpdir(), gitopsRepository: 'gitops' },
+        },
+      },
     });
     dir = await fs.mkdtemp(join(os.tmpdir(), 'strangler-fig-'));
+    // The template as it is, but keeping routing/ in the workspace, so that
+    // the tests can read the route it proposes.
+    keepRouteDir = join(dir, 'template-keeping-route');
+    await fs.cp(TEMPLATE_DIR, keepRouteDir, { recursive: true });
+    const template = parse(
+      await fs.readFile(join(TEMPLATE_DIR, 'template.yaml'), 'utf8'),
+    );
+    const steps = template.spec.steps as Array<{ id: string }>;
+    if (!steps.some(step => step.id === 'drop-routing')) {
+      throw new Error('the template has no drop-routing step');
+    }
+    template.spec.steps = steps.filter(step => step.id !== 'drop-routing');
+    await fs.writeFile(
+      join(keepRouteDir, 'template.yaml'),
+      stringify(template),
+    );
     // The harness publishes locally to the temp directory; the template's
     // local mode proposes the route to the repository named gitops there.
     try {
@@ -101,7 +123,7 @@ describe('strangler-fig-extraction through the real scaffolder', () => {
 
   it('routes the capability prefixes to the new service and the rest to the monolith (HTTPRoute)', async () => {
     const out = join(dir, 'httproute');
-    const rendered = await harness.render(TEMPLATE_DIR, values(), out);
+    const rendered = await harness.render(keepRouteDir, values(), out);
 
     const [route, grant] = await read(out, 'routing/routes.yaml');
     expect(route).toMatchObject({
@@ -169,6 +191,61 @@ describe('strangler-fig-extraction through the real scaffolder', () => {
     expect(extraction.values.capability).toBe('notifications');
   });
 
+  it('proposes the route to the GitOps repository only, not inside the new service, and says where the PR went', async () => {
+    const out = join(dir, 'no-route');
+    const rendered = await harness.render(TEMPLATE_DIR, values(), out);
+    // The monolith's HTTPRoute and ReferenceGrant are not published with
+    // the new service (the route PR and validate-manifests ran before).
+    expect(rendered.files.filter(f => f.startsWith('routing/'))).toEqual([]);
+    const log = rendered.log.join('\n');
+    expect(log).toContain(
+      'would open "Route notifications of classroom-monolith to notification-service (dev)" on brightpath/gitops',
+    );
+    const text = JSON.stringify(rendered.output.text);
+    expect(text).toContain(
+      'Routing rule: proposed as https://github.com/brightpath/gitops/pulls, branch portal/dev/apps/classroom-monolith/dev/routes/notifications into the default branch.',
+    );
+    expect(text).toContain(
+      "Monolith's catalog entry: not in a GitHub repository",
+    );
+    // No route object anywhere in the new repository.
+    const kinds = (await readLocalTree(out))
+      .yamlDocuments()
+      .map(d => (d.value as { kind?: string } | null)?.kind);
+    expect(kinds).not.toContain('HTTPRoute');
+    expect(kinds).not.toContain('ReferenceGrant');
+  });
+
+  it("proposes the monolith's catalog change to the branch its entry is read from", async () => {
+    const template = parse(
+      await fs.readFile(join(TEMPLATE_DIR, 'template.yaml'), 'utf8'),
+    );
+    const steps = template.spec.steps as Array<{
+      id: string;
+      action: string;
+      input: Record<string, unknown>;
+    }>;
+    const pr = steps.find(step => step.id === 'monolith-pr')!;
+    expect(pr.action).toBe('publish:github:pull-request');
+    expect(pr.input.targetBranchName).toBe(
+      '${{ steps.check.output.monolithCatalogInfoBranch }}',
+    );
+    const local = steps.find(step => step.id === 'route-pr-local')!;
+    expect(local.input).toMatchObject({ localGitopsRepository: true });
+    expect(local.input.localRepository).toBeUndefined();
+    // The route leaves the workspace only after both route PR steps.
+    const ids = steps.map(step => step.id);
+    expect(ids.indexOf('drop-routing')).toBeGreaterThan(
+      ids.indexOf('route-pr-local'),
+    );
+    expect(ids.indexOf('drop-routing')).toBeGreaterThan(
+      ids.indexOf('route-pr-github'),
+    );
+    expect(ids.indexOf('drop-routing')).toBeGreaterThan(
+      ids.indexOf('validate'),
+    );
+  });
+
   it('annotates the new service so that the maturity review shows the extraction', async () => {
     const out = join(dir, 'annotations');
     await harness.render(TEMPLATE_DIR, values(), out);
@@ -198,7 +275,7 @@ describe('strangler-fig-extraction through the real scaffolder', () => {
   it('renders an Istio VirtualService with the capability first and the monolith last, proposed to the local GitOps repository', async () => {
     const out = join(dir, 'virtualservice');
     const rendered = await harness.render(
-      TEMPLATE_DIR,
+      keepRouteDir,
       values({
         capability: 'reporting',
         baseTemplate: 'event-driven-service',
@@ -220,7 +297,7 @@ describe('strangler-fig-extraction through the real scaffolder', () => {
     // Without gitopsRepoUrl the route goes to the portal's local gitops
     // repository, as a branch.
     expect(rendered.log.join('\n')).toMatch(
-      /would commit "Route reporting of classroom-monolith to school-reports \(staging\)" to branch portal\/staging\/apps\/classroom-monolith\/staging\/routes\/reporting of local repository gitops/,
+      /would commit "Route reporting of classroom-monolith to school-reports \(staging\)" to branch portal\/staging\/apps\/classroom-monolith\/staging\/routes\/reporting of local repository gitops \(from main\)/,
     );
     const docs = await read(out, 'routing/routes.yaml');
     expect(docs).toHaveLength(1);
@@ -266,6 +343,8 @@ describe('strangler-fig-extraction through the real scaffolder', () => {
     // The service is the event-driven golden path's, checked as the
     // template harness checks every template: schemas, grade A, and the
     // level that golden path reaches before its first deployment.
+    // The template deletes routing/ after proposing it; so does this check.
+    await fs.rm(join(out, 'routing'), { recursive: true });
     const [record] = await read(out, '.platform/template.yaml');
     expect(record.template.ref).toBe('template:default/event-driven-service');
     expect(rendered.files).toContain('asyncapi.yaml');

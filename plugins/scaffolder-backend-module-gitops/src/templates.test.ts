@@ -23,6 +23,8 @@ jest.setTimeout(120_000);
 // The portal's templates; each folder with a test-cases.yaml is rendered.
 const TEMPLATES_DIR = resolve(__dirname, '../../../templates');
 const EXAMPLES_DIR = resolve(__dirname, '../../../examples');
+// Templates only the tests use, e.g. one with a Secret answer.
+const FIXTURE_TEMPLATES_DIR = resolve(__dirname, '__fixtures__/templates');
 
 interface TestCases {
   template: string;
@@ -42,6 +44,8 @@ interface Day2TestCases {
   cases: Array<{
     name: string;
     values: Record<string, unknown>;
+    /** Secret answers, sent as the task's secrets (a Secret field). */
+    secrets?: Record<string, string>;
     /** Regular expressions the dry-run log, output text or error must match. */
     expect?: {
       log?: string[];
@@ -49,6 +53,9 @@ interface Day2TestCases {
       text?: string[];
       files?: string[];
       absentFiles?: string[];
+      /** Per rendered file: patterns its content must (not) match. */
+      contents?: Record<string, string[]>;
+      notContents?: Record<string, string[]>;
     };
     expectError?: string;
   }>;
@@ -172,7 +179,10 @@ describe('day-2 templates rendered through the scaffolder dry-run API against fi
         join(EXAMPLES_DIR, file),
       ),
     );
-    const templates = templateEntities(TEMPLATES_DIR);
+    const templates = [
+      ...templateEntities(TEMPLATES_DIR),
+      ...templateEntities(FIXTURE_TEMPLATES_DIR),
+    ];
     // Fixture repositories are rendered first, then registered, as the
     // local-repositories provider does.
     const fixtureEntities: Entity[] = [];
@@ -186,7 +196,7 @@ describe('day-2 templates rendered through the scaffolder dry-run API against fi
           fixtureEntities.push(
             ...(await createFixtureRepository({
               harness: maker,
-              templatesDir: TEMPLATES_DIR,
+              templatesDir: [TEMPLATES_DIR, FIXTURE_TEMPLATES_DIR],
               publishDir,
               fixture,
             })),
@@ -233,6 +243,7 @@ describe('day-2 templates rendered through the scaffolder dry-run API against fi
           templateDir,
           testCase.values,
           out,
+          { secrets: testCase.secrets },
         );
         const log = rendered.log.join('\n');
         for (const pattern of testCase.expect?.log ?? []) {
@@ -251,6 +262,22 @@ describe('day-2 templates rendered through the scaffolder dry-run API against fi
         for (const file of testCase.expect?.absentFiles ?? []) {
           expect(rendered.files).not.toContain(file);
         }
+        for (const [file, patterns] of Object.entries(
+          testCase.expect?.contents ?? {},
+        )) {
+          const content = await fs.readFile(join(out, file), 'utf8');
+          for (const pattern of patterns) {
+            expect(content).toMatch(new RegExp(pattern));
+          }
+        }
+        for (const [file, patterns] of Object.entries(
+          testCase.expect?.notContents ?? {},
+        )) {
+          const content = await fs.readFile(join(out, file), 'utf8');
+          for (const pattern of patterns) {
+            expect(content).not.toMatch(new RegExp(pattern));
+          }
+        }
         // The proposed change is well formed: its YAML parses and its
         // Kubernetes objects and workflows validate.
         expect(rendered.files.some(f => f.startsWith('change/'))).toBe(true);
@@ -264,7 +291,9 @@ describe('day-2 templates rendered through the scaffolder dry-run API against fi
       async (_name, testCase) => {
         const out = join(root, 'out', suite.template, testCase.name);
         await expect(
-          harness.render(templateDir, testCase.values, out),
+          harness.render(templateDir, testCase.values, out, {
+            secrets: testCase.secrets,
+          }),
         ).rejects.toThrow(new RegExp(testCase.expectError!));
       },
     );

@@ -9,6 +9,7 @@ import {
   RELATION_HAS_MEMBER,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { createHash } from 'crypto';
 import os from 'os';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
@@ -100,6 +101,10 @@ export interface TemplateHarness {
     templateDir: string,
     values: Record<string, unknown>,
     outDir: string,
+    options?: {
+      /** The task's secrets, as a Secret field of the form sends them. */
+      secrets?: Record<string, string>;
+    },
   ): Promise<RenderedTemplate>;
   stop(): Promise<void>;
 }
@@ -136,7 +141,7 @@ export async function startTemplateHarness(
   });
 
   return {
-    async render(templateDir, values, outDir) {
+    async render(templateDir, values, outDir, renderOptions) {
       const template = parse(
         await fs.readFile(join(templateDir, 'template.yaml'), 'utf8'),
       );
@@ -153,7 +158,12 @@ export async function startTemplateHarness(
       const res = await request(backend.server)
         .post('/api/scaffolder/v2/dry-run')
         .set('Authorization', mockCredentials.user.header())
-        .send({ template, values, directoryContents });
+        .send({
+          template,
+          values,
+          ...(renderOptions?.secrets ? { secrets: renderOptions.secrets } : {}),
+          directoryContents,
+        });
       if (res.status !== 200) {
         throw new Error(
           `dry run of ${templateDir} failed with ${
@@ -207,18 +217,57 @@ export interface Day2Fixture {
   /** The repository's name under the publish directory. */
   name: string;
   /** Render a template for its first contents ... */
-  render?: { template: string; values: Record<string, unknown> };
+  render?: {
+    template: string;
+    values: Record<string, unknown>;
+    /** Secret answers, passed as the task's secrets. */
+    secrets?: Record<string, string>;
+  };
   /** ... or give them. */
   files?: Record<string, string>;
-  /** Rewrite the template record, e.g. to an older version. */
-  record?: { version: string };
-  /** Then change files: new content, a text replacement, or deletion. */
-  edits?: Array<{
-    path: string;
-    content?: string;
-    replace?: [string, string];
-    delete?: boolean;
-  }>;
+  /**
+   * Then change files: new content, a text replacement, or deletion. These
+   * count as changes by the service, unless `record.regenerateFiles` makes
+   * them what an older version generated.
+   */
+  edits?: FixtureEdit[];
+  /**
+   * Rewrite the template record, e.g. to an older version. With
+   * `regenerateFiles`, its `files` are computed again after `edits`, as if
+   * that version had generated the edited tree; with `dropFiles` it has
+   * none, as records written before they listed files.
+   */
+  record?: { version: string; regenerateFiles?: boolean; dropFiles?: boolean };
+  /** Changes by the service after the record: never recorded as generated. */
+  serviceEdits?: FixtureEdit[];
+}
+
+/** A change to a fixture's file. */
+export interface FixtureEdit {
+  path: string;
+  content?: string;
+  replace?: [string, string];
+  delete?: boolean;
+}
+
+async function applyEdits(dir: string, name: string, edits: FixtureEdit[]) {
+  for (const edit of edits) {
+    const file = join(dir, edit.path);
+    if (edit.delete) {
+      await fs.rm(file);
+    } else if (edit.replace) {
+      const text = await fs.readFile(file, 'utf8');
+      if (!text.includes(edit.replace[0])) {
+        throw new Error(
+          `fixture ${name}: ${edit.path} has no "${edit.replace[0]}"`,
+        );
+      }
+      await fs.writeFile(file, text.replace(edit.replace[0], edit.replace[1]));
+    } else {
+      await fs.mkdir(dirname(file), { recursive: true });
+      await fs.writeFile(file, edit.content ?? '');
+    }
+  }
 }
 
 /**
@@ -229,7 +278,8 @@ export interface Day2Fixture {
  */
 export async function createFixtureRepository(options: {
   harness: TemplateHarness;
-  templatesDir: string;
+  /** Where `render.template` is looked up, first to last. */
+  templatesDir: string | string[];
   publishDir: string;
   fixture: Day2Fixture;
 }): Promise<Entity[]> {
@@ -237,39 +287,44 @@ export async function createFixtureRepository(options: {
   const dir = join(options.publishDir, fixture.name);
   await fs.rm(dir, { recursive: true, force: true });
   if (fixture.render) {
-    await options.harness.render(
-      join(options.templatesDir, fixture.render.template),
-      fixture.render.values,
-      dir,
-    );
+    const fsSync = require('fs') as typeof import('fs');
+    const templateDir = [options.templatesDir]
+      .flat()
+      .map(d => join(d, fixture.render!.template))
+      .find(d => fsSync.existsSync(join(d, 'template.yaml')));
+    if (!templateDir) {
+      throw new Error(
+        `fixture ${fixture.name}: no template ${fixture.render.template}`,
+      );
+    }
+    await options.harness.render(templateDir, fixture.render.values, dir, {
+      secrets: fixture.render.secrets,
+    });
   }
   for (const [path, content] of Object.entries(fixture.files ?? {})) {
     await fs.mkdir(dirname(join(dir, path)), { recursive: true });
     await fs.writeFile(join(dir, path), content);
   }
+  await applyEdits(dir, fixture.name, fixture.edits ?? []);
   if (fixture.record) {
     const file = join(dir, '.platform/template.yaml');
     const doc = parseDocument(await fs.readFile(file, 'utf8'));
     doc.setIn(['template', 'version'], fixture.record.version);
+    if (fixture.record.regenerateFiles) {
+      const files: Record<string, string> = {};
+      for (const path of await listFiles(dir)) {
+        if (path === '.platform/template.yaml') continue;
+        files[path] = createHash('sha256')
+          .update(await fs.readFile(join(dir, path)))
+          .digest('hex');
+      }
+      doc.set('files', files);
+    }
+    // A record from before records listed their files.
+    if (fixture.record.dropFiles) doc.delete('files');
     await fs.writeFile(file, doc.toString());
   }
-  for (const edit of fixture.edits ?? []) {
-    const file = join(dir, edit.path);
-    if (edit.delete) {
-      await fs.rm(file);
-    } else if (edit.replace) {
-      const text = await fs.readFile(file, 'utf8');
-      if (!text.includes(edit.replace[0])) {
-        throw new Error(
-          `fixture ${fixture.name}: ${edit.path} has no "${edit.replace[0]}"`,
-        );
-      }
-      await fs.writeFile(file, text.replace(edit.replace[0], edit.replace[1]));
-    } else {
-      await fs.mkdir(dirname(file), { recursive: true });
-      await fs.writeFile(file, edit.content ?? '');
-    }
-  }
+  await applyEdits(dir, fixture.name, fixture.serviceEdits ?? []);
   await git.init({ fs, dir, defaultBranch: 'main' });
   for (const filepath of await listFiles(dir)) {
     await git.add({ fs, dir, filepath });

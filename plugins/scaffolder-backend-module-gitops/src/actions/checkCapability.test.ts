@@ -64,7 +64,7 @@ describe('gitops:check-capability', () => {
     const { ctx, done } = run(
       [
         monolith(
-          'url:https://github.com/brightpath/classroom-monolith/blob/main/catalog-info.yaml',
+          'url:https://github.com/brightpath/classroom-monolith/blob/production/catalog-info.yaml',
         ),
       ],
       {
@@ -80,6 +80,10 @@ describe('gitops:check-capability', () => {
     expect(ctx.output).toHaveBeenCalledWith(
       'monolithCatalogInfoPath',
       'catalog-info.yaml',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'monolithCatalogInfoBranch',
+      'production',
     );
   });
 

@@ -67,6 +67,13 @@ export function createCheckCapabilityAction(options: {
             .string()
             .optional()
             .describe("The catalog-info file's path in that repository"),
+        monolithCatalogInfoBranch: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The branch the catalog-info file is read from, which a change to it targets',
+            ),
       },
     },
     async handler(ctx) {
@@ -132,6 +139,7 @@ export function createCheckCapabilityAction(options: {
         ctx.output('monolithRepoUrl', entry.repoUrl);
         ctx.output('monolithCatalogInfoUrl', entry.url);
         ctx.output('monolithCatalogInfoPath', entry.path);
+        ctx.output('monolithCatalogInfoBranch', entry.branch);
       } else {
         ctx.logger.info(
           `The catalog entry of ${ref} is not in a GitHub repository; annotate it where it is kept`,

@@ -20,4 +20,27 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Read the repository and log what could not be copied (binaries, symlinks, files over the limits)',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'source',
+          action: 'gitops:fetch-entity-source',
+          name: 'Read the repository',
+          input: { entityRef: '${{ parameters.component }}' },
+        },
+        {
+          id: 'left-out',
+          action: 'debug:log',
+          name: 'Files left as they are',
+          input: {
+            message:
+              "${{ steps.source.output.skippedPaths | join(', ') }}${{ ' (more not read: truncated)' if steps.source.output.truncated }}",
+          },
+        },
+      ],
+    }),
+  },
 ];

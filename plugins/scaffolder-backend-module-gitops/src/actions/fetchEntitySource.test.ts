@@ -1,4 +1,7 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -164,6 +167,86 @@ describe('gitops:fetch-entity-source', () => {
       /names no GitHub repository \(annotation github.com\/project-slug\)/,
     );
   });
+
+  it('names every file it did not copy in skippedPaths and writes no stand-in for it (bad input: a binary, a symlink, a Latin-1 file, a 2 MB file)', async () => {
+    const repo = join(root.path, 'examples/repos/mixed');
+    await fs.mkdir(join(repo, 'assets'), { recursive: true });
+    await fs.writeFile(join(repo, 'README.md'), '# mixed\n');
+    await fs.writeFile(
+      join(repo, 'assets/logo.png'),
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]),
+    );
+    await fs.writeFile(
+      join(repo, 'NOTICE.txt'),
+      Buffer.from('Caf\xe9 cr\xe8me\n', 'latin1'),
+    );
+    await fs.writeFile(join(repo, 'dump.sql'), 'x'.repeat(2 * 1024 * 1024));
+    await fs.symlink('README.md', join(repo, 'README.link'));
+    const mixed = createFetchEntitySourceAction({
+      catalog: catalogServiceMock({
+        entities: [component('mixed', 'dir:./repos/mixed/')],
+      }),
+      config,
+      urlReader: { readUrl: jest.fn(), readTree: jest.fn(), search: jest.fn() },
+    });
+    const ctx = createMockActionContext({
+      input: { entityRef: 'mixed', targetPath: './repository' },
+      workspacePath: workspace.path,
+    });
+    await mixed.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('files', ['README.md']);
+    expect(ctx.output).toHaveBeenCalledWith('skippedPaths', [
+      'NOTICE.txt',
+      'README.link',
+      'assets/logo.png',
+      'dump.sql',
+    ]);
+    expect(ctx.output).not.toHaveBeenCalledWith('truncated', true);
+    expect(
+      (await fs.readdir(join(workspace.path, 'repository'))).sort(),
+    ).toEqual(['README.md']);
+  });
+
+  it('outputs truncated: true and warns when the reader stopped at its limits (bad input: a repository of 5,001 files)', async () => {
+    const many = Array.from({ length: 5001 }, (_, i) => ({
+      path: `data/f${String(i).padStart(4, '0')}.txt`,
+      content: async () => Buffer.from(`${i}\n`),
+    }));
+    const urlReader = {
+      readUrl: jest.fn(),
+      search: jest.fn(),
+      readTree: jest.fn(async () => ({
+        files: async () => many,
+        archive: jest.fn(),
+        dir: jest.fn(),
+        etag: 'e',
+      })),
+    };
+    const remote = createFetchEntitySourceAction({
+      catalog: catalogServiceMock({
+        entities: [
+          component(
+            'big',
+            'url:https://github.com/brightpath/big/tree/main/',
+            'url:https://github.com/brightpath/big/blob/main/catalog-info.yaml',
+          ),
+        ],
+      }),
+      config,
+      urlReader: urlReader as any,
+    });
+    const ctx = createMockActionContext({
+      input: { entityRef: 'big', targetPath: './repository' },
+      workspacePath: workspace.path,
+      logger: mockServices.logger.mock(),
+    });
+    await remote.handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('truncated', true);
+    expect(ctx.output).toHaveBeenCalledWith('skippedPaths', ['data/f5000.txt']);
+    expect(ctx.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('larger than the reader'),
+    );
+  }, 30_000);
 
   it('rejects a targetPath outside the workspace', async () => {
     await expect(run('quiz-engine', '../out').done).rejects.toThrow(

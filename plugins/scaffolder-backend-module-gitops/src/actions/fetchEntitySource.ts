@@ -97,14 +97,38 @@ export function createFetchEntitySourceAction(options: {
             ),
       },
       output: {
-        entityRef: z => z.string(),
-        name: z => z.string(),
-        description: z => z.string().optional(),
-        owner: z => z.string().optional(),
-        system: z => z.string().optional(),
-        lifecycle: z => z.string().optional(),
-        tier: z => z.string().optional(),
-        files: z => z.array(z.string()),
+        entityRef: z => z.string().describe('The full ref of the entity'),
+        name: z => z.string().describe("The entity's metadata.name"),
+        description: z =>
+          z.string().optional().describe("The entity's description"),
+        owner: z =>
+          z.string().optional().describe('The owner, as a full Group ref'),
+        system: z =>
+          z.string().optional().describe('The System, as a full ref'),
+        lifecycle: z =>
+          z.string().optional().describe('spec.lifecycle, e.g. production'),
+        tier: z =>
+          z
+            .string()
+            .optional()
+            .describe('The cloud-native-portal/tier annotation'),
+        files: z =>
+          z
+            .array(z.string())
+            .describe('The files copied, relative to targetPath'),
+        skippedPaths: z =>
+          z
+            .array(z.string())
+            .describe(
+              'Paths of the repository that were not copied (symlinks, binary or non-UTF-8 files, files over the size limit, anything past the file and byte limits), as far as the reader lists them. Pass them to gitops:open-pr as preservePaths so that a change does not overwrite them',
+            ),
+        truncated: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'true when the reader stopped at its file or byte limits: the repository has more than files and skippedPaths list',
+            ),
         githubRepoUrl: z =>
           z
             .string()
@@ -176,22 +200,48 @@ export function createFetchEntitySourceAction(options: {
           `The source of ${ref} (${tree.source}) has no files`,
         );
       }
+      // Only files read whole as text are copied; anything else is left
+      // out and named, never written as an empty or altered stand-in.
+      const skipped = tree
+        .skipped()
+        .filter(s => s.path !== '.' && s.path !== '')
+        .map(s => ({ path: s.path, why: s.detail ?? s.reason }));
+      const copied: string[] = [];
       for (const path of files) {
+        const text = tree.readText(path);
+        if (text === undefined || text.includes('\uFFFD')) {
+          // A file that is not UTF-8 would not survive the round trip.
+          skipped.push({ path, why: 'not UTF-8 text' });
+          continue;
+        }
         const file = resolveSafeChildPath(target, path);
         await fs.mkdir(dirname(file), { recursive: true });
-        await fs.writeFile(file, tree.readText(path) ?? '');
+        await fs.writeFile(file, text);
+        copied.push(path);
       }
-      const skipped = tree.skipped();
+      const skippedPaths = [...new Set(skipped.map(s => s.path))].sort();
+      const truncated = tree
+        .skipped()
+        .some(
+          s =>
+            s.reason === 'too-many-files' ||
+            (s.reason === 'too-large' && /in all/.test(s.detail ?? '')),
+        );
       ctx.logger.info(
-        `Copied ${files.length} file(s) of ${ref} from ${tree.source}${
+        `Copied ${copied.length} file(s) of ${ref} from ${tree.source}${
           skipped.length
-            ? `; left out ${skipped.length}: ${skipped
+            ? `; left out ${skippedPaths.length}: ${skipped
                 .slice(0, 10)
-                .map(s => `${s.path} (${s.reason})`)
-                .join(', ')}`
+                .map(s => `${s.path} (${s.why})`)
+                .join(', ')}${skipped.length > 10 ? ', …' : ''}`
             : ''
         }`,
       );
+      if (truncated) {
+        ctx.logger.warn(
+          `The source of ${ref} is larger than the reader's limits: only part of it was read, so the copy and skippedPaths are incomplete; a change based on it may miss files`,
+        );
+      }
 
       const namespace = entity.metadata.namespace ?? 'default';
       const annotations = entity.metadata.annotations ?? {};
@@ -203,7 +253,9 @@ export function createFetchEntitySourceAction(options: {
           : undefined;
       ctx.output('entityRef', ref);
       ctx.output('name', entity.metadata.name);
-      ctx.output('files', files);
+      ctx.output('files', copied);
+      ctx.output('skippedPaths', skippedPaths);
+      if (truncated) ctx.output('truncated', true);
       const optional: Record<string, string | undefined> = {
         description: entity.metadata.description?.trim(),
         owner: fullRef(entity.spec?.owner as string, 'group', namespace),

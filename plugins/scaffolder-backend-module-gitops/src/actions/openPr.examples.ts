@@ -23,4 +23,43 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      "Propose a route as a branch of the portal's local GitOps repository (scaffolder.localPublish.gitopsRepository)",
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'route-pr',
+          action: 'gitops:open-pr',
+          name: 'Propose the route',
+          input: {
+            localGitopsRepository: true,
+            environment: 'dev',
+            sourcePath: 'routing',
+            targetPath: 'apps/classroom-monolith/dev/routes/notifications',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Propose a day-2 change to a repository, leaving alone the files gitops:fetch-entity-source could not copy',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'upgrade-pr',
+          action: 'gitops:open-pr',
+          name: 'Propose the upgrade',
+          input: {
+            localRepository: '${{ steps.source.output.localRepository }}',
+            sourcePath: './change',
+            targetPath: '.',
+            branchName: 'portal/template-upgrade/1.1.0',
+            preservePaths: '${{ steps.source.output.skippedPaths }}',
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -3,11 +3,13 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { ConflictError, InputError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonValue } from '@backstage/types';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import git from 'isomorphic-git';
 import { join } from 'path';
@@ -18,16 +20,42 @@ import { createOpenGitopsPrAction } from './openPr';
 const TOKEN = 'ghp_integrationtoken000000000000000000000';
 const API = 'https://api.github.com/repos/brightpath/gitops';
 
-// A small in-memory GitHub: enough of the REST API to open one PR.
+// A small in-memory GitHub: enough of the REST API to open PRs. Trees and
+// commits get ids from their content, as in git, so that the same change
+// made twice has the same tree.
 function fakeGitHub() {
+  const digest = (value: unknown) =>
+    createHash('sha1').update(JSON.stringify(value)).digest('hex');
   const state = {
-    pulls: [] as Array<{ number: number; head: string; html_url: string }>,
-    refs: new Set<string>(),
+    pulls: [] as Array<{
+      number: number;
+      head: string;
+      html_url: string;
+      state: 'open' | 'closed';
+    }>,
+    refs: new Map<string, string>([['refs/heads/main', 'base-commit']]),
+    commits: new Map<string, { tree: string; parents: string[] }>([
+      ['base-commit', { tree: 'base-tree', parents: [] }],
+    ]),
+    // Path → blob sha of each tree; the base tree holds README.md.
+    trees: new Map<string, Record<string, string>>([
+      ['base-tree', { 'README.md': 'readme-blob' }],
+    ]),
     blobs: 0,
+    blobContents: new Map<string, string>(),
     authHeaders: new Set<string>(),
   };
   const seen = (request: Request) =>
     state.authHeaders.add(request.headers.get('authorization') ?? '');
+  // Moves main to a new commit with the tree of `commit`: a merge.
+  const merge = (commit: string) => {
+    const sha = digest(['merge', commit]);
+    state.commits.set(sha, {
+      tree: state.commits.get(commit)!.tree,
+      parents: [state.refs.get('refs/heads/main')!, commit],
+    });
+    state.refs.set('refs/heads/main', sha);
+  };
   const handlers = [
     http.get(API, ({ request }) => {
       seen(request);
@@ -35,33 +63,86 @@ function fakeGitHub() {
     }),
     http.get(`${API}/pulls`, ({ request }) => {
       seen(request);
-      const head = new URL(request.url).searchParams.get('head');
+      const params = new URL(request.url).searchParams;
       return HttpResponse.json(
-        state.pulls.filter(p => `brightpath:${p.head}` === head),
+        state.pulls.filter(
+          p =>
+            `brightpath:${p.head}` === params.get('head') &&
+            p.state === params.get('state'),
+        ),
       );
     }),
-    http.get(`${API}/git/ref/:ref`, () =>
-      HttpResponse.json({ object: { sha: 'base-sha' } }),
-    ),
-    http.post(`${API}/git/blobs`, () => {
-      state.blobs += 1;
-      return HttpResponse.json({ sha: `blob-${state.blobs}` }, { status: 201 });
+    http.get(`${API}/git/ref/*`, ({ request }) => {
+      const ref = decodeURIComponent(
+        new URL(request.url).pathname.split('/git/ref/')[1],
+      );
+      const sha = state.refs.get(`refs/${ref}`);
+      return sha
+        ? HttpResponse.json({ ref: `refs/${ref}`, object: { sha } })
+        : HttpResponse.json({ message: 'Not Found' }, { status: 404 });
     }),
-    http.post(`${API}/git/trees`, () =>
-      HttpResponse.json({ sha: 'tree-sha' }, { status: 201 }),
-    ),
-    http.post(`${API}/git/commits`, () =>
-      HttpResponse.json({ sha: 'commit-sha' }, { status: 201 }),
-    ),
+    http.get(`${API}/git/commits/:sha`, ({ params }) => {
+      const commit = state.commits.get(params.sha as string);
+      return commit
+        ? HttpResponse.json({
+            sha: params.sha,
+            tree: { sha: commit.tree },
+            parents: commit.parents.map(sha => ({ sha })),
+          })
+        : HttpResponse.json({ message: 'Not Found' }, { status: 404 });
+    }),
+    http.get(`${API}/contents/*`, ({ request }) => {
+      const url = new URL(request.url);
+      const path = decodeURIComponent(url.pathname.split('/contents/')[1]);
+      const commit = state.commits.get(url.searchParams.get('ref')!);
+      const sha = commit && state.trees.get(commit.tree)?.[path];
+      return sha
+        ? HttpResponse.json({ type: 'file', path, sha })
+        : HttpResponse.json({ message: 'Not Found' }, { status: 404 });
+    }),
+    http.post(`${API}/git/blobs`, async ({ request }) => {
+      const body = (await request.json()) as { content: string };
+      state.blobs += 1;
+      const content = Buffer.from(body.content, 'base64');
+      const sha = createHash('sha1')
+        .update(`blob ${content.length}\0`)
+        .update(content)
+        .digest('hex');
+      state.blobContents.set(sha, content.toString());
+      return HttpResponse.json({ sha }, { status: 201 });
+    }),
+    http.post(`${API}/git/trees`, async ({ request }) => {
+      const body = (await request.json()) as {
+        base_tree: string;
+        tree: Array<{ path: string; sha: string | null }>;
+      };
+      const files = { ...state.trees.get(body.base_tree) };
+      for (const entry of body.tree) {
+        if (entry.sha) files[entry.path] = entry.sha;
+        else delete files[entry.path];
+      }
+      const sha = digest(Object.entries(files).sort());
+      state.trees.set(sha, files);
+      return HttpResponse.json({ sha }, { status: 201 });
+    }),
+    http.post(`${API}/git/commits`, async ({ request }) => {
+      const body = (await request.json()) as {
+        tree: string;
+        parents: string[];
+      };
+      const sha = digest(body);
+      state.commits.set(sha, { tree: body.tree, parents: body.parents });
+      return HttpResponse.json({ sha }, { status: 201 });
+    }),
     http.post(`${API}/git/refs`, async ({ request }) => {
-      const body = (await request.json()) as { ref: string };
+      const body = (await request.json()) as { ref: string; sha: string };
       if (state.refs.has(body.ref)) {
         return HttpResponse.json(
           { message: 'Reference already exists' },
           { status: 422 },
         );
       }
-      state.refs.add(body.ref);
+      state.refs.set(body.ref, body.sha);
       return HttpResponse.json({ ref: body.ref }, { status: 201 });
     }),
     http.post(`${API}/pulls`, async ({ request }) => {
@@ -71,12 +152,13 @@ function fakeGitHub() {
         number,
         head: body.head,
         html_url: `https://github.com/brightpath/gitops/pull/${number}`,
+        state: 'open' as const,
       };
       state.pulls.push(pr);
       return HttpResponse.json(pr, { status: 201 });
     }),
   ];
-  return { state, handlers };
+  return { state, handlers, merge };
 }
 
 describe('gitops:open-pr', () => {
@@ -106,10 +188,13 @@ describe('gitops:open-pr', () => {
   };
 
   // A task retry: the scaffolder replays stored checkpoint results by key.
-  function contextWithCheckpoints(store: Map<string, JsonValue | void>) {
+  function contextWithCheckpoints(
+    store: Map<string, JsonValue | void>,
+    overrides: Record<string, unknown> = {},
+  ) {
     return {
       ...createMockActionContext({
-        input,
+        input: { ...input, ...overrides },
         workspacePath: workspace.path,
         logger: mockServices.logger.mock(),
       }),
@@ -135,9 +220,10 @@ describe('gitops:open-pr', () => {
 
     expect(github.state.pulls).toHaveLength(1);
     expect(github.state.blobs).toBe(2);
-    expect(github.state.refs).toEqual(
-      new Set(['refs/heads/portal/dev/apps/course-reviews/dev']),
-    );
+    expect([...github.state.refs.keys()]).toEqual([
+      'refs/heads/main',
+      'refs/heads/portal/dev/apps/course-reviews/dev',
+    ]);
     for (const ctx of [first, second]) {
       expect(ctx.output).toHaveBeenCalledWith(
         'pullRequestUrl',
@@ -145,6 +231,7 @@ describe('gitops:open-pr', () => {
       );
     }
     expect([...github.state.authHeaders]).toEqual([`token ${TOKEN}`]);
+    expect(first.output).toHaveBeenCalledWith('baseBranch', 'main');
   });
 
   it('reuses the open PR even when the checkpoints were lost', async () => {
@@ -153,6 +240,152 @@ describe('gitops:open-pr', () => {
     const action = createOpenGitopsPrAction({ integrations });
     await action.handler(contextWithCheckpoints(new Map()));
     await action.handler(contextWithCheckpoints(new Map()));
+    expect(github.state.pulls).toHaveLength(1);
+  });
+
+  const BRANCH_REF = 'refs/heads/portal/dev/apps/course-reviews/dev';
+
+  it('refuses to reuse an open PR whose branch holds another change (bad input: a changed overlay, same branch)', async () => {
+    const github = fakeGitHub();
+    server.use(...github.handlers);
+    const action = createOpenGitopsPrAction({ integrations });
+    await action.handler(contextWithCheckpoints(new Map()));
+    const tip = github.state.refs.get(BRANCH_REF);
+    // The next run proposes other files under the same (default) branch.
+    const other = createMockDirectory({
+      content: { 'deploy/overlays/dev': { 'kustomization.yaml': 'x: 1\n' } },
+    });
+    const ctx = {
+      ...contextWithCheckpoints(new Map()),
+      workspacePath: other.path,
+    };
+    await expect(action.handler(ctx)).rejects.toThrow(
+      new ConflictError(
+        'branch portal/dev/apps/course-reviews/dev of brightpath/gitops already exists with another change; pick another branchName or delete the old branch portal/dev/apps/course-reviews/dev of brightpath/gitops',
+      ),
+    );
+    expect(github.state.pulls).toHaveLength(1);
+    expect(github.state.refs.get(BRANCH_REF)).toBe(tip);
+    expect(ctx.output).not.toHaveBeenCalledWith(
+      'pullRequestUrl',
+      expect.anything(),
+    );
+  });
+
+  it('refuses a leftover branch whose change was merged, instead of opening a PR without changes (bad input: the same run after the merge)', async () => {
+    const github = fakeGitHub();
+    server.use(...github.handlers);
+    const action = createOpenGitopsPrAction({ integrations });
+    await action.handler(contextWithCheckpoints(new Map()));
+    github.merge(github.state.refs.get(BRANCH_REF)!);
+    github.state.pulls[0].state = 'closed';
+    await expect(
+      action.handler(contextWithCheckpoints(new Map())),
+    ).rejects.toThrow(
+      /branch portal\/dev\/apps\/course-reviews\/dev of brightpath\/gitops exists and main holds its change already \(it was merged\); pick another branchName or delete the old branch/,
+    );
+    expect(github.state.pulls).toHaveLength(1);
+  });
+
+  it('opens a new PR from another branchName after a merge', async () => {
+    const github = fakeGitHub();
+    server.use(...github.handlers);
+    const action = createOpenGitopsPrAction({ integrations });
+    await action.handler(contextWithCheckpoints(new Map()));
+    github.merge(github.state.refs.get(BRANCH_REF)!);
+    const other = createMockDirectory({
+      content: { 'deploy/overlays/dev': { 'kustomization.yaml': 'x: 2\n' } },
+    });
+    const ctx = {
+      ...contextWithCheckpoints(new Map(), { branchName: 'portal/dev-2' }),
+      workspacePath: other.path,
+    };
+    await action.handler(ctx);
+    expect(github.state.pulls.map(p => p.head)).toEqual([
+      'portal/dev/apps/course-reviews/dev',
+      'portal/dev-2',
+    ]);
+  });
+
+  it('turns a 422 "Reference already exists" from createRef into a ConflictError naming the branch (bad input: a branch made between the check and the create)', async () => {
+    const github = fakeGitHub();
+    // The branch appears after the run looked for it.
+    server.use(
+      http.get(`${API}/git/ref/*`, ({ request }) =>
+        request.url.includes('main')
+          ? HttpResponse.json({ object: { sha: 'base-commit' } })
+          : HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
+      ),
+      ...github.handlers,
+    );
+    github.state.refs.set(BRANCH_REF, 'base-commit');
+    await expect(
+      createOpenGitopsPrAction({ integrations }).handler(
+        contextWithCheckpoints(new Map()),
+      ),
+    ).rejects.toThrow(
+      new ConflictError(
+        'branch portal/dev/apps/course-reviews/dev of brightpath/gitops already exists; pick another branchName or delete the old branch portal/dev/apps/course-reviews/dev of brightpath/gitops',
+      ),
+    );
+    expect(github.state.pulls).toHaveLength(0);
+  });
+
+  it('refuses the default branch as branchName, whatever its case (bad input: "Main")', async () => {
+    const github = fakeGitHub();
+    server.use(...github.handlers);
+    await expect(
+      createOpenGitopsPrAction({ integrations }).handler(
+        contextWithCheckpoints(new Map(), { branchName: 'Main' }),
+      ),
+    ).rejects.toThrow(/branchName "Main" is the default branch main/);
+    expect(github.state.blobs).toBe(0);
+  });
+
+  it('fails before writing anything when a change would modify a preserved path (bad input: preservePaths README.md, a new README.md)', async () => {
+    const github = fakeGitHub();
+    server.use(...github.handlers);
+    const other = createMockDirectory({
+      content: { change: { 'README.md': '# replaced\n' } },
+    });
+    const ctx = {
+      ...contextWithCheckpoints(new Map(), {
+        sourcePath: 'change',
+        targetPath: '.',
+        preservePaths: ['README.md'],
+      }),
+      workspacePath: other.path,
+    };
+    await expect(
+      createOpenGitopsPrAction({ integrations }).handler(ctx),
+    ).rejects.toThrow(
+      new InputError(
+        'the change would add or modify README.md, but preservePaths keeps README.md unchanged',
+      ),
+    );
+    expect(github.state.blobs).toBe(0);
+    expect(github.state.refs.size).toBe(1);
+  });
+
+  it('accepts a preserved path written with the content it has', async () => {
+    const github = fakeGitHub();
+    server.use(...github.handlers);
+    const same = '# gitops\n';
+    github.state.trees.get('base-tree')!['README.md'] = createHash('sha1')
+      .update(`blob ${same.length}\0${same}`)
+      .digest('hex');
+    const other = createMockDirectory({
+      content: { change: { 'README.md': same, 'apps/a.yaml': 'a: 1\n' } },
+    });
+    const ctx = {
+      ...contextWithCheckpoints(new Map(), {
+        sourcePath: 'change',
+        targetPath: '.',
+        preservePaths: ['README.md'],
+      }),
+      workspacePath: other.path,
+    };
+    await createOpenGitopsPrAction({ integrations }).handler(ctx);
     expect(github.state.pulls).toHaveLength(1);
   });
 
@@ -214,8 +447,8 @@ describe('gitops:open-pr with removed files and the repository root', () => {
     const github = fakeGitHub();
     server.use(
       http.post(`${API}/git/trees`, async ({ request }) => {
-        trees.push(await request.json());
-        return HttpResponse.json({ sha: 'tree-sha' }, { status: 201 });
+        trees.push(await request.clone().json());
+        return undefined;
       }),
       ...github.handlers,
     );
@@ -242,7 +475,7 @@ describe('gitops:open-pr with removed files and the repository root', () => {
     }).handler(ctx);
     expect(trees).toEqual([
       {
-        base_tree: 'base-sha',
+        base_tree: 'base-tree',
         tree: [
           {
             path: 'deploy/base/legacy.yaml',
@@ -254,7 +487,7 @@ describe('gitops:open-pr with removed files and the repository root', () => {
             path: 'deploy/base/kustomization.yaml',
             mode: '100644',
             type: 'blob',
-            sha: 'blob-1',
+            sha: expect.stringMatching(/^[0-9a-f]{40}$/),
           },
         ],
       },
@@ -367,6 +600,205 @@ describe('gitops:open-pr on a local repository', () => {
       );
       expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 0);
     }
+  });
+
+  it('refuses the branch of a change that was merged with git merge, instead of reusing it (bad input: the same run after the merge)', async () => {
+    const action = createOpenGitopsPrAction({ integrations, config });
+    await action.handler(retryingContext(new Map()));
+    await git.merge({
+      fs,
+      dir: repo,
+      ours: 'main',
+      theirs: 'portal/template-upgrade',
+      author,
+    });
+    const ctx = retryingContext(new Map());
+    await expect(action.handler(ctx)).rejects.toThrow(
+      new ConflictError(
+        'branch portal/template-upgrade of local repository grading-api was merged into main already; pick another branchName or delete the old branch (git branch -D portal/template-upgrade)',
+      ),
+    );
+    expect(ctx.logger.info).not.toHaveBeenCalledWith(
+      expect.stringMatching(/Reusing|merge it/),
+    );
+  });
+
+  it('refuses a leftover branch that holds another change (bad input: a changed README.md, same branchName)', async () => {
+    const action = createOpenGitopsPrAction({ integrations, config });
+    await action.handler(retryingContext(new Map()));
+    const tip = await git.resolveRef({
+      fs,
+      dir: repo,
+      ref: 'portal/template-upgrade',
+    });
+    await fs.writeFile(join(workspace.path, 'change/README.md'), '# v3\n');
+    await expect(action.handler(retryingContext(new Map()))).rejects.toThrow(
+      /branch portal\/template-upgrade of local repository grading-api already exists with another change; pick another branchName or delete the old branch/,
+    );
+    expect(
+      await git.resolveRef({ fs, dir: repo, ref: 'portal/template-upgrade' }),
+    ).toBe(tip);
+  });
+
+  it('reuses the branch on a retry after main moved on', async () => {
+    const action = createOpenGitopsPrAction({ integrations, config });
+    await action.handler(retryingContext(new Map()));
+    const tip = await git.resolveRef({
+      fs,
+      dir: repo,
+      ref: 'portal/template-upgrade',
+    });
+    await fs.writeFile(join(repo, 'NOTES.md'), 'other work\n');
+    await git.add({ fs, dir: repo, filepath: 'NOTES.md' });
+    await git.commit({ fs, dir: repo, message: 'other', author });
+    const ctx = retryingContext(new Map());
+    await action.handler(ctx);
+    expect(
+      await git.resolveRef({ fs, dir: repo, ref: 'portal/template-upgrade' }),
+    ).toBe(tip);
+    expect(ctx.logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(/^Reusing .* the branch already holds this change/),
+    );
+  });
+
+  it('starts from main, not from the checked-out branch, and says so', async () => {
+    await git.branch({ fs, dir: repo, ref: 'wip' });
+    await fs.writeFile(join(repo, 'wip.txt'), 'unfinished\n');
+    await git.add({ fs, dir: repo, filepath: 'wip.txt' });
+    await git.commit({ fs, dir: repo, message: 'wip', author, ref: 'wip' });
+    await git.checkout({ fs, dir: repo, ref: 'wip' });
+    const mainHead = await git.resolveRef({ fs, dir: repo, ref: 'main' });
+    const ctx = retryingContext(new Map());
+    await createOpenGitopsPrAction({ integrations, config }).handler(ctx);
+    const log = await git.log({
+      fs,
+      dir: repo,
+      ref: 'portal/template-upgrade',
+    });
+    expect(log[1].oid).toBe(mainHead);
+    expect(
+      (await filesOnBranch(repo, 'portal/template-upgrade')).has('wip.txt'),
+    ).toBe(false);
+    expect(ctx.output).toHaveBeenCalledWith('baseBranch', 'main');
+    expect(ctx.logger.info).toHaveBeenCalledWith(
+      expect.stringContaining('from main'),
+    );
+  });
+
+  it('starts from master when there is no main, else from the checked-out branch', async () => {
+    for (const branch of ['master', 'trunk']) {
+      const dir = join(publishDir.path, branch);
+      await fs.mkdir(dir);
+      await git.init({ fs, dir, defaultBranch: branch });
+      await fs.writeFile(join(dir, 'README.md'), '# x\n');
+      await git.add({ fs, dir, filepath: 'README.md' });
+      await git.commit({ fs, dir, message: 'init', author });
+      const ctx = retryingContext(new Map(), {
+        ...localInput,
+        removePaths: [],
+        localRepository: branch,
+      });
+      await createOpenGitopsPrAction({ integrations, config }).handler(ctx);
+      expect(ctx.output).toHaveBeenCalledWith('baseBranch', branch);
+    }
+  });
+
+  it.each([
+    [
+      '"Portal/Template-Upgrade" next to portal/template-upgrade',
+      'Portal/Template-Upgrade',
+      /branch "Portal\/Template-Upgrade" differs only by case from the existing branch portal\/template-upgrade/,
+    ],
+    [
+      '"Main", the base branch',
+      'Main',
+      /branchName "Main" is the base branch main/,
+    ],
+  ])(
+    'refuses a branchName that differs only by case (bad input: %s)',
+    async (_what, branchName, error) => {
+      const action = createOpenGitopsPrAction({ integrations, config });
+      await action.handler(retryingContext(new Map()));
+      await expect(
+        action.handler(
+          retryingContext(new Map(), { ...localInput, branchName }),
+        ),
+      ).rejects.toThrow(error);
+      expect((await git.listBranches({ fs, dir: repo })).sort()).toEqual([
+        'main',
+        'portal/template-upgrade',
+      ]);
+    },
+  );
+
+  it.each([
+    [
+      'a modified README.md',
+      ['README.md'],
+      'the change would add or modify README.md, but preservePaths keeps README.md unchanged',
+    ],
+    [
+      'a deleted file under a preserved directory',
+      ['deploy/base'],
+      'the change would delete deploy/base/legacy.yaml, but preservePaths keeps deploy/base unchanged',
+    ],
+  ])(
+    'fails without committing when the change touches preservePaths (bad input: %s)',
+    async (_what, preservePaths, message) => {
+      const ctx = retryingContext(new Map(), { ...localInput, preservePaths });
+      await expect(
+        createOpenGitopsPrAction({ integrations, config }).handler(ctx),
+      ).rejects.toThrow(new InputError(message));
+      expect(await git.listBranches({ fs, dir: repo })).toEqual(['main']);
+    },
+  );
+
+  it('accepts a preserved file written with the content it has', async () => {
+    await fs.writeFile(
+      join(workspace.path, 'change/README.md'),
+      '# grading-api\n',
+    );
+    const ctx = retryingContext(new Map(), {
+      ...localInput,
+      preservePaths: ['README.md'],
+    });
+    await createOpenGitopsPrAction({ integrations, config }).handler(ctx);
+    expect(await git.listBranches({ fs, dir: repo })).toContain(
+      'portal/template-upgrade',
+    );
+  });
+
+  it("commits to the portal's local GitOps repository named in the configuration", async () => {
+    const ctx = retryingContext(new Map(), {
+      ...localInput,
+      localRepository: undefined,
+      localGitopsRepository: true,
+    });
+    await createOpenGitopsPrAction({
+      integrations,
+      config: new ConfigReader({
+        scaffolder: {
+          localPublish: {
+            directory: publishDir.path,
+            gitopsRepository: 'grading-api',
+          },
+        },
+      }),
+    }).handler(ctx);
+    expect(await git.listBranches({ fs, dir: repo })).toContain(
+      'portal/template-upgrade',
+    );
+    await expect(
+      createOpenGitopsPrAction({ integrations, config }).handler(
+        retryingContext(new Map(), {
+          ...localInput,
+          localRepository: undefined,
+          localGitopsRepository: true,
+        }),
+      ),
+    ).rejects.toThrow(
+      /localGitopsRepository needs scaffolder.localPublish.gitopsRepository/,
+    );
   });
 
   it('writes nothing in a dry run', async () => {

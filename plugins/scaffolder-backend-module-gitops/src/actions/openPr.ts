@@ -2,7 +2,12 @@ import {
   resolveSafeChildPath,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  assertError,
+  ConflictError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   DefaultGithubCredentialsProvider,
   ScmIntegrationRegistry,
@@ -17,9 +22,10 @@ import { join, posix } from 'path';
 import { pathToFileURL } from 'url';
 import { listFiles } from '../lib/files';
 import {
-  commitToNewBranch,
+  blobId,
+  blobIdOnBranch,
   defaultBranch,
-  hasBranch,
+  proposeOnBranch,
   TreeChange,
 } from '../lib/localGit';
 import { examples } from './openPr.examples';
@@ -45,13 +51,31 @@ function repoPath(path: string, what: string): string {
 const BRANCH =
   /^(?!\/|.*(?:\/\.|\/\/|\.\.|@\{|\\))[^\s~^:?*[]+(?<!\.lock|\/|\.)$/;
 
+/** The configuration key naming the portal's local GitOps repository. */
+const GITOPS_REPOSITORY_KEY = 'scaffolder.localPublish.gitopsRepository';
+
+/** Whether changing `path` changes `kept` (the same path, or one inside the other). */
+function touches(kept: string, path: string): boolean {
+  return (
+    path === kept || path.startsWith(`${kept}/`) || kept.startsWith(`${path}/`)
+  );
+}
+
+/** An error from Octokit with an HTTP status. */
+function statusOf(e: unknown): number | undefined {
+  const status = (e as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
 /**
  * `gitops:open-pr`: opens a pull request that adds a workspace directory to
  * a repository: on GitHub (`repoUrl`), or, for repositories the portal
  * published with `publish:local` (`localRepository`), as a branch with one
  * commit in that local git repository. Every mutation runs inside
- * `ctx.checkpoint`, and an open PR (or existing branch) of the same name is
- * reused, so a retried task opens one PR, not two.
+ * `ctx.checkpoint`. An existing branch (and its open PR) is reused only when
+ * it holds exactly this change, so a retried task opens one PR, not two; a
+ * branch left from an earlier, different or merged change is a
+ * ConflictError naming it.
  */
 export function createOpenGitopsPrAction(options: {
   integrations: ScmIntegrationRegistry;
@@ -73,7 +97,7 @@ export function createOpenGitopsPrAction(options: {
             .string()
             .optional()
             .describe(
-              'A GitHub repository, as github.com?owner=o&repo=r; or give localRepository',
+              'A GitHub repository, as github.com?owner=o&repo=r; or give localRepository or localGitopsRepository',
             ),
         localRepository: z =>
           z
@@ -81,6 +105,13 @@ export function createOpenGitopsPrAction(options: {
             .optional()
             .describe(
               'A repository under scaffolder.localPublish.directory, by name; or give repoUrl',
+            ),
+        localGitopsRepository: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              `true: the portal's local GitOps repository, the one ${GITOPS_REPOSITORY_KEY} names; instead of repoUrl or localRepository`,
             ),
         environment: z =>
           z
@@ -101,6 +132,13 @@ export function createOpenGitopsPrAction(options: {
             .array(z.string())
             .optional()
             .describe('Repository files the change deletes'),
+        preservePaths: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Repository paths (files or directories) the change must leave as they are, e.g. the skippedPaths of gitops:fetch-entity-source; a change that would add, modify or delete one fails',
+            ),
         title: z => z.string().optional().describe('PR title'),
         description: z => z.string().optional().describe('PR body'),
         branchName: z =>
@@ -108,7 +146,7 @@ export function createOpenGitopsPrAction(options: {
             .string()
             .optional()
             .describe(
-              'Head branch; default portal/<environment>/<targetPath>, or portal/<targetPath> without an environment',
+              'Head branch; default portal/<environment>/<targetPath>, or portal/<targetPath> without an environment. An existing branch is reused only when it holds exactly this change',
             ),
         token: z =>
           z
@@ -117,16 +155,34 @@ export function createOpenGitopsPrAction(options: {
             .describe('A GitHub token to use instead of the integration'),
       },
       output: {
-        pullRequestUrl: z => z.string(),
-        pullRequestNumber: z => z.number(),
-        branchName: z => z.string(),
+        pullRequestUrl: z =>
+          z
+            .string()
+            .describe(
+              'The PR on GitHub; for a local repository, file://<repository>#<branch>',
+            ),
+        pullRequestNumber: z =>
+          z.number().describe('The PR number; 0 for a local repository'),
+        branchName: z => z.string().describe('The branch with the change'),
+        baseBranch: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The branch the change starts from and is to be merged into: GitHub's default branch; locally main, else master, else the checked-out branch",
+            ),
       },
     },
     async handler(ctx) {
       const { input } = ctx;
-      if (!input.repoUrl === !input.localRepository) {
+      const targets = [
+        input.repoUrl,
+        input.localRepository,
+        input.localGitopsRepository,
+      ].filter(Boolean).length;
+      if (targets !== 1) {
         throw new InputError(
-          'gitops:open-pr needs exactly one of repoUrl (GitHub) and localRepository',
+          'gitops:open-pr needs exactly one of repoUrl (GitHub), localRepository and localGitopsRepository',
         );
       }
       let source: string;
@@ -156,6 +212,21 @@ export function createOpenGitopsPrAction(options: {
           (input.removePaths ?? []).map(p => repoPath(p, 'removePaths entry')),
         ),
       ];
+      const preservePaths = [
+        ...new Set(
+          (input.preservePaths ?? []).map(p =>
+            repoPath(p, 'preservePaths entry'),
+          ),
+        ),
+      ];
+      for (const path of removePaths) {
+        const kept = preservePaths.find(k => touches(k, path));
+        if (kept) {
+          throw new InputError(
+            `the change would delete ${path}, but preservePaths keeps ${kept} unchanged`,
+          );
+        }
+      }
       const branchName =
         input.branchName ??
         [
@@ -195,9 +266,41 @@ export function createOpenGitopsPrAction(options: {
         removePaths.length ? `, removing ${removePaths.length}` : ''
       }`;
 
-      if (input.localRepository) {
-        const name = input.localRepository;
-        if (!REPO_NAME.test(name)) {
+      /**
+       * Fails when a written file would add or change a path preservePaths
+       * keeps; `current` gives the blob id of a path on the base branch.
+       */
+      const checkPreserved = async (
+        current: (path: string) => Promise<string | undefined>,
+      ) => {
+        for (const file of files) {
+          const path = inTarget(file);
+          const kept = preservePaths.find(k => touches(k, path));
+          if (!kept) continue;
+          // Writing a file over a preserved directory always changes it.
+          const same =
+            kept.startsWith(`${path}/`) === false &&
+            (await current(path)) ===
+              blobId(await fs.readFile(join(source, file)));
+          if (!same) {
+            throw new InputError(
+              `the change would add or modify ${path}, but preservePaths keeps ${kept} unchanged`,
+            );
+          }
+        }
+      };
+
+      if (input.localRepository || input.localGitopsRepository) {
+        let name = input.localRepository;
+        if (input.localGitopsRepository) {
+          name = options.config?.getOptionalString(GITOPS_REPOSITORY_KEY);
+          if (!name) {
+            throw new InputError(
+              `localGitopsRepository needs ${GITOPS_REPOSITORY_KEY} in the configuration`,
+            );
+          }
+        }
+        if (!name || !REPO_NAME.test(name)) {
           throw new InputError(
             `localRepository "${name}" must be lowercase letters, digits, ., _ or -`,
           );
@@ -218,7 +321,9 @@ export function createOpenGitopsPrAction(options: {
           ctx.output('pullRequestUrl', url);
           ctx.output('pullRequestNumber', 0);
           ctx.output('branchName', branchName);
+          if (base) ctx.output('baseBranch', base);
         };
+        if (base) await checkPreserved(path => blobIdOnBranch(dir, base, path));
         if (ctx.isDryRun) {
           // A dry run (e.g. the template editor) may run where the
           // repository does not exist yet: say so, and go on.
@@ -232,13 +337,6 @@ export function createOpenGitopsPrAction(options: {
           return;
         }
         if (!base) throw new NotFoundError(missing);
-        if (await hasBranch(dir, branchName)) {
-          ctx.logger.info(
-            `Reusing branch ${branchName} of local repository ${name}`,
-          );
-          finish();
-          return;
-        }
         const changes = new Map<string, TreeChange>();
         for (const path of removePaths) changes.set(path, null);
         for (const file of files) {
@@ -249,22 +347,28 @@ export function createOpenGitopsPrAction(options: {
             executable: (stat.mode & 0o111) !== 0,
           });
         }
-        const commit = await ctx.checkpoint({
+        const proposed = await ctx.checkpoint({
           key: `gitops-open-pr:local:${name}:${branchName}`,
-          fn: () =>
-            commitToNewBranch({
+          fn: async () => {
+            const result = await proposeOnBranch({
               dir,
               base,
               branch: branchName,
               message: `${title}\n\n${body}`,
               changes,
-            }),
+            });
+            return { ...result };
+          },
         });
         ctx.logger.info(
-          `Committed ${commit.slice(
+          `${proposed.reused ? 'Reusing' : 'Committed'} ${proposed.commit.slice(
             0,
             7,
-          )} to branch ${branchName} of local repository ${name} (${summary}); merge it into ${base} to apply`,
+          )} on branch ${branchName} of local repository ${name}, from ${
+            proposed.base
+          } (${summary}${
+            proposed.reused ? '; the branch already holds this change' : ''
+          }); merge it into ${proposed.base} to apply`,
         );
         finish();
         return;
@@ -283,6 +387,11 @@ export function createOpenGitopsPrAction(options: {
       }
 
       if (ctx.isDryRun) {
+        if (preservePaths.length > 0) {
+          ctx.logger.info(
+            `Dry run: a real run checks that the change leaves ${preservePaths.length} preserved path(s) as they are`,
+          );
+        }
         ctx.logger.info(
           `Dry run: would open "${title}" on ${owner}/${repo} from ${branchName} with ${summary}`,
         );
@@ -310,32 +419,46 @@ export function createOpenGitopsPrAction(options: {
         log: { debug() {}, info() {}, warn() {}, error() {} },
       });
 
-      const existing = await octokit.pulls.list({
-        owner,
-        repo,
-        head: `${owner}:${branchName}`,
-        state: 'open',
-      });
-      if (existing.data.length > 0) {
-        const pr = existing.data[0];
-        ctx.logger.info(`Reusing open PR ${pr.html_url}`);
-        ctx.output('pullRequestUrl', pr.html_url);
-        ctx.output('pullRequestNumber', pr.number);
-        ctx.output('branchName', branchName);
-        return;
-      }
-
       const { data: repository } = await octokit.repos.get({ owner, repo });
       const base = repository.default_branch;
+      if (branchName.toLowerCase() === base.toLowerCase()) {
+        throw new InputError(
+          `branchName "${branchName}" is the default branch ${base} of ${owner}/${repo}; a change is proposed on a branch of its own`,
+        );
+      }
       const key = `gitops-open-pr:${owner}/${repo}:${branchName}`;
+      const advice = `pick another branchName or delete the old branch ${branchName} of ${owner}/${repo}`;
 
-      const commitSha = await ctx.checkpoint({
-        key: `${key}:commit`,
+      // The tree this run proposes, on the default branch as it is now; a
+      // retried task gets the one of its first run back.
+      const planned = await ctx.checkpoint({
+        key: `${key}:tree`,
         fn: async () => {
           const { data: ref } = await octokit.git.getRef({
             owner,
             repo,
             ref: `heads/${base}`,
+          });
+          const { data: baseCommit } = await octokit.git.getCommit({
+            owner,
+            repo,
+            commit_sha: ref.object.sha,
+          });
+          await checkPreserved(async path => {
+            try {
+              const { data } = await octokit.repos.getContent({
+                owner,
+                repo,
+                path,
+                ref: ref.object.sha,
+              });
+              return !Array.isArray(data) && data.type === 'file'
+                ? data.sha
+                : undefined;
+            } catch (e) {
+              if (statusOf(e) === 404) return undefined;
+              throw e;
+            }
           });
           const tree: Array<{
             path: string;
@@ -367,51 +490,120 @@ export function createOpenGitopsPrAction(options: {
           const { data: newTree } = await octokit.git.createTree({
             owner,
             repo,
-            base_tree: ref.object.sha,
+            base_tree: baseCommit.tree.sha,
             tree,
           });
-          const { data: commit } = await octokit.git.createCommit({
-            owner,
-            repo,
-            message: title,
+          return {
+            parent: ref.object.sha,
             tree: newTree.sha,
-            parents: [ref.object.sha],
-          });
-          return commit.sha;
+            baseTree: baseCommit.tree.sha,
+          };
         },
       });
 
-      await ctx.checkpoint({
-        key: `${key}:branch`,
-        fn: async () => {
-          await octokit.git.createRef({
-            owner,
-            repo,
-            ref: `refs/heads/${branchName}`,
-            sha: commitSha,
-          });
-        },
-      });
+      // A branch of this name from an earlier run is reused only when it
+      // holds exactly this change, and not when that change is in the
+      // default branch already (it was merged).
+      const tip = await octokit.git
+        .getRef({ owner, repo, ref: `heads/${branchName}` })
+        .then(({ data }) => data.object.sha)
+        .catch(e => {
+          if (statusOf(e) === 404) return undefined;
+          throw e;
+        });
+      if (tip) {
+        const { data: tipCommit } = await octokit.git.getCommit({
+          owner,
+          repo,
+          commit_sha: tip,
+        });
+        if (planned.tree === planned.baseTree) {
+          throw new ConflictError(
+            `branch ${branchName} of ${owner}/${repo} exists and ${base} holds its change already (it was merged); ${advice}`,
+          );
+        }
+        if (tipCommit.tree.sha !== planned.tree) {
+          throw new ConflictError(
+            `branch ${branchName} of ${owner}/${repo} already exists with another change; ${advice}`,
+          );
+        }
+        ctx.logger.info(
+          `Reusing branch ${branchName} of ${owner}/${repo}: it holds this change already`,
+        );
+      } else {
+        const commitSha = await ctx.checkpoint({
+          key: `${key}:commit`,
+          fn: async () => {
+            const { data: commit } = await octokit.git.createCommit({
+              owner,
+              repo,
+              message: title,
+              tree: planned.tree,
+              parents: [planned.parent],
+            });
+            return commit.sha;
+          },
+        });
+        await ctx.checkpoint({
+          key: `${key}:branch`,
+          fn: async () => {
+            try {
+              await octokit.git.createRef({
+                owner,
+                repo,
+                ref: `refs/heads/${branchName}`,
+                sha: commitSha,
+              });
+            } catch (e) {
+              assertError(e);
+              if (
+                statusOf(e) === 422 &&
+                /reference already exists/i.test(e.message)
+              ) {
+                throw new ConflictError(
+                  `branch ${branchName} of ${owner}/${repo} already exists; ${advice}`,
+                );
+              }
+              throw e;
+            }
+          },
+        });
+      }
 
-      const pr = await ctx.checkpoint({
-        key: `${key}:pull-request`,
-        fn: async () => {
-          const { data } = await octokit.pulls.create({
-            owner,
-            repo,
-            title,
-            head: branchName,
-            base,
-            body,
-          });
-          return { url: data.html_url, number: data.number };
-        },
+      const existing = await octokit.pulls.list({
+        owner,
+        repo,
+        head: `${owner}:${branchName}`,
+        state: 'open',
       });
-
-      ctx.logger.info(`Opened ${pr.url}`);
+      let pr: { url: string; number: number };
+      if (existing.data.length > 0) {
+        pr = {
+          url: existing.data[0].html_url,
+          number: existing.data[0].number,
+        };
+        ctx.logger.info(`Reusing open PR ${pr.url}`);
+      } else {
+        pr = await ctx.checkpoint({
+          key: `${key}:pull-request`,
+          fn: async () => {
+            const { data } = await octokit.pulls.create({
+              owner,
+              repo,
+              title,
+              head: branchName,
+              base,
+              body,
+            });
+            return { url: data.html_url, number: data.number };
+          },
+        });
+        ctx.logger.info(`Opened ${pr.url} into ${base}`);
+      }
       ctx.output('pullRequestUrl', pr.url);
       ctx.output('pullRequestNumber', pr.number);
       ctx.output('branchName', branchName);
+      ctx.output('baseBranch', base);
     },
   });
 }

@@ -16,6 +16,7 @@ export const examples: TemplateExample[] = [
             repositoryPath: './repository',
             renderedPath: './golden-path',
             outputPath: './change',
+            skippedPaths: '${{ steps.source.output.skippedPaths }}',
           },
         },
       ],

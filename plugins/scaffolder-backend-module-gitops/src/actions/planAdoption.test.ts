@@ -49,13 +49,17 @@ const golden = {
 describe('gitops:plan-adoption', () => {
   const workspace = createMockDirectory();
 
-  async function plan(repository: Record<string, any>) {
+  async function plan(
+    repository: Record<string, any>,
+    input: Record<string, unknown> = {},
+  ) {
     workspace.setContent({ repository, rendered: golden });
     const ctx = createMockActionContext({
       input: {
         repositoryPath: 'repository',
         renderedPath: 'rendered',
         outputPath: 'change',
+        ...input,
       },
       workspacePath: workspace.path,
     });
@@ -130,6 +134,74 @@ describe('gitops:plan-adoption', () => {
       'deploy/overlays/dev/ (the repository has a dev overlay)',
     );
   });
+
+  it('records only the files it adds, as adopted, never the repository’s own or the golden path’s code', async () => {
+    const { out } = await plan({
+      Dockerfile: 'FROM python:3.12\n',
+      '.github/workflows/ci.yml': 'name: ci\n',
+      'app/main.py': 'print()\n',
+    });
+    const record = parse(
+      await fs.readFile(
+        join(workspace.path, 'change/.platform/template.yaml'),
+        'utf8',
+      ),
+    );
+    expect(record.adopted).toBe(true);
+    expect(record.template).toEqual({ ref: 'x', version: '1.0.0' });
+    expect(Object.keys(record.files).sort()).toEqual(
+      out('added').filter((p: string) => p !== '.platform/template.yaml'),
+    );
+    expect(record.files['.github/workflows/delivery.yml']).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
+    for (const path of ['Dockerfile', 'src/app.ts', 'package.json']) {
+      expect(record.files[path]).toBeUndefined();
+    }
+  });
+
+  it('never adds a file the repository has but that was not copied (skippedPaths: a symlinked Dockerfile and CODEOWNERS)', async () => {
+    const { files, out } = await plan(
+      { 'package.json': '{"name":"x"}\n' },
+      { skippedPaths: ['Dockerfile', '.github/CODEOWNERS'] },
+    );
+    expect(files).not.toContain('Dockerfile');
+    expect(files).not.toContain('.github/CODEOWNERS');
+    expect(files).toContain('.github/workflows/ci.yml');
+    expect(out('skipped')).toEqual(['.github/CODEOWNERS', 'Dockerfile']);
+    expect(out('notes').join('\n')).toMatch(
+      /Not read from the repository.*Dockerfile/,
+    );
+  });
+
+  it.each([
+    ['"."', '.'],
+    ['the repository', 'repository'],
+    ['the rendering', 'rendered'],
+    ['a folder inside the repository', 'repository/change'],
+  ])(
+    'rejects outputPath %s, which would be emptied with the inputs (bad input)',
+    async (_what, outputPath) => {
+      workspace.setContent({
+        repository: { 'keep.txt': 'keep' },
+        rendered: golden,
+      });
+      const ctx = createMockActionContext({
+        input: {
+          repositoryPath: 'repository',
+          renderedPath: 'rendered',
+          outputPath,
+        },
+        workspacePath: workspace.path,
+      });
+      await expect(createPlanAdoptionAction().handler(ctx)).rejects.toThrow(
+        /outputPath ".*" overlaps (repositoryPath|renderedPath)/,
+      );
+      expect(
+        await fs.readFile(join(workspace.path, 'repository/keep.txt'), 'utf8'),
+      ).toBe('keep');
+    },
+  );
 
   it('fails clearly when the repository already has every GitOps part (bad input: an adopted repository)', async () => {
     await expect(

@@ -2,7 +2,12 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { promises as fs } from 'fs';
-import { planAdoption, readFileTree, writeFiles } from '../lib/day2';
+import {
+  assertSeparateOutput,
+  planAdoption,
+  readFileTree,
+  writeFiles,
+} from '../lib/day2';
 import { examples } from './planAdoption.examples';
 
 function workspaceDir(workspace: string, path: string, name: string) {
@@ -40,11 +45,19 @@ export function createPlanAdoptionAction() {
             .describe('Workspace directory with the golden path rendered'),
         outputPath: z =>
           z.string().describe('Workspace directory to write the change into'),
+        skippedPaths: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Paths the repository has but that were not copied (gitops:fetch-entity-source skippedPaths); never added or overwritten',
+            ),
       },
       output: {
         added: z => z.array(z.string()),
         kept: z => z.array(z.string()),
         notes: z => z.array(z.string()),
+        skipped: z => z.array(z.string()),
         summary: z =>
           z.string().describe('The plan in Markdown, for a PR body'),
       },
@@ -66,6 +79,10 @@ export function createPlanAdoptionAction() {
         input.outputPath,
         'outputPath',
       );
+      assertSeparateOutput(outDir, input.outputPath, [
+        ['repositoryPath', repoDir],
+        ['renderedPath', renderedDir],
+      ]);
       for (const [name, dir] of [
         ['repositoryPath', repoDir],
         ['renderedPath', renderedDir],
@@ -81,7 +98,9 @@ export function createPlanAdoptionAction() {
           `renderedPath "${input.renderedPath}" has no files`,
         );
       }
-      const plan = planAdoption(repo, rendered);
+      const plan = planAdoption(repo, rendered, {
+        skippedPaths: input.skippedPaths,
+      });
       const added = [...plan.files.keys()].sort();
       await fs.rm(outDir, { recursive: true, force: true });
       await writeFiles(outDir, plan.files, added);
@@ -92,6 +111,13 @@ export function createPlanAdoptionAction() {
       );
       ctx.logger.info(`Adoption keeps: ${kept.join('; ') || 'nothing'}`);
       for (const note of plan.notes) ctx.logger.info(`Adoption note: ${note}`);
+      if (plan.skipped.length > 0) {
+        ctx.logger.info(
+          `Not read from the repository, left alone: ${plan.skipped.join(
+            ', ',
+          )}`,
+        );
+      }
       const summary = [
         '### Adds',
         ...added.map(p => `- \`${p}\``),
@@ -107,6 +133,7 @@ export function createPlanAdoptionAction() {
       ctx.output('added', added);
       ctx.output('kept', kept);
       ctx.output('notes', plan.notes);
+      ctx.output('skipped', plan.skipped);
       ctx.output('summary', summary);
     },
   });

@@ -5,7 +5,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      "Plan the upgrade of a repository to its template's current version, leaving the service's code alone",
+      "Plan the upgrade of a repository to its template's current version: three ways against the record's files, leaving what the service changed",
     example: yaml.stringify({
       steps: [
         {
@@ -15,9 +15,10 @@ export const examples: TemplateExample[] = [
           input: {
             repositoryPath: './repository',
             outputPath: './change',
-            secretAnswers: '${{ secrets.secretAnswers }}',
+            skippedPaths: '${{ steps.source.output.skippedPaths }}',
             servicePaths: ['src/', 'package.json', 'README.md'],
             managedPaths: ['deploy/', '.github/workflows/'],
+            secretAnswers: '${{ secrets.secretAnswers }}',
           },
         },
       ],

@@ -8,14 +8,16 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { promises as fs } from 'fs';
 import { join } from 'path';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import {
+  assertSeparateOutput,
   compareVersions,
   FileTree,
   parseTemplateRecord,
   planUpgrade,
   readFileTree,
   setAnswer,
+  upgradedRecord,
   writeFiles,
 } from '../lib/day2';
 import {
@@ -32,6 +34,8 @@ const RECORD_PATH = '.platform/template.yaml';
 export type TemplateRenderer = (options: {
   templateRef: string;
   values: JsonObject;
+  /** Re-entered secret answers, by path: the task secrets of the render. */
+  secrets?: Record<string, string>;
   credentials: BackstageCredentials;
 }) => Promise<RenderedFiles>;
 
@@ -43,22 +47,31 @@ function workspaceDir(workspace: string, path: string, name: string) {
   }
 }
 
-function parseSecretAnswers(text: string | undefined): Record<string, string> {
+/**
+ * Parses the re-entered secret answers: a YAML mapping of answer path to
+ * text, in block form (one `name: value` per line) or, as the single-line
+ * Secret field takes it, as a flow mapping `{name: value, other: value}`.
+ * Every value is read as text. Never echoes the input: it holds secrets.
+ */
+export function parseSecretAnswers(
+  text: string | undefined,
+): Record<string, string> {
   if (!text?.trim()) return {};
-  const doc = parseDocument(text);
-  const value = doc.errors.length ? undefined : doc.toJS();
-  if (
-    !value ||
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    Object.values(value).some(v => typeof v !== 'string')
-  ) {
-    // Never echo the text: it holds secrets.
-    throw new InputError(
-      'secretAnswers must be a YAML mapping of answer name to text, e.g. "slackWebhook: https://…"',
+  const invalid = () =>
+    new InputError(
+      'secretAnswers must be a YAML mapping of answer name to text, e.g. "{slackWebhook: https://…, apiKey: …}" (quote a value with a comma or ": ", and a name with brackets: {"notify[0]": …})',
     );
+  const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: true });
+  if (doc.errors.length > 0) throw invalid();
+  if (!isMap(doc.contents)) throw invalid();
+  const out: Record<string, string> = Object.create(null);
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? pair.key.value : undefined;
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    if (typeof key !== 'string' || typeof value !== 'string') throw invalid();
+    out[key] = value;
   }
-  return value as Record<string, string>;
+  return out;
 }
 
 /**
@@ -109,7 +122,14 @@ export function createPlanUpgradeAction(
             .array(z.string())
             .optional()
             .describe(
-              'Paths (dir/ or file) the template owns; files there it no longer renders are removed',
+              'Paths (dir/ or file) the template owns, for records without a file list: only files there are changed',
+            ),
+        skippedPaths: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'Paths the repository has but that were not copied (gitops:fetch-entity-source skippedPaths); never added, changed or removed',
             ),
       },
       output: {
@@ -120,6 +140,11 @@ export function createPlanUpgradeAction(
         changed: z => z.array(z.string()),
         removed: z => z.array(z.string()),
         leftToService: z => z.array(z.string()),
+        notRemoved: z =>
+          z
+            .array(z.string())
+            .describe('No longer rendered, kept: changed by the service'),
+        skipped: z => z.array(z.string()),
         summary: z =>
           z.string().describe('The plan in Markdown, for a PR body'),
       },
@@ -136,6 +161,9 @@ export function createPlanUpgradeAction(
         input.outputPath,
         'outputPath',
       );
+      assertSeparateOutput(outDir, input.outputPath, [
+        ['repositoryPath', repoDir],
+      ]);
       const recordText = await fs
         .readFile(join(repoDir, RECORD_PATH), 'utf8')
         .catch(() => undefined);
@@ -175,7 +203,9 @@ export function createPlanUpgradeAction(
       }
 
       const secrets = parseSecretAnswers(input.secretAnswers);
-      const missing = record.excluded.filter(path => !(path in secrets));
+      const missing = record.excluded.filter(
+        path => !Object.hasOwn(secrets, path),
+      );
       if (missing.length > 0) {
         throw new InputError(
           `The record left out ${missing.join(
@@ -184,8 +214,15 @@ export function createPlanUpgradeAction(
         );
       }
       const values = structuredClone(record.values) as JsonObject;
-      for (const path of record.excluded)
+      // Only the answers the record asks for; the template reads them from
+      // its answers and, as task secrets, from ${{ secrets.<path> }}, so the
+      // scaffolder redacts them from its log and the new record leaves them
+      // out again.
+      const renderSecrets: Record<string, string> = {};
+      for (const path of record.excluded) {
         setAnswer(values, path, secrets[path]);
+        renderSecrets[path] = secrets[path];
+      }
 
       ctx.logger.info(
         `Upgrading from ${ref} ${
@@ -196,13 +233,21 @@ export function createPlanUpgradeAction(
             : ''
         }`,
       );
-      const rendered = await render({ templateRef: ref, values, credentials });
+      const rendered = await render({
+        templateRef: ref,
+        values,
+        ...(record.excluded.length ? { secrets: renderSecrets } : {}),
+        credentials,
+      });
       const renderedTree: FileTree = new Map(
-        rendered.files.map(f => [f.path, f.content]),
+        rendered.files.map(f => [
+          f.path,
+          { content: f.content, executable: f.executable === true },
+        ]),
       );
-      for (const [path, content] of renderedTree) {
+      for (const [path, { content }] of renderedTree) {
         const text = content.toString('utf8');
-        const leaked = Object.entries(secrets).find(
+        const leaked = Object.entries(renderSecrets).find(
           ([, secret]) => secret.length > 0 && text.includes(secret),
         );
         if (leaked) {
@@ -211,10 +256,36 @@ export function createPlanUpgradeAction(
           );
         }
       }
-      const plan = planUpgrade(await readFileTree(repoDir), renderedTree, {
+      const repo = await readFileTree(repoDir);
+      const skippedPaths = input.skippedPaths ?? [];
+      const plan = planUpgrade(repo, renderedTree, {
         servicePaths: input.servicePaths,
         managedPaths: input.managedPaths,
+        skippedPaths,
+        recordedFiles: record.files,
+        adopted: record.adopted,
       });
+      const renderedRecord = renderedTree.get(RECORD_PATH);
+      if (renderedRecord) {
+        const next = {
+          content: upgradedRecord(
+            renderedRecord.content,
+            plan.recordFiles,
+            record.adopted,
+          ),
+          executable: false,
+        };
+        plan.files.set(RECORD_PATH, next);
+        plan.changes.push({
+          path: RECORD_PATH,
+          status: repo.has(RECORD_PATH) ? 'changed' : 'added',
+        });
+        plan.changes.sort((a, b) => (a.path < b.path ? -1 : 1));
+      } else {
+        plan.notes.push(
+          `${ref} ${current} writes no ${RECORD_PATH}; the repository keeps the record of ${record.version}.`,
+        );
+      }
       const paths = [...plan.files.keys()].sort();
       await fs.rm(outDir, { recursive: true, force: true });
       await writeFiles(outDir, plan.files, paths);
@@ -224,6 +295,8 @@ export function createPlanUpgradeAction(
       const added = by('added');
       const changed = by('changed');
       const removed = by('removed');
+      const leftToService = plan.leftToService.map(l => l.path);
+      const notRemoved = plan.notRemoved.map(l => l.path);
       ctx.logger.info(
         `Upgrade ${record.version} → ${current}: added ${
           added.length
@@ -231,25 +304,71 @@ export function createPlanUpgradeAction(
           ', ',
         )}), removed ${removed.length} (${removed.join(', ')})`,
       );
-      if (plan.leftToService.length > 0) {
+      if (leftToService.length > 0) {
         ctx.logger.info(
-          `Left as the service has them: ${plan.leftToService.join(', ')}`,
+          `Left as the service has them: ${leftToService.join(', ')}`,
         );
       }
+      if (notRemoved.length > 0) {
+        ctx.logger.info(
+          `No longer rendered, not removed: ${notRemoved.join(', ')}`,
+        );
+      }
+      if (plan.skipped.length > 0) {
+        ctx.logger.info(
+          `Not read from the repository, left alone: ${plan.skipped.join(
+            ', ',
+          )}`,
+        );
+      }
+      for (const note of plan.notes) ctx.logger.info(`Upgrade note: ${note}`);
       const list = (title: string, items: string[]) =>
         items.length
           ? [`### ${title}`, ...items.map(p => `- \`${p}\``), '']
+          : [];
+      const reasons = (
+        title: string,
+        items: Array<{ path: string; reason: string }>,
+      ) =>
+        items.length
+          ? [
+              `### ${title}`,
+              ...items.map(i => `- \`${i.path}\`: ${i.reason}`),
+              '',
+            ]
           : [];
       const summary = [
         `Upgrades \`${ref}\` from **${record.version}** to **${current}**, re-rendered with the answers in \`${RECORD_PATH}\`.`,
         '',
         ...list('Added', added),
-        ...list('Changed', changed),
+        ...(changed.length
+          ? [
+              '### Changed',
+              ...plan.changes
+                .filter(c => c.status === 'changed')
+                .map(c => `- \`${c.path}\`${c.detail ? `: ${c.detail}` : ''}`),
+              '',
+            ]
+          : []),
         ...list('Removed', removed),
-        ...list(
+        ...reasons(
           'Differs, left as the service has it (review by hand)',
           plan.leftToService,
         ),
+        ...reasons('No longer generated, kept', plan.notRemoved),
+        ...list(
+          'In the repository but not read by the portal (symlinks, binary or large files), left alone',
+          plan.skipped,
+        ),
+        ...(record.adopted && plan.outOfScope.length
+          ? [
+              `Adopted repository: ${plan.outOfScope.length} file(s) of the template outside what the adoption manages are not proposed.`,
+              '',
+            ]
+          : []),
+        ...(plan.notes.length
+          ? ['### Notes', ...plan.notes.map(n => `- ${n}`), '']
+          : []),
       ]
         .join('\n')
         .trim();
@@ -259,7 +378,9 @@ export function createPlanUpgradeAction(
       ctx.output('added', added);
       ctx.output('changed', changed);
       ctx.output('removed', removed);
-      ctx.output('leftToService', plan.leftToService);
+      ctx.output('leftToService', leftToService);
+      ctx.output('notRemoved', notRemoved);
+      ctx.output('skipped', plan.skipped);
       ctx.output('summary', summary);
     },
   });

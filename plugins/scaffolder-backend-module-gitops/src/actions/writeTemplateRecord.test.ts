@@ -5,7 +5,9 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readFileSync } from 'fs';
+import { createHash } from 'crypto';
 import { parse } from 'yaml';
+import { SECRET_PLACEHOLDER } from '../lib/secrets';
 import { createWriteTemplateRecordAction } from './writeTemplateRecord';
 
 const GITHUB_TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
@@ -105,6 +107,43 @@ describe('gitops:write-template-record', () => {
       expect(logged).not.toContain(secret);
     }
     expect(ctx.output).toHaveBeenCalledWith('path', '.platform/template.yaml');
+  });
+
+  it('lists every generated file with its sha256, leaving out the record and .git', async () => {
+    workspace.setContent({
+      'catalog-info.yaml': 'kind: Component\n',
+      'deploy/base/kustomization.yaml': 'resources: []\n',
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.platform/template.yaml': 'an older record\n',
+    });
+    const { go } = run({ templateVersion: '1.0.0', values: { name: 'x' } });
+    await go();
+    const record = parse(readRecord());
+    expect(record.files).toEqual({
+      'catalog-info.yaml': createHash('sha256')
+        .update('kind: Component\n')
+        .digest('hex'),
+      'deploy/base/kustomization.yaml': createHash('sha256')
+        .update('resources: []\n')
+        .digest('hex'),
+    });
+  });
+
+  it('keeps a secret list item’s place with a placeholder (notify[1])', async () => {
+    const { go } = run({
+      templateVersion: '1.0.0',
+      values: { notify: ['#alerts', 'super-secret-pager-value', '#ops'] },
+    });
+    await go();
+    const text = readRecord();
+    const record = parse(text);
+    expect(record.values.notify).toEqual([
+      '#alerts',
+      SECRET_PLACEHOLDER,
+      '#ops',
+    ]);
+    expect(record.excluded).toEqual(['notify[1]']);
+    expect(text).not.toContain('super-secret-pager-value');
   });
 
   it('writes the record in a dry run too, without reading the catalog', async () => {

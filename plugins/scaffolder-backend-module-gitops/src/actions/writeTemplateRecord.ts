@@ -4,9 +4,11 @@ import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
+import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
-import { dirname } from 'path';
+import { basename, dirname, join } from 'path';
 import yaml from 'yaml';
+import { listFiles } from '../lib/files';
 import { redactAnswers, secretKeysOfParameters } from '../lib/secrets';
 import { examples } from './writeTemplateRecord.examples';
 
@@ -21,7 +23,35 @@ export interface TemplateRecord {
   values: JsonObject;
   /** Answers left out as secrets, by path; re-asked on upgrade. */
   excluded: string[];
+  /**
+   * The sha256 of each file of the repository as generated, by path (the
+   * record itself and `.git` left out): an upgrade changes or removes only
+   * files still as generated.
+   */
+  files: Record<string, string>;
+  /** Set by adopt-gitops: only `files` came from the template. */
+  adopted?: boolean;
   generatedAt: string;
+}
+
+/**
+ * The generated files a record lists: every file under the repository's
+ * root (the directory holding `.platform/`, or the workspace), by
+ * `/`-separated path, with the sha256 of its content.
+ */
+async function generatedFiles(
+  root: string,
+  recordFile: string,
+): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const path of await listFiles(root)) {
+    const file = join(root, path);
+    if (file === recordFile) continue;
+    files[path] = createHash('sha256')
+      .update(await fs.readFile(file))
+      .digest('hex');
+  }
+  return files;
 }
 
 /**
@@ -51,7 +81,7 @@ export function createWriteTemplateRecordAction(options: {
   return createTemplateAction({
     id: 'gitops:write-template-record',
     description:
-      'Writes .platform/template.yaml: template ref, version and answers, secrets excluded.',
+      'Writes .platform/template.yaml: template ref, version, answers (secrets excluded) and the sha256 of each generated file.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -118,15 +148,6 @@ export function createWriteTemplateRecordAction(options: {
         secretKeys: [...(input.secretKeys ?? []), ...marked],
         secretValues: Object.values(ctx.secrets ?? {}),
       });
-      const record: TemplateRecord = {
-        apiVersion: 'cloud-native-portal.io/v1alpha1',
-        kind: 'TemplateRecord',
-        template: { ref, version: input.templateVersion },
-        values,
-        excluded,
-        generatedAt: new Date().toISOString(),
-      };
-
       const relPath = input.path ?? TEMPLATE_RECORD_PATH;
       let target: string;
       try {
@@ -134,6 +155,25 @@ export function createWriteTemplateRecordAction(options: {
       } catch {
         throw new InputError(`path "${relPath}" is outside the workspace`);
       }
+      // The repository's root: the directory holding .platform/.
+      const root =
+        basename(dirname(target)) === '.platform'
+          ? dirname(dirname(target))
+          : ctx.workspacePath;
+      const files = await fs
+        .stat(root)
+        .then(s => s.isDirectory())
+        .catch(() => false)
+        .then(exists => (exists ? generatedFiles(root, target) : {}));
+      const record: TemplateRecord = {
+        apiVersion: 'cloud-native-portal.io/v1alpha1',
+        kind: 'TemplateRecord',
+        template: { ref, version: input.templateVersion },
+        values,
+        excluded,
+        files,
+        generatedAt: new Date().toISOString(),
+      };
       await fs.mkdir(dirname(target), { recursive: true });
       await fs.writeFile(
         target,
@@ -142,7 +182,9 @@ export function createWriteTemplateRecordAction(options: {
         )}`,
       );
       ctx.logger.info(
-        `Recorded ${ref}@${input.templateVersion} in ${relPath}${
+        `Recorded ${ref}@${input.templateVersion} and ${
+          Object.keys(files).length
+        } generated file(s) in ${relPath}${
           excluded.length
             ? `; left out ${excluded.length} secret answer(s)`
             : ''

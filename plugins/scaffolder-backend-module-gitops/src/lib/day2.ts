@@ -1,27 +1,49 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
+import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
-import { dirname, join } from 'path';
+import { dirname, join, relative, isAbsolute } from 'path';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { listFiles } from './files';
+import {
+  AnswerPathSegment,
+  parseAnswerPath,
+  SECRET_PLACEHOLDER,
+} from './secrets';
 
 /** Where generated repositories keep their template record. */
 const RECORD_PATH = '.platform/template.yaml';
 
+/** One file of a tree: its content and whether it is executable. */
+export interface FileEntry {
+  content: Buffer;
+  executable: boolean;
+}
+
 /** A tree of files read into memory, by `/`-separated relative path. */
-export type FileTree = Map<string, Buffer>;
+export type FileTree = Map<string, FileEntry>;
+
+/** The sha256 of a file's content, as template records list them. */
+export function sha256(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
 
 /** Reads every file under a directory (skipping .git and node_modules). */
 export async function readFileTree(root: string): Promise<FileTree> {
   const tree: FileTree = new Map();
   for (const path of await listFiles(root)) {
-    tree.set(path, await fs.readFile(join(root, path)));
+    const file = join(root, path);
+    const [content, stat] = await Promise.all([
+      fs.readFile(file),
+      fs.stat(file),
+    ]);
+    tree.set(path, { content, executable: (stat.mode & 0o111) !== 0 });
   }
   return tree;
 }
 
-/** Writes some files of a tree under a directory. */
+/** Writes some files of a tree under a directory, with their modes. */
 export async function writeFiles(
   root: string,
   tree: FileTree,
@@ -30,9 +52,46 @@ export async function writeFiles(
   await fs.mkdir(root, { recursive: true });
   for (const path of paths) {
     const target = resolveSafeChildPath(root, path);
+    const entry = tree.get(path)!;
     await fs.mkdir(dirname(target), { recursive: true });
-    await fs.writeFile(target, tree.get(path)!);
+    await fs.writeFile(target, entry.content);
+    // writeFile keeps the mode of a file that exists; set it either way.
+    await fs.chmod(target, entry.executable ? 0o755 : 0o644);
   }
+}
+
+/**
+ * Refuses an output directory that is, holds or lies inside one of the
+ * input directories: the output is emptied first, which would delete them.
+ */
+export function assertSeparateOutput(
+  outDir: string,
+  outputPath: string,
+  inputs: Array<[name: string, dir: string]>,
+) {
+  const within = (parent: string, child: string) => {
+    const rel = relative(parent, child);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  for (const [name, dir] of inputs) {
+    if (within(outDir, dir) || within(dir, outDir)) {
+      throw new InputError(
+        `outputPath "${outputPath}" overlaps ${name}; it is emptied before the change is written, so give it a directory of its own, e.g. ./change`,
+      );
+    }
+  }
+}
+
+/** Whether two files have the same content and mode. */
+function sameFile(a: FileEntry, b: FileEntry): boolean {
+  return a.executable === b.executable && a.content.equals(b.content);
+}
+
+/** Whether a path is one of the paths given, or under one given as `dir/`. */
+function isSkipped(path: string, skippedPaths: string[]): boolean {
+  return skippedPaths.some(p =>
+    p.endsWith('/') ? path.startsWith(p) : path === p,
+  );
 }
 
 /** A file the plan left as the repository has it, and why. */
@@ -49,6 +108,8 @@ export interface AdoptionPlan {
   kept: KeptFile[];
   /** Things a reviewer should know: gaps the change cannot fill. */
   notes: string[];
+  /** Paths in the repository the plan could not read, left alone. */
+  skipped: string[];
 }
 
 const GITOPS_API = /^(argoproj\.io|[a-z]+\.toolkit\.fluxcd\.io)\//;
@@ -64,7 +125,7 @@ function yamlObjects(
   tree: FileTree,
 ): Array<{ path: string; apiVersion: string; kind: string }> {
   const out = [];
-  for (const [path, content] of tree) {
+  for (const [path, { content }] of tree) {
     if (!/\.ya?ml$/.test(path) || /(^|\/)templates\//.test(path)) continue;
     for (const doc of parseAllDocuments(content.toString('utf8'))) {
       if ('errors' in doc && doc.errors.length) continue;
@@ -123,13 +184,19 @@ export function deliveryWorkflow(ciYaml: string): string {
  * the template record. Whatever the repository already has of these stays,
  * and is reported as kept; the golden path's service code is not proposed.
  */
-export function planAdoption(repo: FileTree, rendered: FileTree): AdoptionPlan {
+export function planAdoption(
+  repo: FileTree,
+  rendered: FileTree,
+  options: { skippedPaths?: string[] } = {},
+): AdoptionPlan {
   const files: FileTree = new Map();
   const kept: KeptFile[] = [];
   const notes: string[] = [];
-  const has = (path: string) => repo.has(path);
+  const skippedPaths = options.skippedPaths ?? [];
+  // A skipped path exists in the repository, though its content was not read.
+  const has = (path: string) => repo.has(path) || isSkipped(path, skippedPaths);
   const add = (path: string, content?: Buffer) => {
-    const value = content ?? rendered.get(path);
+    const value = content ? { content, executable: false } : rendered.get(path);
     if (!value) return;
     if (has(path)) {
       kept.push({ path, reason: 'the repository has its own' });
@@ -207,11 +274,15 @@ export function planAdoption(repo: FileTree, rendered: FileTree): AdoptionPlan {
   }
 
   // The workflow: the repository's CI stays; the delivery part is added.
-  const ci = [...repo.keys()].filter(isCiFile);
-  const renderedCi = rendered.get('.github/workflows/ci.yml');
+  const ci = [
+    ...new Set([...repo.keys(), ...skippedPaths.filter(p => !p.endsWith('/'))]),
+  ]
+    .filter(isCiFile)
+    .sort();
+  const renderedCi = rendered.get('.github/workflows/ci.yml')?.content;
   if (renderedCi) {
     const buildsImage = ci.filter(path =>
-      IMAGE_BUILD.test(repo.get(path)!.toString('utf8')),
+      IMAGE_BUILD.test(repo.get(path)?.content.toString('utf8') ?? ''),
     );
     if (ci.length > 0) {
       for (const path of ci) {
@@ -284,14 +355,62 @@ export function planAdoption(repo: FileTree, rendered: FileTree): AdoptionPlan {
         .join(', ')})`,
     );
   }
-  add(RECORD_PATH);
-  return { files, kept, notes };
+  const skipped = [...skippedPaths].sort();
+  if (skippedPaths.length > 0) {
+    notes.push(
+      `Not read from the repository (symlinks, binary or large files): ${skippedPaths.join(
+        ', ',
+      )}; the change leaves them as they are.`,
+    );
+  }
+  const record = rendered.get(RECORD_PATH);
+  if (record && !has(RECORD_PATH)) {
+    files.set(RECORD_PATH, {
+      content: Buffer.from(adoptionRecord(record.content, files)),
+      executable: false,
+    });
+  }
+  return { files, kept, notes, skipped };
+}
+
+/**
+ * The record of an adoption: the rendered template's record, but with
+ * `adopted: true` and only the files the adoption added, so that an upgrade
+ * never treats the repository's own files as generated.
+ */
+export function adoptionRecord(renderedRecord: Buffer, added: FileTree) {
+  const doc = parseDocument(renderedRecord.toString('utf8'));
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      `The golden path's ${RECORD_PATH} is not valid YAML: ${doc.errors[0].message}`,
+    );
+  }
+  doc.set('adopted', true);
+  doc.set('files', recordFiles(added));
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** The `files` of a record: each path's sha256, the record itself left out. */
+export function recordFiles(tree: FileTree): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const path of [...tree.keys()].sort()) {
+    if (path !== RECORD_PATH) out[path] = sha256(tree.get(path)!.content);
+  }
+  return out;
 }
 
 /** One file of an upgrade. */
 export interface UpgradeChange {
   path: string;
   status: 'added' | 'changed' | 'removed';
+  /** For a changed file whose content is the same: what else changed. */
+  detail?: string;
+}
+
+/** A file an upgrade leaves as the repository has it, and why. */
+export interface LeftFile {
+  path: string;
+  reason: string;
 }
 
 /** What `template-upgrade` proposes for a repository. */
@@ -299,8 +418,17 @@ export interface UpgradePlan {
   /** Added and changed files with their new content. */
   files: FileTree;
   changes: UpgradeChange[];
-  /** Files that differ, left as the service has them. */
-  leftToService: string[];
+  /** Files the new version renders differently, left as the service has them. */
+  leftToService: LeftFile[];
+  /** Files the new version no longer renders, kept because the service changed them (or the record cannot tell). */
+  notRemoved: LeftFile[];
+  /** Paths the repository has but the portal could not read, left alone. */
+  skipped: string[];
+  /** Rendered paths outside what an adoption manages, not proposed. */
+  outOfScope: string[];
+  /** The files the new record lists: what this version generates. */
+  recordFiles: Record<string, string>;
+  notes: string[];
 }
 
 /** Whether a path is one of the prefixes (`dir/`) or exact paths given. */
@@ -308,44 +436,265 @@ export function matchesPaths(path: string, paths: string[]): boolean {
   return paths.some(p => (p.endsWith('/') ? path.startsWith(p) : path === p));
 }
 
+/** A short description of how a file differs, for a reviewer. */
+export function diffHint(current: FileEntry, next: FileEntry): string {
+  if (current.content.equals(next.content)) {
+    return `only the mode differs: the new version makes it ${
+      next.executable ? 'executable' : 'not executable'
+    }`;
+  }
+  const lines = (b: Buffer) => b.toString('utf8').split('\n');
+  const before = lines(current.content);
+  const after = lines(next.content);
+  let first = 0;
+  while (
+    first < before.length &&
+    first < after.length &&
+    before[first] === after[first]
+  ) {
+    first++;
+  }
+  const count = new Map<string, number>();
+  for (const line of before) count.set(line, (count.get(line) ?? 0) + 1);
+  let added = 0;
+  for (const line of after) {
+    const n = count.get(line) ?? 0;
+    if (n > 0) count.set(line, n - 1);
+    else added++;
+  }
+  const removed = [...count.values()].reduce((a, b) => a + b, 0);
+  return `the new version differs by +${added}/−${removed} line(s), from line ${
+    first + 1
+  }`;
+}
+
+// Top-level directories whose files an adoption manages as a whole; an
+// adopted repository's .github/ holds its own CI, so only the recorded files
+// count there, as for files at the root.
+function adoptedDirectories(recorded: Record<string, string>): Set<string> {
+  return new Set(
+    Object.keys(recorded)
+      .filter(p => p.includes('/'))
+      .map(p => p.split('/')[0])
+      .filter(dir => dir !== '.github'),
+  );
+}
+
 /**
- * Compares a re-rendered template with the repository generated from an
- * older version. Files the new version renders are added or changed, except
- * in `servicePaths` (code the service has made its own after generation),
- * which are only reported. Files under `managedPaths` that the new version
- * no longer renders are removed.
+ * The part of a rendering an adopted repository takes: the recorded files,
+ * with the delivery workflow derived from the rendered CI as the adoption
+ * did, and new files under the directories the adoption added.
+ */
+function adoptedView(
+  rendered: FileTree,
+  recorded: Record<string, string>,
+): { view: FileTree; outOfScope: string[] } {
+  const view: FileTree = new Map();
+  const outOfScope: string[] = [];
+  const dirs = adoptedDirectories(recorded);
+  for (const [path, entry] of rendered) {
+    if (Object.hasOwn(recorded, path) || dirs.has(path.split('/')[0])) {
+      view.set(path, entry);
+    } else if (path !== RECORD_PATH) {
+      outOfScope.push(path);
+    }
+  }
+  const delivery = '.github/workflows/delivery.yml';
+  const ci = rendered.get('.github/workflows/ci.yml');
+  if (Object.hasOwn(recorded, delivery) && !view.has(delivery) && ci) {
+    view.set(delivery, {
+      content: Buffer.from(deliveryWorkflow(ci.content.toString('utf8'))),
+      executable: false,
+    });
+  }
+  return { view, outOfScope: outOfScope.sort() };
+}
+
+/**
+ * Compares a re-rendered template with a repository generated from an
+ * older version, three ways, using the record's `files` (the sha256 of each
+ * file as generated):
+ *
+ * - rendered and not in the repository: added (unless the service deleted a
+ *   generated file, which stays deleted);
+ * - rendered, in the repository as generated, and different now: changed;
+ * - rendered and different, but changed by the service since generation or
+ *   never generated: left to the service, with a short hint;
+ * - generated, no longer rendered and as generated: removed; changed by the
+ *   service: reported only.
+ *
+ * Records without `files` (older ones) never remove anything and change only
+ * files under `managedPaths`. `servicePaths` are always left to the service;
+ * `skippedPaths` (in the repository but not read) are never touched. For an
+ * adopted repository only the recorded files and new files under the
+ * directories the adoption added are considered.
  */
 export function planUpgrade(
   repo: FileTree,
   rendered: FileTree,
-  options: { servicePaths?: string[]; managedPaths?: string[] } = {},
+  options: {
+    servicePaths?: string[];
+    managedPaths?: string[];
+    skippedPaths?: string[];
+    /** The record's `files`; undefined for a record without them. */
+    recordedFiles?: Record<string, string>;
+    adopted?: boolean;
+  } = {},
 ): UpgradePlan {
   const servicePaths = options.servicePaths ?? [];
   const managedPaths = options.managedPaths ?? [];
+  const skippedPaths = options.skippedPaths ?? [];
+  const recorded = options.recordedFiles;
   const files: FileTree = new Map();
   const changes: UpgradeChange[] = [];
-  const leftToService: string[] = [];
-  for (const [path, content] of rendered) {
+  const leftToService: LeftFile[] = [];
+  const notRemoved: LeftFile[] = [];
+  const skipped: string[] = [];
+  const notes: string[] = [];
+
+  let view = new Map(rendered);
+  view.delete(RECORD_PATH);
+  let outOfScope: string[] = [];
+  if (options.adopted && recorded) {
+    ({ view, outOfScope } = adoptedView(view, recorded));
+  }
+  if (!recorded) {
+    notes.push(
+      `The record has no file list (it predates it), so the upgrade removes nothing and changes only files under ${
+        managedPaths.join(', ') || 'no managed path'
+      }; the new record lists the files, for the next upgrade.`,
+    );
+  }
+  const wasGenerated = (path: string) =>
+    recorded !== undefined && Object.hasOwn(recorded, path);
+  const asGenerated = (path: string, entry: FileEntry) =>
+    wasGenerated(path) && recorded![path] === sha256(entry.content);
+
+  const paths = new Set([
+    ...view.keys(),
+    ...(recorded ? Object.keys(recorded) : []),
+    ...(recorded ? [] : [...repo.keys()].filter(p => !view.has(p))),
+  ]);
+  paths.delete(RECORD_PATH);
+  for (const path of [...paths].sort()) {
+    const next = view.get(path);
     const current = repo.get(path);
-    if (current && current.equals(content)) continue;
-    if (matchesPaths(path, servicePaths)) {
-      leftToService.push(path);
+    if (isSkipped(path, skippedPaths)) {
+      if (next || wasGenerated(path)) skipped.push(path);
       continue;
     }
-    files.set(path, content);
-    changes.push({ path, status: current ? 'changed' : 'added' });
-  }
-  for (const path of repo.keys()) {
-    if (
-      !rendered.has(path) &&
-      matchesPaths(path, managedPaths) &&
-      !matchesPaths(path, servicePaths)
-    ) {
+    const isService = matchesPaths(path, servicePaths);
+    if (next) {
+      if (!current) {
+        if (wasGenerated(path)) {
+          leftToService.push({
+            path,
+            reason: 'generated, then deleted by the service; stays deleted',
+          });
+        } else if (isService) {
+          leftToService.push({
+            path,
+            reason: 'new in this version, under the service’s own paths',
+          });
+        } else {
+          files.set(path, next);
+          changes.push({ path, status: 'added' });
+        }
+        continue;
+      }
+      if (sameFile(current, next)) continue;
+      const mayChange =
+        !isService &&
+        (recorded
+          ? asGenerated(path, current)
+          : matchesPaths(path, managedPaths));
+      if (mayChange) {
+        files.set(path, next);
+        changes.push({
+          path,
+          status: 'changed',
+          ...(current.content.equals(next.content)
+            ? { detail: diffHint(current, next) }
+            : {}),
+        });
+        continue;
+      }
+      let why: string;
+      if (isService) why = 'the service’s own path';
+      else if (!recorded) why = 'outside the managed paths';
+      else if (wasGenerated(path))
+        why = 'changed by the service since generation';
+      else why = 'not generated by the template';
+      leftToService.push({
+        path,
+        reason: `${why}; ${diffHint(current, next)}`,
+      });
+      continue;
+    }
+    // No longer rendered.
+    if (!current) continue;
+    if (!recorded) {
+      if (matchesPaths(path, managedPaths) && !isService) {
+        notRemoved.push({
+          path,
+          reason:
+            'no longer rendered; the record has no file list to tell whether the service changed it',
+        });
+      }
+      continue;
+    }
+    if (asGenerated(path, current) && !isService) {
       changes.push({ path, status: 'removed' });
+    } else {
+      notRemoved.push({
+        path,
+        reason: isService
+          ? 'no longer rendered; the service’s own path'
+          : 'no longer rendered; changed by the service since generation',
+      });
     }
   }
   changes.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { files, changes, leftToService: leftToService.sort() };
+
+  // What the new record lists. An adoption keeps listing only its own files
+  // and what it adds.
+  const recordTree: FileTree = new Map(
+    [...view].filter(
+      ([path]) =>
+        !(options.adopted && recorded) || wasGenerated(path) || files.has(path),
+    ),
+  );
+  return {
+    files,
+    changes,
+    leftToService,
+    notRemoved,
+    skipped,
+    outOfScope,
+    recordFiles: recordFiles(recordTree),
+    notes,
+  };
+}
+
+/**
+ * The new record of an upgrade: the rendered template's record, listing the
+ * files of this version the repository takes (and `adopted: true` for an
+ * adopted repository).
+ */
+export function upgradedRecord(
+  renderedRecord: Buffer,
+  files: Record<string, string>,
+  adopted: boolean,
+): Buffer {
+  const doc = parseDocument(renderedRecord.toString('utf8'));
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      `The rendered ${RECORD_PATH} is not valid YAML: ${doc.errors[0].message}`,
+    );
+  }
+  if (adopted) doc.set('adopted', true);
+  doc.set('files', files);
+  return Buffer.from(doc.toString({ lineWidth: 0 }));
 }
 
 /** A parsed `.platform/template.yaml`. */
@@ -354,6 +703,10 @@ export interface RecordedTemplate {
   version: string;
   values: JsonObject;
   excluded: string[];
+  /** The sha256 of each generated file; undefined in older records. */
+  files?: Record<string, string>;
+  /** Whether an adoption wrote the record (only `files` were generated). */
+  adopted: boolean;
 }
 
 /** Reads and checks a repository's template record. */
@@ -392,7 +745,37 @@ export function parseTemplateRecord(
   if (!Array.isArray(excluded) || excluded.some(e => typeof e !== 'string')) {
     throw new InputError(`${RECORD_PATH}: excluded is not a list of names`);
   }
-  return { ref, version, values, excluded };
+  for (const path of excluded) {
+    try {
+      parseAnswerPath(path);
+    } catch (e) {
+      throw new InputError(`${RECORD_PATH}: excluded ${(e as Error).message}`);
+    }
+  }
+  const files = record.files;
+  if (
+    files !== undefined &&
+    (typeof files !== 'object' ||
+      files === null ||
+      Array.isArray(files) ||
+      Object.values(files).some(
+        h => typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h),
+      ))
+  ) {
+    throw new InputError(
+      `${RECORD_PATH}: files is not a mapping of path to sha256`,
+    );
+  }
+  const adopted = record.adopted ?? false;
+  if (typeof adopted !== 'boolean') {
+    throw new InputError(`${RECORD_PATH}: adopted is not true or false`);
+  }
+  if (adopted && !files) {
+    throw new InputError(
+      `${RECORD_PATH} says the repository adopted the template but lists no files`,
+    );
+  }
+  return { ref, version, values, excluded, files, adopted };
 }
 
 function parseVersion(v: string): number[] | undefined {
@@ -413,13 +796,67 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Sets a dotted answer path (as the record's `excluded` lists them). */
+/**
+ * Puts a secret answer back at its path (as the record's `excluded` lists
+ * them: `a.b`, `notify[0]`). Steps only into the answers' own mappings and
+ * lists, never into a prototype; a list item must be the placeholder the
+ * record left in its place.
+ */
 export function setAnswer(values: JsonObject, path: string, value: string) {
-  const keys = path.split('.');
+  const segments: AnswerPathSegment[] = parseAnswerPath(path);
   let node: any = values;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-    node = node[key];
-  }
-  node[keys[keys.length - 1]] = value;
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
+    const nextIsIndex = !last && typeof segments[i + 1] === 'number';
+    if (typeof segment === 'number') {
+      if (!Array.isArray(node)) {
+        throw new InputError(
+          `The record lists "${path}" as secret, but the answer there is not a list`,
+        );
+      }
+      if (last) {
+        if (node[segment] !== SECRET_PLACEHOLDER) {
+          throw new InputError(
+            `The record lists "${path}" as secret, but its answers hold no placeholder at that position; the record predates list secrets, so generate it again`,
+          );
+        }
+        node[segment] = value;
+        return;
+      }
+      if (
+        segment >= node.length ||
+        node[segment] === null ||
+        typeof node[segment] !== 'object'
+      ) {
+        throw new InputError(
+          `The record lists "${path}" as secret, but the answer has no item ${segment} there`,
+        );
+      }
+      node = node[segment];
+      return;
+    }
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+      throw new InputError(
+        `The record lists "${path}" as secret, but the answer there is not a mapping`,
+      );
+    }
+    if (last) {
+      Object.defineProperty(node, segment, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+      return;
+    }
+    if (!Object.hasOwn(node, segment)) {
+      Object.defineProperty(node, segment, {
+        value: nextIsIndex ? [] : {},
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    node = node[segment];
+  });
 }

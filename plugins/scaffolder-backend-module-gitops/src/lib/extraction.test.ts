@@ -163,6 +163,7 @@ describe('helpers', () => {
       repoUrl: 'github.com?owner=brightpath&repo=classroom',
       url: 'https://github.com/brightpath/classroom/blob/main/catalog/classroom.yaml',
       path: 'catalog/classroom.yaml',
+      branch: 'main',
     });
     expect(
       githubCatalogEntry('file:/work/examples/entities.yaml'),
@@ -174,6 +175,46 @@ describe('helpers', () => {
     ).toBeUndefined();
     expect(githubCatalogEntry(undefined)).toBeUndefined();
   });
+
+  it('reads the branch of a catalog entry, also one with a slash written %2F', () => {
+    expect(
+      githubCatalogEntry(
+        'url:https://github.com/brightpath/classroom/blob/production/catalog-info.yaml',
+      ),
+    ).toMatchObject({ branch: 'production', path: 'catalog-info.yaml' });
+    expect(
+      githubCatalogEntry(
+        'url:https://github.com/brightpath/classroom/blob/release%2F2026/deploy/catalog-info.yaml',
+      ),
+    ).toMatchObject({
+      repoUrl: 'github.com?owner=brightpath&repo=classroom',
+      branch: 'release/2026',
+      path: 'deploy/catalog-info.yaml',
+    });
+    // Not a file of a repository: no entry, no error.
+    expect(
+      githubCatalogEntry('url:https://github.com/brightpath/classroom'),
+    ).toBeUndefined();
+    expect(
+      githubCatalogEntry(
+        'url:https://github.com/brightpath/classroom/blob/main/README.md',
+      ),
+    ).toBeUndefined();
+  });
+
+  it.each([
+    'url:https://github.com/brightpath/classroom/blob/main/../secrets/catalog-info.yaml',
+    'url:https://github.com/brightpath/classroom/blob/main/%2e%2e/catalog-info.yaml',
+    'url:https://github.com/brightpath/classroom/blob/main/./catalog-info.yaml',
+    'url:https://github.com/brightpath/../other/blob/main/catalog-info.yaml',
+  ])(
+    'rejects a location with a "." or ".." segment (bad input: %s)',
+    location => {
+      expect(() => githubCatalogEntry(location)).toThrow(
+        /has a "\." or "\.\." segment/,
+      );
+    },
+  );
 
   it('reads days and lists strictly', () => {
     expect(isIsoDay('2026-02-28')).toBe(true);

@@ -113,21 +113,76 @@ export function checkCapability(
   };
 }
 
+/** Where a catalog entry lives in a GitHub repository. */
+export interface GithubCatalogEntry {
+  /** The repository, as host?owner=o&repo=r. */
+  repoUrl: string;
+  /** The file's URL, as the location gives it. */
+  url: string;
+  /** The file's path in the repository, `/`-separated. */
+  path: string;
+  /** The branch (or other ref) the file is read from. */
+  branch: string;
+}
+
+const GITHUB_HOST = /^(?:[a-z0-9-]+\.)*github[a-z0-9.-]*$/i;
+const REPO_SEGMENT = /^[\w.-]+$/;
+
 /**
- * The GitHub repository and path of a catalog entry, from a location such as
- * `url:https://github.com/o/r/blob/main/catalog-info.yaml`; undefined for
- * any other location (a file, another host).
+ * The GitHub repository, branch and path of a catalog entry, from a
+ * location such as `url:https://github.com/o/r/blob/production/catalog-info.yaml`;
+ * undefined for any other location (a file, another host, no YAML file).
+ *
+ * As the portal's URL reader does, the first segment after `blob/` or
+ * `tree/` is the branch; a branch with a slash is written with `%2F`
+ * (`blob/release%2F2026/catalog-info.yaml`). A `.` or `..` segment, also
+ * percent-encoded, is an InputError: the file read and the file changed
+ * could differ.
  */
 export function githubCatalogEntry(
   location: string | undefined,
-): { repoUrl: string; url: string; path: string } | undefined {
-  const match =
-    /^url:(https:\/\/((?:[\w-]+\.)*github[\w.-]*)\/([\w.-]+)\/([\w.-]+)\/(?:blob|tree)\/[^/]+\/(.+\.ya?ml))$/.exec(
-      location ?? '',
-    );
+): GithubCatalogEntry | undefined {
+  const match = /^url:(https:\/\/([^/?#@]+)(\/[^?#]*))$/.exec(location ?? '');
   if (!match) return undefined;
-  const [, url, host, owner, repo, path] = match;
-  return { repoUrl: `${host}?owner=${owner}&repo=${repo}`, url, path };
+  const [, url, host, rawPath] = match;
+  if (!GITHUB_HOST.test(host)) return undefined;
+  const segments = rawPath
+    .split('/')
+    .slice(1)
+    .map(segment => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        throw new InputError(
+          `the catalog location ${url} has a malformed segment "${segment}"`,
+        );
+      }
+    });
+  if (segments.some(segment => segment === '.' || segment === '..')) {
+    throw new InputError(
+      `the catalog location ${url} has a "." or ".." segment; give the file's own URL`,
+    );
+  }
+  const [owner, repo, kind, branch, ...path] = segments;
+  if (
+    !owner ||
+    !repo ||
+    !REPO_SEGMENT.test(owner) ||
+    !REPO_SEGMENT.test(repo) ||
+    (kind !== 'blob' && kind !== 'tree') ||
+    !branch ||
+    path.length === 0 ||
+    path.some(segment => segment === '' || segment.includes('/')) ||
+    !/\.ya?ml$/.test(path[path.length - 1])
+  ) {
+    return undefined;
+  }
+  return {
+    repoUrl: `${host}?owner=${owner}&repo=${repo}`,
+    url,
+    path: path.join('/'),
+    branch,
+  };
 }
 
 /** Which entity of a catalog-info file to annotate. */

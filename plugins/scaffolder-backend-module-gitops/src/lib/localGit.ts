@@ -1,6 +1,8 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import git from 'isomorphic-git';
+import { basename } from 'path';
 
 /** The author of commits the portal makes in local repositories. */
 export const PORTAL_AUTHOR = {
@@ -11,20 +13,46 @@ export const PORTAL_AUTHOR = {
 /** One change to a tree: a file's new content, or `null` to delete it. */
 export type TreeChange = { content: Buffer; executable?: boolean } | null;
 
-/** The default branch of a local repository: the branch HEAD points at. */
+/**
+ * The branch a change to a local repository starts from: `main` when it
+ * exists (publish:local creates `main`), else `master`, else the branch
+ * HEAD points at. Branch names compare case-insensitively, as they do on
+ * case-insensitive file systems (macOS APFS, Windows).
+ */
 export async function defaultBranch(dir: string): Promise<string> {
+  const branches = await git.listBranches({ fs, dir }).catch(() => undefined);
+  if (branches) {
+    for (const preferred of ['main', 'master']) {
+      const found = branches.find(b => b.toLowerCase() === preferred);
+      if (found) return found;
+    }
+  }
   const branch = await git
     .currentBranch({ fs, dir, fullname: false })
     .catch(() => undefined);
-  if (!branch) {
+  if (!branch || !branches?.includes(branch)) {
     throw new NotFoundError(`${dir} is not a git repository with a branch`);
   }
   return branch;
 }
 
-/** Whether a branch exists in a local repository. */
+/**
+ * The existing branch whose name equals `branch` ignoring case, if any: on a
+ * case-insensitive file system `Main` and `main` are the same ref file.
+ */
+export async function findBranch(
+  dir: string,
+  branch: string,
+): Promise<string | undefined> {
+  const wanted = branch.toLowerCase();
+  return (await git.listBranches({ fs, dir })).find(
+    b => b.toLowerCase() === wanted,
+  );
+}
+
+/** Whether a branch exists in a local repository, ignoring case. */
 export async function hasBranch(dir: string, branch: string) {
-  return (await git.listBranches({ fs, dir })).includes(branch);
+  return (await findBranch(dir, branch)) !== undefined;
 }
 
 async function applyChanges(
@@ -100,29 +128,92 @@ async function applyChanges(
   return git.writeTree({ fs, dir, tree: out });
 }
 
+/** What {@link proposeOnBranch} did. */
+export interface ProposedBranch {
+  /** The commit the branch points at. */
+  commit: string;
+  /** True when the branch already held exactly this change (a retry). */
+  reused: boolean;
+  /** The branch the change starts from. */
+  base: string;
+}
+
+async function treeOf(dir: string, oid: string): Promise<string> {
+  return (await git.readCommit({ fs, dir, oid })).commit.tree;
+}
+
 /**
- * Commits changes onto a new branch of a local repository, starting from
- * `base`, without touching its working tree or its other branches. Fails
- * when the branch exists; callers check {@link hasBranch} first.
+ * Proposes changes as a new branch of a local repository, starting from
+ * `base`, without touching its working tree or its other branches.
+ *
+ * When the branch exists it is reused only if its tip holds exactly the
+ * tree this change would commit (a retried task); a branch that was merged
+ * already, or that holds another change, is a ConflictError naming it. A
+ * branch name that differs from an existing branch, or from the base, only
+ * by case is refused: on a case-insensitive file system they are one ref.
  */
-export async function commitToNewBranch(options: {
+export async function proposeOnBranch(options: {
   dir: string;
   base: string;
   branch: string;
   message: string;
   changes: Map<string, TreeChange>;
-}): Promise<string> {
-  const { dir } = options;
-  if (await hasBranch(dir, options.branch)) {
-    throw new InputError(`branch ${options.branch} already exists in ${dir}`);
+}): Promise<ProposedBranch> {
+  const { dir, base, branch } = options;
+  const where = `local repository ${basename(dir)}`;
+  if (branch.toLowerCase() === base.toLowerCase()) {
+    throw new InputError(
+      `branchName "${branch}" is the base branch ${base} of ${where}; a change is proposed on a branch of its own`,
+    );
   }
-  const parent = await git.resolveRef({ fs, dir, ref: options.base });
-  const { commit } = await git.readCommit({ fs, dir, oid: parent });
-  const tree = await applyChanges(dir, commit.tree, options.changes);
+  const parent = await git.resolveRef({ fs, dir, ref: base });
+  const tree = await applyChanges(
+    dir,
+    await treeOf(dir, parent),
+    options.changes,
+  );
   if (!tree) {
     throw new InputError('the change would leave the repository empty');
   }
-  return git.commit({
+  const existing = await findBranch(dir, branch);
+  if (existing !== undefined) {
+    const advice = `pick another branchName or delete the old branch (git branch -D ${existing})`;
+    if (existing !== branch) {
+      throw new ConflictError(
+        `branch "${branch}" differs only by case from the existing branch ${existing} of ${where}; ${advice}`,
+      );
+    }
+    const tip = await git.resolveRef({ fs, dir, ref: `refs/heads/${branch}` });
+    const merged =
+      tip === parent ||
+      (await git.isDescendent({ fs, dir, oid: parent, ancestor: tip }));
+    if (merged) {
+      throw new ConflictError(
+        `branch ${branch} of ${where} was merged into ${base} already; ${advice}`,
+      );
+    }
+    // A retry: the tip holds this change, made on the base as it is now or
+    // as it was when the branch was made.
+    const tipTree = await treeOf(dir, tip);
+    const tipParents = (await git.readCommit({ fs, dir, oid: tip })).commit
+      .parent;
+    const sameChange =
+      tipTree === tree ||
+      (tipParents.length === 1 &&
+        tipTree ===
+          (await applyChanges(
+            dir,
+            await treeOf(dir, tipParents[0]),
+            options.changes,
+          )));
+    if (!sameChange) {
+      throw new ConflictError(
+        `branch ${branch} of ${where} already exists with another change; ${advice}`,
+      );
+    }
+    return { commit: tip, reused: true, base };
+  }
+  const commit = await git.commit({
     fs,
     dir,
     message: options.message,
@@ -130,8 +221,34 @@ export async function commitToNewBranch(options: {
     committer: PORTAL_AUTHOR,
     parent: [parent],
     tree,
-    ref: `refs/heads/${options.branch}`,
+    ref: `refs/heads/${branch}`,
   });
+  return { commit, reused: false, base };
+}
+
+/**
+ * The git blob id of a file's content, as `git hash-object` computes it, to
+ * tell whether a file would change without writing it.
+ */
+export function blobId(content: Buffer): string {
+  return createHash('sha1')
+    .update(`blob ${content.length}\0`)
+    .update(content)
+    .digest('hex');
+}
+
+/** The blob id of a path on a branch, or undefined when it is no file there. */
+export async function blobIdOnBranch(
+  dir: string,
+  branch: string,
+  path: string,
+): Promise<string | undefined> {
+  const oid = await git.resolveRef({ fs, dir, ref: branch });
+  // readBlob fails for a path that is missing or a directory.
+  return git
+    .readBlob({ fs, dir, oid, filepath: path })
+    .then(r => r.oid)
+    .catch(() => undefined);
 }
 
 /** The files of a branch, as paths relative to the repository root. */

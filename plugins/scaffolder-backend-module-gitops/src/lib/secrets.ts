@@ -1,4 +1,56 @@
+import { InputError } from '@backstage/errors';
 import { JsonObject, JsonValue } from '@backstage/types';
+
+/**
+ * What a record keeps in place of a secret item of a list, so the other
+ * items keep their positions and the secret can be put back by index.
+ */
+export const SECRET_PLACEHOLDER = '<secret: asked again on upgrade>';
+
+// Segments that would reach an object's prototype instead of an answer.
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** One step of an answer path: a mapping key or a list index. */
+export type AnswerPathSegment = string | number;
+
+/**
+ * Parses an answer path as records list them (`a.b`, `notify[0]`,
+ * `notify[1].token`). Rejects segments that name an object's prototype.
+ */
+export function parseAnswerPath(path: string): AnswerPathSegment[] {
+  const segments: AnswerPathSegment[] = [];
+  for (const part of path.split('.')) {
+    // A key, then any number of [index].
+    const m = /^([^.[\]]+)((?:\[\d+\])*)$/.exec(part);
+    if (!m) {
+      throw new InputError(
+        `Answer path "${path}" is not of the form name.name[0].name`,
+      );
+    }
+    segments.push(m[1]);
+    for (const index of m[2].matchAll(/\[(\d+)\]/g)) {
+      segments.push(Number(index[1]));
+    }
+  }
+  for (const segment of segments) {
+    if (typeof segment === 'string' && FORBIDDEN_SEGMENTS.has(segment)) {
+      throw new InputError(
+        `Answer path "${path}" names "${segment}", which is not an answer`,
+      );
+    }
+  }
+  return segments;
+}
+
+// Sets an own property, even one named like an Object.prototype member.
+function setOwn(target: JsonObject, key: string, value: JsonValue) {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
 
 // Parameter names that hold credentials whatever the template says.
 const SECRET_NAME =
@@ -60,9 +112,11 @@ export function redactAnswers(
 
   function clean(value: JsonValue, path: string): JsonValue | undefined {
     if (Array.isArray(value)) {
-      return value
-        .map((v, i) => clean(v, `${path}[${i}]`))
-        .filter((v): v is JsonValue => v !== undefined);
+      // A secret item becomes a placeholder, so the other items keep their
+      // index and the secret can be put back at `path[i]` on upgrade.
+      return value.map(
+        (v, i) => clean(v, `${path}[${i}]`) ?? SECRET_PLACEHOLDER,
+      );
     }
     if (value && typeof value === 'object') {
       const out: JsonObject = {};
@@ -73,7 +127,7 @@ export function redactAnswers(
           continue;
         }
         const cleaned = clean(child as JsonValue, childPath);
-        if (cleaned !== undefined) out[key] = cleaned;
+        if (cleaned !== undefined) setOwn(out, key, cleaned);
       }
       return out;
     }
