@@ -1,12 +1,28 @@
 #!/usr/bin/env node
 // The scorecards page's first view on the 10,000-entity synthetic catalog of
 // `yarn bench:maturity`, in Debian's Chromium. Seeds a fresh data directory,
-// starts the portal (`yarn start`) on :3100/:7107, signs in as guest, opens
-// /maturity RUNS times and prints the times and the requests. Asserts
-// nothing. Run: `yarn bench:scorecards-ui` (BENCH_RUNS=5 by default).
+// starts the portal, signs in as guest, opens /maturity RUNS times and prints
+// the times and the requests. Asserts nothing.
+//
+//   yarn bench:scorecards-ui               development build: `yarn start`
+//                                          on :3100 (app) and :7107 (backend)
+//   yarn bench:scorecards-ui --production  production build: the app bundle
+//                                          from `yarn workspace app build`,
+//                                          served by the backend's app plugin
+//                                          on :7107, the only process started
+//
+// BENCH_RUNS=5 by default.
 import { chromium } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,10 +31,16 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const YAML = require('yaml');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const APP = 'http://localhost:3100';
+const PRODUCTION = process.argv.includes('--production');
 const BACKEND = 'http://localhost:7107';
+// In production the backend serves the app itself.
+const APP = PRODUCTION ? BACKEND : 'http://localhost:3100';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const SCREENSHOT = join(root, 'e2e-screenshots/scorecards-10k.png');
+const SCREENSHOT = join(
+  root,
+  `e2e-screenshots/scorecards-10k${PRODUCTION ? '-production' : ''}.png`,
+);
+const APP_DIST = join(root, 'packages/app/dist');
 const TABLE = 'table[aria-label="Teams by dimension"]';
 
 const up = url =>
@@ -41,6 +63,101 @@ const stats = xs => {
   return { median: at(0.5), p95: at(0.95), max: s[s.length - 1] };
 };
 const f = n => `${Math.round(n)} ms`;
+
+/** The newest file under the given paths (node_modules and dist skipped). */
+function newestFile(paths) {
+  let newest = { path: undefined, mtimeMs: 0 };
+  const visit = path => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path)) {
+        if (name !== 'node_modules' && name !== 'dist') visit(join(path, name));
+      }
+    } else if (stat.mtimeMs > newest.mtimeMs) {
+      newest = { path, mtimeMs: stat.mtimeMs };
+    }
+  };
+  paths.forEach(visit);
+  return newest;
+}
+
+/**
+ * Builds the app bundle, unless packages/app/dist is newer than everything it
+ * is built from: the app and every workspace package that can be part of
+ * it (sources and manifest; backend and Node.js packages are skipped), the
+ * lockfile and the config. Says which.
+ */
+function ensureAppBuild() {
+  // Backend and Node.js packages are not part of the bundle.
+  const inBundle = manifest => {
+    const role = manifest.backstage?.role ?? 'common-library';
+    return !/^(backend|node-library|cli)/.test(role);
+  };
+  const workspaces = ['packages', 'plugins'].flatMap(dir =>
+    readdirSync(join(root, dir)).flatMap(name => {
+      const manifest = join(root, dir, name, 'package.json');
+      if (!existsSync(manifest)) return [];
+      if (!inBundle(JSON.parse(readFileSync(manifest, 'utf8')))) return [];
+      return ['src', 'public', 'package.json'].map(f =>
+        join(root, dir, name, f),
+      );
+    }),
+  );
+  const sources = newestFile([
+    ...workspaces,
+    join(root, 'yarn.lock'),
+    join(root, 'app-config.yaml'),
+  ]);
+  const index = join(APP_DIST, 'index.html');
+  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+  const relative = path => path.slice(root.length + 1);
+  if (built > sources.mtimeMs) {
+    console.log(
+      `reusing packages/app/dist: built ${new Date(built).toISOString()}, ` +
+        `after the newest source (${relative(sources.path)}, ${new Date(
+          sources.mtimeMs,
+        ).toISOString()})`,
+    );
+    return;
+  }
+  console.log(
+    built
+      ? `building the app: ${relative(
+          sources.path,
+        )} changed after the last build`
+      : 'building the app: packages/app/dist has no build',
+  );
+  const started = Date.now();
+  const result = spawnSync('yarn', ['workspace', 'app', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error('yarn workspace app build failed');
+  console.log(
+    `built the app in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+}
+
+const loadAverage = () =>
+  readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+/**
+ * Waits, up to BENCH_LOAD_WAIT_S seconds (600), until the 1-minute load
+ * average is below BENCH_MAX_LOAD (2), and prints it either way.
+ */
+async function quietMachine() {
+  const max = Number(process.env.BENCH_MAX_LOAD ?? 2);
+  const deadline =
+    Date.now() + Number(process.env.BENCH_LOAD_WAIT_S ?? 600) * 1000;
+  while (loadAverage()[0] >= max && Date.now() < deadline) await sleep(5000);
+  const load = loadAverage();
+  console.log(
+    `load average before the runs: ${load.join(' ')}${
+      load[0] >= max ? ` (still at or above ${max} after waiting)` : ''
+    }`,
+  );
+}
 
 // Records, in the page, when the heat map's first rows (teams with their
 // level cells) are in the DOM and when the frame after that was painted.
@@ -106,14 +223,29 @@ async function measure(page, requests, navigate) {
   await page.waitForFunction(() => window.__firstView?.painted !== undefined);
   // Let the other cards finish, so their requests are counted too.
   await page.waitForLoadState('networkidle');
-  const { view, origin } = await page.evaluate(() => ({
-    view: window.__firstView,
-    origin: performance.timeOrigin,
-  }));
-  return { view, origin, requests: [...requests] };
+  const { view, origin, scripts } = await page.evaluate(() => {
+    // The scripts this document loaded before the first view (for a full
+    // load: the app bundle, from the network or the browser's cache).
+    const js = performance
+      .getEntriesByType('resource')
+      .filter(
+        e =>
+          /\.js(\?|$)/.test(e.name) && e.responseEnd <= window.__firstView.dom,
+      );
+    return {
+      view: window.__firstView,
+      origin: performance.timeOrigin,
+      scripts: {
+        count: js.length,
+        bytes: js.reduce((n, e) => n + e.transferSize, 0),
+        lastEnd: Math.max(0, ...js.map(e => e.responseEnd)),
+      },
+    };
+  });
+  return { view, origin, scripts, requests: [...requests] };
 }
 
-function report(label, runs, startOf) {
+function report(label, runs, startOf, firstAfterStart = true) {
   console.log(`\n${label}`);
   runs.forEach((r, i) => {
     const t0 = startOf(r);
@@ -123,12 +255,19 @@ function report(label, runs, startOf) {
       ...api.filter(q => q.path.startsWith('/api/maturity/')).map(q => q.at),
     );
     console.log(
-      `  run ${i + 1}${i === 0 ? ' (first)' : ''}: first view ${f(
-        r.view.painted - t0,
-      )} ` +
+      `  run ${i + 1}${
+        i === 0 && firstAfterStart ? ' (first after start)' : ''
+      }: first view ${f(r.view.painted - t0)} ` +
         `(rows in DOM ${f(r.view.dom - t0)}, first maturity request at ${f(
           firstData,
-        )}); ${api.length} API requests, ${before.length} done before it`,
+        )}); ${api.length} API requests, ${before.length} done before it${
+          // Only a full load loads the app's scripts.
+          t0 === 0
+            ? `; ${r.scripts.count} scripts (${(r.scripts.bytes / 1024).toFixed(
+                0,
+              )} KiB over the network) loaded by ${f(r.scripts.lastEnd)}`
+            : ''
+        }`,
     );
     for (const q of api) {
       console.log(
@@ -156,6 +295,7 @@ async function main() {
     if (await up(url))
       throw new Error(`${url} already answers; stop that portal first`);
   }
+  if (PRODUCTION) ensureAppBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'portal-scorecards-bench-'));
   let portal;
   let browser;
@@ -199,9 +339,33 @@ async function main() {
       APP_CONFIG_maturity_schedule_initialDelay: JSON.stringify({ hours: 24 }),
     };
     const started = Date.now();
-    const child = spawn('yarn', ['start'], {
-      cwd: root,
-      env,
+    // Development: the app's dev server and the backend (`yarn start`).
+    // Production: the backend alone; its app plugin serves packages/app/dist
+    // with the frontend config injected at runtime. It runs the way
+    // `yarn workspace backend start` runs it (same loader, same entry point,
+    // NODE_ENV=development so that guest sign-in stays available), without
+    // that command's file watcher: a change to any source file in the
+    // checkout would restart the backend in the middle of the runs.
+    const [command, args, cwd] = PRODUCTION
+      ? [
+          process.execPath,
+          [
+            '--enable-source-maps',
+            '--require',
+            require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+            'src/index',
+          ],
+          join(root, 'packages/backend'),
+        ]
+      : ['yarn', ['start'], root];
+    console.log(
+      `starting: ${
+        PRODUCTION ? 'node … src/index in packages/backend' : 'yarn start'
+      }`,
+    );
+    const child = spawn(command, args, {
+      cwd,
+      env: PRODUCTION ? { ...env, NODE_ENV: 'development' } : env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -228,6 +392,7 @@ async function main() {
       ).toFixed(0)} s`,
     );
 
+    await quietMachine();
     browser = await chromium.launch({
       executablePath:
         process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? '/usr/bin/chromium',
@@ -242,29 +407,34 @@ async function main() {
       baseURL: APP,
       viewport: { width: 1280, height: 800 },
     });
-    await context.addInitScript(firstViewObserver, TABLE);
-    const page = await context.newPage();
-    const requests = [];
     const pageErrors = [];
-    page.on('pageerror', e => pageErrors.push(e.message));
-    page.on('console', m => m.type() === 'error' && pageErrors.push(m.text()));
     portal.pageErrors = pageErrors;
-    page.on('requestfinished', async request => {
-      const url = new URL(request.url());
-      if (!/^\/api\/(maturity|catalog)\//.test(url.pathname)) return;
-      const timing = request.timing();
-      const sizes = await request
-        .sizes()
-        .catch(() => ({ responseBodySize: 0 }));
-      const response = await request.response();
-      requests.push({
-        path: `${url.pathname}${url.search}`.slice(0, 70),
-        status: response?.status() ?? 0,
-        start: timing.startTime,
-        ms: timing.responseEnd,
-        bytes: sizes.responseBodySize,
+    // A page that records the first view and the page's API requests.
+    const openPage = async ctx => {
+      await ctx.addInitScript(firstViewObserver, TABLE);
+      const p = await ctx.newPage();
+      const reqs = [];
+      p.on('pageerror', e => pageErrors.push(e.message));
+      p.on('console', m => m.type() === 'error' && pageErrors.push(m.text()));
+      p.on('requestfinished', async request => {
+        const url = new URL(request.url());
+        if (!/^\/api\/(maturity|catalog|auth)\//.test(url.pathname)) return;
+        const timing = request.timing();
+        const sizes = await request
+          .sizes()
+          .catch(() => ({ responseBodySize: 0 }));
+        const response = await request.response();
+        reqs.push({
+          path: `${url.pathname}${url.search}`.slice(0, 70),
+          status: response?.status() ?? 0,
+          start: timing.startTime,
+          ms: timing.responseEnd,
+          bytes: sizes.responseBodySize,
+        });
       });
-    });
+      return { page: p, requests: reqs };
+    };
+    const { page, requests } = await openPage(context);
 
     await page.goto('/');
     await page.getByRole('button', { name: 'Enter' }).click();
@@ -273,7 +443,28 @@ async function main() {
       .getByRole('link', { name: 'Catalog', exact: true })
       .waitFor();
 
-    // 1. Full page loads of /maturity; the first one is the first after start.
+    // 1. Full page loads of /maturity; the first one is the first after
+    // start. In production, first with an empty browser cache: a new browser
+    // context per load, signed in through the saved session (cold), then
+    // repeated loads in one context (warm).
+    const cold = [];
+    if (PRODUCTION) {
+      const storageState = await context.storageState();
+      for (let i = 0; i < RUNS; i++) {
+        const fresh = await browser.newContext({
+          baseURL: APP,
+          viewport: { width: 1280, height: 800 },
+          storageState,
+        });
+        const opened = await openPage(fresh);
+        cold.push(
+          await measure(opened.page, opened.requests, () =>
+            opened.page.goto('/maturity', { waitUntil: 'commit' }),
+          ),
+        );
+        await fresh.close();
+      }
+    }
     const loads = [];
     for (let i = 0; i < RUNS; i++) {
       loads.push(
@@ -305,18 +496,34 @@ async function main() {
     console.log(
       `\nScorecards page, ${
         process.env.BENCH_ENTITIES ?? 10000
-      } synthetic entities, Chromium ${browser.version()}`,
+      } synthetic entities, ${
+        PRODUCTION
+          ? 'production build served by the backend'
+          : 'development build (yarn start)'
+      }, Chromium ${browser.version()}`,
     );
+    if (PRODUCTION) {
+      report(
+        'Full page load of /maturity, cold (new browser context: empty cache, saved session):',
+        cold,
+        () => 0,
+      );
+    }
     report(
-      'Full page load of /maturity (from navigation start):',
+      PRODUCTION
+        ? 'Full page load of /maturity, warm (same browser context):'
+        : 'Full page load of /maturity (from navigation start):',
       loads,
       () => 0,
+      !PRODUCTION,
     );
     report(
       'In-app navigation Catalog -> Scorecards (from the click):',
       navs,
       r => r.clickAt,
+      false,
     );
+    console.log(`\nload average after the runs: ${loadAverage().join(' ')}`);
 
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     // The portal scrolls inside its layout, so a tall viewport shows the

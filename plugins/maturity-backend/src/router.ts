@@ -26,7 +26,6 @@ import { findRisks } from './engine/risks';
 import {
   buildReview,
   campaignProgress,
-  computeTrends,
   countStatuses,
   entitiesByFact,
   summarizeFact,
@@ -295,7 +294,7 @@ export async function createRouter(
     await authorize(credentials, maturityEntityReadPermission);
     const from = query.from ?? new Date(Date.now() - 180 * 86400_000);
     res.json({
-      items: await computeTrends(store, {
+      items: await store.getTrends({
         filters: filtersOf(query),
         from,
         interval: query.interval,

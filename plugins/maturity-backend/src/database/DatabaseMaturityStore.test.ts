@@ -312,6 +312,108 @@ describe.each(databases.eachSupportedId())(
       expect(await store.getFailingChecks({}, 0)).toEqual([]);
     });
 
+    it('caches trends per filter set until scores or the history change, in every replica', async () => {
+      const DAY = 86400_000;
+      const now = new Date();
+      const today = Date.UTC(
+        now.getUTCFullYear(),
+        now.getUTCMonth(),
+        now.getUTCDate(),
+      );
+      const at = (ms: number) => new Date(ms);
+      const iso = (ms: number) => at(ms).toISOString().slice(0, 10);
+      // c is scored between the start of the first day and `from`.
+      await store.saveEvaluations(
+        [
+          evaluation('component:default/c', 'group:default/other', 1, 10, {
+            tags: ['java'],
+          }),
+        ],
+        { at: at(today - 3 * DAY + 6 * 3600_000), snapshot: true },
+      );
+      await store.saveEvaluations(
+        [
+          evaluation('component:default/a', 'group:default/team', 2, 40),
+          evaluation('component:default/b', 'group:default/team', 3, 60),
+        ],
+        { at: at(today - 2 * DAY + 3600_000), snapshot: true },
+      );
+      const compute = jest.spyOn(store as any, 'computeTrends');
+      const trend = (from = at(today - 3 * DAY + 12 * 3600_000)) =>
+        store.getTrends({ filters: {}, from, interval: 'day' });
+
+      const first = await trend();
+      expect(first.map(p => [p.period, p.entityCount, p.averageScore])).toEqual(
+        [
+          [iso(today - 3 * DAY), 1, 10],
+          [iso(today - 2 * DAY), 3, 36.7],
+          [iso(today - DAY), 3, 36.7],
+          [iso(today), 3, 36.7],
+        ],
+      );
+      // Any `from` in the same first period is served from the cache.
+      expect(await trend(at(today - 3 * DAY + 18 * 3600_000))).toEqual(first);
+      expect(compute).toHaveBeenCalledTimes(1);
+      // Another filter set is another entry.
+      const java = await store.getTrends({
+        filters: { tag: 'java' },
+        from: at(today - 3 * DAY),
+        interval: 'day',
+      });
+      expect(java.map(p => p.averageScore)).toEqual([10, 10, 10, 10]);
+      expect(compute).toHaveBeenCalledTimes(2);
+
+      // A new score is a new trend.
+      await store.saveEvaluations(
+        [evaluation('component:default/a', 'group:default/team', 5, 100)],
+        { at: now, snapshot: true },
+      );
+      const afterScore = await trend();
+      expect(afterScore[afterScore.length - 1]).toEqual({
+        period: iso(today),
+        averageScore: 56.7,
+        levels: { '1': 1, '2': 0, '3': 1, '4': 0, '5': 1 },
+        entityCount: 3,
+      });
+      expect(afterScore[afterScore.length - 2].averageScore).toBe(36.7);
+
+      // A replica sharing the database sees writes made by this one.
+      const replica = await DatabaseMaturityStore.create({
+        database: mockServices.database({ knex, migrations: { skip: true } }),
+      });
+      expect(
+        await replica.getTrends({
+          filters: {},
+          from: at(today - 3 * DAY),
+          interval: 'day',
+        }),
+      ).toEqual(afterScore);
+      await store.saveEvaluations(
+        [evaluation('component:default/b', 'group:default/team', 4, 80)],
+        { at: new Date(), snapshot: true },
+      );
+      const fromReplica = await replica.getTrends({
+        filters: {},
+        from: at(today - 3 * DAY),
+        interval: 'day',
+      });
+      expect(fromReplica[fromReplica.length - 1].averageScore).toBe(63.3);
+      expect(await trend()).toEqual(fromReplica);
+
+      // Pruned history is a new trend too: c's and the older snapshots go.
+      expect(await store.pruneSnapshots(at(today - DAY))).toBe(3);
+      expect(
+        (await trend()).map(p => [p.period, p.entityCount, p.averageScore]),
+      ).toEqual([[iso(today), 2, 90]]);
+      // Nothing to prune keeps the cache.
+      const computed = compute.mock.calls.length;
+      expect(await store.pruneSnapshots(at(today - DAY))).toBe(0);
+      await trend();
+      expect(compute).toHaveBeenCalledTimes(computed);
+      // A `from` in the future has no periods.
+      expect(await trend(at(today + 2 * DAY))).toEqual([]);
+    });
+
     it('keeps one active waiver per check, audits changes, and lets expired ones lapse', async () => {
       const ref = 'component:default/a';
       const future = new Date(Date.now() + 86400_000);

@@ -22,9 +22,12 @@ import {
   ScoreSnapshot,
   SnapshotAt,
   StoredEntityScore,
+  TrendInterval,
+  TrendPoint,
   Waiver,
   WaiverAuditEntry,
 } from './MaturityStore';
+import { periodStarts, trendPoints } from '../service/aggregates';
 
 const migrationsDir = resolvePackagePath(
   '@cloud-native-portal/plugin-maturity-backend',
@@ -152,6 +155,12 @@ export class DatabaseMaturityStore implements MaturityStore {
   private readonly failingCache = new Map<
     string,
     { version: string; counts: FailingCheckCount[] }
+  >();
+  // Trends per filter set, interval and periods, valid for one data version:
+  // a trend reads every matching entity's history.
+  private readonly trendCache = new Map<
+    string,
+    { version: string; points: TrendPoint[] }
   >();
 
   /**
@@ -457,9 +466,14 @@ export class DatabaseMaturityStore implements MaturityStore {
   }
 
   async pruneSnapshots(olderThan: Date): Promise<number> {
-    return this.db('maturity_snapshots')
-      .where('created_at', '<', olderThan)
-      .delete();
+    return this.db.transaction(async tx => {
+      const deleted = await tx('maturity_snapshots')
+        .where('created_at', '<', olderThan)
+        .delete();
+      // Trends read the history, so a pruned history is new data.
+      if (deleted > 0) await this.bumpDataVersion(tx);
+      return deleted;
+    });
   }
 
   async deleteEntities(entityRefs: string[]): Promise<void> {
@@ -689,6 +703,98 @@ export class DatabaseMaturityStore implements MaturityStore {
         b.unknown - a.unknown ||
         a.checkId.localeCompare(b.checkId),
     );
+  }
+
+  /**
+   * Trends are cached per filter set, interval and periods for one data
+   * version. `from` counts by the start of its first period: a snapshot
+   * between that start and `from` lands in the first period either way, so
+   * every `from` within one period gives the same trend.
+   */
+  async getTrends(options: {
+    filters: EntityFilters;
+    from: Date;
+    interval: TrendInterval;
+  }): Promise<TrendPoint[]> {
+    const now = new Date();
+    const starts = periodStarts(options.from, options.interval, now);
+    if (starts.length === 0) return [];
+    const key = JSON.stringify([
+      options.filters,
+      options.interval,
+      starts[0].toISOString(),
+      starts[starts.length - 1].toISOString(),
+    ]);
+    const version = await this.dataVersion();
+    let cached = this.trendCache.get(key);
+    if (!cached || cached.version !== version) {
+      cached = {
+        version,
+        points: await this.computeTrends(options.filters, starts, now),
+      };
+      if (this.trendCache.size >= 100) {
+        this.trendCache.delete(this.trendCache.keys().next().value!);
+      }
+      this.trendCache.set(key, cached);
+    }
+    return cached.points;
+  }
+
+  /**
+   * Reads only what a trend needs: level and score of the matching
+   * entities' snapshots, selected in SQL rather than by lists of refs.
+   */
+  private async computeTrends(
+    filters: EntityFilters,
+    starts: Date[],
+    now: Date,
+  ): Promise<TrendPoint[]> {
+    const from = starts[0];
+    const matching = () =>
+      this.applyFilters(
+        this.db('maturity_entity_scores as s').select('s.entity_ref'),
+        filters,
+      );
+    const beforeRows: Array<{
+      entity_ref: string;
+      level: number;
+      score: unknown;
+    }> = await this.db('maturity_snapshots')
+      .whereIn(
+        'id',
+        this.db('maturity_snapshots')
+          .max('id')
+          .whereIn('entity_ref', matching())
+          .where('created_at', '<=', from)
+          .groupBy('entity_ref'),
+      )
+      .select('entity_ref', 'level', 'score');
+    const sinceRows: Array<{
+      entity_ref: string;
+      level: number;
+      score: unknown;
+      created_at: unknown;
+    }> = await this.db('maturity_snapshots')
+      .whereIn('entity_ref', matching())
+      .where('created_at', '>', from)
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .select('entity_ref', 'level', 'score', 'created_at');
+    return trendPoints({
+      starts,
+      before: new Map(
+        beforeRows.map(r => [
+          r.entity_ref,
+          { level: Number(r.level), score: Number(r.score) },
+        ]),
+      ),
+      since: sinceRows.map(r => ({
+        entityRef: r.entity_ref,
+        level: Number(r.level),
+        score: Number(r.score),
+        createdAtMs: new Date(r.created_at as string | number | Date).getTime(),
+      })),
+      now,
+    });
   }
 
   async createWaiver(input: {

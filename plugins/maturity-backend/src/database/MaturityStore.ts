@@ -135,6 +135,9 @@ export interface TrendPoint {
   entityCount: number;
 }
 
+/** The length of a trend's periods. */
+export type TrendInterval = 'day' | 'week' | 'month';
+
 /** A campaign: a dimension level to reach by a deadline. */
 export interface Campaign {
   id: string;
@@ -200,6 +203,15 @@ export interface MaturityStore {
     filters: EntityFilters,
     limit: number,
   ): Promise<FailingCheckCount[]>;
+  /**
+   * Average score and level distribution per period from `from` to now; each
+   * entity counts with its last snapshot at or before the end of a period.
+   */
+  getTrends(options: {
+    filters: EntityFilters;
+    from: Date;
+    interval: TrendInterval;
+  }): Promise<TrendPoint[]>;
 
   createWaiver(waiver: {
     entityRef: string;

@@ -35,30 +35,31 @@ export function periodStarts(
 
 /**
  * Average score and level distribution per period, from the history. Each
- * entity counts with its last snapshot at or before the end of the period.
+ * entity counts with its last snapshot at or before the end of the period:
+ * `before` holds each entity's last snapshot at or before the first period's
+ * start, `since` the later snapshots, oldest first.
  */
-export async function computeTrends(
-  store: MaturityStore,
-  options: {
-    filters: EntityFilters;
-    from: Date;
-    interval: 'day' | 'week' | 'month';
-  },
-): Promise<TrendPoint[]> {
-  const entities = await store.listAllEntityScores(options.filters);
-  const refs = entities.map(e => e.entityRef);
-  const [before, since] = await Promise.all([
-    store.getSnapshotsAt(refs, options.from),
-    store.getSnapshotsSince(refs, options.from),
-  ]);
-  const current = new Map<string, { level: number; score: number }>();
-  for (const [ref, s] of before) current.set(ref, s);
-  const starts = periodStarts(options.from, options.interval);
+export function trendPoints(options: {
+  starts: Date[];
+  before: Map<string, { level: number; score: number }>;
+  since: Array<{
+    entityRef: string;
+    level: number;
+    score: number;
+    createdAtMs: number;
+  }>;
+  now?: Date;
+}): TrendPoint[] {
+  const { starts, since } = options;
+  const nowMs = (options.now ?? new Date()).getTime();
+  const current = new Map<string, { level: number; score: number }>(
+    options.before,
+  );
   const points: TrendPoint[] = [];
   let i = 0;
   starts.forEach((start, index) => {
     const end =
-      index + 1 < starts.length ? starts[index + 1].getTime() : Date.now() + 1;
+      index + 1 < starts.length ? starts[index + 1].getTime() : nowMs + 1;
     while (i < since.length && since[i].createdAtMs < end) {
       current.set(since[i].entityRef, since[i]);
       i++;

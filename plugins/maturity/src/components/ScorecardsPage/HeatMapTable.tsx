@@ -28,15 +28,21 @@ import { TeamEntities } from './TeamEntities';
 /** Roll-ups requested per page; the server paginates. */
 export const ROLLUP_PAGE_SIZE = 50;
 
+const NO_DIMENSIONS: Array<{ id: string; title: string }> = [];
+
 type SortKey = 'team' | 'averageScore' | 'entityCount' | string;
 
 /** The teams × dimensions heat map, with drill-down into a team's entities. */
 export function HeatMapTable(props: {
   filters: MaturityFilters;
-  dimensions: Array<{ id: string; title: string }>;
+  /** The model's dimensions; undefined while the model loads. */
+  dimensions?: Array<{ id: string; title: string }>;
+  /** Why the model could not be loaded. */
+  dimensionsError?: Error;
   tree: GroupTree;
 }) {
-  const { filters, dimensions, tree } = props;
+  const { filters, tree, dimensionsError } = props;
+  const dimensions = props.dimensions ?? NO_DIMENSIONS;
   const api = useApi(maturityApiRef);
   const [page, setPage] = useState(0);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({
@@ -110,9 +116,11 @@ export function HeatMapTable(props: {
   );
 
   return (
+    // The roll-ups are requested at once, in parallel with the model; the
+    // table waits for both.
     <RequestState
-      loading={loading}
-      error={error}
+      loading={loading || (!props.dimensions && !dimensionsError)}
+      error={error ?? dimensionsError}
       empty={value?.items.length === 0}
       emptyTitle="No scored entities match these filters"
       emptyDescription="Clear a filter, or wait for the maturity engine's next run."

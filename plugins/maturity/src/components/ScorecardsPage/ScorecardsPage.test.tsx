@@ -134,6 +134,68 @@ describe('ScorecardsPage', () => {
     expect(api.getTrends).toHaveBeenCalledTimes(1);
   });
 
+  it('requests the roll-ups while the model is still loading', async () => {
+    const base = mockMaturityApi({
+      getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+    });
+    let releaseModel: () => void = () => {};
+    const modelHeld = new Promise<void>(r => {
+      releaseModel = r;
+    });
+    const model = await base.getModel();
+    const api = {
+      ...base,
+      getModel: jest.fn(async () => {
+        await modelHeld;
+        return model;
+      }),
+    };
+    await renderPage(api);
+    await waitFor(() =>
+      expect(api.getRollups).toHaveBeenCalledWith(
+        'owner',
+        {},
+        { limit: 50, offset: 0 },
+      ),
+    );
+    expect(api.getTrends).toHaveBeenCalledTimes(1);
+    expect(api.getFailingChecks).toHaveBeenCalledTimes(1);
+    // The table needs the model's dimensions for its columns.
+    expect(
+      screen.queryByRole('table', { name: 'Teams by dimension' }),
+    ).not.toBeInTheDocument();
+    releaseModel();
+    const table = await screen.findByRole('table', {
+      name: 'Teams by dimension',
+    });
+    expect(await within(table).findByText('Courses Team')).toBeInTheDocument();
+    // Once: the model's arrival does not request the roll-ups again.
+    expect(
+      api.getRollups.mock.calls.filter(c => c[0] === 'owner'),
+    ).toHaveLength(1);
+  });
+
+  it('names the failing model request in the heat map', async () => {
+    await renderPage(
+      mockMaturityApi({
+        getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+        getModel: jest.fn(async () => {
+          throw new MaturityRequestError(
+            'GET /api/maturity/model',
+            503,
+            'Service Unavailable',
+          );
+        }),
+      }),
+    );
+    expect(
+      await screen.findByText(/GET \/api\/maturity\/model failed: 503/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'Teams by dimension' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('sorts by average score', async () => {
     await renderPage(
       mockMaturityApi({

@@ -117,41 +117,42 @@ export function ScorecardsPage() {
           <>
             <ContentHeader title="Teams by dimension" />
             <Filters value={filterInput} onChange={setFilterInput} />
-            <RequestState loading={model.loading} error={model.error}>
-              <Grid container spacing={3}>
-                <Grid item xs={12}>
-                  <InfoCard title="Teams × dimensions" noPadding>
-                    <HeatMapTable
-                      key={JSON.stringify(filters)}
-                      filters={filters}
-                      dimensions={dimensions}
-                      tree={tree}
-                    />
-                  </InfoCard>
-                </Grid>
-                <Grid item xs={12} md={6}>
-                  <InfoCard title="Level distribution">
-                    <LevelDistribution filters={filters} />
-                  </InfoCard>
-                </Grid>
-                <Grid item xs={12} md={6}>
-                  <InfoCard title="Trend (weekly, last 6 months)">
-                    <TrendChart filters={filters} />
-                  </InfoCard>
-                </Grid>
-                <Grid item xs={12}>
-                  <InfoCard
-                    title="Checks that fail most"
-                    subheader="Where a platform investment pays most"
-                  >
-                    <FailingChecks
-                      filters={filters}
-                      dimensionTitle={dimensionTitle}
-                    />
-                  </InfoCard>
-                </Grid>
+            {/* The cards request their data while the model loads; only
+                the heat map's columns wait for it. */}
+            <Grid container spacing={3}>
+              <Grid item xs={12}>
+                <InfoCard title="Teams × dimensions" noPadding>
+                  <HeatMapTable
+                    key={JSON.stringify(filters)}
+                    filters={filters}
+                    dimensions={model.value ? dimensions : undefined}
+                    dimensionsError={model.error}
+                    tree={tree}
+                  />
+                </InfoCard>
               </Grid>
-            </RequestState>
+              <Grid item xs={12} md={6}>
+                <InfoCard title="Level distribution">
+                  <LevelDistribution filters={filters} />
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12} md={6}>
+                <InfoCard title="Trend (weekly, last 6 months)">
+                  <TrendChart filters={filters} />
+                </InfoCard>
+              </Grid>
+              <Grid item xs={12}>
+                <InfoCard
+                  title="Checks that fail most"
+                  subheader="Where a platform investment pays most"
+                >
+                  <FailingChecks
+                    filters={filters}
+                    dimensionTitle={dimensionTitle}
+                  />
+                </InfoCard>
+              </Grid>
+            </Grid>
           </>
         )}
         {tab === 1 && (
