@@ -14,3 +14,23 @@ export async function signInAsGuest(page: Page) {
     nav.getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 }
+
+/**
+ * Picks an entity in a template form's autocomplete field (EntityPicker,
+ * OwnerPicker): types into the field labelled `label` and clicks the first
+ * option matching `option`.
+ */
+export async function pickEntity(
+  page: Page,
+  label: string,
+  typed: string,
+  option: RegExp,
+) {
+  const field = page.getByRole('textbox', { name: label, exact: true });
+  await field.click();
+  await field.fill(typed);
+  await page
+    .getByRole('option', { name: option })
+    .first()
+    .click({ timeout: 20_000 });
+}

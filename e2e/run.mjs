@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // Runs the end-to-end tests the way a newcomer uses the portal: `yarn start`
 // with the demo organization, Playwright in Chromium, then a restart to prove
-// that what was registered through the UI survives.
+// that what was registered through the UI survives, and the golden paths
+// (e2e/golden-paths.spec.ts) on repositories seeded before the restart.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import git from 'isomorphic-git';
+import { parse as parseYaml } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The backend runs in packages/backend; app-config.yaml paths are relative to it.
+const backendDir = join(root, 'packages/backend');
 const APP = 'http://localhost:3000';
 const BACKEND = 'http://localhost:7007';
 const START_TIMEOUT_MS = 6 * 60_000;
@@ -87,6 +93,62 @@ function playwright(args, env) {
   return new Promise(resolve => child.on('exit', code => resolve(code ?? 1)));
 }
 
+/** The spec that runs in the second phase, after the restart. */
+const GOLDEN_PATHS_SPEC = 'golden-paths.spec.ts';
+
+/**
+ * Fixture folders committed, before the second start, as local git
+ * repositories of the e2e portal's publish directory (where the catalog
+ * registers them): `e2e/fixtures/<folder>` becomes `<repos>/<name>`.
+ */
+const SEEDED_REPOSITORIES = [
+  { folder: 'legacy-service', name: 'attendance-service' },
+  { folder: 'older-service', name: 'course-ratings' },
+];
+
+function filesUnder(dir, base = dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory()
+      ? filesUnder(path, base)
+      : [relative(base, path).split('\\').join('/')];
+  });
+}
+
+/** Copies a fixture folder to `target` and commits it on `main`. */
+async function seedRepository(fixture, target) {
+  fs.cpSync(fixture, target, { recursive: true });
+  await git.init({ fs, dir: target, defaultBranch: 'main' });
+  for (const filepath of filesUnder(target).filter(
+    f => !f.startsWith('.git/'),
+  )) {
+    await git.add({ fs, dir: target, filepath });
+  }
+  const author = {
+    name: 'Brightpath Developer',
+    email: 'dev@brightpath.example',
+  };
+  await git.commit({
+    fs,
+    dir: target,
+    message: 'Initial commit',
+    author,
+    committer: author,
+  });
+}
+
+/**
+ * `maturity.allowedLocalRoots` of app-config.yaml, as absolute paths, plus
+ * the e2e publish directory: an array in APP_CONFIG_* replaces the file's.
+ */
+function allowedLocalRoots(reposDir) {
+  const config = parseYaml(readFileSync(join(root, 'app-config.yaml'), 'utf8'));
+  const roots = (config?.maturity?.allowedLocalRoots ?? []).map(r =>
+    resolve(backendDir, r),
+  );
+  return [...roots, reposDir];
+}
+
 async function main() {
   if (
     (await isUp(APP)) ||
@@ -112,9 +174,18 @@ async function main() {
 
   // A fresh data directory, so the run starts from an empty portal.
   const dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
+  // Repositories the templates publish, and the local GitOps repository,
+  // live in the data directory too, not in the demo user's .data/repos.
+  const reposDir = join(dataDir, 'repos');
+  fs.mkdirSync(reposDir);
   const env = {
     ...process.env,
     APP_CONFIG_backend_database_connection_directory: dataDir,
+    APP_CONFIG_scaffolder_localPublish_directory: reposDir,
+    APP_CONFIG_maturity_allowedLocalRoots: JSON.stringify(
+      allowedLocalRoots(reposDir),
+    ),
+    E2E_REPOS_DIR: reposDir,
     APP_CONFIG_backend_reading_allow: JSON.stringify([{ host }]),
     E2E_REGISTER_URL: `http://${host}/learner-notes-service/catalog-info.yaml`,
     BROWSER: 'none',
@@ -131,21 +202,38 @@ async function main() {
     );
     await waitFor(APP, START_TIMEOUT_MS);
 
-    status = await playwright([], {
+    // Every spec but the golden paths, which change what the others count
+    // (the monolith's extracted capabilities, the teams' components).
+    const firstPhase = readdirSync(join(root, 'e2e'))
+      .filter(f => f.endsWith('.spec.ts') && f !== GOLDEN_PATHS_SPEC)
+      .sort();
+    status = await playwright(firstPhase, {
       ...env,
       E2E_PERSISTENCE_PHASE: 'register',
     });
     if (status === 0) {
       console.log('e2e: restarting the portal');
       await stopPortal(portal);
-      portal = startPortal(env);
+      for (const { folder, name } of SEEDED_REPOSITORIES) {
+        await seedRepository(
+          join(root, 'e2e/fixtures', folder),
+          join(reposDir, name),
+        );
+      }
+      // The maturity engine scores new services every minute rather than
+      // every five, so the review shows an extraction within the test.
+      const secondEnv = {
+        ...env,
+        APP_CONFIG_maturity_schedule_frequency: 'PT1M',
+      };
+      portal = startPortal(secondEnv);
       await waitFor(
         `${BACKEND}/.backstage/health/v1/readiness`,
         START_TIMEOUT_MS,
       );
       await waitFor(APP, START_TIMEOUT_MS);
-      status = await playwright(['persistence.spec.ts'], {
-        ...env,
+      status = await playwright(['persistence.spec.ts', GOLDEN_PATHS_SPEC], {
+        ...secondEnv,
         E2E_PERSISTENCE_PHASE: 'survives',
       });
     }
