@@ -150,7 +150,7 @@ async function fillRouting(page: Page, prefix: string) {
     page.getByText('Path prefixes of the capability').first(),
   ).toBeVisible();
   // The list starts with one (required) entry.
-  await page.getByRole('textbox', { name: /^pathPrefixes-0/ }).fill(prefix);
+  await page.getByRole('textbox', { name: /^Path prefix/ }).fill(prefix);
   await page
     .getByRole('textbox', { name: /^public host name/i })
     .fill('classroom.brightpath.example');

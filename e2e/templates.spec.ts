@@ -66,4 +66,14 @@ test('a guest creates a cloud-native service with local publishing and opens it 
     page.getByRole('heading', { name: new RegExp(name) }).first(),
   ).toBeVisible();
   await page.screenshot({ path: `${screenshotDir}/templates-05-entity.png` });
+
+  // Its API entity registers too: the catalog file's relative
+  // `$text: ./openapi.yaml` is read from the local repository.
+  await expect(async () => {
+    await page.goto(`/catalog/default/api/${name}-api/definition`);
+    await expect(page.getByText('/healthz').first()).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 60_000, intervals: [3_000] });
+  await page.screenshot({ path: `${screenshotDir}/templates-06-api.png` });
 });

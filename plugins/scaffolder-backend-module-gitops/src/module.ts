@@ -24,6 +24,7 @@ import { createValidateManifestsAction } from './actions/validateManifests';
 import { createWriteTemplateRecordAction } from './actions/writeTemplateRecord';
 import { LocalRepositoriesEntityProvider } from './catalogProvider';
 import { ensureLocalGitopsRepository } from './lib/localGitopsRepository';
+import { LocalRepositoryPlaceholderProcessor } from './localPlaceholders';
 
 /** Registers the GitOps actions with the scaffolder. */
 export const scaffolderModuleGitops = createBackendModule({
@@ -102,6 +103,10 @@ export const catalogModuleLocalRepositories = createBackendModule({
           config.getOptionalNumber(
             'scaffolder.localPublish.refreshIntervalSeconds',
           ) ?? 10;
+        // Relative $text/$json/$yaml in local repositories' catalog files.
+        catalog.addProcessor(
+          new LocalRepositoryPlaceholderProcessor(directory),
+        );
         catalog.addEntityProvider(
           new LocalRepositoriesEntityProvider(
             directory,
