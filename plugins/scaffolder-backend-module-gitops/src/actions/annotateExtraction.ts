@@ -1,5 +1,5 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { promises as fs } from 'fs';
 import {
@@ -90,12 +90,7 @@ export function createAnnotateExtractionAction() {
         );
       }
       const relPath = input.path ?? 'catalog-info.yaml';
-      let file: string;
-      try {
-        file = resolveSafeChildPath(ctx.workspacePath, relPath);
-      } catch {
-        throw new InputError(`path "${relPath}" is outside the workspace`);
-      }
+      const file = workspacePath(ctx.workspacePath, relPath, 'path');
       const text = await fs.readFile(file, 'utf8').catch(() => {
         throw new InputError(
           `path "${relPath}" is not a file in the workspace`,

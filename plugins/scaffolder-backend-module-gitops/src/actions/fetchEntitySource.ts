@@ -10,6 +10,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   readLocalTree,
@@ -157,17 +158,11 @@ export function createFetchEntitySourceAction(options: {
           `entityRef "${input.entityRef}" is not an entity ref`,
         );
       }
-      let target: string;
-      try {
-        target = resolveSafeChildPath(
-          ctx.workspacePath,
-          input.targetPath ?? '.',
-        );
-      } catch {
-        throw new InputError(
-          `targetPath "${input.targetPath}" is outside the workspace`,
-        );
-      }
+      const target = workspacePath(
+        ctx.workspacePath,
+        input.targetPath ?? '.',
+        'targetPath',
+      );
       const entity: Entity | undefined = await options.catalog.getEntityByRef(
         ref,
         { credentials: await ctx.getInitiatorCredentials() },

@@ -20,7 +20,7 @@ import { Octokit } from '@octokit/rest';
 import { promises as fs } from 'fs';
 import { join, posix } from 'path';
 import { pathToFileURL } from 'url';
-import { listFiles } from '../lib/files';
+import { listFiles, workspacePath } from '../lib/files';
 import {
   blobId,
   blobIdOnBranch,
@@ -185,14 +185,11 @@ export function createOpenGitopsPrAction(options: {
           'gitops:open-pr needs exactly one of repoUrl (GitHub), localRepository and localGitopsRepository',
         );
       }
-      let source: string;
-      try {
-        source = resolveSafeChildPath(ctx.workspacePath, input.sourcePath);
-      } catch {
-        throw new InputError(
-          `sourcePath "${input.sourcePath}" is outside the workspace`,
-        );
-      }
+      const source = workspacePath(
+        ctx.workspacePath,
+        input.sourcePath,
+        'sourcePath',
+      );
       if (input.targetPath.trim() === '') {
         throw new InputError(
           `targetPath "" is not a path in the repository; use '.' for the root`,

@@ -1,5 +1,5 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { promises as fs } from 'fs';
 import {
@@ -9,14 +9,6 @@ import {
   writeFiles,
 } from '../lib/day2';
 import { examples } from './planAdoption.examples';
-
-function workspaceDir(workspace: string, path: string, name: string) {
-  try {
-    return resolveSafeChildPath(workspace, path);
-  } catch {
-    throw new InputError(`${name} "${path}" is outside the workspace`);
-  }
-}
 
 /**
  * `gitops:plan-adoption`: compares an existing repository with a rendering
@@ -64,17 +56,17 @@ export function createPlanAdoptionAction() {
     },
     async handler(ctx) {
       const { input } = ctx;
-      const repoDir = workspaceDir(
+      const repoDir = workspacePath(
         ctx.workspacePath,
         input.repositoryPath,
         'repositoryPath',
       );
-      const renderedDir = workspaceDir(
+      const renderedDir = workspacePath(
         ctx.workspacePath,
         input.renderedPath,
         'renderedPath',
       );
-      const outDir = workspaceDir(
+      const outDir = workspacePath(
         ctx.workspacePath,
         input.outputPath,
         'outputPath',

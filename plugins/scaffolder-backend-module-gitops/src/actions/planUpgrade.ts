@@ -1,9 +1,7 @@
-import {
-  BackstageCredentials,
-  resolveSafeChildPath,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { promises as fs } from 'fs';
@@ -38,14 +36,6 @@ export type TemplateRenderer = (options: {
   secrets?: Record<string, string>;
   credentials: BackstageCredentials;
 }) => Promise<RenderedFiles>;
-
-function workspaceDir(workspace: string, path: string, name: string) {
-  try {
-    return resolveSafeChildPath(workspace, path);
-  } catch {
-    throw new InputError(`${name} "${path}" is outside the workspace`);
-  }
-}
 
 /**
  * Parses the re-entered secret answers: a YAML mapping of answer path to
@@ -151,12 +141,12 @@ export function createPlanUpgradeAction(
     },
     async handler(ctx) {
       const { input } = ctx;
-      const repoDir = workspaceDir(
+      const repoDir = workspacePath(
         ctx.workspacePath,
         input.repositoryPath,
         'repositoryPath',
       );
-      const outDir = workspaceDir(
+      const outDir = workspacePath(
         ctx.workspacePath,
         input.outputPath,
         'outputPath',

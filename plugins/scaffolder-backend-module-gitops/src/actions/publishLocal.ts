@@ -9,7 +9,7 @@ import git from 'isomorphic-git';
 import { join, resolve } from 'path';
 import { pathToFileURL } from 'url';
 import { parseAllDocuments } from 'yaml';
-import { listFiles } from '../lib/files';
+import { listFiles, workspacePath } from '../lib/files';
 import { examples } from './publishLocal.examples';
 
 const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
@@ -96,17 +96,11 @@ export function createPublishLocalAction(options: {
         );
       }
       const target = resolveSafeChildPath(baseDir, input.name);
-      let source: string;
-      try {
-        source = resolveSafeChildPath(
-          ctx.workspacePath,
-          input.sourcePath ?? '.',
-        );
-      } catch {
-        throw new InputError(
-          `sourcePath "${input.sourcePath}" is outside the workspace`,
-        );
-      }
+      const source = workspacePath(
+        ctx.workspacePath,
+        input.sourcePath ?? '.',
+        'sourcePath',
+      );
       const catalogInfoPath = (
         input.catalogInfoPath ?? '/catalog-info.yaml'
       ).replace(/^\/+/, '');

@@ -1,5 +1,4 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { promises as fs } from 'fs';
@@ -50,17 +49,11 @@ export function createRenderTemplateAction(deps: RenderTemplateDeps) {
     },
     async handler(ctx) {
       const { input } = ctx;
-      let target: string;
-      try {
-        target = resolveSafeChildPath(
-          ctx.workspacePath,
-          input.targetPath ?? '.',
-        );
-      } catch {
-        throw new InputError(
-          `targetPath "${input.targetPath}" is outside the workspace`,
-        );
-      }
+      const target = workspacePath(
+        ctx.workspacePath,
+        input.targetPath ?? '.',
+        'targetPath',
+      );
       ctx.logger.info(`Rendering ${input.templateRef}`);
       const rendered = await renderCatalogTemplate(deps, {
         templateRef: input.templateRef,

@@ -1,6 +1,5 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { scanMaturity, scanZeroTrust } from '../lib/scan';
 import { validateTree } from '../lib/validateTree';
@@ -65,12 +64,7 @@ export function createValidateManifestsAction(
     },
     async handler(ctx) {
       const { input } = ctx;
-      let root: string;
-      try {
-        root = resolveSafeChildPath(ctx.workspacePath, input.path ?? '.');
-      } catch {
-        throw new InputError(`path "${input.path}" is outside the workspace`);
-      }
+      const root = workspacePath(ctx.workspacePath, input.path ?? '.', 'path');
 
       const tree = await validateTree(root);
       const problems = tree.problems.map(p => `${p.path}: ${p.message}`);

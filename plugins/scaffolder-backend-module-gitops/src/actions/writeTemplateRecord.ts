@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -8,7 +7,7 @@ import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import { basename, dirname, join } from 'path';
 import yaml from 'yaml';
-import { listFiles } from '../lib/files';
+import { listFiles, workspacePath } from '../lib/files';
 import { redactAnswers, secretKeysOfParameters } from '../lib/secrets';
 import { examples } from './writeTemplateRecord.examples';
 
@@ -149,12 +148,7 @@ export function createWriteTemplateRecordAction(options: {
         secretValues: Object.values(ctx.secrets ?? {}),
       });
       const relPath = input.path ?? TEMPLATE_RECORD_PATH;
-      let target: string;
-      try {
-        target = resolveSafeChildPath(ctx.workspacePath, relPath);
-      } catch {
-        throw new InputError(`path "${relPath}" is outside the workspace`);
-      }
+      const target = workspacePath(ctx.workspacePath, relPath, 'path');
       // The repository's root: the directory holding .platform/.
       const root =
         basename(dirname(target)) === '.platform'

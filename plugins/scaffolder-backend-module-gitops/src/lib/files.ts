@@ -1,3 +1,5 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { promises as fs } from 'fs';
 import { join, relative, sep } from 'path';
 
@@ -19,4 +21,20 @@ export async function listFiles(root: string): Promise<string[]> {
   }
   await walk(root);
   return out.sort();
+}
+
+/**
+ * Resolves an action input path inside the workspace; a path outside it is
+ * the user's error, named by its input.
+ */
+export function workspacePath(
+  workspace: string,
+  path: string,
+  inputName: string,
+): string {
+  try {
+    return resolveSafeChildPath(workspace, path);
+  } catch {
+    throw new InputError(`${inputName} "${path}" is outside the workspace`);
+  }
 }
