@@ -1,6 +1,13 @@
 import Papa from 'papaparse';
 import { OwnershipReport } from './types';
 
+/**
+ * Cells a spreadsheet would run as a formula. papaparse's own `true` setting
+ * uses `/^[=+\-@\t\r].*$/`, which misses a formula followed by a line break
+ * (`.` stops at `\n`), so the option gets this pattern instead.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 const COLUMNS = [
   'section',
   'ref',
@@ -25,7 +32,8 @@ const COLUMNS = [
 /**
  * The coverage as one CSV with a `section` column: a `summary` row with the
  * percentage, one `entity` row per checked entity with its problems, and one
- * `team` row per group with its direct and rolled-up counts.
+ * `team` row per group with its direct and rolled-up counts. Catalog text
+ * that a spreadsheet would run as a formula is prefixed with a quote.
  */
 export function coverageToCsv(report: OwnershipReport): string {
   const { coverage } = report;
@@ -66,5 +74,6 @@ export function coverageToCsv(report: OwnershipReport): string {
   return Papa.unparse([summary, ...entities, ...teams], {
     columns: COLUMNS,
     newline: '\n',
+    escapeFormulae: FORMULA_START,
   });
 }
