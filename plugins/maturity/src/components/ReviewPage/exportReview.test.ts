@@ -31,6 +31,41 @@ describe('review export', () => {
     ]);
   });
 
+  it.each([
+    '=HYPERLINK("http://x","y")',
+    '+1+cmd|" /C calc"!A0',
+    '-2+3',
+    '@SUM(1,2)',
+    '\t=1+1',
+    '\r=1+1',
+    '=HYPERLINK("http://x","y")\nsecond line',
+  ])('prefixes a title, type and owner starting %j with a quote', text => {
+    const parsed = Papa.parse<Record<string, string>>(
+      reviewToCsv(
+        {
+          ...review,
+          components: [
+            {
+              ...review.components[0],
+              title: text,
+              type: text,
+              ownerRef: text,
+            },
+          ],
+        },
+        dimensions,
+      ),
+      { header: true },
+    );
+    expect(parsed.data[0]).toMatchObject({
+      title: `'${text}`,
+      type: `'${text}`,
+      owner: `'${text}`,
+      level: '3',
+      score: '72',
+    });
+  });
+
   it('writes Markdown sections with the changes and escapes pipes', () => {
     const md = reviewToMarkdown(
       {

@@ -8,7 +8,17 @@ function delta(now: number, before?: number): string {
   return d > 0 ? `+${d}` : `${d}`;
 }
 
-/** One CSV row per component: level, score and each dimension, now and before. */
+/**
+ * Cells a spreadsheet would run as a formula. papaparse's own `true` setting
+ * uses `/^[=+\-@\t\r].*$/`, which misses a formula followed by a line break
+ * (`.` stops at `\n`), so the option gets this pattern instead.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV row per component: level, score and each dimension, now and before.
+ * Catalog text a spreadsheet would run as a formula is prefixed with a quote.
+ */
 export function reviewToCsv(
   review: ReviewResponse,
   dimensions: Array<{ id: string; title: string }>,
@@ -42,6 +52,7 @@ export function reviewToCsv(
       'scoreBefore',
       ...dimensions.flatMap(d => [d.id, `${d.id}Before`]),
     ],
+    escapeFormulae: FORMULA_START,
   });
 }
 
