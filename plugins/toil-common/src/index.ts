@@ -9,3 +9,4 @@ export * from './metrics';
 export * from './permissions';
 export * from './csv';
 export * from './api';
+export * from './validation';

@@ -6,6 +6,7 @@ import {
   TOIL_CATEGORIES,
   FrequencyUnit,
 } from './model';
+import { calendarDate, freeText, requiredOr } from './validation';
 
 /**
  * Bounds on what a register row may hold. Anything outside them is a typo or
@@ -23,6 +24,8 @@ export const TOIL_BOUNDS = {
   maxBuildHours: 10000,
   maxTaskLength: 200,
   maxLinkLength: 2000,
+  /** The database column of an entity ref holds 255 characters. */
+  maxEntityRefLength: 255,
 } as const;
 
 /** Occurrences a week for one occurrence per `unit`. */
@@ -35,77 +38,86 @@ export const WEEKLY_FACTOR: Record<FrequencyUnit, number> = {
 /** Matches a full entity ref, `kind:namespace/name`. */
 export const ENTITY_REF_PATTERN = /^[a-z0-9_.-]+:[a-z0-9_.-]+\/[a-z0-9_.-]+$/i;
 
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const NUMBER_MESSAGE = requiredOr('must be a number, like 3 or 1.5');
 
-const baseTaskSchema = z.object({
-  entityRef: z
-    .string()
-    .trim()
-    .regex(
-      ENTITY_REF_PATTERN,
-      'must be a full entity ref such as component:default/my-service',
-    )
-    .transform(ref => ref.toLocaleLowerCase('en-US')),
-  task: z
-    .string()
-    .trim()
-    .min(1, 'is required')
-    .max(
-      TOIL_BOUNDS.maxTaskLength,
-      `must be at most ${TOIL_BOUNDS.maxTaskLength} characters`,
+/** An empty optional field, as a form or a CSV cell sends it, is no value. */
+function blankAsNull(value: unknown) {
+  return typeof value === 'string' && value.trim() === '' ? null : value;
+}
+
+const baseTaskSchema = z.object(
+  {
+    entityRef: freeText()
+      .trim()
+      .max(
+        TOIL_BOUNDS.maxEntityRefLength,
+        `must be at most ${TOIL_BOUNDS.maxEntityRefLength} characters`,
+      )
+      .regex(
+        ENTITY_REF_PATTERN,
+        'must be a full entity ref such as component:default/my-service',
+      )
+      .transform(ref => ref.toLocaleLowerCase('en-US')),
+    task: freeText()
+      .trim()
+      .min(1, 'is required')
+      .max(
+        TOIL_BOUNDS.maxTaskLength,
+        `must be at most ${TOIL_BOUNDS.maxTaskLength} characters`,
+      ),
+    category: z.enum(TOIL_CATEGORIES, {
+      error: `must be one of: ${TOIL_CATEGORIES.join(', ')}`,
+    }),
+    frequency: z
+      .number({ error: NUMBER_MESSAGE })
+      .finite('must be a finite number')
+      .positive('must be greater than 0'),
+    frequencyUnit: z.enum(FREQUENCY_UNITS, {
+      error: `must be one of: ${FREQUENCY_UNITS.join(', ')}`,
+    }),
+    minutesPerOccurrence: z
+      .number({ error: NUMBER_MESSAGE })
+      .finite('must be a finite number')
+      .positive('must be greater than 0')
+      .max(
+        TOIL_BOUNDS.maxMinutesPerOccurrence,
+        `must be at most ${TOIL_BOUNDS.maxMinutesPerOccurrence} (one day)`,
+      ),
+    people: z
+      .number({ error: NUMBER_MESSAGE })
+      .int('must be a whole number')
+      .min(TOIL_BOUNDS.minPeople, `must be at least ${TOIL_BOUNDS.minPeople}`)
+      .max(TOIL_BOUNDS.maxPeople, `must be at most ${TOIL_BOUNDS.maxPeople}`),
+    automatable: z.enum(AUTOMATABLE_VALUES, {
+      error: `must be one of: ${AUTOMATABLE_VALUES.join(', ')}`,
+    }),
+    link: z.preprocess(
+      blankAsNull,
+      freeText()
+        .trim()
+        .max(
+          TOIL_BOUNDS.maxLinkLength,
+          `must be at most ${TOIL_BOUNDS.maxLinkLength} characters`,
+        )
+        .regex(/^https?:\/\/\S+$/i, 'must be an http(s) URL')
+        .nullish(),
     ),
-  category: z.enum(TOIL_CATEGORIES, {
-    error: `must be one of: ${TOIL_CATEGORIES.join(', ')}`,
-  }),
-  frequency: z
-    .number({ error: 'must be a number' })
-    .finite('must be a finite number')
-    .positive('must be greater than 0'),
-  frequencyUnit: z.enum(FREQUENCY_UNITS, {
-    error: `must be one of: ${FREQUENCY_UNITS.join(', ')}`,
-  }),
-  minutesPerOccurrence: z
-    .number({ error: 'must be a number' })
-    .finite('must be a finite number')
-    .positive('must be greater than 0')
-    .max(
-      TOIL_BOUNDS.maxMinutesPerOccurrence,
-      `must be at most ${TOIL_BOUNDS.maxMinutesPerOccurrence} (one day)`,
-    ),
-  people: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(TOIL_BOUNDS.minPeople, `must be at least ${TOIL_BOUNDS.minPeople}`)
-    .max(TOIL_BOUNDS.maxPeople, `must be at most ${TOIL_BOUNDS.maxPeople}`),
-  automatable: z.enum(AUTOMATABLE_VALUES, {
-    error: `must be one of: ${AUTOMATABLE_VALUES.join(', ')}`,
-  }),
-  link: z
-    .string()
-    .trim()
-    .max(TOIL_BOUNDS.maxLinkLength)
-    .regex(/^https?:\/\/\S+$/i, 'must be an http(s) URL')
-    .nullish()
-    .or(z.literal('').transform(() => null)),
-  automationStatus: z.enum(AUTOMATION_STATUSES, {
-    error: `must be one of: ${AUTOMATION_STATUSES.join(', ')}`,
-  }),
-  buildHours: z
-    .number({ error: 'must be a number' })
-    .finite('must be a finite number')
-    .min(0, 'must not be negative')
-    .max(
-      TOIL_BOUNDS.maxBuildHours,
-      `must be at most ${TOIL_BOUNDS.maxBuildHours}`,
-    )
-    .nullish(),
-  automatedAt: z
-    .string()
-    .regex(DATE_PATTERN, 'must be a date, YYYY-MM-DD')
-    .refine(value => !Number.isNaN(Date.parse(value)), 'must be a real date')
-    .nullish()
-    .or(z.literal('').transform(() => null)),
-});
+    automationStatus: z.enum(AUTOMATION_STATUSES, {
+      error: `must be one of: ${AUTOMATION_STATUSES.join(', ')}`,
+    }),
+    buildHours: z
+      .number({ error: NUMBER_MESSAGE })
+      .finite('must be a finite number')
+      .min(0, 'must not be negative')
+      .max(
+        TOIL_BOUNDS.maxBuildHours,
+        `must be at most ${TOIL_BOUNDS.maxBuildHours}`,
+      )
+      .nullish(),
+    automatedAt: z.preprocess(blankAsNull, calendarDate().nullish()),
+  },
+  { error: "must be a JSON object with the task's fields" },
+);
 
 /**
  * Why a frequency is out of bounds once converted to a week, or undefined.
@@ -147,8 +159,8 @@ export const updateToilTaskSchema = baseTaskSchema
   .extend({
     version: z
       .number({ error: 'is required: the version the row was read at' })
-      .int()
-      .min(1),
+      .int('must be a whole number: the version the row was read at')
+      .min(1, 'must be 1 or more: the version the row was read at'),
   })
   .superRefine((task, ctx) => {
     const result = toilTaskInputSchema.safeParse(task);
