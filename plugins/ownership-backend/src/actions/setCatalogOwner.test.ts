@@ -1,6 +1,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { readFileSync } from 'node:fs';
+import { InputError } from '@backstage/errors';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { createSetCatalogOwnerAction } from './setCatalogOwner';
@@ -97,14 +98,39 @@ describe('ownership:catalog:set-owner', () => {
     );
   });
 
-  it('rejects a filePath outside the workspace (../catalog-info.yaml)', async () => {
-    await expect(
-      run({
+  it.each(['../catalog-info.yaml', '/etc/passwd', 'a/../../catalog-info.yaml'])(
+    'rejects filePath %j outside the workspace with an InputError naming filePath',
+    async filePath => {
+      const error = await run({
         entityRef: 'component:default/quiz-engine',
         owner: 'courses-team',
-        filePath: '../catalog-info.yaml',
-      }),
-    ).rejects.toThrow();
+        filePath,
+      }).catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(
+        `Invalid filePath "${filePath}": it is outside the workspace`,
+      );
+    },
+  );
+
+  it('rejects filePath "escape.yaml", a symlink out of the workspace, with an InputError naming filePath', async () => {
+    const outside = createMockDirectory({
+      content: { 'catalog-info.yaml': CATALOG },
+    });
+    symlinkSync(
+      resolve(outside.path, 'catalog-info.yaml'),
+      resolve(dir.path, 'escape.yaml'),
+    );
+    const error = await run({
+      entityRef: 'component:default/quiz-engine',
+      owner: 'courses-team',
+      filePath: 'escape.yaml',
+    }).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^Invalid filePath "escape.yaml"/);
+    expect(
+      readFileSync(resolve(outside.path, 'catalog-info.yaml'), 'utf8'),
+    ).toBe(CATALOG);
   });
 
   it('rejects a missing file (missing.yaml)', async () => {

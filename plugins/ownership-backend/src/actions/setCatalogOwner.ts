@@ -105,8 +105,16 @@ export function createSetCatalogOwnerAction() {
         );
       }
       const filePath = ctx.input.filePath ?? 'catalog-info.yaml';
-      // Throws on paths that leave the workspace (../, absolute paths).
-      const path = resolveSafeChildPath(ctx.workspacePath, filePath);
+      // A path that leaves the workspace (../, an absolute path, a symlink
+      // out of it) is the caller's error, named by its input.
+      let path: string;
+      try {
+        path = resolveSafeChildPath(ctx.workspacePath, filePath);
+      } catch {
+        throw new InputError(
+          `Invalid filePath "${filePath}": it is outside the workspace`,
+        );
+      }
       const text = await fs.readFile(path, 'utf8').catch(() => {
         throw new InputError(
           `Invalid filePath "${filePath}": no such file in the workspace`,
