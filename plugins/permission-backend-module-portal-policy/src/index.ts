@@ -4,5 +4,13 @@
  * @packageDocumentation
  */
 export { permissionModulePortalPolicy as default } from './module';
-export { PortalPermissionPolicy } from './PortalPermissionPolicy';
-export type { PortalPermissionPolicyOptions } from './PortalPermissionPolicy';
+export {
+  DEFAULT_GUEST_USER_REF,
+  PortalPermissionPolicy,
+  ruleOf,
+} from './PortalPermissionPolicy';
+export type {
+  PermissionRule,
+  PortalPermissionPolicyOptions,
+  PortalRole,
+} from './PortalPermissionPolicy';

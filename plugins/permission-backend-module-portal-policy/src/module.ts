@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { PortalPermissionPolicy } from './PortalPermissionPolicy';
+import {
+  DEFAULT_GUEST_USER_REF,
+  PortalPermissionPolicy,
+} from './PortalPermissionPolicy';
 
 /** Installs the portal policy in the permission backend. */
 export const permissionModulePortalPolicy = createBackendModule({
@@ -20,9 +23,20 @@ export const permissionModulePortalPolicy = createBackendModule({
         logger: coreServices.logger,
       },
       async init({ policy, config, catalog, auth, logger }) {
+        // The guest provider signs in as its configured user, or the default.
+        const guestUser = config.getOptionalString(
+          'auth.providers.guest.userEntityRef',
+        );
         policy.setPolicy(
           new PortalPermissionPolicy({
             admins: config.getOptionalStringArray('permission.admins') ?? [],
+            guestUsers: [
+              DEFAULT_GUEST_USER_REF,
+              ...(guestUser ? [guestUser] : []),
+            ],
+            demoGuestIsAdmin:
+              config.getOptionalBoolean('permission.demo.guestIsAdmin') ??
+              false,
             catalog,
             auth,
             logger,
