@@ -104,6 +104,11 @@ export interface TemplateHarness {
     options?: {
       /** The task's secrets, as a Secret field of the form sends them. */
       secrets?: Record<string, string>;
+      /**
+       * Changes the template before it is sent, e.g. to drop its parameter
+       * schema and render a skeleton with a value the form would refuse.
+       */
+      transformTemplate?: (template: JsonObject) => JsonObject;
     },
   ): Promise<RenderedTemplate>;
   stop(): Promise<void>;
@@ -142,9 +147,12 @@ export async function startTemplateHarness(
 
   return {
     async render(templateDir, values, outDir, renderOptions) {
-      const template = parse(
+      const parsed = parse(
         await fs.readFile(join(templateDir, 'template.yaml'), 'utf8'),
-      );
+      ) as JsonObject;
+      const template = renderOptions?.transformTemplate
+        ? renderOptions.transformTemplate(parsed)
+        : parsed;
       const directoryContents = await Promise.all(
         (
           await listFiles(templateDir)
