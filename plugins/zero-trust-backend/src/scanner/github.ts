@@ -20,9 +20,49 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-// Only the status and GitHub's own message are kept: request details would
-// carry the authorization header.
+/**
+ * The system error code of a connection that failed (ENOTFOUND, EAI_AGAIN,
+ * ECONNREFUSED, a TLS code, ...), from the error or one of its causes.
+ */
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Per-request options for Octokit: its fetch, but a connection that fails
+ * (no response at all) becomes "could not reach <host>: <code>". Octokit
+ * itself turns such a failure into a bare "500" and drops the cause.
+ */
+function reachability(octokit: Octokit) {
+  const configured = (
+    octokit.request.endpoint.DEFAULTS.request as
+      | { fetch?: typeof fetch }
+      | undefined
+  )?.fetch;
+  return {
+    fetch: (url: string, init?: RequestInit) =>
+      (configured ?? globalThis.fetch)(url, init).catch((error: unknown) => {
+        if ((error as { name?: unknown })?.name === 'AbortError') throw error;
+        const code =
+          networkCode(error) ??
+          String((error as { message?: unknown })?.message ?? error);
+        throw new Error(`could not reach ${new URL(url).host}: ${code}`);
+      }),
+  };
+}
+
+// Only the status, or the host and error code of a failed connection, are
+// kept: request details would carry the authorization header.
 function describe(error: unknown): string {
+  const message = String((error as { message?: unknown })?.message ?? '');
+  const answered = (error as { response?: unknown })?.response !== undefined;
+  if (!answered && message.startsWith('could not reach ')) return message;
   const status = statusOf(error);
   return status ? `GitHub API returned ${status}` : 'GitHub API request failed';
 }
@@ -35,6 +75,7 @@ export async function checkRequiredReview(
   github: GitHubRepository,
 ): Promise<ReviewRequirement> {
   const { owner, repo, octokit } = github;
+  const request = reachability(octokit);
   const slug = `${owner}/${repo}`;
   const evidence = (note: string): Evidence => ({
     annotation: 'github.com/project-slug',
@@ -43,7 +84,8 @@ export async function checkRequiredReview(
 
   let branch: string;
   try {
-    branch = (await octokit.repos.get({ owner, repo })).data.default_branch;
+    branch = (await octokit.repos.get({ owner, repo, request })).data
+      .default_branch;
   } catch (error) {
     const reason =
       statusOf(error) === 404
@@ -57,6 +99,7 @@ export async function checkRequiredReview(
       owner,
       repo,
       branch,
+      request,
     });
     const reviews = data.required_pull_request_reviews;
     const count = reviews?.required_approving_review_count ?? (reviews ? 1 : 0);
@@ -82,6 +125,7 @@ export async function checkRequiredReview(
       owner,
       repo,
       branch,
+      request,
     });
     const rule = rules.find(r => r.type === 'pull_request');
     const count = Number(
