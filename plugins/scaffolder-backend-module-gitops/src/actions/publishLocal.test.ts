@@ -2,6 +2,7 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { promises as fs } from 'fs';
 import git from 'isomorphic-git';
@@ -89,6 +90,75 @@ describe('publish:local', () => {
       workspacePath: workspace,
     });
     await expect(action().handler(ctx)).rejects.toThrow(/name "..\/escape"/);
+  });
+
+  describe('catalogInfoPath outside the workspace', () => {
+    beforeEach(() => {
+      root.addContent({
+        secret: {
+          'catalog-info.yaml':
+            'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: stolen\n',
+        },
+      });
+    });
+
+    const rejects = async (catalogInfoPath: string) => {
+      const ctx = createMockActionContext({
+        input: { name: 'course-reviews', catalogInfoPath },
+        workspacePath: workspace,
+      });
+      const error = await action()
+        .handler(ctx)
+        .catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(
+        `catalogInfoPath ${JSON.stringify(
+          catalogInfoPath,
+        )} must be a file inside the published directory`,
+      );
+      expect(ctx.output).not.toHaveBeenCalled();
+      expect(await fs.readdir(repos)).toEqual([]);
+    };
+
+    it('rejects catalogInfoPath "../secret/catalog-info.yaml" without reading it', () =>
+      rejects('../secret/catalog-info.yaml'));
+
+    it('rejects catalogInfoPath "/../secret/catalog-info.yaml" (a root-relative ../)', () =>
+      rejects('/../secret/catalog-info.yaml'));
+
+    it('rejects an absolute catalogInfoPath ("//<host path>/secret/catalog-info.yaml")', () =>
+      rejects(`/${root.resolve('secret/catalog-info.yaml')}`));
+
+    it('rejects catalogInfoPath "src/../../secret/catalog-info.yaml"', () =>
+      rejects('src/../../secret/catalog-info.yaml'));
+
+    it('rejects catalogInfoPath "linked.yaml", a symlink out of the workspace', async () => {
+      await fs.symlink(
+        root.resolve('secret/catalog-info.yaml'),
+        join(workspace, 'linked.yaml'),
+      );
+      await rejects('linked.yaml');
+    });
+
+    it('accepts catalogInfoPath "/catalog-info.yaml" and "catalog-info.yaml" as the repository root file', async () => {
+      for (const catalogInfoPath of [
+        '/catalog-info.yaml',
+        'catalog-info.yaml',
+      ]) {
+        const ctx = {
+          ...createMockActionContext({
+            input: { name: 'course-reviews', catalogInfoPath },
+            workspacePath: workspace,
+          }),
+          isDryRun: true,
+        };
+        await action().handler(ctx);
+        expect(ctx.output).toHaveBeenCalledWith(
+          'entityRef',
+          'component:default/course-reviews',
+        );
+      }
+    });
   });
 
   it('says which key is missing when no directory is configured', async () => {

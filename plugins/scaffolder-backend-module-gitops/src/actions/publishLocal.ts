@@ -6,7 +6,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { promises as fs } from 'fs';
 import git from 'isomorphic-git';
-import { join, resolve } from 'path';
+import { isAbsolute, join, relative, resolve, sep } from 'path';
 import { pathToFileURL } from 'url';
 import { parseAllDocuments } from 'yaml';
 import { listFiles, workspacePath } from '../lib/files';
@@ -20,6 +20,36 @@ export function localPublishDirectory(
 ): string | undefined {
   const dir = config.getOptionalString('scaffolder.localPublish.directory');
   return dir ? resolve(dir) : undefined;
+}
+
+/**
+ * A file of the repository to be published, as a `/`-separated path relative
+ * to its root. A leading `/` means the repository root (`/catalog-info.yaml`);
+ * an absolute path beyond that, a `../` that leaves the published directory
+ * or a symlink out of it is the caller's error, named by its input.
+ */
+function repositoryFile(source: string, path: string, inputName: string) {
+  const relativePath = path.startsWith('/') ? path.slice(1) : path;
+  const outside = () =>
+    new InputError(
+      `${inputName} "${path}" must be a file inside the published directory`,
+    );
+  if (
+    !relativePath ||
+    isAbsolute(relativePath) ||
+    relativePath.includes('\0')
+  ) {
+    throw outside();
+  }
+  let file: string;
+  try {
+    file = resolveSafeChildPath(source, relativePath);
+  } catch {
+    throw outside();
+  }
+  const inRepository = relative(source, file).split(sep).join('/');
+  if (!inRepository) throw outside();
+  return inRepository;
 }
 
 async function componentRef(catalogInfo: string): Promise<string | undefined> {
@@ -71,7 +101,9 @@ export function createPublishLocalAction(options: {
           z
             .string()
             .optional()
-            .describe('Path of the catalog file; default /catalog-info.yaml'),
+            .describe(
+              'Path of the catalog file from the root of the published directory; default /catalog-info.yaml. It must stay inside that directory',
+            ),
       },
       output: {
         remoteUrl: z => z.string(),
@@ -101,9 +133,11 @@ export function createPublishLocalAction(options: {
         input.sourcePath ?? '.',
         'sourcePath',
       );
-      const catalogInfoPath = (
-        input.catalogInfoPath ?? '/catalog-info.yaml'
-      ).replace(/^\/+/, '');
+      const catalogInfoPath = repositoryFile(
+        source,
+        input.catalogInfoPath ?? '/catalog-info.yaml',
+        'catalogInfoPath',
+      );
       const repoContentsUrl = `${pathToFileURL(target).toString()}/`;
       const catalogInfoUrl = new URL(
         catalogInfoPath,
