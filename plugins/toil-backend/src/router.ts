@@ -18,6 +18,7 @@ import {
 import {
   CSV_IMPORT_LIMITS,
   CsvImportResult,
+  ENTITY_REF_PATTERN,
   ToilTask,
   createToilTaskSchema,
   describeIssues,
@@ -27,7 +28,7 @@ import {
   toilTaskUpdatePermission,
   updateToilTaskSchema,
 } from '@cloud-native-portal/plugin-toil-common';
-import express, { ErrorRequestHandler, Request } from 'express';
+import express, { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { planCsvImport, toilTaskKey } from './csv/CsvImporter';
@@ -50,12 +51,60 @@ class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413;
 }
 
+/** The largest JSON body any route accepts: a task is well under 10 kB. */
+const JSON_BODY_LIMIT_BYTES = 100 * 1024;
+
+/** True for body-parser's error on a body over its limit. */
+function isTooLarge(error: unknown): boolean {
+  return (error as { type?: unknown } | undefined)?.type === 'entity.too.large';
+}
+
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     throw new InputError(describeIssues(result.error).join('; '));
   }
   return result.data;
+}
+
+const TASK_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `:id` of a task route: a UUID, checked before it reaches the database. */
+function taskIdOf(req: Request): string {
+  const id = req.params.id;
+  if (!TASK_ID.test(id)) {
+    throw new InputError(
+      'id must be a task id, a UUID such as 0b6e5f4c-2a7d-4c41-9f0e-3d2b1a0c9e8f',
+    );
+  }
+  return id.toLocaleLowerCase('en-US');
+}
+
+/** The optional `entityRef` query parameter of the list and export routes. */
+function entityRefQuery(req: Request): string | undefined {
+  const entityRef = req.query.entityRef;
+  if (entityRef === undefined || entityRef === '') return undefined;
+  if (typeof entityRef !== 'string') {
+    throw new InputError('entityRef must be a single entity ref');
+  }
+  if (!ENTITY_REF_PATTERN.test(entityRef)) {
+    throw new InputError(
+      'entityRef must be a full entity ref such as component:default/my-service',
+    );
+  }
+  return entityRef.toLocaleLowerCase('en-US');
+}
+
+/** The entity ref named by a route's `:kind/:namespace/:name`. */
+function entityRefOfParams(kind: string, namespace: string, name: string) {
+  const ref = stringifyEntityRef({ kind, namespace, name });
+  if (!ENTITY_REF_PATTERN.test(ref)) {
+    throw new InputError(
+      'kind, namespace and name must each hold only letters, digits, ".", "_" and "-"',
+    );
+  }
+  return ref;
 }
 
 const mappingSchema = z.record(z.string(), z.string().optional());
@@ -79,11 +128,24 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { store, metrics, catalog, httpAuth, permissions } = options;
   const router = Router();
-  router.use(express.json({ limit: '100kb' }));
-  const rawCsv = express.raw({
+  router.use(express.json({ limit: JSON_BODY_LIMIT_BYTES }));
+  const readCsv = express.raw({
     type: () => true,
     limit: CSV_IMPORT_LIMITS.maxBytes,
   });
+  // Only an upload to the import routes is a file; its limit is the import's.
+  const rawCsv: RequestHandler = (req, res, next) =>
+    readCsv(req, res, error => {
+      if (isTooLarge(error)) {
+        next(
+          new PayloadTooLargeError(
+            `file: the upload is larger than ${CSV_IMPORT_LIMITS.maxBytes} bytes (5 MB), the import limit. Split the file and import the parts.`,
+          ),
+        );
+        return;
+      }
+      next(error);
+    });
 
   const userCredentials = (req: Request) =>
     httpAuth.credentials(req, { allow: ['user'] });
@@ -152,7 +214,12 @@ export async function createRouter(
       },
       { credentials },
     );
-    return new Set(items.flatMap(e => (e ? [stringifyEntityRef(e)] : [])));
+    // Refs in the register are lower case; the catalog keeps the name's case.
+    return new Set(
+      items.flatMap(e =>
+        e ? [stringifyEntityRef(e).toLocaleLowerCase('en-US')] : [],
+      ),
+    );
   }
 
   async function loadTask(id: string): Promise<ToilTask> {
@@ -165,24 +232,21 @@ export async function createRouter(
 
   router.get('/tasks', async (req, res) => {
     await authorizeRead(req);
-    const entityRef = req.query.entityRef;
-    if (entityRef !== undefined && typeof entityRef !== 'string') {
-      throw new InputError('entityRef must be a single entity ref');
-    }
+    const entityRef = entityRefQuery(req);
     const tasks = await store.listTasks(
-      entityRef ? { entityRefs: [entityRef.toLocaleLowerCase('en-US')] } : {},
+      entityRef ? { entityRefs: [entityRef] } : {},
     );
     res.json({ items: tasks });
   });
 
   router.get('/tasks/:id', async (req, res) => {
     await authorizeRead(req);
-    res.json(await loadTask(req.params.id));
+    res.json(await loadTask(taskIdOf(req)));
   });
 
   router.get('/tasks/:id/audit', async (req, res) => {
     await authorizeRead(req);
-    res.json({ items: await store.listAudit({ taskId: req.params.id }) });
+    res.json({ items: await store.listAudit({ taskId: taskIdOf(req) }) });
   });
 
   router.post('/tasks', async (req, res) => {
@@ -203,8 +267,9 @@ export async function createRouter(
 
   router.put('/tasks/:id', async (req, res) => {
     const credentials = await userCredentials(req);
+    const id = taskIdOf(req);
     const { version, ...input } = parseBody(updateToilTaskSchema, req.body);
-    const current = await loadTask(req.params.id);
+    const current = await loadTask(id);
     await authorizeWrite(
       toilTaskUpdatePermission,
       current.entityRef,
@@ -218,31 +283,25 @@ export async function createRouter(
         credentials,
       );
     }
-    res.json(
-      await store.updateTask(
-        req.params.id,
-        input,
-        version,
-        actorOf(credentials),
-      ),
-    );
+    res.json(await store.updateTask(id, input, version, actorOf(credentials)));
   });
 
   router.delete('/tasks/:id', async (req, res) => {
     const credentials = await userCredentials(req);
+    const id = taskIdOf(req);
     const version = Number(req.query.version);
     if (!Number.isInteger(version) || version < 1) {
       throw new InputError(
         'version is required: the version of the row you are deleting',
       );
     }
-    const current = await loadTask(req.params.id);
+    const current = await loadTask(id);
     await authorizeWrite(
       toilTaskDeletePermission,
       current.entityRef,
       credentials,
     );
-    await store.deleteTask(req.params.id, version, actorOf(credentials));
+    await store.deleteTask(id, version, actorOf(credentials));
     res.status(204).end();
   });
 
@@ -251,7 +310,10 @@ export async function createRouter(
   router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
     const credentials = await authorizeRead(req);
     const { kind, namespace, name } = req.params;
-    const ref = stringifyEntityRef({ kind, namespace, name });
+    // The register keeps refs in lower case.
+    const ref = entityRefOfParams(kind, namespace, name).toLocaleLowerCase(
+      'en-US',
+    );
     res.json(await metrics.entitySummary(ref, credentials));
   });
 
@@ -263,7 +325,7 @@ export async function createRouter(
   router.get('/teams/:namespace/:name', async (req, res) => {
     const credentials = await authorizeRead(req);
     const { namespace, name } = req.params;
-    const ref = stringifyEntityRef({ kind: 'group', namespace, name });
+    const ref = entityRefOfParams('group', namespace, name);
     res.json(await metrics.teamReport(ref, credentials));
   });
 
@@ -320,12 +382,9 @@ export async function createRouter(
 
   router.get('/export', async (req, res) => {
     await authorizeRead(req);
-    const entityRef = req.query.entityRef;
-    if (entityRef !== undefined && typeof entityRef !== 'string') {
-      throw new InputError('entityRef must be a single entity ref');
-    }
+    const entityRef = entityRefQuery(req);
     const tasks = await store.listTasks(
-      entityRef ? { entityRefs: [entityRef.toLocaleLowerCase('en-US')] } : {},
+      entityRef ? { entityRefs: [entityRef] } : {},
     );
     res
       .type('text/csv; charset=utf-8')
@@ -333,11 +392,12 @@ export async function createRouter(
       .send(exportCsv(tasks));
   });
 
+  // Any other route: a JSON body over the limit.
   const tooLarge: ErrorRequestHandler = (error, _req, _res, next) => {
-    if (error?.type === 'entity.too.large') {
+    if (isTooLarge(error)) {
       next(
         new PayloadTooLargeError(
-          `file: the upload is larger than ${CSV_IMPORT_LIMITS.maxBytes} bytes (5 MB), the import limit. Split the file and import the parts.`,
+          `Request body too large: limit is ${JSON_BODY_LIMIT_BYTES} bytes (100 kB)`,
         ),
       );
       return;

@@ -2,11 +2,15 @@ import {
   CSV_COLUMNS,
   CSV_IMPORT_LIMITS,
   CsvImportPreview,
+  DATE_FORMAT_MESSAGE,
   ENTITY_REF_PATTERN,
+  NUL_MESSAGE,
   RejectedCsvRow,
+  TOIL_BOUNDS,
   ToilTaskInput,
-  describeIssues,
   guessCsvMapping,
+  hasNul,
+  isCalendarDate,
   looksLikeFormula,
   toilTaskInputSchema,
 } from '@cloud-native-portal/plugin-toil-common';
@@ -77,6 +81,147 @@ function resolveMapping(
   return mapping;
 }
 
+/** A row of the file, read and checked on its own. */
+export interface CsvRowVerdict {
+  /** Why the row cannot be imported; empty when it can. */
+  reasons: string[];
+  /** The task, when every register field is valid. */
+  input?: ToilTaskInput;
+  recordedBy?: string;
+  recordedAt?: string;
+  /** Notes for the person that do not stop the row (formula-like cells). */
+  warnings: string[];
+}
+
+type Candidate = Omit<CsvRowVerdict, 'warnings'> & {
+  line: number;
+  raw: Record<string, string>;
+};
+
+/** `field` or `field (column "header")` when the file names it differently. */
+function fieldLabel(field: string, header: string | undefined) {
+  return header === undefined || header === field
+    ? field
+    : `${field} (column "${header}")`;
+}
+
+/** A date cell: `YYYY-MM-DD` that exists in the calendar, or an ISO date-time. */
+function parseRecordedAt(cell: string): number | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(cell)) {
+    return isCalendarDate(cell) ? Date.parse(`${cell}T00:00:00Z`) : undefined;
+  }
+  const dateTime =
+    /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(
+      cell,
+    );
+  if (!dateTime || !isCalendarDate(dateTime[1])) return undefined;
+  const time = Date.parse(cell);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * Checks one row of the file against everything the register and its
+ * database hold a task to: the task schema, NUL characters (which
+ * PostgreSQL cannot store), the recorded-by ref and the recorded date. Preview
+ * and apply both read a file through {@link planCsvImport}, which checks every
+ * row here, so a row the preview accepts is a row apply can write.
+ */
+export function validateCsvRow(
+  raw: Record<string, string>,
+  mapping: Record<string, string>,
+  line: number,
+): CsvRowVerdict {
+  const reasons: string[] = [];
+  const warnings: string[] = [];
+  const draft: Record<string, unknown> = {};
+  // Fields already reported once with their value; zod need not repeat them.
+  const reported = new Set<string>();
+  for (const [field, header] of Object.entries(mapping)) {
+    const cell = (raw[header] ?? '').toString();
+    if (hasNul(cell)) {
+      reasons.push(`${fieldLabel(field, header)} ${NUL_MESSAGE}`);
+      reported.add(field);
+      continue;
+    }
+    if (field === 'recordedBy' || field === 'recordedAt') continue;
+    if (NUMBER_FIELDS.has(field)) {
+      const n = parseNumber(cell);
+      if (typeof n === 'string') {
+        reasons.push(`${fieldLabel(field, header)} ${n}`);
+        reported.add(field);
+      } else if (n !== undefined) draft[field] = n;
+    } else if (ENUM_FIELDS.has(field)) {
+      const value = cell.trim().toLocaleLowerCase('en-US').replace(/_/g, ' ');
+      if (value !== '') draft[field] = value;
+    } else if (cell.trim() !== '') {
+      draft[field] = cell.trim();
+      if (looksLikeFormula(cell)) {
+        warnings.push(
+          `Line ${line}: ${field} starts with "${cell
+            .charAt(0)
+            .replace(/\t/, '\\t')
+            .replace(
+              /\r/,
+              '\\r',
+            )}", which a spreadsheet would run as a formula. It is stored as text and escaped on export.`,
+        );
+      }
+    }
+  }
+  draft.automationStatus ??= 'none';
+  const result = toilTaskInputSchema.safeParse(draft);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      if (reported.has(field)) continue;
+      reasons.push(
+        `${fieldLabel(issue.path.join('.') || 'row', mapping[field])} ${
+          issue.message
+        }`,
+      );
+    }
+  }
+
+  let recordedBy: string | undefined;
+  let recordedAt: string | undefined;
+  const by = mapping.recordedBy ? raw[mapping.recordedBy]?.trim() : '';
+  if (by && !reported.has('recordedBy')) {
+    if (by.length > TOIL_BOUNDS.maxEntityRefLength) {
+      reasons.push(
+        `${fieldLabel('recordedBy', mapping.recordedBy)} must be at most ${
+          TOIL_BOUNDS.maxEntityRefLength
+        } characters (got ${by.length})`,
+      );
+    } else if (ENTITY_REF_PATTERN.test(by)) {
+      recordedBy = by.toLocaleLowerCase('en-US');
+    } else {
+      reasons.push(
+        `${fieldLabel(
+          'recordedBy',
+          mapping.recordedBy,
+        )} must be an entity ref such as user:default/jane (got "${by}")`,
+      );
+    }
+  }
+  const at = mapping.recordedAt ? raw[mapping.recordedAt]?.trim() : '';
+  if (at && !reported.has('recordedAt')) {
+    const time = parseRecordedAt(at);
+    const label = fieldLabel('recordedAt', mapping.recordedAt);
+    if (time === undefined) {
+      reasons.push(`${label} ${DATE_FORMAT_MESSAGE} (got "${at}")`);
+    } else if (time > Date.now() + 24 * 3600 * 1000) {
+      reasons.push(`${label} must not be in the future (got "${at}")`);
+    } else recordedAt = new Date(time).toISOString();
+  }
+  return {
+    reasons,
+    warnings,
+    input: result.success ? result.data : undefined,
+    recordedBy,
+    recordedAt,
+  };
+}
+
 /**
  * Parses, maps and validates an uploaded register CSV without writing
  * anything: every row is accepted or rejected with its reasons.
@@ -133,89 +278,28 @@ export async function planCsvImport(
     ]);
   }
 
-  type Candidate = {
-    line: number;
-    raw: Record<string, string>;
-    reasons: string[];
-    input?: ToilTaskInput;
-    recordedBy?: string;
-    recordedAt?: string;
-  };
   const candidates: Candidate[] = parsed.data.map((raw, index) => {
     // Line numbers count the header as line 1; quoted newlines are rare in registers.
     const line = index + 2;
-    const reasons = [...(rowErrors.get(index) ?? [])];
     const cleanRaw: Record<string, string> = {};
     for (const h of headers) cleanRaw[h] = (raw[h] ?? '').toString();
     if (missingFields.length) {
-      reasons.push(`no column is mapped to ${missingFields.join(', ')}`);
-      return { line, raw: cleanRaw, reasons };
+      return {
+        line,
+        raw: cleanRaw,
+        reasons: [
+          ...(rowErrors.get(index) ?? []),
+          `no column is mapped to ${missingFields.join(', ')}`,
+        ],
+      };
     }
-    const draft: Record<string, unknown> = {};
-    const unreadable = new Set<string>();
-    for (const [field, header] of Object.entries(mapping)) {
-      const cell = (raw[header] ?? '').toString();
-      if (field === 'recordedBy' || field === 'recordedAt') continue;
-      if (NUMBER_FIELDS.has(field)) {
-        const n = parseNumber(cell);
-        if (typeof n === 'string') {
-          reasons.push(`${field} ${n}`);
-          unreadable.add(field);
-        } else if (n !== undefined) draft[field] = n;
-      } else if (ENUM_FIELDS.has(field)) {
-        const value = cell.trim().toLocaleLowerCase('en-US').replace(/_/g, ' ');
-        if (value !== '') draft[field] = value;
-      } else if (cell.trim() !== '') {
-        draft[field] = cell.trim();
-        if (looksLikeFormula(cell)) {
-          warnings.push(
-            `Line ${line}: ${field} starts with "${cell
-              .charAt(0)
-              .replace(/\t/, '\\t')
-              .replace(
-                /\r/,
-                '\\r',
-              )}", which a spreadsheet would run as a formula. It is stored as text and escaped on export.`,
-          );
-        }
-      }
-    }
-    draft.automationStatus ??= 'none';
-    const result = toilTaskInputSchema.safeParse(draft);
-    if (!result.success) {
-      // A cell that is not a number is already reported once, with its value.
-      const issues = result.error.issues.filter(
-        i => !unreadable.has(String(i.path[0])),
-      );
-      reasons.push(...describeIssues({ issues } as typeof result.error));
-    }
-    let recordedBy: string | undefined;
-    let recordedAt: string | undefined;
-    const by = mapping.recordedBy ? raw[mapping.recordedBy]?.trim() : '';
-    if (by) {
-      if (ENTITY_REF_PATTERN.test(by))
-        recordedBy = by.toLocaleLowerCase('en-US');
-      else
-        reasons.push(
-          `recordedBy must be an entity ref such as user:default/jane (got "${by}")`,
-        );
-    }
-    const at = mapping.recordedAt ? raw[mapping.recordedAt]?.trim() : '';
-    if (at) {
-      const time = Date.parse(at);
-      if (Number.isNaN(time))
-        reasons.push(`recordedAt must be a date (got "${at}")`);
-      else if (time > Date.now() + 24 * 3600 * 1000) {
-        reasons.push(`recordedAt must not be in the future (got "${at}")`);
-      } else recordedAt = new Date(time).toISOString();
-    }
+    const verdict = validateCsvRow(cleanRaw, mapping, line);
+    warnings.push(...verdict.warnings);
     return {
+      ...verdict,
       line,
       raw: cleanRaw,
-      reasons,
-      input: result.success ? result.data : undefined,
-      recordedBy,
-      recordedAt,
+      reasons: [...(rowErrors.get(index) ?? []), ...verdict.reasons],
     };
   });
 

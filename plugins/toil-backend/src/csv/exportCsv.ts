@@ -2,6 +2,13 @@ import { CSV_COLUMNS, ToilTask } from '@cloud-native-portal/plugin-toil-common';
 import Papa from 'papaparse';
 
 /**
+ * Cells a spreadsheet would run as a formula. papaparse's own `true` setting
+ * uses `/^[=+\-@\t\r].*$/`, which misses a formula followed by a line break
+ * (`.` stops at `\n`), so the option gets this pattern instead.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
  * Writes tasks in the import format. Cells that a spreadsheet would run as a
  * formula (=, +, -, @, tab, CR first) are prefixed with a quote by papaparse.
  */
@@ -16,6 +23,6 @@ export function exportCsv(tasks: ToilTask[]): string {
   );
   return Papa.unparse(
     { fields: CSV_COLUMNS.map(c => c.header), data: rows },
-    { escapeFormulae: true, newline: '\n' },
+    { escapeFormulae: FORMULA_START, newline: '\n' },
   );
 }
