@@ -3,10 +3,15 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import express from 'express';
+import {
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ownershipCoverageReadPermission } from './permissions';
@@ -19,6 +24,15 @@ export interface RouterOptions {
   catalog: CatalogService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+}
+
+/** The largest JSON body a route accepts; no route of this API takes one. */
+const JSON_BODY_LIMIT_BYTES = 100 * 1024;
+
+/** A request body over the limit (413), with the limit in the message. */
+class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413;
 }
 
 const namePart = z
@@ -38,7 +52,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { service, catalog, httpAuth, permissions } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: JSON_BODY_LIMIT_BYTES }));
 
   const authorizeCoverage = async (req: express.Request) => {
     const credentials = await httpAuth.credentials(req);
@@ -97,5 +111,17 @@ export async function createRouter(
     res.json(ownership);
   });
 
+  const tooLarge: ErrorRequestHandler = (error, _req, _res, next) => {
+    if ((error as { type?: unknown })?.type === 'entity.too.large') {
+      next(
+        new PayloadTooLargeError(
+          `Request body too large: limit is ${JSON_BODY_LIMIT_BYTES} bytes (100 kB)`,
+        ),
+      );
+      return;
+    }
+    next(error);
+  };
+  router.use(tooLarge);
   return router;
 }
