@@ -102,7 +102,8 @@ describe('publish:local', () => {
       });
     });
 
-    const rejects = async (catalogInfoPath: string) => {
+    /** Runs the action; what it threw, output and created. */
+    const run = async (catalogInfoPath: string) => {
       const ctx = createMockActionContext({
         input: { name: 'course-reviews', catalogInfoPath },
         workspacePath: workspace,
@@ -110,34 +111,51 @@ describe('publish:local', () => {
       const error = await action()
         .handler(ctx)
         .catch(e => e);
-      expect(error).toBeInstanceOf(InputError);
-      expect(error.message).toBe(
+      return {
+        error,
+        outputs: (ctx.output as jest.Mock).mock.calls.length,
+        created: await fs.readdir(repos),
+      };
+    };
+    const refused = (catalogInfoPath: string) => ({
+      error: new InputError(
         `catalogInfoPath ${JSON.stringify(
           catalogInfoPath,
         )} must be a file inside the published directory`,
-      );
-      expect(ctx.output).not.toHaveBeenCalled();
-      expect(await fs.readdir(repos)).toEqual([]);
-    };
+      ),
+      outputs: 0,
+      created: [],
+    });
 
-    it('rejects catalogInfoPath "../secret/catalog-info.yaml" without reading it', () =>
-      rejects('../secret/catalog-info.yaml'));
-
-    it('rejects catalogInfoPath "/../secret/catalog-info.yaml" (a root-relative ../)', () =>
-      rejects('/../secret/catalog-info.yaml'));
-
-    it('rejects an absolute catalogInfoPath ("//<host path>/secret/catalog-info.yaml")', () =>
-      rejects(`/${root.resolve('secret/catalog-info.yaml')}`));
-
-    it('rejects catalogInfoPath "src/../../secret/catalog-info.yaml"', () =>
-      rejects('src/../../secret/catalog-info.yaml'));
+    it.each([
+      ['"../secret/catalog-info.yaml"', () => '../secret/catalog-info.yaml'],
+      [
+        '"/../secret/catalog-info.yaml" (a root-relative ../)',
+        () => '/../secret/catalog-info.yaml',
+      ],
+      [
+        '"//<host path>/secret/catalog-info.yaml" (an absolute path)',
+        () => `/${root.resolve('secret/catalog-info.yaml')}`,
+      ],
+      [
+        '"src/../../secret/catalog-info.yaml"',
+        () => 'src/../../secret/catalog-info.yaml',
+      ],
+    ])(
+      'rejects catalogInfoPath %s with an InputError naming it, without reading it',
+      async (_what, path) => {
+        const result = await run(path());
+        expect(result).toEqual(refused(path()));
+        expect(result.error).toBeInstanceOf(InputError);
+      },
+    );
 
     it('rejects catalogInfoPath "linked.yaml", a symlink out of the workspace', async () => {
       await fs.symlink(
         root.resolve('secret/catalog-info.yaml'),
         join(workspace, 'linked.yaml'),
       );
-      await rejects('linked.yaml');
+      expect(await run('linked.yaml')).toEqual(refused('linked.yaml'));
     });
 
     it('accepts catalogInfoPath "/catalog-info.yaml" and "catalog-info.yaml" as the repository root file', async () => {
