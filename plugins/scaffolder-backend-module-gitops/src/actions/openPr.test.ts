@@ -9,6 +9,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { JsonValue } from '@backstage/types';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import git from 'isomorphic-git';
@@ -17,7 +18,14 @@ import { pathToFileURL } from 'url';
 import { filesOnBranch } from '../lib/localGit';
 import { createOpenGitopsPrAction } from './openPr';
 
+/** git's own check of a branch name; throws when git refuses it. */
+const checkRefFormat = (branchName: string) =>
+  execFileSync('git', ['check-ref-format', '--branch', branchName], {
+    stdio: 'pipe',
+  });
+
 const TOKEN = 'ghp_integrationtoken000000000000000000000';
+const SECRET_TOKEN = 'ghp_tasksecrettoken00000000000000000000000';
 const API = 'https://api.github.com/repos/brightpath/gitops';
 
 // A small in-memory GitHub: enough of the REST API to open PRs. Trees and
@@ -400,6 +408,154 @@ describe('gitops:open-pr', () => {
     );
     expect(logged).toContain('Opened');
     expect(logged).not.toContain(TOKEN);
+  });
+
+  it('takes the GitHub token from the task secret githubToken, and never logs it', async () => {
+    const github = fakeGitHub();
+    server.use(...github.handlers);
+    const ctx = {
+      ...contextWithCheckpoints(new Map()),
+      secrets: { githubToken: SECRET_TOKEN },
+    };
+    await createOpenGitopsPrAction({ integrations }).handler(ctx);
+    expect([...github.state.authHeaders]).toEqual([`token ${SECRET_TOKEN}`]);
+    const logger = ctx.logger as unknown as Record<string, jest.Mock>;
+    expect(
+      JSON.stringify(
+        ['info', 'warn', 'error', 'debug'].map(l => logger[l].mock.calls),
+      ),
+    ).not.toContain(SECRET_TOKEN);
+  });
+
+  it('refuses a token given as a plain input ("token": "ghp_...") with an InputError naming token, before any request', async () => {
+    const github = fakeGitHub();
+    server.use(...github.handlers);
+    const ctx = contextWithCheckpoints(new Map(), { token: SECRET_TOKEN });
+    const error = await createOpenGitopsPrAction({ integrations })
+      .handler(ctx)
+      .catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(
+      /^token is not an input of gitops:open-pr: .*task secret githubToken/,
+    );
+    expect(error.message).not.toContain(SECRET_TOKEN);
+    expect(github.state.authHeaders.size).toBe(0);
+  });
+
+  it('has no token input in its schema, so the scaffolder refuses one too', () => {
+    const schema = createOpenGitopsPrAction({ integrations }).schema?.input as {
+      properties: Record<string, unknown>;
+    } & JsonValue;
+    expect(Object.keys(schema.properties)).not.toContain('token');
+    expect(schema).toMatchObject({ additionalProperties: false });
+  });
+
+  const MEGABYTE = 'x'.repeat(1024 * 1024);
+
+  it.each([
+    [
+      'a 1 MB title',
+      { title: MEGABYTE },
+      'title must be at most 256 characters; it has 1048576',
+    ],
+    [
+      'a title with a newline and a YAML document ("Deploy\\n---\\nkind: Location")',
+      { title: 'Deploy\n---\nkind: Location' },
+      'title must be a single line of text, without line breaks or control characters',
+    ],
+    ['a blank title ("   ")', { title: '   ' }, 'title must not be empty'],
+    [
+      'a 1 MB description',
+      { description: MEGABYTE },
+      'description must be at most 65536 characters; it has 1048576',
+    ],
+    [
+      'a description with a NUL byte',
+      { description: 'a\u0000b' },
+      'description must not contain NUL characters',
+    ],
+    [
+      'a 1 MB branchName',
+      { branchName: MEGABYTE },
+      'branchName must be at most 255 bytes; it has 1048576',
+    ],
+    [
+      'a branchName of 135 characters but 263 bytes',
+      { branchName: `portal/${'é'.repeat(128)}` },
+      'branchName must be at most 255 bytes; it has 263',
+    ],
+  ])(
+    'rejects %s with an InputError naming the input, before any request',
+    async (_what, overrides, message) => {
+      const github = fakeGitHub();
+      server.use(...github.handlers);
+      const error = await createOpenGitopsPrAction({ integrations })
+        .handler(contextWithCheckpoints(new Map(), overrides))
+        .catch(e => e);
+      expect(error).toEqual(new InputError(message));
+      expect(github.state.authHeaders.size).toBe(0);
+    },
+  );
+
+  it.each([
+    '-leading-dash',
+    'HEAD',
+    'portal/x.lock/y',
+    'portal/ctrl\u0001char',
+    'portal/del\u007fchar',
+    'feature..x',
+    'portal/.hidden',
+    'portal/x.lock',
+    'with space',
+    'a~1',
+    'a^2',
+    'a:b',
+    'a?b',
+    'a*b',
+    'a[b',
+    'a\\b',
+    'a@{1}',
+    '/leading-slash',
+    'trailing-slash/',
+    'double//slash',
+    'trailing-dot.',
+  ])(
+    'rejects branchName %j, which git check-ref-format --branch refuses',
+    async branchName => {
+      const github = fakeGitHub();
+      server.use(...github.handlers);
+      const error = await createOpenGitopsPrAction({ integrations })
+        .handler(contextWithCheckpoints(new Map(), { branchName }))
+        .catch(e => e);
+      // git itself refuses it too.
+      expect(() => checkRefFormat(branchName)).toThrow();
+      expect(error).toEqual(
+        new InputError(
+          `branchName ${JSON.stringify(
+            branchName,
+          )} is not a valid git branch name (see git check-ref-format)`,
+        ),
+      );
+      expect(github.state.authHeaders.size).toBe(0);
+    },
+  );
+
+  it.each([
+    'portal/dev/apps/course-reviews',
+    'release-1.2',
+    'user/ünïcode',
+    'a.b/c-d_e',
+  ])('accepts branchName %j, which git accepts', async branchName => {
+    const ctx = {
+      ...createMockActionContext({
+        input: { ...input, branchName },
+        workspacePath: workspace.path,
+      }),
+      isDryRun: true,
+    };
+    expect(() => checkRefFormat(branchName)).not.toThrow();
+    await createOpenGitopsPrAction({ integrations }).handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith('branchName', branchName);
   });
 
   it('calls no GitHub API in a dry run', async () => {
@@ -875,5 +1031,43 @@ describe('gitops:open-pr on a local repository', () => {
         config: new ConfigReader({}),
       }).handler(ctx),
     ).rejects.toThrow(/scaffolder.localPublish.directory/);
+  });
+});
+
+describe('gitops:open-pr when GitHub cannot be reached', () => {
+  it('reports apiBaseUrl http://nonexistent.invalid (a host that never resolves) as "could not reach nonexistent.invalid", not a 500', async () => {
+    const workspace = createMockDirectory({
+      content: { change: { 'kustomization.yaml': 'resources: []\n' } },
+    });
+    const ctx = createMockActionContext({
+      input: {
+        repoUrl: 'github.com?owner=brightpath&repo=gitops',
+        sourcePath: 'change',
+        targetPath: 'apps/x',
+      },
+      workspacePath: workspace.path,
+    });
+    const error = await createOpenGitopsPrAction({
+      integrations: ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: {
+            github: [
+              {
+                host: 'github.com',
+                apiBaseUrl: 'http://nonexistent.invalid',
+                token: TOKEN,
+              },
+            ],
+          },
+        }),
+      ),
+    })
+      .handler(ctx)
+      .catch(e => e);
+    // ENOTFOUND, or EAI_AGAIN where the resolver itself is unreachable.
+    expect(error.message).toMatch(
+      /^could not reach nonexistent\.invalid: (ENOTFOUND|EAI_AGAIN)$/,
+    );
+    expect(error.message).not.toContain(TOKEN);
   });
 });

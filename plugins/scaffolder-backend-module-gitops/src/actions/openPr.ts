@@ -18,9 +18,11 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import { Octokit } from '@octokit/rest';
 import { promises as fs } from 'fs';
+import isGitBranchNameValid from 'is-git-branch-name-valid';
 import { join, posix } from 'path';
 import { pathToFileURL } from 'url';
 import { listFiles, workspacePath } from '../lib/files';
+import { fetchReportingUnreachable } from '../lib/network';
 import {
   blobId,
   blobIdOnBranch,
@@ -48,8 +50,61 @@ function repoPath(path: string, what: string): string {
   return normalized;
 }
 
-const BRANCH =
-  /^(?!\/|.*(?:\/\.|\/\/|\.\.|@\{|\\))[^\s~^:?*[]+(?<!\.lock|\/|\.)$/;
+/** GitHub's own limit on a pull request title is 256 characters. */
+const MAX_TITLE = 256;
+/** GitHub's own limit on a pull request body is 65,536 characters. */
+const MAX_BODY = 65536;
+/** A longer ref name is not a file name on most file systems. */
+const MAX_BRANCH_BYTES = 255;
+/** The task secret a GitHub token is taken from, instead of the integration. */
+export const GITHUB_TOKEN_SECRET = 'githubToken';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Checks the sizes and characters of the free-text inputs. The errors name
+ * the input but never repeat a value that is too long.
+ */
+function checkTexts(input: {
+  title?: string;
+  description?: string;
+  branchName?: string;
+}) {
+  if (input.title !== undefined) {
+    if (input.title.length > MAX_TITLE) {
+      throw new InputError(
+        `title must be at most ${MAX_TITLE} characters; it has ${input.title.length}`,
+      );
+    }
+    if (CONTROL.test(input.title)) {
+      throw new InputError(
+        'title must be a single line of text, without line breaks or control characters',
+      );
+    }
+    if (input.title.trim() === '') {
+      throw new InputError('title must not be empty');
+    }
+  }
+  if (input.description !== undefined) {
+    if (input.description.length > MAX_BODY) {
+      throw new InputError(
+        `description must be at most ${MAX_BODY} characters; it has ${input.description.length}`,
+      );
+    }
+    if (input.description.includes('\0')) {
+      throw new InputError('description must not contain NUL characters');
+    }
+  }
+  if (input.branchName !== undefined) {
+    const bytes = Buffer.byteLength(input.branchName);
+    if (bytes > MAX_BRANCH_BYTES) {
+      throw new InputError(
+        `branchName must be at most ${MAX_BRANCH_BYTES} bytes; it has ${bytes}`,
+      );
+    }
+  }
+}
 
 /** The configuration key naming the portal's local GitOps repository. */
 const GITOPS_REPOSITORY_KEY = 'scaffolder.localPublish.gitopsRepository';
@@ -139,20 +194,26 @@ export function createOpenGitopsPrAction(options: {
             .describe(
               'Repository paths (files or directories) the change must leave as they are, e.g. the skippedPaths of gitops:fetch-entity-source; a change that would add, modify or delete one fails',
             ),
-        title: z => z.string().optional().describe('PR title'),
-        description: z => z.string().optional().describe('PR body'),
+        title: z =>
+          z
+            .string()
+            .max(MAX_TITLE)
+            .optional()
+            .describe(`PR title: one line of at most ${MAX_TITLE} characters`),
+        description: z =>
+          z
+            .string()
+            .max(MAX_BODY)
+            .optional()
+            .describe(`PR body: at most ${MAX_BODY} characters`),
         branchName: z =>
           z
             .string()
+            .max(MAX_BRANCH_BYTES)
             .optional()
             .describe(
-              'Head branch; default portal/<environment>/<targetPath>, or portal/<targetPath> without an environment. An existing branch is reused only when it holds exactly this change',
+              `Head branch, a name git accepts (git check-ref-format --branch) of at most ${MAX_BRANCH_BYTES} bytes; default portal/<environment>/<targetPath>, or portal/<targetPath> without an environment. An existing branch is reused only when it holds exactly this change`,
             ),
-        token: z =>
-          z
-            .string()
-            .optional()
-            .describe('A GitHub token to use instead of the integration'),
       },
       output: {
         pullRequestUrl: z =>
@@ -175,6 +236,14 @@ export function createOpenGitopsPrAction(options: {
     },
     async handler(ctx) {
       const { input } = ctx;
+      // A token given as an input is printed in the task log (a dry run
+      // logs every input); only secrets are redacted there.
+      if ((input as Record<string, unknown>).token !== undefined) {
+        throw new InputError(
+          `token is not an input of gitops:open-pr: an input shows in the task log. Give a GitHub token as the task secret ${GITHUB_TOKEN_SECRET}, or configure integrations.github`,
+        );
+      }
+      checkTexts(input);
       const targets = [
         input.repoUrl,
         input.localRepository,
@@ -231,9 +300,16 @@ export function createOpenGitopsPrAction(options: {
           ...(input.environment ? [input.environment] : []),
           targetPath || 'root',
         ].join('/');
-      if (!BRANCH.test(branchName)) {
+      if (Buffer.byteLength(branchName) > MAX_BRANCH_BYTES) {
         throw new InputError(
-          `branchName "${branchName}" is not a valid branch`,
+          `branchName (by default from targetPath) must be at most ${MAX_BRANCH_BYTES} bytes`,
+        );
+      }
+      if (!isGitBranchNameValid(branchName)) {
+        throw new InputError(
+          `branchName ${JSON.stringify(
+            branchName,
+          )} is not a valid git branch name (see git check-ref-format)`,
         );
       }
       const where = targetPath ? ` under ${targetPath}` : '';
@@ -399,7 +475,7 @@ export function createOpenGitopsPrAction(options: {
       }
 
       const token =
-        input.token ??
+        ctx.secrets?.[GITHUB_TOKEN_SECRET] ||
         (
           await credentials.getCredentials({
             url: `https://${host}/${owner}/${repo}`,
@@ -407,13 +483,15 @@ export function createOpenGitopsPrAction(options: {
         ).token;
       if (!token) {
         throw new InputError(
-          `no GitHub credentials for ${host}/${owner}; configure integrations.github`,
+          `no GitHub credentials for ${host}/${owner}; configure integrations.github or give the task secret ${GITHUB_TOKEN_SECRET}`,
         );
       }
       const octokit = new Octokit({
         auth: token,
         baseUrl: integration.config.apiBaseUrl,
         log: { debug() {}, info() {}, warn() {}, error() {} },
+        // A DNS or connection failure says which host, not "500".
+        request: { fetch: fetchReportingUnreachable() },
       });
 
       const { data: repository } = await octokit.repos.get({ owner, repo });
