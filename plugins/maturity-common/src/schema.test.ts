@@ -80,6 +80,14 @@ describe('parseMaturityModel', () => {
     expect(parsed).not.toBe(input);
   });
 
+  it('rejects a NUL byte in a check title, naming its path', () => {
+    expect(
+      parseError(model([check({ title: 'Has a\u0000 Dockerfile' })])),
+    ).toContain(
+      'checks[0].title: must not contain a NUL character (\\u0000); remove it and try again',
+    );
+  });
+
   it('rejects an unknown key on a check (bad input: `wieght`)', () => {
     const bad = { ...check(), wieght: 3 };
     expect(parseError(model([check({ id: 'a' }), bad]))).toContain(

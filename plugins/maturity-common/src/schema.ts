@@ -110,13 +110,121 @@ export class MaturityModelValidationError extends InputError {
   }
 }
 
+// Text and date inputs, shared by the model and the REST API's bodies.
+
+/** An example date for messages. */
+const EXAMPLE_DATE = '2027-03-31';
+
+/** What a date field must look like. */
+export const DATE_INPUT_MESSAGE = `must be a date in the form YYYY-MM-DD, like ${EXAMPLE_DATE}`;
+
+/**
+ * The message for text holding a NUL character (U+0000). PostgreSQL cannot
+ * store it in a text column; it comes from a binary file or a broken export.
+ */
+export const NUL_INPUT_MESSAGE =
+  'must not contain a NUL character (\\u0000); remove it and try again';
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * True when `value` is a `YYYY-MM-DD` date that exists in the calendar:
+ * `2026-02-31` is refused, where `Date.parse` would roll it over to March.
+ */
+export function isCalendarDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC maps years 0-99 to 1900-1999; setting the year keeps them.
+  date.setUTCFullYear(year);
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day
+  );
+}
+
+/**
+ * The earliest date that is still today somewhere (UTC-12), so a person
+ * west of Greenwich can pick their own today.
+ */
+function earliestToday(now: number): string {
+  return new Date(now - 12 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** "is required" for a missing field, `message` for a value of the wrong type. */
+function requiredOr(message: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? 'is required' : message;
+}
+
+/**
+ * Free text the database can store: a string with no NUL character. Chain
+ * `.trim()`, `.min()` and `.max()` as usual.
+ */
+export function freeTextInput() {
+  return z
+    .string({ error: requiredOr('must be text') })
+    .refine(value => !value.includes('\u0000'), NUL_INPUT_MESSAGE);
+}
+
+/** A `YYYY-MM-DD` date that exists in the calendar, e.g. not `2026-02-31`. */
+export function calendarDateInput() {
+  return z
+    .string({ error: requiredOr(DATE_INPUT_MESSAGE) })
+    .trim()
+    .regex(ISO_DATE, DATE_INPUT_MESSAGE)
+    .refine(value => !ISO_DATE.test(value) || isCalendarDate(value), {
+      error: issue =>
+        `must be a date that exists in the calendar (${String(
+          issue.input,
+        )} does not); use the form YYYY-MM-DD, like ${EXAMPLE_DATE}`,
+    });
+}
+
+/**
+ * A point in time given as `YYYY-MM-DD` (the end of that day, UTC) or as an
+ * ISO 8601 date-time with a zone (`2027-03-31T23:59:59Z`), parsed to a Date.
+ * Anything else, such as `31/03/2027` or `2026-02-31`, is refused.
+ */
+export function endOfDayInput() {
+  return z
+    .string({ error: requiredOr(DATE_INPUT_MESSAGE) })
+    .trim()
+    .transform((value, ctx) => {
+      const date = ISO_DATE.test(value)
+        ? value
+        : ISO_DATE_TIME.exec(value)?.[1];
+      if (date === undefined) {
+        ctx.addIssue({ code: 'custom', message: DATE_INPUT_MESSAGE });
+        return z.NEVER;
+      }
+      if (!isCalendarDate(date)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a date that exists in the calendar (${date} does not); use the form YYYY-MM-DD, like ${EXAMPLE_DATE}`,
+        });
+        return z.NEVER;
+      }
+      const time = Date.parse(value === date ? `${date}T23:59:59.999Z` : value);
+      if (Number.isNaN(time)) {
+        ctx.addIssue({ code: 'custom', message: DATE_INPUT_MESSAGE });
+        return z.NEVER;
+      }
+      return new Date(time);
+    });
+}
+
 const idSchema = z
   .string()
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
     'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"',
   );
-const textSchema = z.string().trim().min(1, 'must not be empty');
+const textSchema = freeTextInput().trim().min(1, 'must not be empty');
 const weightSchema = z
   .number()
   .min(1, 'weight must be from 1 to 10')
@@ -753,4 +861,138 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(value).filter(([, v]) => v !== undefined),
   ) as Partial<T>;
+}
+
+// ---------------------------------------------------------------------------
+// Request bodies and queries of the REST API
+// ---------------------------------------------------------------------------
+
+const filterText = () =>
+  freeTextInput()
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters');
+
+/**
+ * The entity filters of the maturity API's queries and of a campaign. Values
+ * go into database queries, so they are bounded and free of NUL characters.
+ */
+export const entityFilterInputFields = {
+  kind: filterText().optional(),
+  owner: filterText().optional(),
+  system: filterText().optional(),
+  domain: filterText().optional(),
+  lifecycle: filterText().optional(),
+  tag: filterText().optional(),
+  type: filterText().optional(),
+  tier: z.coerce
+    .number({ error: 'must be a whole number from 1 to 5' })
+    .int('must be a whole number from 1 to 5')
+    .min(1, 'must be a whole number from 1 to 5')
+    .max(5, 'must be a whole number from 1 to 5')
+    .optional(),
+};
+
+/** Options of {@link campaignInputSchema}. */
+export interface CampaignInputOptions {
+  /** The current time, for the deadline check. Default: now. */
+  now?: () => number;
+}
+
+/**
+ * The body that creates a campaign. The deadline is a calendar date that is
+ * today or later; text is bounded and free of NUL characters.
+ */
+export function campaignInputSchema(options: CampaignInputOptions = {}) {
+  const now = options.now ?? Date.now;
+  return z.strictObject(
+    {
+      title: freeTextInput()
+        .trim()
+        .min(3, 'must be at least 3 characters')
+        .max(200, 'must be at most 200 characters'),
+      description: freeTextInput()
+        .max(4000, 'must be at most 4000 characters')
+        .optional(),
+      dimension: freeTextInput()
+        .min(1, 'must name a dimension of the model')
+        .max(255, 'must be at most 255 characters'),
+      targetLevel: z
+        .number({ error: 'must be a whole number from 2 to 5' })
+        .int('must be a whole number from 2 to 5')
+        .min(2, 'must be a whole number from 2 to 5')
+        .max(5, 'must be a whole number from 2 to 5'),
+      deadline: calendarDateInput().refine(
+        value => !isCalendarDate(value) || value >= earliestToday(now()),
+        {
+          error: issue => `must be today or later (got ${String(issue.input)})`,
+        },
+      ),
+      filters: z
+        .strictObject(entityFilterInputFields, {
+          error: 'must be an object of entity filters',
+        })
+        .default({}),
+    },
+    { error: "must be a JSON object with the campaign's fields" },
+  );
+}
+
+/** Options of {@link waiverInputSchema}. */
+export interface WaiverInputOptions {
+  /** The current time, for the expiry checks. Default: now. */
+  now?: () => number;
+  /** The latest a waiver may expire, in days from now; unset: no limit. */
+  maxDays?: number;
+}
+
+/**
+ * The body that creates a waiver. `expiresAt` is a date (`YYYY-MM-DD`, the
+ * end of that day) or an ISO date-time, parsed to a Date, in the future and,
+ * with `maxDays`, no later than the end of the day `maxDays` from now (UTC).
+ */
+export function waiverInputSchema(options: WaiverInputOptions = {}) {
+  const now = options.now ?? Date.now;
+  return z.strictObject(
+    {
+      entityRef: freeTextInput()
+        .trim()
+        .min(1, 'must be an entity ref such as component:default/my-service')
+        .max(255, 'must be at most 255 characters'),
+      checkId: freeTextInput()
+        .trim()
+        .min(1, 'must name a check of the model')
+        .max(255, 'must be at most 255 characters'),
+      reason: freeTextInput()
+        .trim()
+        .min(3, 'must say why, in at least 3 characters')
+        .max(2000, 'must be at most 2000 characters'),
+      expiresAt: endOfDayInput().superRefine((expiresAt, ctx) => {
+        const at = now();
+        if (expiresAt.getTime() <= at) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be in the future (got ${expiresAt
+              .toISOString()
+              .slice(0, 10)})`,
+          });
+          return;
+        }
+        if (options.maxDays !== undefined) {
+          const latest = new Date(at + options.maxDays * 86400_000);
+          latest.setUTCHours(23, 59, 59, 999);
+          if (expiresAt.getTime() > latest.getTime()) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `must be no later than ${latest
+                .toISOString()
+                .slice(0, 10)}: a waiver may last at most ${
+                options.maxDays
+              } days; ask again when it expires`,
+            });
+          }
+        }
+      }),
+    },
+    { error: "must be a JSON object with the waiver's fields" },
+  );
 }
