@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   campaignInputSchema,
   entityFilterInputFields,
+  inputErrorMap,
   waiverInputSchema,
 } from './schema';
 
@@ -167,5 +168,54 @@ describe('entity filter query', () => {
       tier: 2,
       owner: 'group:default/a',
     });
+  });
+});
+
+describe('inputErrorMap', () => {
+  const query = z.strictObject({
+    since: z.coerce.date().optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    interval: z.enum(['day', 'week', 'month']).optional(),
+    id: z.uuid().optional(),
+  });
+  const withMap = (input: unknown) => {
+    const result = query.safeParse(input, { error: inputErrorMap });
+    return result.success
+      ? []
+      : result.error.issues.map(i => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('answers the date "next week" with the form to use, not "expected date, received Date"', () => {
+    expect(problems(query, { since: 'next week' })).toEqual([
+      'since: Invalid input: expected date, received Date',
+    ]);
+    expect(withMap({ since: 'next week' })).toEqual([
+      'since: must be a date in the form YYYY-MM-DD, like 2027-03-31',
+    ]);
+  });
+
+  it.each([
+    [{ limit: 'ten' }, 'limit: must be a number'],
+    [{ limit: '1.5' }, 'limit: must be a whole number'],
+    [{ limit: '0' }, 'limit: must be at least 1'],
+    [{ limit: '9000' }, 'limit: must be at most 500'],
+    [{ interval: 'year' }, 'interval: must be one of: day, week, month'],
+    [
+      { id: 'abc' },
+      'id: must be an id, a UUID such as 0b6e5f4c-2a7d-4c41-9f0e-3d2b1a0c9e8f',
+    ],
+  ])('answers %j in words', (input, message) => {
+    expect(withMap(input)).toEqual([message]);
+  });
+
+  it('keeps a message set on the field', () => {
+    const schema = waiverInputSchema({ now });
+    const result = schema.safeParse(
+      { ...waiver, expiresAt: 'soon' },
+      { error: inputErrorMap },
+    );
+    expect(result.error?.issues.map(i => i.message)).toEqual([
+      'must be a date in the form YYYY-MM-DD, like 2027-03-31',
+    ]);
   });
 });
