@@ -48,5 +48,14 @@ export interface Config {
     trackedFacts?: string[];
     /** Owner values treated as "no owner", e.g. unassigned, tbd. */
     placeholderOwners?: string[];
+    /** Waivers of checks. */
+    waivers?: {
+      /**
+       * The latest a new waiver may expire, in whole days from now (through
+       * the end of that day, UTC); a later expiresAt is answered with 400.
+       * Default: 90.
+       */
+      maxDays?: number;
+    };
   };
 }

@@ -127,6 +127,7 @@ export const maturityPlugin = createBackendPlugin({
             store,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            waiverMaxDays: config.getOptionalNumber('maturity.waivers.maxDays'),
           }),
         );
       },

@@ -38,7 +38,19 @@ export interface RouterOptions {
   store: MaturityStore;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** The latest a waiver may expire, in days from now. Default: 90. */
+  waiverMaxDays?: number;
 }
+
+/** The default of `maturity.waivers.maxDays`. */
+export const DEFAULT_WAIVER_MAX_DAYS = 90;
+
+const DAY_MS = 86400_000;
+// How long a user's readable entities are reused under a conditional read
+// decision, so the parallel requests of one page resolve them once.
+const READ_SCOPE_TTL_MS = 30_000;
+// Entities per permission request when resolving a conditional decision.
+const READ_SCOPE_CHUNK = 500;
 
 const pagination = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -137,6 +149,15 @@ const waiverBody = z
   })
   .strict();
 
+/** The user a request acts for, to key per-user caches; none for services. */
+function httpAuthKey(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+  };
+  return principal.type === 'user' ? principal.userEntityRef : undefined;
+}
+
 /** Parses input with zod, answering 400 with the failing field. */
 function parse<T extends z.ZodTypeAny>(
   schema: T,
@@ -167,6 +188,12 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { engine, store, httpAuth, permissions } = options;
+  const waiverMaxDays = options.waiverMaxDays ?? DEFAULT_WAIVER_MAX_DAYS;
+  if (!Number.isInteger(waiverMaxDays) || waiverMaxDays < 1) {
+    throw new InputError(
+      `maturity.waivers.maxDays must be a whole number of days, at least 1; got ${waiverMaxDays}`,
+    );
+  }
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -188,6 +215,72 @@ export async function createRouter(
     }
   }
 
+  const readScopes = new Map<
+    string,
+    { at: number; refs: Promise<string[] | undefined> }
+  >();
+
+  /**
+   * The entities the caller may read: undefined when they may read all of
+   * them. Under a conditional decision (for example "owned by one of my
+   * groups"), every scored entity is decided through the permission
+   * framework, which applies the conditions in the catalog, so lists and
+   * roll-ups count only those entities instead of answering 403.
+   */
+  async function readScope(
+    credentials: BackstageCredentials,
+  ): Promise<string[] | undefined> {
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: maturityEntityReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return undefined;
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError(
+        `Not allowed: ${maturityEntityReadPermission.name}`,
+      );
+    }
+    const key = httpAuthKey(credentials);
+    const now = Date.now();
+    for (const [k, v] of readScopes) {
+      if (now - v.at >= READ_SCOPE_TTL_MS) readScopes.delete(k);
+    }
+    const cached = key ? readScopes.get(key) : undefined;
+    if (cached) return cached.refs;
+    const refs = (async () => {
+      const all = await store.listScoredEntityRefs();
+      const allowed: string[] = [];
+      for (let i = 0; i < all.length; i += READ_SCOPE_CHUNK) {
+        const chunk = all.slice(i, i + READ_SCOPE_CHUNK);
+        const decisions = await permissions.authorize(
+          chunk.map(resourceRef => ({
+            permission: maturityEntityReadPermission,
+            resourceRef,
+          })),
+          { credentials },
+        );
+        chunk.forEach((ref, j) => {
+          if (decisions[j].result === AuthorizeResult.ALLOW) allowed.push(ref);
+        });
+      }
+      return allowed;
+    })();
+    if (key) {
+      readScopes.set(key, { at: now, refs });
+      refs.catch(() => readScopes.delete(key));
+    }
+    return refs;
+  }
+
+  /** The filters of a request, narrowed to the caller's readable entities. */
+  async function scopedFilters(
+    credentials: BackstageCredentials,
+    filters: EntityFilters,
+  ): Promise<EntityFilters> {
+    const entityRefs = await readScope(credentials);
+    return entityRefs ? { ...filters, entityRefs } : filters;
+  }
+
   const entityRefOf = (params: Record<string, string>) =>
     stringifyEntityRef({
       kind: params.kind,
@@ -205,9 +298,9 @@ export async function createRouter(
   router.get('/entities', async (req, res) => {
     const query = parse(listQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const filters = await scopedFilters(credentials, filtersOf(query));
     res.json(
-      await store.listEntityScores(filtersOf(query), {
+      await store.listEntityScores(filters, {
         limit: query.limit,
         offset: query.offset,
       }),
@@ -246,11 +339,11 @@ export async function createRouter(
   router.get('/rollups', async (req, res) => {
     const query = parse(rollupQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const filters = await scopedFilters(credentials, filtersOf(query));
     res.json(
       await store.getRollups({
         groupBy: query.groupBy,
-        filters: filtersOf(query),
+        filters,
         limit: query.limit,
         offset: query.offset,
       }),
@@ -260,8 +353,8 @@ export async function createRouter(
   router.get('/checks/failing', async (req, res) => {
     const query = parse(failingQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
-    const counts = await store.getFailingChecks(filtersOf(query), query.limit);
+    const filters = await scopedFilters(credentials, filtersOf(query));
+    const counts = await store.getFailingChecks(filters, query.limit);
     const checks = new Map(engine.model.checks.map(c => [c.id, c]));
     res.json({
       items: counts.map(c => ({
@@ -276,9 +369,8 @@ export async function createRouter(
   router.get('/risks', async (req, res) => {
     const query = parse(risksQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
     const page = await store.listEntityScores(
-      { system: query.system },
+      await scopedFilters(credentials, { system: query.system }),
       { limit: 5000, offset: 0 },
     );
     const refs = page.items.map(i => i.entityRef);
@@ -291,11 +383,11 @@ export async function createRouter(
   router.get('/trends', async (req, res) => {
     const query = parse(trendsQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const filters = await scopedFilters(credentials, filtersOf(query));
     const from = query.from ?? new Date(Date.now() - 180 * 86400_000);
     res.json({
       items: await store.getTrends({
-        filters: filtersOf(query),
+        filters,
         from,
         interval: query.interval,
       }),
@@ -305,11 +397,12 @@ export async function createRouter(
   router.get('/review', async (req, res) => {
     const query = parse(reviewQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const entityRefs = await readScope(credentials);
     res.json(
       await buildReview(store, engine, {
         system: query.system,
         domain: query.domain,
+        entityRefs,
         since: query.since ?? new Date(Date.now() - 90 * 86400_000),
       }),
     );
@@ -317,13 +410,13 @@ export async function createRouter(
 
   router.get('/campaigns', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const entityRefs = await readScope(credentials);
     const campaigns = await store.listCampaigns();
     res.json({
       items: await Promise.all(
         campaigns.map(async c => ({
           ...c,
-          progress: (await campaignProgress(store, c)).progress,
+          progress: (await campaignProgress(store, c, entityRefs)).progress,
         })),
       ),
     });
@@ -354,10 +447,13 @@ export async function createRouter(
   router.get('/campaigns/:id', async (req, res) => {
     const id = parse(z.string().uuid(), req.params.id, 'path');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const entityRefs = await readScope(credentials);
     const campaign = await store.getCampaign(id);
     if (!campaign) throw new NotFoundError(`No campaign with id '${id}'`);
-    res.json({ ...campaign, ...(await campaignProgress(store, campaign)) });
+    res.json({
+      ...campaign,
+      ...(await campaignProgress(store, campaign, entityRefs)),
+    });
   });
 
   router.delete('/campaigns/:id', async (req, res) => {
@@ -380,13 +476,13 @@ export async function createRouter(
   router.get('/facts/summary', async (req, res) => {
     const query = parse(factSummaryQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const filters = await scopedFilters(credentials, filtersOf(query));
     res.json({
       items: await summarizeFact(store, {
         collector: query.collector,
         fact: query.fact,
         groupBy: query.groupBy,
-        filters: filtersOf(query),
+        filters,
       }),
     });
   });
@@ -394,11 +490,11 @@ export async function createRouter(
   router.get('/facts/status-counts', async (req, res) => {
     const query = parse(collectorFilter.strict(), req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const filters = await scopedFilters(credentials, filtersOf(query));
     res.json({
       items: await countStatuses(store, {
         collector: query.collector,
-        filters: filtersOf(query),
+        filters,
       }),
     });
   });
@@ -406,14 +502,14 @@ export async function createRouter(
   router.get('/facts/entities', async (req, res) => {
     const query = parse(factEntitiesQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const filters = await scopedFilters(credentials, filtersOf(query));
     res.json(
       await entitiesByFact(store, {
         collector: query.collector,
         fact: query.fact,
         op: query.op,
         value: query.value,
-        filters: filtersOf(query),
+        filters,
         limit: query.limit,
         offset: query.offset,
       }),
@@ -423,8 +519,14 @@ export async function createRouter(
   router.get('/waivers', async (req, res) => {
     const query = parse(waiverListQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
-    res.json({ items: await store.listWaivers(query) });
+    const scope = await readScope(credentials);
+    const readable = scope && new Set(scope);
+    const waivers = await store.listWaivers(query);
+    res.json({
+      items: readable
+        ? waivers.filter(w => readable.has(w.entityRef))
+        : waivers,
+    });
   });
 
   router.post('/waivers', async (req, res) => {
@@ -439,6 +541,17 @@ export async function createRouter(
     }
     if (body.expiresAt.getTime() <= Date.now()) {
       throw new InputError('Invalid body: expiresAt: must be in the future');
+    }
+    // The limit is the end of the day maxDays from now (UTC), so a date
+    // picked maxDays ahead is accepted through its last second.
+    const latest = new Date(Date.now() + waiverMaxDays * DAY_MS);
+    latest.setUTCHours(23, 59, 59, 999);
+    if (body.expiresAt.getTime() > latest.getTime()) {
+      throw new InputError(
+        `Invalid body: expiresAt: a waiver may last at most ${waiverMaxDays} days, until ${latest
+          .toISOString()
+          .slice(0, 10)}; ask again when it expires`,
+      );
     }
     if (!(await store.getEntityScore(entityRef))) {
       throw new NotFoundError(`No maturity score for ${entityRef}`);
@@ -475,7 +588,13 @@ export async function createRouter(
   router.get('/waivers/:id/audit', async (req, res) => {
     const id = parse(z.string().uuid(), req.params.id, 'path');
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, maturityEntityReadPermission);
+    const waiver = await store.getWaiver(id);
+    if (!waiver) throw new NotFoundError(`No waiver with id '${id}'`);
+    await authorize(
+      credentials,
+      maturityEntityReadPermission,
+      waiver.entityRef,
+    );
     res.json({ items: await store.getWaiverAudit(id) });
   });
 

@@ -394,6 +394,9 @@ export class DatabaseMaturityStore implements MaturityStore {
     if (filters.lifecycle) query.where(`${alias}.lifecycle`, filters.lifecycle);
     if (filters.type) query.where(`${alias}.type`, filters.type);
     if (filters.tier !== undefined) query.where(`${alias}.tier`, filters.tier);
+    if (filters.entityRefs) {
+      query.whereIn(`${alias}.entity_ref`, filters.entityRefs);
+    }
     if (filters.tag) {
       // Tags are stored as a JSON array of strings; match the quoted element.
       const needle = JSON.stringify(filters.tag)

@@ -91,6 +91,11 @@ export interface EntityFilters {
   type?: string;
   /** Tier annotation (1 = critical). */
   tier?: number;
+  /**
+   * Only these entities (lowercase refs): the ones a user may read under a
+   * conditional read decision. Set by the API, never taken from a request.
+   */
+  entityRefs?: string[];
 }
 
 /** How roll-ups are grouped. */

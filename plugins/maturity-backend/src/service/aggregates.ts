@@ -88,12 +88,18 @@ export function trendPoints(options: {
   return points.filter(p => p.entityCount > 0);
 }
 
-/** Progress of a campaign: who meets the target, who is short, whom to nudge. */
+/**
+ * Progress of a campaign: who meets the target, who is short, whom to nudge.
+ * With `entityRefs`, only those entities count (the ones the caller may read).
+ */
 export async function campaignProgress(
   store: MaturityStore,
   campaign: Campaign,
+  entityRefs?: string[],
 ) {
-  const entities = await store.listAllEntityScores(campaign.filters);
+  const entities = await store.listAllEntityScores(
+    entityRefs ? { ...campaign.filters, entityRefs } : campaign.filters,
+  );
   const short: Array<{
     entityRef: string;
     title?: string;
@@ -142,31 +148,41 @@ export async function campaignProgress(
 /**
  * The architecture review of a system (or domain): each component's levels
  * now and at `since`, the monolith's decomposition, risks and top failures.
+ * With `entityRefs`, only those entities appear (the ones the caller may
+ * read).
  */
 export async function buildReview(
   store: MaturityStore,
   engine: MaturityEngine,
-  options: { system?: string; domain?: string; since: Date },
+  options: {
+    system?: string;
+    domain?: string;
+    since: Date;
+    entityRefs?: string[];
+  },
 ) {
+  const scope: EntityFilters = options.entityRefs
+    ? { entityRefs: options.entityRefs }
+    : {};
   const filters: EntityFilters = options.system
-    ? { system: options.system }
-    : { domain: options.domain };
+    ? { ...scope, system: options.system }
+    : { ...scope, domain: options.domain };
   const components = await store.listAllEntityScores(filters);
   const refs = components.map(c => c.entityRef);
   const before = await store.getSnapshotsAt(refs, options.since);
 
   // Decomposition: monoliths in scope, and the services anywhere in the
   // catalog that point back at them.
-  const allScored = await store.listAllEntityScores({});
+  const allScored = await store.listAllEntityScores(scope);
   const catalogFacts = await store.getCollectorFacts(
     'catalog',
     allScored.map(e => e.entityRef),
   );
-  const scope = new Set(refs);
+  const inScope = new Set(refs);
   const decomposition = [...catalogFacts]
     .filter(
       ([ref, set]) =>
-        scope.has(ref) && set.facts['catalog.type'] === 'monolith',
+        inScope.has(ref) && set.facts['catalog.type'] === 'monolith',
     )
     .map(([monolith, set]) => {
       type Capability = {
