@@ -115,13 +115,16 @@ const httpAuthFactory = createServiceFactory({
     const inner = mockServices.httpAuth({ pluginId: plugin.getId() });
     return {
       async credentials(req: any, options?: any) {
-        const credentials = await inner.credentials(req, options);
+        const credentials: BackstageCredentials = await inner.credentials(
+          req,
+          options,
+        );
         const token = String(req.headers.authorization ?? '').replace(
           /^Bearer\s+/i,
           '',
         );
         if (
-          credentials.principal.type === 'user' &&
+          (credentials.principal as { type: string }).type === 'user' &&
           token.startsWith(SERVICE_TOKEN_PREFIX)
         ) {
           const { obo } = JSON.parse(token.slice(SERVICE_TOKEN_PREFIX.length));
