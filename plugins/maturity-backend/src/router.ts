@@ -11,11 +11,15 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  campaignInputSchema,
+  entityFilterInputFields,
+  inputErrorMap,
   maturityCampaignManagePermission,
   maturityEntityReadPermission,
   maturityRefreshPermission,
   maturityWaiverCreatePermission,
   maturityWaiverRevokePermission,
+  waiverInputSchema,
 } from '@cloud-native-portal/plugin-maturity-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -45,7 +49,6 @@ export interface RouterOptions {
 /** The default of `maturity.waivers.maxDays`. */
 export const DEFAULT_WAIVER_MAX_DAYS = 90;
 
-const DAY_MS = 86400_000;
 // How long a user's readable entities are reused under a conditional read
 // decision, so the parallel requests of one page resolve them once.
 const READ_SCOPE_TTL_MS = 30_000;
@@ -57,16 +60,8 @@ const pagination = {
   offset: z.coerce.number().int().min(0).default(0),
 };
 
-const filterFields = {
-  kind: z.string().min(1).optional(),
-  owner: z.string().min(1).optional(),
-  system: z.string().min(1).optional(),
-  domain: z.string().min(1).optional(),
-  lifecycle: z.string().min(1).optional(),
-  tag: z.string().min(1).optional(),
-  type: z.string().min(1).optional(),
-  tier: z.coerce.number().int().min(1).max(5).optional(),
-};
+// Bounded, NUL-free filter values (they go into database queries).
+const filterFields = entityFilterInputFields;
 const filterSchema = z.object(filterFields).strict();
 
 const listQuery = filterSchema.extend(pagination).strict();
@@ -104,16 +99,6 @@ const reviewQuery = z
     message: 'give exactly one of system or domain',
     path: ['system'],
   });
-const campaignBody = z
-  .object({
-    title: z.string().trim().min(3).max(200),
-    description: z.string().max(4000).optional(),
-    dimension: z.string().min(1),
-    targetLevel: z.number().int().min(2).max(5),
-    deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'),
-    filters: z.object(filterFields).strict().default({}),
-  })
-  .strict();
 const collectorFilter = filterSchema.extend({
   collector: z.string().min(1),
 });
@@ -140,15 +125,6 @@ const waiverListQuery = z
       .optional(),
   })
   .strict();
-const waiverBody = z
-  .object({
-    entityRef: z.string().min(1),
-    checkId: z.string().min(1),
-    reason: z.string().trim().min(3).max(2000),
-    expiresAt: z.coerce.date(),
-  })
-  .strict();
-
 /** The user a request acts for, to key per-user caches; none for services. */
 function httpAuthKey(credentials: BackstageCredentials): string | undefined {
   const principal = credentials.principal as {
@@ -164,7 +140,7 @@ function parse<T extends z.ZodTypeAny>(
   input: unknown,
   where: string,
 ): z.infer<T> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: inputErrorMap });
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue.path.join('.') || '(root)';
@@ -423,16 +399,13 @@ export async function createRouter(
   });
 
   router.post('/campaigns', async (req, res) => {
-    const body = parse(campaignBody, req.body, 'body');
+    const body = parse(campaignInputSchema(), req.body, 'body');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     await authorize(credentials, maturityCampaignManagePermission);
     if (!engine.model.dimensions.some(d => d.id === body.dimension)) {
       throw new InputError(
         `Invalid body: dimension: unknown dimension '${body.dimension}'`,
       );
-    }
-    if (Number.isNaN(Date.parse(body.deadline))) {
-      throw new InputError('Invalid body: deadline: not a date');
     }
     const campaign = await store.createCampaign({
       ...body,
@@ -530,27 +503,16 @@ export async function createRouter(
   });
 
   router.post('/waivers', async (req, res) => {
-    const body = parse(waiverBody, req.body, 'body');
+    // A reason, and an expiry in the future.
+    const body = parse(waiverInputSchema(), req.body, 'body');
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const entityRef = body.entityRef.toLocaleLowerCase('en-US');
     await authorize(credentials, maturityWaiverCreatePermission, entityRef);
+    // Then, for those who may waive, an expiry no later than maxDays ahead.
+    parse(waiverInputSchema({ maxDays: waiverMaxDays }), req.body, 'body');
     if (!engine.model.checks.some(c => c.id === body.checkId)) {
       throw new InputError(
         `Invalid body: checkId: unknown check '${body.checkId}'`,
-      );
-    }
-    if (body.expiresAt.getTime() <= Date.now()) {
-      throw new InputError('Invalid body: expiresAt: must be in the future');
-    }
-    // The limit is the end of the day maxDays from now (UTC), so a date
-    // picked maxDays ahead is accepted through its last second.
-    const latest = new Date(Date.now() + waiverMaxDays * DAY_MS);
-    latest.setUTCHours(23, 59, 59, 999);
-    if (body.expiresAt.getTime() > latest.getTime()) {
-      throw new InputError(
-        `Invalid body: expiresAt: a waiver may last at most ${waiverMaxDays} days, until ${latest
-          .toISOString()
-          .slice(0, 10)}; ask again when it expires`,
       );
     }
     if (!(await store.getEntityScore(entityRef))) {
