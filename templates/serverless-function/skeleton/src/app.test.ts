@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { createApp, MAX_BODY_BYTES } from './app';
 import { ACCEPTED_TYPES, handle, InvalidEventError } from './handler';
+import { ROUTES, routeOf, UNMATCHED } from './routes';
 
 const TYPE = [...ACCEPTED_TYPES][0];
 let base = '';
@@ -144,4 +146,56 @@ test('metrics count events by type and outcome', async () => {
 
 test('unknown routes are 404', async () => {
   assert.equal((await fetch(`${base}/nope`)).status, 404);
+});
+
+/** The series of one metric in the /metrics text. */
+async function series(metric: string): Promise<string[]> {
+  const body = await (await fetch(`${base}/metrics`)).text();
+  return body.split('\n').filter(line => line.startsWith(`${metric}{`));
+}
+
+function randomPath(): string {
+  const segment = () =>
+    randomBytes(1 + Math.floor(Math.random() * 12)).toString('base64url');
+  const depth = 1 + Math.floor(Math.random() * 4);
+  return `/${Array.from({ length: depth }, segment).join('/')}?q=${segment()}`;
+}
+
+test('1,000 random paths add one http_requests_total series, not a thousand', async () => {
+  const before = await series('http_requests_total');
+  for (let batch = 0; batch < 20; batch++) {
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const res = await fetch(`${base}${randomPath()}`);
+        assert.equal(res.status, 404);
+        await res.arrayBuffer();
+      }),
+    );
+  }
+  const after = await series('http_requests_total');
+  // At most the one series of unmatched paths is new.
+  assert.ok(
+    after.length <= before.length + 1,
+    `${after.length - before.length} new series`,
+  );
+  assert.ok(
+    after.some(line =>
+      line.startsWith('http_requests_total{route="unmatched",status="404"} '),
+    ),
+  );
+  const routes = new Set(
+    after.map(line => /route="([^"]*)"/.exec(line)?.[1] ?? ''),
+  );
+  for (const route of routes) {
+    assert.ok(ROUTES.concat(UNMATCHED).includes(route), route);
+  }
+});
+
+test('/jobs/, /jobs/42/other and a path with an empty segment do not match /jobs/:id', () => {
+  const routes = ['/jobs/:id', '/jobs/:id/logs'];
+  assert.equal(routeOf('/jobs/42', routes), '/jobs/:id');
+  assert.equal(routeOf('/jobs/42/logs', routes), '/jobs/:id/logs');
+  assert.equal(routeOf('/jobs/', routes), UNMATCHED);
+  assert.equal(routeOf('/jobs/42/other', routes), UNMATCHED);
+  assert.equal(routeOf('/jobs//logs', routes), UNMATCHED);
 });

@@ -12,6 +12,7 @@ import {
   Registry,
 } from 'prom-client';
 import { ACCEPTED_TYPES, handle, InvalidEventError } from './handler';
+import { routeOf } from './routes';
 
 /** Bodies above this are refused (413) before they are parsed. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -145,7 +146,9 @@ export function createApp(options: AppOptions = {}): Server {
   }
 
   return createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const route = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0];
+    // Labelled by route template, so unknown paths share one series.
+    const route = routeOf(path);
     res.on('finish', () =>
       requests.inc({ route, status: String(res.statusCode) }),
     );
