@@ -164,6 +164,7 @@ async function startPortal(
   dir: string,
   policyFeature: any,
   config: Record<string, unknown> = {},
+  maturity: Record<string, unknown> = {},
 ) {
   const backend = await startTestBackend({
     features: [
@@ -185,6 +186,7 @@ async function startPortal(
             processingInterval: { seconds: 1 },
           },
           maturity: {
+            ...maturity,
             schedule: {
               frequency: { seconds: 2 },
               timeout: { seconds: 2 },
@@ -384,7 +386,14 @@ describe('aggregated maturity views under a conditional read policy', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portal-policy-'));
     writeFileSync(join(dir, 'catalog.yaml'), catalogYaml);
-    backend = await startPortal(dir, ownReadsOnly);
+    backend = await startPortal(
+      dir,
+      ownReadsOnly,
+      {},
+      {
+        waivers: { maxDays: 30 },
+      },
+    );
   });
 
   afterAll(async () => {
@@ -436,6 +445,19 @@ describe('aggregated maturity views under a conditional read policy', () => {
     for (const item of mine.body.items) {
       expect(item.failing + item.unknown).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('an owner asking for 60 days where maturity.waivers.maxDays is 30 gets 400 naming expiresAt', async () => {
+    const model = await get('/api/maturity/model', OWNER);
+    const res = await request(backend.server)
+      .post('/api/maturity/waivers')
+      .set('Authorization', OWNER)
+      .send({
+        ...waiver(COURSES, 60),
+        checkId: model.body.model.checks[0].id,
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/expiresAt.*30 days/);
   });
 
   it('a user who may read neither entity sees empty lists, not 403', async () => {
