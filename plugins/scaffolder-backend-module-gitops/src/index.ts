@@ -48,6 +48,7 @@ export {
 } from './lib/renderTemplate';
 export type { RenderedFiles } from './lib/renderTemplate';
 export { LocalRepositoriesEntityProvider } from './catalogProvider';
+export { LocalRepositoryConfinementProcessor } from './localConfinement';
 export { validateTree } from './lib/validateTree';
 export type { TreeValidation, TreeProblem } from './lib/validateTree';
 export { validateKubernetesObject } from './lib/kubernetesSchemas';

@@ -1,5 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import { JsonValue } from '@backstage/types';
 import { promises as fs } from 'fs';
 import { LocalRepositoryPlaceholderProcessor } from './localPlaceholders';
@@ -53,9 +54,7 @@ describe('LocalRepositoryPlaceholderProcessor', () => {
     });
   });
 
-  it('leaves absolute URLs and locations outside the directory to the catalog', async () => {
-    const url = api({ $text: 'https://example.com/openapi.yaml' });
-    expect(await processor().preProcessEntity(url, inRepo)).toEqual(url);
+  it('leaves locations outside the directory to the catalog', async () => {
     const outside = api({ $text: './openapi.yaml' });
     expect(
       await processor().preProcessEntity(
@@ -69,6 +68,42 @@ describe('LocalRepositoryPlaceholderProcessor', () => {
         target: 'https://github.com/o/r/blob/main/catalog-info.yaml',
       }),
     ).toEqual(outside);
+  });
+
+  it.each([
+    ['an absolute path "/etc/passwd"', { $text: '/etc/passwd' }],
+    ['a file URL "file:///etc/passwd"', { $text: 'file:///etc/passwd' }],
+    [
+      'an https URL "https://example.com/openapi.yaml"',
+      { $yaml: 'https://example.com/openapi.yaml' },
+    ],
+    [
+      'a path with a newline "/etc/passwd\\n---"',
+      { $json: '/etc/passwd\n---' },
+    ],
+  ])(
+    'refuses %s in a local repository: it reads only its own files',
+    async (_what, placeholder) => {
+      const error = await processor()
+        .preProcessEntity(api(placeholder), inRepo)
+        .catch(e => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(
+        /is not a relative path; a local repository reads only its own files$/,
+      );
+      expect(error.message).not.toContain('\n');
+    },
+  );
+
+  it('refuses "./openapi.yaml" in an entity read outside its repository (origin in the repository)', async () => {
+    await expect(
+      processor().preProcessEntity(
+        api({ $text: './openapi.yaml' }),
+        location(root.resolve('elsewhere/catalog-info.yaml')),
+        jest.fn(),
+        inRepo,
+      ),
+    ).rejects.toThrow(/is outside its local repository/);
   });
 
   it('refuses files of another repository, symlinks out of it, missing and broken files (bad input)', async () => {
@@ -87,7 +122,7 @@ describe('LocalRepositoryPlaceholderProcessor', () => {
     ).rejects.toThrow(/outside the repository/);
     await expect(
       processor().preProcessEntity(api({ $text: './missing.yaml' }), inRepo),
-    ).rejects.toThrow(/no file \.\/missing\.yaml/);
+    ).rejects.toThrow(/no file "\.\/missing\.yaml"/);
     await expect(
       processor().preProcessEntity(api({ $json: './broken.json' }), inRepo),
     ).rejects.toThrow(/does not parse/);

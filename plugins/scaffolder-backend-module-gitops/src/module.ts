@@ -24,6 +24,7 @@ import { createValidateManifestsAction } from './actions/validateManifests';
 import { createWriteTemplateRecordAction } from './actions/writeTemplateRecord';
 import { LocalRepositoriesEntityProvider } from './catalogProvider';
 import { ensureLocalGitopsRepository } from './lib/localGitopsRepository';
+import { LocalRepositoryConfinementProcessor } from './localConfinement';
 import { LocalRepositoryPlaceholderProcessor } from './localPlaceholders';
 
 /** Registers the GitOps actions with the scaffolder. */
@@ -103,6 +104,10 @@ export const catalogModuleLocalRepositories = createBackendModule({
           config.getOptionalNumber(
             'scaffolder.localPublish.refreshIntervalSeconds',
           ) ?? 10;
+        // What a local repository registers stays inside it.
+        catalog.addProcessor(
+          new LocalRepositoryConfinementProcessor(directory),
+        );
         // Relative $text/$json/$yaml in local repositories' catalog files.
         catalog.addProcessor(
           new LocalRepositoryPlaceholderProcessor(directory),
