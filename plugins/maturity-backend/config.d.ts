@@ -29,8 +29,26 @@ export interface Config {
         [key: string]: unknown;
       }>;
     };
-    /** When to collect facts and evaluate every entity. Default: every 30 minutes. */
-    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /**
+     * When to collect facts and evaluate every entity. Default: every 30
+     * minutes, with a 20-minute timeout, 30 seconds after start.
+     */
+    schedule?: {
+      /**
+       * How often the cycle runs: a duration ({ minutes: 30 }, PT30M) or a
+       * crontab ({ cron: '0 * * * *' }).
+       */
+      frequency: SchedulerServiceTaskScheduleDefinitionConfig['frequency'];
+      /**
+       * How long one cycle may hold its lock. A replica that dies mid-cycle
+       * keeps the other replicas from running the cycle until then. At most
+       * the frequency, and by default the frequency; required with a cron
+       * frequency.
+       */
+      timeout?: SchedulerServiceTaskScheduleDefinitionConfig['timeout'];
+      /** How long after a replica starts its first cycle may run. */
+      initialDelay?: SchedulerServiceTaskScheduleDefinitionConfig['initialDelay'];
+    };
     /** Entity kinds that get a scorecard. Default: [Component]. */
     entityKinds?: string[];
     /** Days of score history to keep. Default: 400. */

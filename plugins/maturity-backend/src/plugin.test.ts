@@ -71,7 +71,6 @@ describe('maturity backend on the demo organization', () => {
               allowedLocalRoots: [examples],
               schedule: {
                 frequency: { seconds: 3 },
-                timeout: { minutes: 2 },
                 initialDelay: { seconds: 1 },
               },
             },

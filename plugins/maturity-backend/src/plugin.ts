@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -17,6 +16,7 @@ import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 import { loadMaturityModel } from './engine/loadModel';
 import { MaturityEngine } from './engine/MaturityEngine';
 import { createRouter } from './router';
+import { readMaturitySchedule } from './schedule';
 
 /**
  * The maturity scorecard backend plugin: collects facts on a schedule,
@@ -99,15 +99,9 @@ export const maturityPlugin = createBackendPlugin({
           permissions: deps.permissions,
         });
 
-        const schedule = config.has('maturity.schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              config.getConfig('maturity.schedule'),
-            )
-          : {
-              frequency: { minutes: 30 },
-              timeout: { minutes: 20 },
-              initialDelay: { seconds: 30 },
-            };
+        // The timeout never exceeds the frequency (schedule.ts), so a replica
+        // that dies mid-cycle blocks the others for one cycle at most.
+        const schedule = readMaturitySchedule(config);
         // Global scope: with several replicas, one of them runs each cycle.
         await scheduler.scheduleTask({
           id: 'maturity-evaluate-all',
