@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   campaignInputSchema,
+  dateTimeInput,
   entityFilterInputFields,
   inputErrorMap,
   waiverInputSchema,
@@ -217,5 +218,36 @@ describe('inputErrorMap', () => {
     expect(result.error?.issues.map(i => i.message)).toEqual([
       'must be a date in the form YYYY-MM-DD, like 2027-03-31',
     ]);
+  });
+});
+
+describe('dateTimeInput', () => {
+  const since = dateTimeInput();
+
+  it('reads a date as the start of that day, and a date-time as sent', () => {
+    expect(since.parse('2026-11-01')).toEqual(
+      new Date('2026-11-01T00:00:00.000Z'),
+    );
+    expect(since.parse('2026-11-01T08:30:00.000+02:00')).toEqual(
+      new Date('2026-11-01T06:30:00.000Z'),
+    );
+  });
+
+  it.each([
+    [
+      '2026-02-31',
+      'must be a date that exists in the calendar (2026-02-31 does not); use the form YYYY-MM-DD, like 2027-03-31',
+    ],
+    ['next week', 'must be a date in the form YYYY-MM-DD, like 2027-03-31'],
+    [
+      '2026-11-01T25:00:00Z',
+      'must be a date in the form YYYY-MM-DD, like 2027-03-31',
+    ],
+    [
+      '2026-11-01 08:30',
+      'must be a date in the form YYYY-MM-DD, like 2027-03-31',
+    ],
+  ])('refuses the query date %j', (value, message) => {
+    expect(problems(since, value)).toEqual([`: ${message}`]);
   });
 });

@@ -185,12 +185,22 @@ export function calendarDateInput() {
     });
 }
 
+/** Options of {@link dateTimeInput}. */
+export interface DateTimeInputOptions {
+  /** What a bare `YYYY-MM-DD` means: its first or its last millisecond (UTC). */
+  dateMeans?: 'startOfDay' | 'endOfDay';
+}
+
 /**
- * A point in time given as `YYYY-MM-DD` (the end of that day, UTC) or as an
- * ISO 8601 date-time with a zone (`2027-03-31T23:59:59Z`), parsed to a Date.
- * Anything else, such as `31/03/2027` or `2026-02-31`, is refused.
+ * A point in time given as `YYYY-MM-DD` or as an ISO 8601 date-time with a
+ * zone (`2027-03-31T23:59:59Z`), parsed to a Date. Anything else, such as
+ * `31/03/2027`, `next week` or `2026-02-31`, is refused with a sentence
+ * that shows the form to use (where `z.coerce.date()` would answer
+ * "expected date, received Date", or roll `2026-02-31` over to March).
  */
-export function endOfDayInput() {
+export function dateTimeInput(options: DateTimeInputOptions = {}) {
+  const dayTime =
+    options.dateMeans === 'endOfDay' ? 'T23:59:59.999Z' : 'T00:00:00.000Z';
   return z
     .string({ error: requiredOr(DATE_INPUT_MESSAGE) })
     .trim()
@@ -209,13 +219,18 @@ export function endOfDayInput() {
         });
         return z.NEVER;
       }
-      const time = Date.parse(value === date ? `${date}T23:59:59.999Z` : value);
+      const time = Date.parse(value === date ? `${date}${dayTime}` : value);
       if (Number.isNaN(time)) {
         ctx.addIssue({ code: 'custom', message: DATE_INPUT_MESSAGE });
         return z.NEVER;
       }
       return new Date(time);
     });
+}
+
+/** {@link dateTimeInput} where a bare date means the end of that day (UTC). */
+export function endOfDayInput() {
+  return dateTimeInput({ dateMeans: 'endOfDay' });
 }
 
 const idSchema = z
