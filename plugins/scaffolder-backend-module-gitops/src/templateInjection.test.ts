@@ -109,6 +109,30 @@ const REFUSALS = TEMPLATES.flatMap(template =>
     ),
 );
 
+/** Free text and names that land in YAML or a path: one line, their form. */
+const OTHER_FIELDS: Array<[field: string, name: string, value: string]> = [
+  ['description', 'a newline', 'Reviews.\nannotations: {}'],
+  ['description', 'a Location document', `Reviews.${location('file:/')}`],
+  ['description', 'a U+2028 line separator', 'Reviews.\u2028kind: Location'],
+  ['description', '301 characters', 'x'.repeat(301)],
+  ['imageRegistry', 'a newline', 'ghcr.io\nkind: Location'],
+  ['repoUrl', 'a newline', 'github.com?owner=a&repo=b\nkind: Location'],
+  ['busNamespace', 'a ../ target', '../kafka'],
+  ['branchName', 'a newline', 'fix\nkind: Location'],
+  ['branchName', 'a .. component', 'fix/../main'],
+  ['branchName', 'an @{ sequence', 'fix@{1}'],
+  ['filePath', 'an absolute path', '/etc/passwd.yaml'],
+  ['filePath', 'a ../ target', '../../etc/catalog-info.yaml'],
+  ['filePath', 'a file that is not YAML', 'etc/passwd'],
+];
+const OTHER_REFUSALS = TEMPLATES.flatMap(template =>
+  OTHER_FIELDS.filter(([field]) =>
+    parameterNames(template).includes(field),
+  ).map(
+    ([field, name, value]) => [template, field, name, () => value] as const,
+  ),
+);
+
 /** The dry run's 400 answer: the schema errors, naming their fields. */
 function schemaErrors(error: Error): Array<{ property: string }> {
   const match = /failed with 400: (.*)$/s.exec(error.message);
@@ -128,7 +152,7 @@ describe('template parameters refuse values that would write more than their fie
   });
   afterAll(() => harness?.stop());
 
-  it.each(REFUSALS)(
+  it.each([...REFUSALS, ...OTHER_REFUSALS])(
     '%s: %s holding %s is refused by the parameter schema',
     async (template, field, _name, make) => {
       const values = validValues(template);
