@@ -3,6 +3,9 @@
  * builds on, plus the portal's own plugins as they are added.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
+import { ConfigSources } from '@backstage/config-loader';
+import { acquireStartupLock, StartupLock } from './startupLock';
 
 const backend = createBackend();
 
@@ -58,4 +61,33 @@ backend.add(
   import('@cloud-native-portal/plugin-scaffolder-backend-module-gitops'),
 );
 
-backend.start();
+const logger = WinstonLogger.create({
+  meta: { service: 'backstage', type: 'startup' },
+});
+
+/**
+ * Starts the backend under the startup lock (PostgreSQL only), and exits
+ * non-zero when startup fails, a plugin's or the HTTP server's (port taken,
+ * database unreachable): a backend that is not ready never will be, and its
+ * supervisor should restart it rather than find it answering 503 forever.
+ */
+async function start() {
+  let lock: StartupLock | undefined;
+  try {
+    // The same configuration the backend reads (--config arguments,
+    // APP_CONFIG_ variables), loaded once more for the lock's connection.
+    const config = await ConfigSources.toConfig(
+      ConfigSources.default({ argv: process.argv, watch: false }),
+    );
+    config.close();
+    lock = await acquireStartupLock({ config, logger });
+    await backend.start();
+    await lock?.release();
+  } catch (error) {
+    logger.error(`Backend failed to start; exiting: ${error}`);
+    await lock?.release();
+    process.exit(1);
+  }
+}
+
+start();
