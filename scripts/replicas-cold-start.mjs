@@ -170,9 +170,9 @@ async function main() {
         if ((await readiness(replica.port)) === 200) {
           ready.set(replica.index, Date.now() - started);
           console.log(
-            `replicas-cold-start: replica ${replica.index} ready after ${Math.round(
-              ready.get(replica.index) / 1000,
-            )} s`,
+            `replicas-cold-start: replica ${
+              replica.index
+            } ready after ${Math.round(ready.get(replica.index) / 1000)} s`,
           );
         }
       }
@@ -181,7 +181,9 @@ async function main() {
           const late = replicas.find(r => !ready.has(r.index));
           throw Object.assign(
             new Error(
-              `replica ${late.index} not ready within ${READY_WITHIN_MS / 1000} s`,
+              `replica ${late.index} not ready within ${
+                READY_WITHIN_MS / 1000
+              } s`,
             ),
             { replica: late },
           );
@@ -208,9 +210,9 @@ async function main() {
     console.error(`replicas-cold-start: FAILED: ${failure.message}`);
     if (failure.replica) {
       console.error(
-        `--- last output of replica ${failure.replica.index} ---\n${failure.replica.log
-          .join('')
-          .slice(-12000)}`,
+        `--- last output of replica ${
+          failure.replica.index
+        } ---\n${failure.replica.log.join('').slice(-12000)}`,
       );
     }
     process.exit(1);
