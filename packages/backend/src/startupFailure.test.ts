@@ -20,7 +20,11 @@ function runBackend(env: Record<string, string>): Promise<Exit> {
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    ['-r', require.resolve('@backstage/cli/config/nodeTransform.cjs'), 'src/index.ts'],
+    [
+      '-r',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      'src/index.ts',
+    ],
     {
       cwd: join(__dirname, '..'),
       env: { ...process.env, NODE_ENV: 'development', ...env },
