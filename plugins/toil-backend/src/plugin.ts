@@ -10,7 +10,7 @@ import {
 import { resolve } from 'node:path';
 import { DatabaseToilStore } from './database/DatabaseToilStore';
 import { createRouter } from './router';
-import { seedRegister } from './seed';
+import { SeedRetry } from './seed';
 import { ToilMetricsService } from './service/ToilMetricsService';
 
 /**
@@ -58,25 +58,25 @@ export const toilPlugin = createBackendPlugin({
         const seedFile = config.getOptionalString('toil.seed.file');
         if (seedFile) {
           const file = resolve(seedFile);
-          // Global scope: with several replicas only one seeds. The task keeps
-          // running cheaply until the catalog has ingested the demo entities.
+          // Global scope: with several replicas only one seeds. The task runs
+          // until the catalog has ingested the demo entities, with a bounded
+          // number of attempts, then its schedule stops (seeding.signal).
+          const seeding = new SeedRetry({
+            file,
+            store,
+            catalog: deps.catalog,
+            auth: deps.auth,
+            logger,
+          });
           await deps.scheduler.scheduleTask({
             id: 'toil-seed-register',
             scope: 'global',
             frequency: { seconds: 30 },
             timeout: { minutes: 2 },
             initialDelay: { seconds: 5 },
+            signal: seeding.signal,
             fn: async () => {
-              const outcome = await seedRegister({
-                file,
-                store,
-                catalog: deps.catalog,
-                auth: deps.auth,
-                logger,
-              });
-              if (outcome.status === 'waiting') {
-                logger.info(`Toil seed waiting: ${outcome.reason}`);
-              }
+              await seeding.attempt();
             },
           });
         }

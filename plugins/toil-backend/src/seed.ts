@@ -13,7 +13,11 @@ import { ToilStore } from './database/ToilStore';
 export type SeedOutcome =
   | { status: 'skipped'; reason: string }
   | { status: 'waiting'; reason: string }
+  | { status: 'gave-up'; reason: string }
   | { status: 'seeded'; applied: number; rejected: number };
+
+/** Attempts before seeding gives up: 20, about ten minutes at 30 s apart. */
+export const DEFAULT_SEED_ATTEMPTS = 20;
 
 /** The actor recorded in the audit trail for seeded rows. */
 export const SEED_ACTOR = 'plugin:toil/seed';
@@ -24,14 +28,16 @@ export const SEED_ACTOR = 'plugin:toil/seed';
  * row stays deleted. While the catalog has not yet ingested the entities the
  * file names, it waits for the next attempt rather than dropping rows.
  */
-export async function seedRegister(options: {
+type SeedOptions = {
   file: string;
   store: ToilStore;
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
   permissions?: PermissionsService;
-}): Promise<SeedOutcome> {
+};
+
+export async function seedRegister(options: SeedOptions): Promise<SeedOutcome> {
   const { store, catalog, auth, logger } = options;
   if ((await store.listAudit()).length > 0) {
     return { status: 'skipped', reason: 'the register already has history' };
@@ -78,4 +84,68 @@ export async function seedRegister(options: {
     applied: plan.newTasks.length,
     rejected: plan.rejected.length,
   };
+}
+
+/**
+ * Seeding as a scheduled task, with a bounded retry: attempts while the
+ * catalog has not yet ingested the entities the file names (or while an
+ * attempt fails), at most `maxAttempts` times, then logs a warning and stops.
+ * `signal` is aborted once seeding has ended (seeded, skipped or given up),
+ * which stops the task's schedule in this backend.
+ */
+export class SeedRetry {
+  readonly #options: SeedOptions & { maxAttempts: number };
+  readonly #ended = new AbortController();
+  #attempts = 0;
+
+  constructor(options: SeedOptions & { maxAttempts?: number }) {
+    this.#options = {
+      ...options,
+      maxAttempts: options.maxAttempts ?? DEFAULT_SEED_ATTEMPTS,
+    };
+  }
+
+  /** Aborted once seeding has ended. */
+  get signal(): AbortSignal {
+    return this.#ended.signal;
+  }
+
+  async attempt(): Promise<SeedOutcome> {
+    if (this.signal.aborted) {
+      return { status: 'skipped', reason: 'seeding has ended' };
+    }
+    const { logger, maxAttempts } = this.#options;
+    let outcome: SeedOutcome;
+    try {
+      outcome = await seedRegister(this.#options);
+    } catch (error) {
+      // A failed attempt (say, an unreadable file) counts as one too.
+      this.#attempts += 1;
+      if (this.#attempts < maxAttempts) throw error;
+      return this.#giveUp(String(error));
+    }
+    if (outcome.status !== 'waiting') {
+      this.#ended.abort();
+      return outcome;
+    }
+    this.#attempts += 1;
+    if (this.#attempts >= maxAttempts) return this.#giveUp(outcome.reason);
+    logger.info(
+      `Toil seed waiting (attempt ${this.#attempts} of ${maxAttempts}): ${
+        outcome.reason
+      }`,
+    );
+    return outcome;
+  }
+
+  #giveUp(lastReason: string): SeedOutcome {
+    this.#ended.abort();
+    const reason = `gave up after ${this.#attempts} attempts: ${lastReason}`;
+    this.#options.logger.warn(
+      `Toil seed ${reason}. The register was not seeded from ${
+        this.#options.file
+      }; check the file against the catalog, then restart the backend to try again.`,
+    );
+    return { status: 'gave-up', reason };
+  }
 }
