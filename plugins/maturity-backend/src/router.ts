@@ -4,7 +4,12 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -12,7 +17,9 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   campaignInputSchema,
+  dateTimeInput,
   entityFilterInputFields,
+  freeTextInput,
   inputErrorMap,
   maturityCampaignManagePermission,
   maturityEntityReadPermission,
@@ -46,6 +53,15 @@ export interface RouterOptions {
   waiverMaxDays?: number;
 }
 
+/** The largest JSON body a route accepts. */
+const JSON_BODY_LIMIT_BYTES = 64 * 1024;
+
+/** A request body over the limit (413), with the limit in the message. */
+class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413;
+}
+
 /** The default of `maturity.waivers.maxDays`. */
 export const DEFAULT_WAIVER_MAX_DAYS = 90;
 
@@ -73,8 +89,8 @@ const rollupQuery = filterSchema
   .strict();
 const historyQuery = z
   .object({
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: dateTimeInput().optional(),
+    to: dateTimeInput({ dateMeans: 'endOfDay' }).optional(),
     limit: z.coerce.number().int().min(1).max(5000).default(500),
   })
   .strict();
@@ -84,7 +100,7 @@ const failingQuery = filterSchema
 const risksQuery = z.object({ system: z.string().min(1) }).strict();
 const trendsQuery = filterSchema
   .extend({
-    from: z.coerce.date().optional(),
+    from: dateTimeInput().optional(),
     interval: z.enum(['day', 'week', 'month']).default('week'),
   })
   .strict();
@@ -92,7 +108,7 @@ const reviewQuery = z
   .object({
     system: z.string().min(1).optional(),
     domain: z.string().min(1).optional(),
-    since: z.coerce.date().optional(),
+    since: dateTimeInput().optional(),
   })
   .strict()
   .refine(q => !!q.system !== !!q.domain, {
@@ -116,9 +132,20 @@ const factEntitiesQuery = collectorFilter
     ...pagination,
   })
   .strict();
+const entityNamePart = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'must hold only letters, digits, ".", "_" and "-"',
+  );
+const entityPathParams = z.object({
+  kind: entityNamePart,
+  namespace: entityNamePart,
+  name: entityNamePart,
+});
 const waiverListQuery = z
   .object({
-    entityRef: z.string().min(1).optional(),
+    entityRef: freeTextInput().min(1).optional(),
     includeInactive: z
       .enum(['true', 'false'])
       .transform(v => v === 'true')
@@ -171,7 +198,7 @@ export async function createRouter(
     );
   }
   const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  router.use(express.json({ limit: JSON_BODY_LIMIT_BYTES }));
 
   async function authorize(
     credentials: BackstageCredentials,
@@ -257,12 +284,12 @@ export async function createRouter(
     return entityRefs ? { ...filters, entityRefs } : filters;
   }
 
-  const entityRefOf = (params: Record<string, string>) =>
-    stringifyEntityRef({
-      kind: params.kind,
-      namespace: params.namespace,
-      name: params.name,
-    }).toLocaleLowerCase('en-US');
+  const entityRefOf = (params: Record<string, string>) => {
+    const { kind, namespace, name } = parse(entityPathParams, params, 'path');
+    return stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase(
+      'en-US',
+    );
+  };
 
   router.get('/model', async (_req, res) => {
     res.json({
@@ -560,5 +587,17 @@ export async function createRouter(
     res.json({ items: await store.getWaiverAudit(id) });
   });
 
+  // A JSON body over the limit: a 413 that states it.
+  router.use(((error, _req, _res, next) => {
+    if ((error as { type?: unknown })?.type === 'entity.too.large') {
+      next(
+        new PayloadTooLargeError(
+          `Request body too large: limit is ${JSON_BODY_LIMIT_BYTES} bytes (64 kB)`,
+        ),
+      );
+      return;
+    }
+    next(error);
+  }) as express.ErrorRequestHandler);
   return router;
 }
