@@ -27,7 +27,16 @@ function runBackend(env: Record<string, string>): Promise<Exit> {
     ],
     {
       cwd: join(__dirname, '..'),
-      env: { ...process.env, NODE_ENV: 'development', ...env },
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        // Nothing lands in the demo's .data/ folder.
+        APP_CONFIG_scaffolder_localPublish_directory: join(
+          env.APP_CONFIG_backend_database_connection_directory,
+          'repos',
+        ),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
