@@ -45,8 +45,9 @@ describe.each(databases.eachSupportedId())('maturity bad input on %p', id => {
       store,
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions.mock({
-        authorize: async r => r.map(() => ({ result: AuthorizeResult.ALLOW })),
-        authorizeConditional: async r =>
+        authorize: async (r: unknown[]) =>
+          r.map(() => ({ result: AuthorizeResult.ALLOW })),
+        authorizeConditional: async (r: unknown[]) =>
           r.map(() => ({ result: AuthorizeResult.ALLOW })),
       } as any),
     });
@@ -150,7 +151,7 @@ describe.each(databases.eachSupportedId())(
         permissions: mockServices.permissions.mock({
           authorize: async r =>
             r.map(() => ({ result: AuthorizeResult.ALLOW })),
-          authorizeConditional: async r =>
+          authorizeConditional: async (r: unknown[]) =>
             r.map(() => ({ result: AuthorizeResult.ALLOW })),
         } as any),
       });
@@ -196,8 +197,9 @@ describe.each(databases.eachSupportedId())('maturity query dates on %p', id => {
       store,
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions.mock({
-        authorize: async r => r.map(() => ({ result: AuthorizeResult.ALLOW })),
-        authorizeConditional: async r =>
+        authorize: async (r: unknown[]) =>
+          r.map(() => ({ result: AuthorizeResult.ALLOW })),
+        authorizeConditional: async (r: unknown[]) =>
           r.map(() => ({ result: AuthorizeResult.ALLOW })),
       } as any),
     });
