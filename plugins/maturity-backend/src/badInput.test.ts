@@ -149,7 +149,7 @@ describe.each(databases.eachSupportedId())(
         store,
         httpAuth: mockServices.httpAuth(),
         permissions: mockServices.permissions.mock({
-          authorize: async r =>
+          authorize: async (r: unknown[]) =>
             r.map(() => ({ result: AuthorizeResult.ALLOW })),
           authorizeConditional: async (r: unknown[]) =>
             r.map(() => ({ result: AuthorizeResult.ALLOW })),
