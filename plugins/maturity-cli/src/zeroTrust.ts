@@ -1,5 +1,5 @@
 import { readLocalTree } from '@cloud-native-portal/plugin-maturity-node';
-import { scanRepository } from '@cloud-native-portal/plugin-zero-trust-backend';
+import { scanRepository } from '@cloud-native-portal/plugin-zero-trust-node';
 import {
   getZeroTrustControl,
   PostureGrade,

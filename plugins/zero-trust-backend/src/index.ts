@@ -1,9 +1,8 @@
 /**
- * Zero-trust posture scanner for the maturity plugin: scans a service's source
- * tree and manifests, and registers as a fact collector.
+ * Zero-trust posture scanner for the maturity plugin: registers the zero-trust
+ * fact collector of `plugin-zero-trust-node`.
  *
  * @packageDocumentation
  */
 export { maturityModuleZeroTrust as default } from './module';
-export * from './collector';
-export * from './scanner';
+export * from '@cloud-native-portal/plugin-zero-trust-node';

@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { maturityCollectorsExtensionPoint } from '@cloud-native-portal/plugin-maturity-node';
-import { createZeroTrustFactCollector } from './collector';
+import { createZeroTrustFactCollector } from '@cloud-native-portal/plugin-zero-trust-node';
 
 /**
  * Adds the zero-trust fact collector to the maturity plugin. The GitHub token

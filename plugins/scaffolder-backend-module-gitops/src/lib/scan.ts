@@ -28,7 +28,7 @@ import {
 import {
   createZeroTrustFactCollector,
   scanRepository,
-} from '@cloud-native-portal/plugin-zero-trust-backend';
+} from '@cloud-native-portal/plugin-zero-trust-node';
 import { PostureReport } from '@cloud-native-portal/plugin-zero-trust-common';
 import { promises as fs } from 'fs';
 import { join } from 'path';
