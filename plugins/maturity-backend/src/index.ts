@@ -14,12 +14,3 @@ export type {
 } from './engine/MaturityEngine';
 export { findRisks, DEFAULT_RISK_THRESHOLDS } from './engine/risks';
 export type { Risk, RiskThresholds } from './engine/risks';
-export { CatalogSnapshot } from './collectors/CatalogSnapshot';
-export { withSpecRelations } from './collectors/specRelations';
-export {
-  createCatalogFactCollector,
-  createOwnershipFactCollector,
-  DEFAULT_PLACEHOLDER_OWNERS,
-} from './collectors/catalogCollectors';
-export { createFactLookup } from './engine/factLookup';
-export { evaluateEntity, ruleFacts } from './engine/evaluate';

@@ -1,12 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  CatalogSnapshot,
-  createCatalogFactCollector,
-  createFactLookup,
-  evaluateEntity,
-  withSpecRelations,
-} from '@cloud-native-portal/plugin-maturity-backend';
-import {
   CATALOG_FACTS,
   CheckResult,
   DEFAULT_MATURITY_MODEL,
@@ -18,9 +11,14 @@ import {
   parseMaturityModel,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
+  CatalogSnapshot,
+  createCatalogFactCollector,
+  createFactLookup,
   createRepoFactCollector,
+  evaluateEntity,
   FactCollector,
   readLocalTree,
+  withSpecRelations,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';

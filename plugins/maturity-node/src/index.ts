@@ -13,3 +13,4 @@ export * from './sourceLocation';
 export * from './readers';
 export * from './codeowners';
 export * from './repo';
+export * from './engine';

@@ -7,8 +7,8 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
   CatalogSnapshot,
   createCatalogFactCollector,
-} from '@cloud-native-portal/plugin-maturity-backend';
-import { readLocalTree } from '@cloud-native-portal/plugin-maturity-node';
+  readLocalTree,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {

@@ -15,22 +15,21 @@ import {
   nextSteps,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
+  CatalogSnapshot,
+  collectEntityFacts,
+  entityCollectors,
+  evaluateFactSets,
   FactCollector,
+  installedCollectorIds,
   openSourceTree,
+  toRef,
 } from '@cloud-native-portal/plugin-maturity-node';
 import pLimit from 'p-limit';
-import {
-  createCatalogFactCollector,
-  createOwnershipFactCollector,
-} from '../collectors/catalogCollectors';
-import { CatalogSnapshot, toRef } from '../collectors/CatalogSnapshot';
 import {
   EntityEvaluation,
   MaturityStore,
   ScoredEntityInfo,
 } from '../database/MaturityStore';
-import { evaluateEntity } from './evaluate';
-import { createFactLookup } from './factLookup';
 
 /** Engine settings from config. */
 export interface MaturityEngineOptions {
@@ -106,11 +105,7 @@ export class MaturityEngine {
   private readonly checkDimensions: Map<string, string>;
 
   constructor(private readonly options: MaturityEngineOptions) {
-    this.installed = new Set([
-      'catalog',
-      'ownership',
-      ...options.collectors.map(c => c.id),
-    ]);
+    this.installed = installedCollectorIds(options.collectors);
     this.checkDimensions = new Map(
       options.model.checks.map(c => [c.id, c.dimension]),
     );
@@ -149,35 +144,18 @@ export class MaturityEngine {
       sourceTree: 'tree' in opened ? opened.tree : undefined,
       sourceTreeError: 'error' in opened ? opened.error : undefined,
     };
-    const collectors = [
-      createCatalogFactCollector(snapshot),
-      createOwnershipFactCollector(snapshot, {
-        placeholderOwners: this.options.placeholderOwners,
-      }),
-      ...this.options.collectors,
-    ];
-    const sets: FactSet[] = [];
-    for (const collector of collectors) {
-      try {
-        sets.push(await collector.collect(context));
-      } catch (e) {
-        // A collector bug must not cost the other collectors' facts.
+    const collectors = entityCollectors(snapshot, this.options.collectors, {
+      placeholderOwners: this.options.placeholderOwners,
+    });
+    // A collector bug must not cost the other collectors' facts.
+    return collectEntityFacts(context, collectors, {
+      onCollectorError: (collector, e) =>
         this.options.logger.warn(
           `Collector ${collector.id} failed for ${stringifyEntityRef(
             entity,
           )}: ${e}`,
-        );
-        sets.push({
-          collector: collector.id,
-          version: collector.version,
-          collectedAt: new Date().toISOString(),
-          status: 'unknown',
-          reason: `collector failed: ${(e as Error).message ?? e}`,
-          facts: {},
-        });
-      }
-    }
-    return sets;
+        ),
+    });
   }
 
   /** Evaluates the model over stored facts; pure apart from reading waivers. */
@@ -185,8 +163,12 @@ export class MaturityEngine {
     factSets: FactSet[],
     waivers: Set<string>,
   ): { results: CheckResult[]; score: EntityScore } {
-    const lookup = createFactLookup(factSets, this.installed);
-    return evaluateEntity(this.options.model, lookup, this.installed, waivers);
+    return evaluateFactSets(
+      this.options.model,
+      factSets,
+      this.installed,
+      waivers,
+    );
   }
 
   private toEvaluation(

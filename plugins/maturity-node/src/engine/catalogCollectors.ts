@@ -13,11 +13,8 @@ import {
   FactValue,
   OWNERSHIP_FACTS,
 } from '@cloud-native-portal/plugin-maturity-common';
-import {
-  defaultCodeowners,
-  FactCollector,
-  findCodeowners,
-} from '@cloud-native-portal/plugin-maturity-node';
+import { FactCollector } from '../collectors';
+import { defaultCodeowners, findCodeowners } from '../codeowners';
 import { CatalogSnapshot, toRef } from './CatalogSnapshot';
 
 /** Owner values that teams use when nobody owns a service yet. */

@@ -4,8 +4,10 @@ import {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-backend';
-import { openSourceTree } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  CatalogSnapshot,
+  openSourceTree,
+} from '@cloud-native-portal/plugin-maturity-node';
 import {
   computeOwnershipReport,
   DEFAULT_OWNED_KINDS,

@@ -1,6 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-backend';
-import { createRepositoryTree } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  CatalogSnapshot,
+  createRepositoryTree,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { computeOwnershipReport } from './computeOwnership';
 
 function group(

@@ -5,14 +5,12 @@ import {
   RELATION_HAS_MEMBER,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { FactValue } from '@cloud-native-portal/plugin-maturity-common';
 import {
   CatalogSnapshot,
   createCatalogFactCollector,
   createOwnershipFactCollector,
   DEFAULT_PLACEHOLDER_OWNERS,
-} from '@cloud-native-portal/plugin-maturity-backend';
-import { FactValue } from '@cloud-native-portal/plugin-maturity-common';
-import {
   defaultCodeowners,
   findCodeowners,
   RepositoryTree,

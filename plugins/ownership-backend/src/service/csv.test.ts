@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-backend';
+import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-node';
 import Papa from 'papaparse';
 import { computeOwnershipReport } from './computeOwnership';
 import { coverageToCsv } from './csv';

@@ -6,14 +6,6 @@ import {
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  CatalogSnapshot,
-  createCatalogFactCollector,
-  createOwnershipFactCollector,
-  createFactLookup,
-  evaluateEntity,
-  withSpecRelations,
-} from '@cloud-native-portal/plugin-maturity-backend';
-import {
   CATALOG_FACTS,
   CheckResult,
   DEFAULT_MATURITY_MODEL,
@@ -22,8 +14,14 @@ import {
   parseMaturityModel,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
+  CatalogSnapshot,
+  createCatalogFactCollector,
+  createFactLookup,
+  createOwnershipFactCollector,
   createRepoFactCollector,
+  evaluateEntity,
   readLocalTree,
+  withSpecRelations,
 } from '@cloud-native-portal/plugin-maturity-node';
 import {
   createZeroTrustFactCollector,

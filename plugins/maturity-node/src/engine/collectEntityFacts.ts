@@ -1,0 +1,96 @@
+import {
+  CheckResult,
+  EntityScore,
+  FactSet,
+  MaturityModel,
+} from '@cloud-native-portal/plugin-maturity-common';
+import { FactCollector, FactCollectorContext } from '../collectors';
+import { CatalogSnapshot } from './CatalogSnapshot';
+import {
+  createCatalogFactCollector,
+  createOwnershipFactCollector,
+} from './catalogCollectors';
+import { evaluateEntity } from './evaluate';
+import { createFactLookup } from './factLookup';
+
+/** The collectors every evaluation counts as installed: catalog and ownership. */
+export const BUILTIN_COLLECTOR_IDS = ['catalog', 'ownership'] as const;
+
+/**
+ * The collectors the portal runs for one entity: catalog and ownership over
+ * the catalog snapshot, then the installed modules' collectors.
+ */
+export function entityCollectors(
+  snapshot: CatalogSnapshot,
+  collectors: FactCollector[],
+  options: { placeholderOwners?: string[] } = {},
+): FactCollector[] {
+  return [
+    createCatalogFactCollector(snapshot),
+    createOwnershipFactCollector(snapshot, {
+      placeholderOwners: options.placeholderOwners,
+    }),
+    ...collectors,
+  ];
+}
+
+/**
+ * Runs collectors for one entity, in order, over one opened source tree.
+ * A collector that throws costs only its own facts: its set is reported
+ * `unknown` with the error as the reason. The portal's engine, the CLI and
+ * the template harness all collect through this function.
+ */
+export async function collectEntityFacts(
+  context: FactCollectorContext,
+  collectors: FactCollector[],
+  options: {
+    onCollectorError?: (collector: FactCollector, error: unknown) => void;
+  } = {},
+): Promise<FactSet[]> {
+  const sets: FactSet[] = [];
+  for (const collector of collectors) {
+    try {
+      sets.push(await collector.collect(context));
+    } catch (e) {
+      options.onCollectorError?.(collector, e);
+      sets.push({
+        collector: collector.id,
+        version: collector.version,
+        collectedAt: new Date().toISOString(),
+        status: 'unknown',
+        reason: `collector failed: ${(e as Error)?.message ?? e}`,
+        facts: {},
+      });
+    }
+  }
+  return sets;
+}
+
+/** The ids of the installed collectors: the built-in ones plus the given ones. */
+export function installedCollectorIds(
+  collectors: FactCollector[],
+): Set<string> {
+  return new Set<string>([
+    ...BUILTIN_COLLECTOR_IDS,
+    ...collectors.map(c => c.id),
+  ]);
+}
+
+/**
+ * Evaluates the model over one entity's fact sets, as the portal's engine
+ * does: a fact of an installed collector with no set is unknown, a check that
+ * needs an optional collector that is not installed is not applicable.
+ */
+export function evaluateFactSets(
+  model: MaturityModel,
+  factSets: FactSet[],
+  installed: Set<string>,
+  waivers: Set<string> = new Set(),
+): { results: CheckResult[]; score: EntityScore } {
+  return evaluateEntity(
+    model,
+    createFactLookup(factSets, installed),
+    installed,
+    waivers,
+  );
+}
