@@ -11,6 +11,7 @@ const reviewed = (repo: string) => ({
   owner: 'brightpath',
   repo,
   octokit: {
+    request: { endpoint: { DEFAULTS: {} } },
     repos: {
       get: async () => ({ data: { default_branch: 'main' } }),
       getBranchProtection: async () => ({

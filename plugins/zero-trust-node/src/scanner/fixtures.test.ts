@@ -254,6 +254,7 @@ const reviewedRepo = {
   owner: 'acme',
   repo: 'api',
   octokit: {
+    request: { endpoint: { DEFAULTS: {} } },
     repos: {
       get: async () => ({ data: { default_branch: 'main' } }),
       getBranchProtection: async () => ({
