@@ -70,16 +70,18 @@ export function freeText() {
 
 /** A `YYYY-MM-DD` date that exists in the calendar, e.g. not `2026-02-31`. */
 export function calendarDate() {
-  return z
-    .string({ error: requiredOr(DATE_FORMAT_MESSAGE) })
-    .trim()
-    .regex(DATE_PATTERN, DATE_FORMAT_MESSAGE)
-    // Only a well-formed date is checked against the calendar; the pattern
-    // has already said what is wrong with anything else.
-    .refine(value => !DATE_PATTERN.test(value) || isCalendarDate(value), {
-      error: issue =>
-        `must be a date that exists in the calendar (${String(
-          issue.input,
-        )} does not); use the form YYYY-MM-DD, like ${EXAMPLE_DATE}`,
-    });
+  return (
+    z
+      .string({ error: requiredOr(DATE_FORMAT_MESSAGE) })
+      .trim()
+      .regex(DATE_PATTERN, DATE_FORMAT_MESSAGE)
+      // Only a well-formed date is checked against the calendar; the pattern
+      // has already said what is wrong with anything else.
+      .refine(value => !DATE_PATTERN.test(value) || isCalendarDate(value), {
+        error: issue =>
+          `must be a date that exists in the calendar (${String(
+            issue.input,
+          )} does not); use the form YYYY-MM-DD, like ${EXAMPLE_DATE}`,
+      })
+  );
 }

@@ -43,7 +43,8 @@ async function series(metric: string): Promise<string[]> {
 }
 
 function randomPath(): string {
-  const segment = () => randomBytes(1 + Math.floor(Math.random() * 12)).toString('base64url');
+  const segment = () =>
+    randomBytes(1 + Math.floor(Math.random() * 12)).toString('base64url');
   const depth = 1 + Math.floor(Math.random() * 4);
   return `/${Array.from({ length: depth }, segment).join('/')}?q=${segment()}`;
 }
@@ -61,13 +62,27 @@ test('1,000 random paths add one http_requests_total series, not a thousand', as
   }
   const after = await series('http_requests_total');
   // At most the one series of unmatched paths is new.
-  assert.ok(after.length <= before.length + 1, `${after.length - before.length} new series`);
-  assert.ok(after.some(line => line.startsWith('http_requests_total{route="unmatched",status="404"} ')));
+  assert.ok(
+    after.length <= before.length + 1,
+    `${after.length - before.length} new series`,
+  );
+  assert.ok(
+    after.some(line =>
+      line.startsWith('http_requests_total{route="unmatched",status="404"} '),
+    ),
+  );
   // The latency histogram is labelled the same way.
   const routes = new Set(
-    (await series('http_request_duration_seconds_count')).map(line => /route="([^"]*)"/.exec(line)?.[1]),
+    (await series('http_request_duration_seconds_count')).map(
+      line => /route="([^"]*)"/.exec(line)?.[1],
+    ),
   );
-  assert.ok([...routes].every(r => r !== undefined && ROUTES.concat(UNMATCHED).includes(r)), [...routes].join(', '));
+  assert.ok(
+    [...routes].every(
+      r => r !== undefined && ROUTES.concat(UNMATCHED).includes(r),
+    ),
+    [...routes].join(', '),
+  );
 });
 
 test('/courses/, /courses/42/other and a path with an empty segment do not match /courses/:id', () => {

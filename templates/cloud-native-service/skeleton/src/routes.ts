@@ -16,13 +16,19 @@ export const ROUTES: readonly string[] = [
 export const UNMATCHED = 'unmatched';
 
 /** The route template a request path matches, or {@link UNMATCHED}. */
-export function routeOf(path: string, routes: readonly string[] = ROUTES): string {
+export function routeOf(
+  path: string,
+  routes: readonly string[] = ROUTES,
+): string {
   const segments = path.split('/');
   for (const route of routes) {
     const parts = route.split('/');
     if (
       parts.length === segments.length &&
-      parts.every((p, i) => p === segments[i] || (p.startsWith(':') && segments[i] !== ''))
+      parts.every(
+        (p, i) =>
+          p === segments[i] || (p.startsWith(':') && segments[i] !== ''),
+      )
     ) {
       return route;
     }
