@@ -1,6 +1,10 @@
 /*
  * Benchmarks reading and scanning a generated 2,000-file repository tree.
  * Prints the median and p95 of 5 runs plus peak RSS; asserts nothing.
+ * It also prints the 1-minute load average before and after, and the time of a
+ * bare loop measured the same way, so that figures from a busy machine can be
+ * compared: the ratio of the median scan to the bare loop changes less with
+ * load than either time alone.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -95,6 +99,19 @@ function generate(root: string) {
     write(`src/module-${Math.floor(i / 50)}/file-${i}.ts`, source(i));
 }
 
+/** A fixed amount of CPU work with no allocation: the machine's yardstick. */
+function bareLoopMs(): number {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const start = process.hrtime.bigint();
+    let x = 0;
+    for (let i = 0; i < 50_000_000; i++) x = (x + i * 31) % 1_000_003;
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (x < 0) process.stdout.write(''); // keeps the loop from being elided
+  }
+  return [...times].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[
     Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
@@ -105,6 +122,8 @@ async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'zero-trust-bench-'));
   try {
     generate(root);
+    const loadBefore = os.loadavg()[0];
+    const bare = bareLoopMs();
     const times: number[] = [];
     let peakRss = process.memoryUsage().rss;
     let grade: string | null = null;
@@ -120,9 +139,16 @@ async function main() {
       grade = report.grade;
     }
     const sorted = [...times].sort((a, b) => a - b);
+    const median = percentile(sorted, 50);
     process.stdout.write(
       `files: ${FILES}, runs: ${RUNS}, grade: ${grade}\n` +
-        `median: ${percentile(sorted, 50).toFixed(1)} ms\n` +
+        `load average (1 min): ${loadBefore.toFixed(2)} before, ${os
+          .loadavg()[0]
+          .toFixed(2)} after\n` +
+        `bare loop: ${bare.toFixed(1)} ms, median / bare loop: ${(
+          median / bare
+        ).toFixed(2)}\n` +
+        `median: ${median.toFixed(1)} ms\n` +
         `p95: ${percentile(sorted, 95).toFixed(1)} ms\n` +
         `peak RSS: ${(
           Math.max(peakRss, process.resourceUsage().maxRSS * 1024) /
