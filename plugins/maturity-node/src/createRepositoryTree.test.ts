@@ -75,4 +75,94 @@ describe('createRepositoryTree', () => {
       }),
     ]);
   });
+
+  describe('what could not be judged', () => {
+    const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: operator
+spec:
+  template:
+    spec:
+      containers:
+        - name: operator
+          image: ghcr.io/acme/operator:1.0.0
+`;
+    // ~3 MiB of ConfigMaps after the Deployment, like an install manifest.
+    const hugeInstallManifest = () =>
+      `${DEPLOYMENT}---\n${Array.from(
+        { length: 3000 },
+        (_, i) =>
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  blob: "${'x'.repeat(
+            1000,
+          )}"\n`,
+      ).join('---\n')}`;
+
+    it('a huge manifest (3 MiB, apiVersion and kind at the start) outside deployment folders is parsed, up to the manifest bound', () => {
+      const text = hugeInstallManifest();
+      expect(text.length).toBeGreaterThan(3 * 1024 * 1024);
+      const tree = createRepositoryTree({
+        source: 'test',
+        files: [file('operator-install.yaml', text)],
+      });
+      expect(tree.skipped()).toEqual([]);
+      const kinds = tree.yamlDocuments().map(d => (d.value as any).kind);
+      expect(kinds[0]).toBe('Deployment');
+      expect(kinds).toHaveLength(3001);
+    });
+
+    it('a huge manifest over the manifest bound is skipped with its size and the manifest bound', () => {
+      const text = hugeInstallManifest();
+      const tree = createRepositoryTree({
+        source: 'test',
+        files: [file('deploy/install.yaml', text)],
+        limits: { maxManifestBytes: 2 * 1024 * 1024 },
+      });
+      expect(tree.skipped()).toEqual([
+        expect.objectContaining({
+          path: 'deploy/install.yaml',
+          reason: 'too-large',
+          size: Buffer.byteLength(text),
+          bound: 'maxManifestBytes',
+          limit: 2 * 1024 * 1024,
+        }),
+      ]);
+    });
+
+    it('a huge non-manifest (2 MiB YAML values file) is skipped with its size and the general file bound', () => {
+      const text = `config:\n${'  key: value\n'.repeat(170_000)}`;
+      const tree = createRepositoryTree({
+        source: 'test',
+        files: [file('chart/values.yaml', text)],
+      });
+      expect(tree.skipped()).toEqual([
+        expect.objectContaining({
+          path: 'chart/values.yaml',
+          reason: 'too-large',
+          size: Buffer.byteLength(text),
+          bound: 'maxFileBytes',
+          limit: 1024 * 1024,
+        }),
+      ]);
+    });
+
+    it('a tree past the file-count bound names the first file not read and how many were left out', () => {
+      const tree = createRepositoryTree({
+        source: 'test',
+        files: Array.from({ length: 12 }, (_, i) =>
+          file(`f${String(i).padStart(2, '0')}.txt`, 'x'),
+        ),
+        limits: { maxFiles: 10 },
+      });
+      expect(tree.files()).toHaveLength(10);
+      expect(tree.limitsReached()).toEqual([
+        expect.objectContaining({
+          bound: 'maxFiles',
+          limit: 10,
+          at: 'f10.txt',
+          leftOut: 2,
+        }),
+      ]);
+    });
+  });
 });

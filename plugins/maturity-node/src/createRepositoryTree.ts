@@ -3,18 +3,30 @@ import {
   RepositoryTree,
   RepositoryTreeLimits,
   SkippedFile,
+  TreeBound,
+  TreeBoundReached,
   YamlDocument,
   YamlError,
 } from './repository';
 
-/** Default bounds for reading a source tree. */
-export const DEFAULT_TREE_LIMITS: RepositoryTreeLimits = {
+/**
+ * Default bounds for reading a source tree. Kubernetes manifests get 8 MiB
+ * instead of the general 1 MiB per file, because install manifests (CRDs,
+ * operators, `kubectl apply -f install.yaml`) are often several MiB and
+ * skipping them would leave the workloads in them unjudged.
+ */
+export const DEFAULT_TREE_LIMITS: Required<RepositoryTreeLimits> = {
   maxFileBytes: 1024 * 1024,
+  maxManifestBytes: 8 * 1024 * 1024,
   maxFiles: 5000,
   maxYamlDocuments: 5000,
   maxTotalBytes: 50 * 1024 * 1024,
   maxWalkEntries: 20000,
+  maxDepth: 32,
 };
+
+/** How many leading bytes of a YAML file are read to tell a Kubernetes manifest by its content. */
+export const MANIFEST_SNIFF_BYTES = 4096;
 
 /** One raw file handed to {@link createRepositoryTree}. */
 export interface RawTreeFile {
@@ -30,6 +42,78 @@ export function isHelmTemplatePath(path: string, chartDirs: string[]): boolean {
   return chartDirs.some(dir =>
     path.startsWith(dir ? `${dir}/templates/` : 'templates/'),
   );
+}
+
+/** Folder names under which YAML files are taken for Kubernetes manifests. */
+const MANIFEST_DIRS = new Set([
+  'base',
+  'bases',
+  'deploy',
+  'deployment',
+  'deployments',
+  'install',
+  'k8s',
+  'kube',
+  'kubernetes',
+  'kustomize',
+  'manifest',
+  'manifests',
+  'overlay',
+  'overlays',
+]);
+
+/**
+ * Whether a YAML file looks like a Kubernetes manifest, and so gets the
+ * higher `maxManifestBytes` bound: it sits in a deployment folder (see
+ * `MANIFEST_DIRS`), or its first bytes (`head`) hold top-level `apiVersion:`
+ * and `kind:` lines.
+ */
+export function looksLikeKubernetesManifest(
+  path: string,
+  head?: string,
+): boolean {
+  if (!YAML_FILE.test(path)) return false;
+  const dirs = path.split('/').slice(0, -1);
+  if (dirs.some(dir => MANIFEST_DIRS.has(dir.toLocaleLowerCase('en-US')))) {
+    return true;
+  }
+  if (head === undefined) return false;
+  return /^apiVersion:[ \t]*\S/m.test(head) && /^kind:[ \t]*\S/m.test(head);
+}
+
+/** The per-file byte bound that applies to a file, by its path and first bytes. */
+export function fileByteBound(
+  limits: Pick<RepositoryTreeLimits, 'maxFileBytes' | 'maxManifestBytes'>,
+  path: string,
+  head?: string,
+): { bound: TreeBound; limit: number } {
+  const manifestLimit =
+    limits.maxManifestBytes ?? DEFAULT_TREE_LIMITS.maxManifestBytes;
+  if (
+    manifestLimit > limits.maxFileBytes &&
+    looksLikeKubernetesManifest(path, head)
+  ) {
+    return { bound: 'maxManifestBytes', limit: manifestLimit };
+  }
+  return { bound: 'maxFileBytes', limit: limits.maxFileBytes };
+}
+
+/** A `too-large` skip entry for a file over its byte bound. */
+export function tooLargeFile(
+  path: string,
+  size: number,
+  fileBound: { bound: TreeBound; limit: number },
+): SkippedFile {
+  return {
+    path,
+    reason: 'too-large',
+    detail: `${size} bytes, over ${fileBound.limit}${
+      fileBound.bound === 'maxManifestBytes' ? ' (manifest bound)' : ''
+    }`,
+    size,
+    bound: fileBound.bound,
+    limit: fileBound.limit,
+  };
 }
 
 function looksBinary(content: Buffer): boolean {
@@ -77,12 +161,23 @@ export function createRepositoryTree(options: {
   source: string;
   files: RawTreeFile[];
   skipped?: SkippedFile[];
+  /** Bounds a reader reached before handing the files over (walk, depth). */
+  limitsReached?: TreeBoundReached[];
   limits?: Partial<RepositoryTreeLimits>;
 }): RepositoryTree {
   const limits = { ...DEFAULT_TREE_LIMITS, ...options.limits };
   const skipped: SkippedFile[] = [...(options.skipped ?? [])];
+  const limitsReached: TreeBoundReached[] = (options.limitsReached ?? []).map(
+    l => ({ ...l }),
+  );
   const texts = new Map<string, string>();
   let totalBytes = 0;
+  const pastBound = new Map<TreeBound, { at: string; count: number }>();
+  const notePastBound = (bound: TreeBound, path: string) => {
+    const seen = pastBound.get(bound);
+    if (seen) seen.count++;
+    else pastBound.set(bound, { at: path, count: 1 });
+  };
 
   const sorted = [...options.files].sort((a, b) =>
     a.path.localeCompare(b.path),
@@ -94,23 +189,33 @@ export function createRepositoryTree(options: {
         path,
         reason: 'too-many-files',
         detail: `more than ${limits.maxFiles} files`,
+        bound: 'maxFiles',
+        limit: limits.maxFiles,
       });
+      notePastBound('maxFiles', path);
       continue;
     }
     if (file.content.length > limits.maxFileBytes) {
-      skipped.push({
+      const fileBound = fileByteBound(
+        limits,
         path,
-        reason: 'too-large',
-        detail: `${file.content.length} bytes, over ${limits.maxFileBytes}`,
-      });
-      continue;
+        file.content.subarray(0, MANIFEST_SNIFF_BYTES).toString('utf8'),
+      );
+      if (file.content.length > fileBound.limit) {
+        skipped.push(tooLargeFile(path, file.content.length, fileBound));
+        continue;
+      }
     }
     if (totalBytes + file.content.length > limits.maxTotalBytes) {
       skipped.push({
         path,
         reason: 'too-large',
         detail: `tree over ${limits.maxTotalBytes} bytes in all`,
+        size: file.content.length,
+        bound: 'maxTotalBytes',
+        limit: limits.maxTotalBytes,
       });
+      notePastBound('maxTotalBytes', path);
       continue;
     }
     if (looksBinary(file.content)) {
@@ -119,6 +224,34 @@ export function createRepositoryTree(options: {
     }
     totalBytes += file.content.length;
     texts.set(path, file.content.toString('utf8'));
+  }
+  // A reader may have reported the same bound already; count into it.
+  const reached = (entry: TreeBoundReached) => {
+    const earlier = limitsReached.find(l => l.bound === entry.bound);
+    if (!earlier) limitsReached.push(entry);
+    else if (earlier.leftOut !== undefined) {
+      earlier.leftOut += entry.leftOut ?? 0;
+    }
+  };
+  const pastFiles = pastBound.get('maxFiles');
+  if (pastFiles) {
+    reached({
+      bound: 'maxFiles',
+      limit: limits.maxFiles,
+      at: pastFiles.at,
+      leftOut: pastFiles.count,
+      message: `stopped reading at ${pastFiles.at}: more than ${limits.maxFiles} files; ${pastFiles.count} more were not read`,
+    });
+  }
+  const pastBytes = pastBound.get('maxTotalBytes');
+  if (pastBytes) {
+    reached({
+      bound: 'maxTotalBytes',
+      limit: limits.maxTotalBytes,
+      at: pastBytes.at,
+      leftOut: pastBytes.count,
+      message: `stopped reading at ${pastBytes.at}: the tree is over ${limits.maxTotalBytes} bytes in all; ${pastBytes.count} more files were not read`,
+    });
   }
 
   const chartDirs = [...texts.keys()]
@@ -223,6 +356,7 @@ export function createRepositoryTree(options: {
     has: path => texts.has(path),
     readText: path => texts.get(path),
     skipped: () => [...skipped],
+    limitsReached: () => limitsReached.map(l => ({ ...l })),
     yamlDocuments: () => parseYaml().documents,
     yamlErrors: () => parseYaml().errors,
   };

@@ -11,14 +11,20 @@ import {
 import {
   createRepositoryTree,
   DEFAULT_TREE_LIMITS,
+  fileByteBound,
+  MANIFEST_SNIFF_BYTES,
   RawTreeFile,
+  tooLargeFile,
 } from './createRepositoryTree';
 import {
   RepositoryTree,
   RepositoryTreeLimits,
   SkippedFile,
+  TreeBoundReached,
 } from './repository';
 import { resolveSourceLocation } from './sourceLocation';
+
+const YAML_FILE = /\.ya?ml$/i;
 
 /** Folders no collector reads; skipped silently to keep walks cheap. */
 const IGNORED_DIRS = new Set(['.git', 'node_modules']);
@@ -56,6 +62,13 @@ async function mapConcurrent<T>(
   );
 }
 
+/** The first bytes of a file, read at position 0 without moving the file position. */
+async function readHead(handle: fs.FileHandle, size: number): Promise<string> {
+  const buffer = Buffer.alloc(Math.min(size, MANIFEST_SNIFF_BYTES));
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+  return buffer.subarray(0, bytesRead).toString('utf8');
+}
+
 /** Reads at most `max + 1` bytes, so an oversized file is never read whole. */
 async function readBounded(
   handle: fs.FileHandle,
@@ -76,8 +89,11 @@ async function readBounded(
 /**
  * Reads a local directory into a bounded {@link RepositoryTree}. Never
  * follows symlinks (they are recorded as skipped), skips `.git` and
- * `node_modules`, stops walking after `maxWalkEntries` entries and reads
- * only regular files within the size limits.
+ * `node_modules`, stops walking after `maxWalkEntries` entries or `maxFiles`
+ * files, does not enter directories deeper than `maxDepth`, and reads only
+ * regular files within the size limits (`maxManifestBytes` for YAML files
+ * that look like Kubernetes manifests, `maxFileBytes` for the rest). Where a
+ * bound stopped the walk is in the tree's `limitsReached()`.
  */
 export async function readLocalTree(
   rootDir: string,
@@ -85,7 +101,8 @@ export async function readLocalTree(
 ): Promise<RepositoryTree> {
   const bounds = { ...DEFAULT_TREE_LIMITS, ...limits };
   const maxWalkEntries =
-    bounds.maxWalkEntries ?? DEFAULT_TREE_LIMITS.maxWalkEntries ?? 20000;
+    bounds.maxWalkEntries ?? DEFAULT_TREE_LIMITS.maxWalkEntries;
+  const maxDepth = bounds.maxDepth ?? DEFAULT_TREE_LIMITS.maxDepth;
   const root = await fs.realpath(rootDir);
   const rootStat = await fs.lstat(root);
   if (!rootStat.isDirectory()) {
@@ -93,16 +110,22 @@ export async function readLocalTree(
   }
 
   const skipped: SkippedFile[] = [];
+  const limitsReached: TreeBoundReached[] = [];
   const candidates: string[] = [];
   const symlinks: string[] = [];
+  const tooDeep: string[] = [];
   let entries = 0;
-  let truncated = false;
+  let truncated:
+    | { bound: 'maxWalkEntries' | 'maxFiles'; at: string }
+    | undefined;
 
   // Depth-first with sorted entries, so which files survive the limits is
   // stable from run to run.
-  const stack: string[] = [root];
+  const stack: Array<{ dir: string; depth: number }> = [
+    { dir: root, depth: 0 },
+  ];
   while (stack.length > 0 && !truncated) {
-    const dir = stack.pop()!;
+    const { dir, depth } = stack.pop()!;
     let dirents;
     try {
       dirents = await fs.readdir(dir, { withFileTypes: true });
@@ -115,18 +138,24 @@ export async function readLocalTree(
       continue;
     }
     dirents.sort((a, b) => compare(a.name, b.name));
-    const subdirs: string[] = [];
+    const subdirs: Array<{ dir: string; depth: number }> = [];
     for (const dirent of dirents) {
-      if (++entries > maxWalkEntries || candidates.length >= bounds.maxFiles) {
-        truncated = true;
+      const full = join(dir, dirent.name);
+      if (++entries > maxWalkEntries) {
+        truncated = { bound: 'maxWalkEntries', at: toTreePath(root, full) };
         break;
       }
-      const full = join(dir, dirent.name);
+      if (candidates.length >= bounds.maxFiles) {
+        truncated = { bound: 'maxFiles', at: toTreePath(root, full) };
+        break;
+      }
       // Dirent types come from lstat semantics: a symlink is never a dir/file here.
       if (dirent.isSymbolicLink()) {
         symlinks.push(full);
       } else if (dirent.isDirectory()) {
-        if (!IGNORED_DIRS.has(dirent.name)) subdirs.push(full);
+        if (IGNORED_DIRS.has(dirent.name)) continue;
+        if (depth + 1 > maxDepth) tooDeep.push(toTreePath(root, full));
+        else subdirs.push({ dir: full, depth: depth + 1 });
       } else if (dirent.isFile()) {
         candidates.push(full);
       } else {
@@ -140,6 +169,8 @@ export async function readLocalTree(
     stack.push(...subdirs.reverse());
   }
   if (truncated) {
+    const limit =
+      truncated.bound === 'maxFiles' ? bounds.maxFiles : maxWalkEntries;
     skipped.push({
       path: '.',
       reason: 'too-many-files',
@@ -149,6 +180,30 @@ export async function readLocalTree(
       )} entries (${candidates.length} files; limits: ${
         bounds.maxFiles
       } files, ${maxWalkEntries} entries)`,
+      bound: truncated.bound,
+      limit,
+    });
+    limitsReached.push({
+      bound: truncated.bound,
+      limit,
+      at: truncated.at,
+      message:
+        truncated.bound === 'maxFiles'
+          ? `the walk stopped at ${truncated.at}: it had found ${bounds.maxFiles} files, the most it reads; ${truncated.at} and everything after it were not read`
+          : `the walk stopped at ${truncated.at}: it had visited ${maxWalkEntries} entries, the most it visits; ${truncated.at} and everything after it were not read`,
+    });
+  }
+  if (tooDeep.length > 0) {
+    limitsReached.push({
+      bound: 'maxDepth',
+      limit: maxDepth,
+      at: tooDeep[0],
+      leftOut: tooDeep.length,
+      message: `${tooDeep.length} ${
+        tooDeep.length === 1 ? 'directory is' : 'directories are'
+      } deeper than ${maxDepth} levels and ${
+        tooDeep.length === 1 ? 'was' : 'were'
+      } not read, the first ${tooDeep[0]}`,
     });
   }
 
@@ -187,24 +242,33 @@ export async function readLocalTree(
         });
         return;
       }
+      let limit = bounds.maxFileBytes;
       if (stat.size > bounds.maxFileBytes) {
-        skipped.push({
+        // Only a YAML file may get the manifest bound; read its head to tell.
+        const fileBound = fileByteBound(
+          bounds,
           path,
-          reason: 'too-large',
-          detail: `${stat.size} bytes, over ${bounds.maxFileBytes}`,
-        });
-        return;
+          YAML_FILE.test(path) ? await readHead(handle, stat.size) : undefined,
+        );
+        if (stat.size > fileBound.limit) {
+          skipped.push(tooLargeFile(path, stat.size, fileBound));
+          return;
+        }
+        limit = fileBound.limit;
       }
       if (totalBytes + stat.size > bounds.maxTotalBytes) {
         skipped.push({
           path,
           reason: 'too-large',
           detail: `tree over ${bounds.maxTotalBytes} bytes in all`,
+          size: stat.size,
+          bound: 'maxTotalBytes',
+          limit: bounds.maxTotalBytes,
         });
         return;
       }
       totalBytes += stat.size;
-      const content = await readBounded(handle, stat.size, bounds.maxFileBytes);
+      const content = await readBounded(handle, stat.size, limit);
       files.push({ path, content });
     } catch (e) {
       skipped.push({
@@ -221,7 +285,23 @@ export async function readLocalTree(
   });
 
   skipped.sort((a, b) => compare(a.path, b.path));
-  return createRepositoryTree({ source: root, files, skipped, limits: bounds });
+  const overTotal = skipped.filter(s => s.bound === 'maxTotalBytes');
+  if (overTotal.length > 0) {
+    limitsReached.push({
+      bound: 'maxTotalBytes',
+      limit: bounds.maxTotalBytes,
+      at: overTotal[0].path,
+      leftOut: overTotal.length,
+      message: `stopped reading at ${overTotal[0].path}: the tree is over ${bounds.maxTotalBytes} bytes in all; ${overTotal.length} files were not read`,
+    });
+  }
+  return createRepositoryTree({
+    source: root,
+    files,
+    skipped,
+    limitsReached,
+    limits: bounds,
+  });
 }
 
 /**
@@ -243,12 +323,16 @@ export async function readUrlTree(
     response = await urlReader.readTree(url, {
       filter: (path, info) => {
         if (isIgnoredPath(path)) return false;
-        if (info && info.size > bounds.maxFileBytes) {
-          skipped.push({
-            path,
-            reason: 'too-large',
-            detail: `${info.size} bytes, over ${bounds.maxFileBytes}`,
-          });
+        // The content is not known yet: a YAML file may be a manifest, so it
+        // gets the manifest bound here and createRepositoryTree decides.
+        const fileBound = YAML_FILE.test(path)
+          ? {
+              bound: 'maxManifestBytes' as const,
+              limit: Math.max(bounds.maxManifestBytes, bounds.maxFileBytes),
+            }
+          : { bound: 'maxFileBytes' as const, limit: bounds.maxFileBytes };
+        if (info && info.size > fileBound.limit) {
+          skipped.push(tooLargeFile(path, info.size, fileBound));
           return false;
         }
         if (++listed > bounds.maxFiles) {
@@ -256,6 +340,9 @@ export async function readUrlTree(
             path,
             reason: 'too-many-files',
             detail: `more than ${bounds.maxFiles} files`,
+            size: info?.size,
+            bound: 'maxFiles',
+            limit: bounds.maxFiles,
           });
           return false;
         }
@@ -282,6 +369,8 @@ export async function readUrlTree(
       path: file.path,
       reason: 'too-many-files',
       detail: `more than ${bounds.maxFiles} files`,
+      bound: 'maxFiles',
+      limit: bounds.maxFiles,
     });
   }
   for (const file of kept.slice(0, bounds.maxFiles)) {
@@ -290,6 +379,8 @@ export async function readUrlTree(
         path: file.path,
         reason: 'too-large',
         detail: `tree over ${bounds.maxTotalBytes} bytes in all`,
+        bound: 'maxTotalBytes',
+        limit: bounds.maxTotalBytes,
       });
       continue;
     }
@@ -305,7 +396,34 @@ export async function readUrlTree(
       });
     }
   }
-  return createRepositoryTree({ source: url, files, skipped, limits: bounds });
+  const limitsReached: TreeBoundReached[] = [];
+  const pastFiles = skipped.filter(s => s.bound === 'maxFiles');
+  if (pastFiles.length > 0) {
+    limitsReached.push({
+      bound: 'maxFiles',
+      limit: bounds.maxFiles,
+      at: pastFiles[0].path,
+      leftOut: pastFiles.length,
+      message: `stopped reading at ${pastFiles[0].path}: more than ${bounds.maxFiles} files; ${pastFiles.length} more were not read`,
+    });
+  }
+  const overTotal = skipped.filter(s => s.bound === 'maxTotalBytes');
+  if (overTotal.length > 0) {
+    limitsReached.push({
+      bound: 'maxTotalBytes',
+      limit: bounds.maxTotalBytes,
+      at: overTotal[0].path,
+      leftOut: overTotal.length,
+      message: `stopped reading at ${overTotal[0].path}: the tree is over ${bounds.maxTotalBytes} bytes in all; ${overTotal.length} files were not read`,
+    });
+  }
+  return createRepositoryTree({
+    source: url,
+    files,
+    skipped,
+    limitsReached,
+    limits: bounds,
+  });
 }
 
 /** Options for {@link openSourceTree}. */

@@ -12,6 +12,40 @@ export interface SkippedFile {
   path: string;
   reason: SkipReason;
   detail?: string;
+  /** The file's size in bytes, when known (always set for `too-large`). */
+  size?: number;
+  /** For `too-large` and `too-many-files`: the bound the file went past. */
+  bound?: TreeBound;
+  /** The value of that bound (bytes or a count). */
+  limit?: number;
+}
+
+/** The name of one of the {@link RepositoryTreeLimits}. */
+export type TreeBound =
+  | 'maxFileBytes'
+  | 'maxManifestBytes'
+  | 'maxFiles'
+  | 'maxTotalBytes'
+  | 'maxWalkEntries'
+  | 'maxDepth';
+
+/**
+ * A bound that stopped a reader before it saw the whole tree: the tree may
+ * hold more than was judged.
+ */
+export interface TreeBoundReached {
+  bound: TreeBound;
+  /** The bound's value (a count, a depth or bytes). */
+  limit: number;
+  /**
+   * Where reading stopped: the first path not visited or read (for
+   * `maxDepth`, the first directory not entered).
+   */
+  at?: string;
+  /** How many files or directories were left out past the bound, when known. */
+  leftOut?: number;
+  /** One sentence for people. */
+  message: string;
 }
 
 /** One parsed YAML document of a file. */
@@ -61,6 +95,12 @@ export interface RepositoryTree {
   /** Files left out, with reasons. */
   skipped(): SkippedFile[];
   /**
+   * The bounds that stopped reading the tree (walk entries, depth, file count,
+   * total bytes), each with where it stopped; empty when the whole tree was
+   * read. Large files skipped one by one are in {@link RepositoryTree.skipped}.
+   */
+  limitsReached(): TreeBoundReached[];
+  /**
    * Parsed YAML documents of every `.yaml`/`.yml` file outside Helm chart
    * `templates/` folders (those are not YAML before rendering), bounded by the
    * tree's document limit.
@@ -72,8 +112,19 @@ export interface RepositoryTree {
 
 /** Bounds that keep reading a tree safe on real repositories. */
 export interface RepositoryTreeLimits {
-  /** Files larger than this are skipped (default 1 MiB). */
+  /**
+   * Files larger than this are skipped (default 1 MiB), except Kubernetes
+   * manifests, which have `maxManifestBytes`.
+   */
   maxFileBytes: number;
+  /**
+   * The larger bound for YAML files that look like Kubernetes manifests
+   * (default 8 MiB): install manifests are often several MiB. A YAML file is
+   * taken for a manifest when it sits in a deployment folder (`deploy`,
+   * `k8s`, `kubernetes`, `manifests`, `kustomize`, `base`, `overlays`, ...)
+   * or starts with `apiVersion:` and `kind:` lines.
+   */
+  maxManifestBytes?: number;
   /** At most this many files are read (default 5,000). */
   maxFiles: number;
   /** At most this many YAML documents are parsed in all (default 5,000). */
@@ -85,4 +136,9 @@ export interface RepositoryTreeLimits {
    * 20,000); bounds the walk itself, not only what is kept.
    */
   maxWalkEntries?: number;
+  /**
+   * Directory depth below the root that a reader enters (default 32); deeper
+   * directories are not walked, and the tree says so.
+   */
+  maxDepth?: number;
 }
