@@ -11,6 +11,6 @@ export * from './createRepositoryTree';
 export * from './extensions';
 export * from './sourceLocation';
 export * from './readers';
-export * from './codeowners';
+export * from './evidence';
 export * from './repo';
 export * from './engine';

@@ -14,7 +14,7 @@ import {
   OWNERSHIP_FACTS,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '../collectors';
-import { defaultCodeowners, findCodeowners } from '../codeowners';
+import { defaultCodeowners, findCodeowners } from '../evidence/codeowners';
 import { CatalogSnapshot, toRef } from './CatalogSnapshot';
 
 /** Owner values that teams use when nobody owns a service yet. */

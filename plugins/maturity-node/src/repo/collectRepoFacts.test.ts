@@ -8,7 +8,11 @@ import {
   HELM_ONLY_REASON,
 } from './collectRepoFacts';
 import { createRepoFactCollector } from './createRepoFactCollector';
-import { isImagePinned, parseDockerfile } from './dockerfile';
+import {
+  isPinnedByTagOrDigest,
+  parseDockerfile,
+  parseImageReference,
+} from '../evidence';
 
 const DEMO = resolve(__dirname, '../../../../examples/repos');
 const demo = async (name: string) =>
@@ -229,14 +233,14 @@ spec:
       'RUN npm ci',
       'FROM --platform=linux/amd64 build',
     ].join('\n');
-    const parsed = parseDockerfile(dockerfile);
-    expect(parsed.froms.map(f => [f.image, f.fromStage])).toEqual([
-      ['node:22.11.0-slim', undefined],
-      ['deps', 'deps'],
-      ['build', 'build'],
+    const parsed = parseDockerfile('Dockerfile', dockerfile);
+    expect(parsed.stages.map(s => [s.from, s.parent, s.image?.tag])).toEqual([
+      ['node:22.11.0-slim', undefined, '22.11.0-slim'],
+      ['deps', 0, undefined],
+      ['build', 1, undefined],
     ]);
     // The final stage inherits USER app through the stage chain.
-    expect(parsed.finalUser).toEqual({ user: 'app', line: 3 });
+    expect(parsed.finalUser).toEqual({ value: 'app', line: 3 });
     const { facts } = collectRepoFacts(memTree({ Dockerfile: dockerfile }));
     expect(facts['repo.dockerfile.baseImagesPinned']).toBe(true);
     expect(facts['repo.dockerfile.nonRootUser']).toBe(true);
@@ -250,7 +254,7 @@ spec:
     [`alpine@sha256:${'a'.repeat(64)}`, true],
     ['scratch', true],
   ])('pins %s: %s', (image, pinned) => {
-    expect(isImagePinned(image)).toBe(pinned);
+    expect(isPinnedByTagOrDigest(parseImageReference(image))).toBe(pinned);
   });
 
   it.each([

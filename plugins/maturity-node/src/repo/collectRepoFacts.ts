@@ -4,30 +4,31 @@ import {
 } from '@cloud-native-portal/plugin-maturity-common';
 import { RepositoryTree } from '../repository';
 import {
-  CiScan,
-  isReadOnlyPermissions,
-  SAST_STEP,
-  SBOM_STEP,
-  scanCi,
-  SIGN_STEP,
-  TEST_COMMAND,
-} from './ci';
-import { scanDependencies } from './dependencies';
-import { isImagePinned, isNonRootUser, parseDockerfile } from './dockerfile';
-import {
-  asArray,
-  containersOf,
-  describe,
+  arr as asArray,
+  CiEvidence,
+  describeObject as describe,
+  DependencyScan,
+  DockerfileEvidence,
   effectiveSecurityContext,
-  findK8sObjects,
-  findWorkloads,
+  hasKeys,
+  imageName as nameOfImage,
   isKind,
-  isObject,
+  isNonRootUser,
+  isObj as isObject,
+  isPinnedByDigest,
+  isPinnedByTagOrDigest,
+  isReadOnlyPermissions,
   K8sObject,
   objectEvidence,
-  templateAnnotations,
+  parseImageReference,
+  readRepositoryEvidence,
+  SAST_STEP,
+  SBOM_FILE,
+  SBOM_STEP,
+  SIGN_STEP,
+  TEST_COMMAND,
   Workload,
-} from './kubernetes';
+} from '../evidence';
 
 /** Reason given for workload facts when only unrendered Helm templates exist. */
 export const HELM_ONLY_REASON = 'only Helm templates, not rendered';
@@ -92,12 +93,7 @@ const LOG_FILE_ARG = /--?log[-_]?(file|dir|path)\b|\S+\.log\b/i;
 const LOG_MOUNT = /(^|\/)(var\/log|logs?)(\/|$)/;
 
 function imageName(image: string): string {
-  const withoutDigest = image.split('@')[0];
-  return withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
-}
-
-function hasKeys(value: unknown): boolean {
-  return isObject(value) && Object.keys(value).length > 0;
+  return nameOfImage(parseImageReference(image));
 }
 
 function isEmptySelector(value: unknown): boolean {
@@ -112,7 +108,7 @@ function knativeScale(
   workload: Workload,
   bound: 'min' | 'max',
 ): string | undefined {
-  const annotations = templateAnnotations(workload);
+  const annotations = workload.podAnnotations;
   const value =
     annotations[`autoscaling.knative.dev/${bound}-scale`] ??
     annotations[`autoscaling.knative.dev/${bound}Scale`];
@@ -152,7 +148,7 @@ function collectFiles(tree: RepositoryTree, out: Facts): void {
   );
 }
 
-function collectCi(tree: RepositoryTree, ci: CiScan, out: Facts): void {
+function collectCi(tree: RepositoryTree, ci: CiEvidence, out: Facts): void {
   out.set(
     'repo.ci.workflowCount',
     ci.files.length,
@@ -171,37 +167,36 @@ function collectCi(tree: RepositoryTree, ci: CiScan, out: Facts): void {
   );
 
   // Read-only permissions: not applicable (null) without GitHub workflows.
-  if (ci.githubWorkflows.length === 0) {
+  if (ci.workflows.length === 0 && ci.unreadable.length === 0) {
     out.set('repo.ci.readOnlyDefaultPermissions', null, [
       { note: 'no GitHub workflows' },
     ]);
   } else {
     const evidence: Evidence[] = [];
-    let ok = true;
-    for (const wf of ci.githubWorkflows) {
-      if (!wf.doc) {
-        ok = false;
-        evidence.push({
-          path: wf.path,
-          note: 'workflow YAML could not be parsed',
-        });
-        continue;
-      }
+    let ok = ci.unreadable.length === 0;
+    for (const unreadable of ci.unreadable) {
+      evidence.push({
+        ...unreadable,
+        note: 'workflow YAML could not be parsed',
+      });
+    }
+    for (const wf of ci.workflows) {
+      const topLevel = wf.value.permissions;
       const topLine = wf.doc.lineOf(['permissions']);
-      if (wf.topLevel === undefined) {
+      if (topLevel === undefined) {
         ok = false;
         evidence.push({
           path: wf.path,
           line: 1,
           note: 'no top-level permissions',
         });
-      } else if (!isReadOnlyPermissions(wf.topLevel)) {
+      } else if (!isReadOnlyPermissions(topLevel)) {
         ok = false;
         evidence.push({
           path: wf.path,
           line: topLine,
           note: `top-level permissions are not read-only: ${JSON.stringify(
-            wf.topLevel,
+            topLevel,
           )}`,
         });
       } else {
@@ -211,16 +206,16 @@ function collectCi(tree: RepositoryTree, ci: CiScan, out: Facts): void {
           note: 'read-only top-level permissions',
         });
       }
-      if (wf.topLevel === 'write-all') {
+      if (topLevel === 'write-all') {
         evidence.push({ path: wf.path, line: topLine, note: 'write-all' });
       }
       for (const job of wf.jobs) {
-        if (job.permissions === 'write-all') {
+        if (job.job.permissions === 'write-all') {
           ok = false;
           evidence.push({
             path: wf.path,
-            line: wf.doc.lineOf(['jobs', job.job, 'permissions']),
-            note: `job ${job.job} uses write-all`,
+            line: wf.doc.lineOf(['jobs', job.id, 'permissions']),
+            note: `job ${job.id} uses write-all`,
           });
         }
       }
@@ -235,7 +230,7 @@ function collectCi(tree: RepositoryTree, ci: CiScan, out: Facts): void {
       .map(s => ({ path: s.path, line: s.line, note: s.text.split('\n')[0] }));
   const sbomFiles = tree
     .files()
-    .filter(p => /\.(spdx|cdx)\.json$/i.test(p))
+    .filter(p => SBOM_FILE.test(p))
     .map(path => ({ path, note: 'committed SBOM' }));
   const sbom = [...stepEvidence(SBOM_STEP), ...sbomFiles];
   out.set('repo.ci.producesSbom', sbom.length > 0, sbom);
@@ -245,21 +240,14 @@ function collectCi(tree: RepositoryTree, ci: CiScan, out: Facts): void {
   out.set('repo.ci.sast', sast.length > 0, sast);
 }
 
-function collectDockerfile(tree: RepositoryTree, out: Facts): void {
-  const dockerfiles = tree
-    .files()
-    .filter(p => {
-      const name = p.slice(p.lastIndexOf('/') + 1);
-      return (
-        /^(docker|container)file([.-][\w.-]+)?$/i.test(name) ||
-        /\.dockerfile$/i.test(name)
-      );
-    })
-    .sort();
+function collectDockerfile(
+  dockerfiles: DockerfileEvidence[],
+  out: Facts,
+): void {
   out.set(
     'repo.dockerfile.present',
     dockerfiles.length > 0,
-    dockerfiles.map(path => ({ path })),
+    dockerfiles.map(d => ({ path: d.path })),
   );
   if (dockerfiles.length === 0) {
     out.set('repo.dockerfile.baseImagesPinned', null, [
@@ -272,31 +260,33 @@ function collectDockerfile(tree: RepositoryTree, out: Facts): void {
   let nonRoot = true;
   const pinEvidence: Evidence[] = [];
   const userEvidence: Evidence[] = [];
-  for (const path of dockerfiles) {
-    const parsed = parseDockerfile(tree.readText(path) ?? '');
-    const images = parsed.froms.filter(f => !f.fromStage);
-    if (parsed.froms.length === 0) {
+  for (const { path, stages, finalUser } of dockerfiles) {
+    if (stages.length === 0) {
       pinned = false;
       pinEvidence.push({ path, note: 'no FROM instruction' });
     }
-    for (const from of images) {
-      const ok = !from.unresolved && isImagePinned(from.image);
+    for (const stage of stages) {
+      if (!stage.image) continue;
+      const ok = isPinnedByTagOrDigest(stage.image);
       if (!ok) pinned = false;
       pinEvidence.push({
         path,
-        line: from.line,
-        note: `${from.image}: ${
-          from.unresolved
+        line: stage.line,
+        note: `${stage.from}: ${
+          stage.image.unresolved
             ? 'unresolved build argument'
-            : pinNote(from.image, ok)
+            : pinNote(stage.image.raw, ok)
         }`,
       });
     }
-    const user = parsed.finalUser;
-    if (!isNonRootUser(user?.user)) nonRoot = false;
+    if (!isNonRootUser(finalUser?.value)) nonRoot = false;
     userEvidence.push(
-      user
-        ? { path, line: user.line, note: `final stage USER ${user.user}` }
+      finalUser
+        ? {
+            path,
+            line: finalUser.line,
+            note: `final stage USER ${finalUser.value}`,
+          }
         : { path, note: 'final stage sets no USER (runs as root)' },
     );
   }
@@ -304,10 +294,13 @@ function collectDockerfile(tree: RepositoryTree, out: Facts): void {
   out.set('repo.dockerfile.nonRootUser', nonRoot, userEvidence);
 }
 
-// Checks that demand digests can tell the two kinds of pin apart from the note.
+// The fact asks for a pinned tag or a digest; the note says which, so that
+// a check that demands digests can tell the two kinds of pin apart.
 function pinNote(image: string, ok: boolean): string {
   if (!ok) return 'not pinned (no digest, or latest/no tag)';
-  return image.includes('@sha256:') ? 'pinned by digest' : 'pinned by tag only';
+  return isPinnedByDigest(parseImageReference(image))
+    ? 'pinned by digest'
+    : 'pinned by tag only';
 }
 
 interface Checked {
@@ -339,7 +332,7 @@ function collectWorkloads(
 ): void {
   const byKindName = (kind: string, name?: string) =>
     workloads.find(
-      w => w.obj.kind === kind && w.obj.name === name && w.template,
+      w => w.object.kind === kind && w.object.name === name && w.template,
     );
   // A Rollout with workloadRef runs the referenced Deployment's pod template.
   const managedByRollout = new Set<Workload>();
@@ -352,12 +345,10 @@ function collectWorkloads(
     if (target) managedByRollout.add(target);
   }
   const templated = workloads.filter(w => w.template);
-  const containers = templated.flatMap(w =>
-    containersOf(w).map(c => ({ w, c })),
-  );
+  const containers = templated.flatMap(w => w.containers.map(c => ({ w, c })));
   const appContainers = containers.filter(x => !x.c.init);
   const label = (w: Workload, c: { name: string }) =>
-    `container ${c.name} in ${describe(w.obj)}`;
+    `container ${c.name} in ${describe(w.object)}`;
 
   if (helmCharts.length > 0 && workloads.length === 0) {
     const evidence = helmCharts.map(path => ({ path, note: HELM_ONLY_REASON }));
@@ -370,13 +361,13 @@ function collectWorkloads(
         : 'no containers in pod templates';
     const resources = every(appContainers, noContainers, ({ w, c }) => {
       const ok =
-        hasKeys(c.value.resources?.requests) &&
-        hasKeys(c.value.resources?.limits);
+        hasKeys(c.container.resources?.requests) &&
+        hasKeys(c.container.resources?.limits);
       return {
         ok,
         evidence: objectEvidence(
-          w.obj,
-          ok || c.value.resources ? [...c.path, 'resources'] : c.path,
+          w.object,
+          ok || c.container.resources ? [...c.path, 'resources'] : c.path,
           `${label(w, c)}: ${
             ok ? 'requests and limits set' : 'missing requests or limits'
           }`,
@@ -394,11 +385,12 @@ function collectWorkloads(
       workloads.length === 0 ? 'no workloads' : 'no long-running containers',
       ({ w, c }) => {
         const ok =
-          hasKeys(c.value.livenessProbe) && hasKeys(c.value.readinessProbe);
+          hasKeys(c.container.livenessProbe) &&
+          hasKeys(c.container.readinessProbe);
         return {
           ok,
           evidence: objectEvidence(
-            w.obj,
+            w.object,
             ok ? [...c.path, 'livenessProbe'] : c.path,
             `${label(w, c)}: ${
               ok
@@ -413,9 +405,13 @@ function collectWorkloads(
 
     const nonRoot = every(containers, noContainers, ({ w, c }) => {
       const pod = w.template?.spec?.securityContext;
-      const effective = effectiveSecurityContext(pod, c.value.securityContext);
+      const effective = effectiveSecurityContext(
+        pod,
+        c.container.securityContext,
+      );
       const ok = effective.runAsNonRoot === true && effective.runAsUser !== 0;
-      const fromContainer = c.value.securityContext?.runAsNonRoot !== undefined;
+      const fromContainer =
+        c.container.securityContext?.runAsNonRoot !== undefined;
       let where = c.path;
       if (fromContainer) {
         where = [...c.path, 'securityContext', 'runAsNonRoot'];
@@ -425,7 +421,7 @@ function collectWorkloads(
       return {
         ok,
         evidence: objectEvidence(
-          w.obj,
+          w.object,
           where,
           `${label(w, c)}: runAsNonRoot ${
             ok
@@ -441,7 +437,7 @@ function collectWorkloads(
 
     const replicated = templated.filter(w =>
       isKind(
-        w.obj,
+        w.object,
         ['apps', 'extensions', 'argoproj.io'],
         'Deployment',
         'StatefulSet',
@@ -483,9 +479,9 @@ function collectWorkloads(
         return {
           ok,
           evidence: objectEvidence(
-            w.obj,
+            w.object,
             spreadPath,
-            `${describe(w.obj)}: ${
+            `${describe(w.object)}: ${
               ok ? 'spread across zones' : 'no zone spread'
             }`,
           ),
@@ -505,11 +501,11 @@ function collectWorkloads(
         return {
           ok,
           evidence: objectEvidence(
-            w.obj,
+            w.object,
             ok
               ? [...w.templatePath, 'spec', 'serviceAccountName']
               : w.templatePath,
-            `${describe(w.obj)}: ${
+            `${describe(w.object)}: ${
               ok ? `service account ${name}` : 'default service account'
             }`,
           ),
@@ -522,7 +518,7 @@ function collectWorkloads(
 
     const logEvidence: Evidence[] = [];
     for (const { w, c } of appContainers) {
-      asArray(c.value.env).forEach((env, i) => {
+      asArray(c.container.env).forEach((env, i) => {
         if (
           typeof env?.name === 'string' &&
           LOG_FILE_ENV.test(env.name) &&
@@ -531,7 +527,7 @@ function collectWorkloads(
         ) {
           logEvidence.push(
             objectEvidence(
-              w.obj,
+              w.object,
               [...c.path, 'env', i],
               `${label(w, c)}: ${env.name}=${env.value}`,
             ),
@@ -539,11 +535,11 @@ function collectWorkloads(
         }
       });
       for (const field of ['args', 'command']) {
-        asArray(c.value[field]).forEach((arg, i) => {
+        asArray(c.container[field]).forEach((arg, i) => {
           if (typeof arg === 'string' && LOG_FILE_ARG.test(arg)) {
             logEvidence.push(
               objectEvidence(
-                w.obj,
+                w.object,
                 [...c.path, field, i],
                 `${label(w, c)}: ${arg}`,
               ),
@@ -551,11 +547,11 @@ function collectWorkloads(
           }
         });
       }
-      asArray(c.value.volumeMounts).forEach((m, i) => {
+      asArray(c.container.volumeMounts).forEach((m, i) => {
         if (typeof m?.mountPath === 'string' && LOG_MOUNT.test(m.mountPath)) {
           logEvidence.push(
             objectEvidence(
-              w.obj,
+              w.object,
               [...c.path, 'volumeMounts', i],
               `${label(w, c)}: log volume ${m.mountPath}`,
             ),
@@ -569,18 +565,18 @@ function collectWorkloads(
   // Stateful images on request-driven runtimes lose their data on scale-down.
   const statefulEvidence: Evidence[] = [];
   for (const { w, c } of appContainers) {
-    if (!w.knative || typeof c.value.image !== 'string') continue;
-    if (!STATEFUL_IMAGE.test(imageName(c.value.image))) continue;
+    if (!w.knative || typeof c.container.image !== 'string') continue;
+    if (!STATEFUL_IMAGE.test(imageName(c.container.image))) continue;
     const persistent = asArray(w.template?.spec?.volumes).some(
       v => v?.persistentVolumeClaim,
     );
     if (!persistent) {
       statefulEvidence.push(
         objectEvidence(
-          w.obj,
+          w.object,
           [...c.path, 'image'],
-          `${describe(w.obj)} runs ${
-            c.value.image
+          `${describe(w.object)} runs ${
+            c.container.image
           } without a persistent volume`,
         ),
       );
@@ -628,7 +624,7 @@ function collectMinReplicas(
     if (managedByRollout.has(w)) continue;
     if (
       !isKind(
-        w.obj,
+        w.object,
         ['apps', 'extensions', 'argoproj.io'],
         'Deployment',
         'StatefulSet',
@@ -637,9 +633,9 @@ function collectMinReplicas(
     ) {
       continue;
     }
-    const hpa = hpas.find(h => targets(h, w.obj.kind, w.obj.name));
+    const hpa = hpas.find(h => targets(h, w.object.kind, w.object.name));
     const keda = scaledObjects.find(s =>
-      targets(s, w.obj.kind, w.obj.name, 'Deployment'),
+      targets(s, w.object.kind, w.object.name, 'Deployment'),
     );
     if (hpa) {
       const value = hpa.value.spec?.minReplicas ?? 1;
@@ -648,7 +644,7 @@ function collectMinReplicas(
         objectEvidence(
           hpa,
           ['spec', 'minReplicas'],
-          `${describe(w.obj)}: HPA minReplicas ${value}`,
+          `${describe(w.object)}: HPA minReplicas ${value}`,
         ),
       );
     } else if (keda) {
@@ -659,21 +655,21 @@ function collectMinReplicas(
         objectEvidence(
           keda,
           ['spec', 'minReplicaCount'],
-          `${describe(w.obj)}: KEDA minReplicaCount ${value}`,
+          `${describe(w.object)}: KEDA minReplicaCount ${value}`,
         ),
       );
     } else {
-      let replicas = w.obj.value.spec?.replicas;
-      let source: K8sObject = w.obj;
+      let replicas = w.object.value.spec?.replicas;
+      let source: K8sObject = w.object;
       if (replicas === undefined && w.workloadRef) {
         const ref = workloads.find(
           x =>
-            x.obj.kind === (w.workloadRef!.kind ?? 'Deployment') &&
-            x.obj.name === w.workloadRef!.name,
+            x.object.kind === (w.workloadRef!.kind ?? 'Deployment') &&
+            x.object.name === w.workloadRef!.name,
         );
         if (ref) {
-          replicas = ref.obj.value.spec?.replicas;
-          source = ref.obj;
+          replicas = ref.object.value.spec?.replicas;
+          source = ref.object;
         }
       }
       const value = replicas ?? 1;
@@ -682,7 +678,7 @@ function collectMinReplicas(
         objectEvidence(
           source,
           ['spec', 'replicas'],
-          `${describe(w.obj)}: replicas ${value}${
+          `${describe(w.object)}: replicas ${value}${
             replicas === undefined ? ' (default)' : ''
           }`,
         ),
@@ -714,7 +710,7 @@ function collectManifests(
   out.set(
     'repo.manifests.workloadCount',
     workloads.length,
-    workloads.map(w => objectEvidence(w.obj, ['kind'], describe(w.obj))),
+    workloads.map(w => objectEvidence(w.object, ['kind'], describe(w.object))),
   );
   out.set(
     'repo.manifests.helmChartCount',
@@ -754,7 +750,7 @@ function collectPlatform(
   tree: RepositoryTree,
   objects: K8sObject[],
   workloads: Workload[],
-  deps: ReturnType<typeof scanDependencies>,
+  deps: DependencyScan,
   out: Facts,
 ): void {
   countObjects(
@@ -898,9 +894,9 @@ function collectPlatform(
     if (!(min !== undefined && min === max)) {
       autoscalers.push(
         objectEvidence(
-          w.obj,
+          w.object,
           annotationPath,
-          `${describe(w.obj)}: Knative autoscaling (min ${
+          `${describe(w.object)}: Knative autoscaling (min ${
             min ?? 'unset'
           }, max ${max ?? 'unset'})`,
         ),
@@ -909,9 +905,9 @@ function collectPlatform(
     if (min === undefined || min === '0') {
       scaleToZero.push(
         objectEvidence(
-          w.obj,
+          w.object,
           annotationPath,
-          `${describe(w.obj)}: min-scale ${min ?? 'unset (0)'}`,
+          `${describe(w.object)}: min-scale ${min ?? 'unset (0)'}`,
         ),
       );
     }
@@ -957,7 +953,7 @@ function collectPlatform(
     const annotationSets: Array<{ a: any; path: Array<string | number> }> = [
       { a: o.value.metadata?.annotations, path: ['metadata', 'annotations'] },
     ];
-    const w = workloads.find(x => x.obj === o);
+    const w = workloads.find(x => x.object === o);
     if (w)
       annotationSets.push({
         a: w.template?.metadata?.annotations,
@@ -981,14 +977,14 @@ function collectPlatform(
   const tracing: Evidence[] = [...deps.signals.tracing];
   const OTEL_ENV = /^OTEL_EXPORTER_OTLP_(TRACES_)?ENDPOINT$/;
   for (const w of workloads) {
-    for (const c of containersOf(w)) {
-      asArray(c.value.env).forEach((env, i) => {
+    for (const c of w.containers) {
+      asArray(c.container.env).forEach((env, i) => {
         if (typeof env?.name === 'string' && OTEL_ENV.test(env.name)) {
           tracing.push(
             objectEvidence(
-              w.obj,
+              w.object,
               [...c.path, 'env', i],
-              `${describe(w.obj)}: ${env.name}`,
+              `${describe(w.object)}: ${env.name}`,
             ),
           );
         }
@@ -1112,8 +1108,8 @@ function collectSecurity(
   );
   const linkerdSources = [
     ...workloads.map(w => ({
-      o: w.obj,
-      a: templateAnnotations(w),
+      o: w.object,
+      a: w.podAnnotations,
       path: [...w.templatePath, 'metadata', 'annotations'],
     })),
     ...objects
@@ -1195,18 +1191,14 @@ function collectSecurity(
  */
 export function collectRepoFacts(tree: RepositoryTree): RepoFactsResult {
   const out = new Facts();
-  const objects = findK8sObjects(tree);
-  const workloads = findWorkloads(objects);
-  const helmCharts = tree
-    .files()
-    .filter(p => /(^|\/)Chart\.ya?ml$/.test(p))
-    .sort();
-  const deps = scanDependencies(tree);
-  const ci = scanCi(tree);
+  const evidence = readRepositoryEvidence(tree);
+  const { objects, workloads } = evidence.kubernetes;
+  const helmCharts = evidence.kubernetes.chartFiles;
+  const deps = evidence.dependencies;
 
   collectFiles(tree, out);
-  collectCi(tree, ci, out);
-  collectDockerfile(tree, out);
+  collectCi(tree, evidence.ci, out);
+  collectDockerfile(evidence.dockerfiles, out);
   collectManifests(tree, objects, workloads, helmCharts, out);
   collectWorkloads(objects, workloads, helmCharts, out);
   collectPlatform(tree, objects, workloads, deps, out);

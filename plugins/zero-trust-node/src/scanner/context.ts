@@ -1,27 +1,23 @@
 import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
-import { RepositoryTree } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  PodTemplate,
+  readRepositoryEvidence,
+  RepositoryEvidence,
+  RepositoryTree,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { ControlResult } from '@cloud-native-portal/plugin-zero-trust-common';
-import { Dockerfile, readDockerfiles } from './dockerfile';
-import { ManifestView, readManifests, Workload } from './manifests';
-import { CiView, readCi } from './workflows';
 import { Findings, notesOf, result } from './util';
 
-/** Everything the controls read, parsed once per scan. */
-export interface ScanContext {
-  tree: RepositoryTree;
-  manifests: ManifestView;
-  ci: CiView;
-  dockerfiles: Dockerfile[];
-}
+/**
+ * Everything the controls read: the repository evidence of
+ * `plugin-maturity-node`, parsed once per tree and shared with the maturity
+ * repository facts.
+ */
+export type ScanContext = RepositoryEvidence;
 
-/** Parses a tree into a scan context. */
+/** Reads a tree's evidence for the controls. */
 export function createScanContext(tree: RepositoryTree): ScanContext {
-  return {
-    tree,
-    manifests: readManifests(tree),
-    ci: readCi(tree),
-    dockerfiles: readDockerfiles(tree),
-  };
+  return readRepositoryEvidence(tree);
 }
 
 /** The reason given when a Helm chart is the only source of workloads. */
@@ -37,9 +33,14 @@ export const HELM_UNRENDERED_REASON =
 export function podControl(
   context: ScanContext,
   controlId: string,
-  evaluate: (workload: Workload, findings: Findings) => void,
+  evaluate: (workload: PodTemplate, findings: Findings) => void,
 ): ControlResult {
-  const { workloads, helmCharts, gaps } = context.manifests;
+  const {
+    podTemplates: workloads,
+    helmCharts,
+    gaps,
+    generated,
+  } = context.kubernetes;
   if (workloads.length === 0) {
     if (helmCharts.length > 0) {
       return result(
@@ -63,8 +64,10 @@ export function podControl(
     return result(
       controlId,
       'not-applicable',
-      [],
-      'no workloads (pod templates) in the tree',
+      generated,
+      generated.length
+        ? `no committed workloads; ${notesOf(generated)}`
+        : 'no workloads (pod templates) in the tree',
     );
   }
   const found: Findings = { fail: [], pass: [], unknown: [] };
@@ -83,15 +86,12 @@ export function podControl(
       )}`,
     );
   }
-  return result(controlId, 'pass', found.pass);
-}
-
-/** Whether the tree ships container images (Dockerfiles, workloads or a Helm chart). */
-export function hasImages(context: ScanContext): boolean {
-  return (
-    context.dockerfiles.length > 0 ||
-    context.manifests.workloads.length > 0 ||
-    context.manifests.helmCharts.length > 0
+  // Resources generated at sync time are not gaps: they are named, not judged.
+  return result(
+    controlId,
+    'pass',
+    found.pass,
+    generated.length ? notesOf(generated) : undefined,
   );
 }
 

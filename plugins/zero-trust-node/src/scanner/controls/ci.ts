@@ -1,16 +1,36 @@
 import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
 import { ControlResult } from '@cloud-native-portal/plugin-zero-trust-common';
-import { fileEvidence, hasImages, ScanContext } from '../context';
-import { get, isObj, notesOf, result, str } from '../util';
 import {
-  ciTexts,
   expressionsIn,
   findLines,
+  get,
+  isReadOnlyPermissions,
   lineInValue,
+  SAST_STEP,
+  SBOM_FILE,
+  SBOM_STEP,
+  SIGN_STEP,
+  str,
   untrustedReferences,
   usesOf,
   Workflow,
-} from '../workflows';
+} from '@cloud-native-portal/plugin-maturity-node';
+import { fileEvidence, ScanContext } from '../context';
+import { notesOf, result } from '../util';
+
+/**
+ * The one rule for CI controls: a repository with no CI definition at all (no
+ * GitHub workflow, GitLab CI, Jenkinsfile, ...) gives every control that
+ * judges CI this reason and `not-applicable`, unless evidence outside CI
+ * passes the control (a committed SBOM).
+ */
+export const NO_CI_REASON =
+  'no CI pipeline in the repository (no GitHub workflow, GitLab CI, Jenkinsfile, ...)';
+
+/** Whether the tree has no CI definition at all, readable or not. */
+function hasNoCi(context: ScanContext): boolean {
+  return context.ci.files.length === 0 && context.ci.unreadable.length === 0;
+}
 
 /** Runs a per-workflow control: not applicable without workflows, unknown if one is unreadable. */
 function workflowControl(
@@ -19,6 +39,7 @@ function workflowControl(
   evaluate: (workflow: Workflow, fail: Evidence[], pass: Evidence[]) => void,
 ): ControlResult {
   const { workflows, unreadable } = context.ci;
+  if (hasNoCi(context)) return result(id, 'not-applicable', [], NO_CI_REASON);
   if (workflows.length === 0 && unreadable.length === 0) {
     return result(id, 'not-applicable', [], 'no GitHub workflows');
   }
@@ -29,14 +50,6 @@ function workflowControl(
   if (unreadable.length)
     return result(id, 'unknown', unreadable, notesOf(unreadable));
   return result(id, 'pass', pass);
-}
-
-function isReadOnlyPermissions(value: unknown): boolean {
-  if (value === 'read-all') return true;
-  if (value === null) return false;
-  if (isObj(value))
-    return Object.values(value).every(v => v === 'read' || v === 'none');
-  return false;
 }
 
 /** ci-least-privilege: read-only top-level permissions and no write-all job. */
@@ -193,11 +206,9 @@ function ciToolControl(
   missing: string,
   extra: Evidence[] = [],
 ): ControlResult {
-  const found = [
-    ...findLines(ciTexts(context.tree, context.ci), pattern),
-    ...extra,
-  ];
+  const found = [...findLines(context.ci.texts, pattern), ...extra];
   if (found.length) return result(id, 'pass', found);
+  if (hasNoCi(context)) return result(id, 'not-applicable', [], NO_CI_REASON);
   if (context.ci.unreadable.length)
     return result(
       id,
@@ -213,7 +224,7 @@ export function checkSast(context: ScanContext): ControlResult {
   return ciToolControl(
     context,
     'sast',
-    /github\/codeql-action\/(init|analyze)|\bsemgrep\b|\bgosec\b|\bbandit\b|sonarsource\/|\bsonar-scanner\b|\bsnyk code\b|Security\/SAST\.gitlab-ci\.yml|\bbrakeman\b/i,
+    SAST_STEP,
     'no static analysis step (CodeQL, Semgrep, ...) in CI',
   );
 }
@@ -222,31 +233,37 @@ export function checkSast(context: ScanContext): ControlResult {
 export function checkSbom(context: ScanContext): ControlResult {
   const committed = context.tree
     .files()
-    .filter(p => /\.(spdx\.json|cdx\.json|spdx)$/i.test(p))
+    .filter(p => SBOM_FILE.test(p))
     .map(p => fileEvidence(p, 'committed SBOM'));
   return ciToolControl(
     context,
     'sbom',
-    /anchore\/sbom-action|\bsyft\b|cyclonedx|\bsbom:\s*true|--sbom[= ]true/i,
+    SBOM_STEP,
     'no SBOM step (syft, CycloneDX) in CI and no committed SBOM',
     committed,
   );
 }
 
-/** signed-images: cosign sign/attest or SLSA provenance in CI; not applicable without images. */
+/**
+ * signed-images: cosign sign/attest or SLSA provenance in CI. Not applicable
+ * when the repository builds no image of its own: third-party images it only
+ * deploys are signed, or not, by their publishers.
+ */
 export function checkSignedImages(context: ScanContext): ControlResult {
-  if (!hasImages(context)) {
+  if (!context.images.buildsOwnImage) {
     return result(
       'signed-images',
       'not-applicable',
       [],
-      'no container images (no Dockerfile or workloads)',
+      context.images.deployed.length
+        ? 'builds no image of its own (no Dockerfile, no image build in CI); it deploys third-party images only'
+        : 'builds no image of its own (no Dockerfile, no image build in CI)',
     );
   }
   return ciToolControl(
     context,
     'signed-images',
-    /\bcosign\s+(sign|attest)\b|slsa-framework\/slsa-github-generator|actions\/attest-build-provenance/i,
+    SIGN_STEP,
     'no cosign signing or provenance step in CI',
   );
 }

@@ -1,8 +1,19 @@
 import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
 import { ControlResult } from '@cloud-native-portal/plugin-zero-trust-common';
 import { podControl, ScanContext } from '../context';
-import { K8sObject, labelOf, objectsOf, selects, Workload } from '../manifests';
-import { arr, at, get, isEmptyObj, isObj, str } from '../util';
+import {
+  arr,
+  at,
+  get,
+  isEmptyObj,
+  isObj,
+  K8sObject,
+  objectsOf,
+  PodTemplate as Workload,
+  selects,
+  str,
+} from '@cloud-native-portal/plugin-maturity-node';
+import { labelOf } from '../util';
 
 /** Istio's root namespace: a policy there without a selector is mesh-wide. */
 const ROOT_NAMESPACE = 'istio-system';
@@ -16,7 +27,7 @@ function namespaceAnnotation(
   namespace: string,
   key: string,
 ): string | undefined {
-  for (const ns of context.manifests.objects) {
+  for (const ns of context.kubernetes.objects) {
     if (
       ns.kind === 'Namespace' &&
       ns.apiVersion === 'v1' &&
@@ -64,7 +75,7 @@ function istioMode(
   namespace: string,
 ): { mode: string; policy?: K8sObject; portDisabled?: K8sObject; why: string } {
   const policies = objectsOf(
-    context.manifests,
+    context.kubernetes,
     'security.istio.io',
     'PeerAuthentication',
   );
@@ -187,14 +198,22 @@ export function checkMtlsStrict(context: ScanContext): ControlResult {
 /** authz-default-deny: Istio deny-all plus ALLOW rules, or Linkerd Server + AuthorizationPolicy. */
 export function checkAuthzDefaultDeny(context: ScanContext): ControlResult {
   const istioPolicies = objectsOf(
-    context.manifests,
+    context.kubernetes,
     'security.istio.io',
     'AuthorizationPolicy',
   );
-  const servers = objectsOf(context.manifests, 'policy.linkerd.io', 'Server');
+  const servers = objectsOf(context.kubernetes, 'policy.linkerd.io', 'Server');
   const linkerdAuthz = [
-    ...objectsOf(context.manifests, 'policy.linkerd.io', 'AuthorizationPolicy'),
-    ...objectsOf(context.manifests, 'policy.linkerd.io', 'ServerAuthorization'),
+    ...objectsOf(
+      context.kubernetes,
+      'policy.linkerd.io',
+      'AuthorizationPolicy',
+    ),
+    ...objectsOf(
+      context.kubernetes,
+      'policy.linkerd.io',
+      'ServerAuthorization',
+    ),
   ];
   return podControl(context, 'authz-default-deny', (workload, found) => {
     for (const namespace of workload.object.namespaces) {
@@ -316,7 +335,7 @@ function isDefaultDeny(policy: K8sObject): boolean {
 /** network-default-deny: a default-deny NetworkPolicy in every workload namespace. */
 export function checkNetworkDefaultDeny(context: ScanContext): ControlResult {
   const policies = objectsOf(
-    context.manifests,
+    context.kubernetes,
     'networking.k8s.io',
     'NetworkPolicy',
   );

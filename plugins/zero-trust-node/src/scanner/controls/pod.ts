@@ -1,8 +1,19 @@
 import { ControlResult } from '@cloud-native-portal/plugin-zero-trust-common';
 import { fileEvidence, podControl, ScanContext } from '../context';
-import { finalUser, isRootUser } from '../dockerfile';
-import { ContainerRef, labelOf, Workload } from '../manifests';
-import { arr, at, combine, get, isObj, notesOf, result, str } from '../util';
+import {
+  arr,
+  at,
+  ContainerRef,
+  get,
+  isObj,
+  isPinnedByDigest,
+  isPinnedByTagOrDigest,
+  isRootUser,
+  parseImageReference,
+  PodTemplate as Workload,
+  str,
+} from '@cloud-native-portal/plugin-maturity-node';
+import { combine, labelOf, notesOf, result } from '../util';
 
 function containerLabel(workload: Workload, ref: ContainerRef): string {
   return `${labelOf(workload)} container ${
@@ -30,7 +41,7 @@ const WORKLOAD_IDENTITY_ANNOTATIONS = [
 
 /** workload-identity: a dedicated ServiceAccount whose token is not automounted. */
 export function checkWorkloadIdentity(context: ScanContext): ControlResult {
-  const accounts = context.manifests.objects.filter(
+  const accounts = context.kubernetes.objects.filter(
     o => o.kind === 'ServiceAccount' && o.apiVersion === 'v1',
   );
   return podControl(context, 'workload-identity', (workload, found) => {
@@ -153,7 +164,7 @@ export function checkRunAsNonRoot(context: ScanContext): ControlResult {
         `${dockerfile.path}: no FROM`,
       );
     }
-    const user = finalUser(dockerfile);
+    const user = dockerfile.finalUser;
     if (!user) {
       return result(
         id,
@@ -322,25 +333,17 @@ export function checkSeccomp(context: ScanContext): ControlResult {
   });
 }
 
-/** Splits an image reference into its tag and digest (either may be absent). */
-export function parseImage(image: string): { tag?: string; digest?: string } {
-  const at_ = image.indexOf('@');
-  const digest = at_ >= 0 ? image.slice(at_ + 1) : undefined;
-  const name = at_ >= 0 ? image.slice(0, at_) : image;
-  const lastSegment = name.slice(name.lastIndexOf('/') + 1);
-  const colon = lastSegment.indexOf(':');
-  return { tag: colon >= 0 ? lastSegment.slice(colon + 1) : undefined, digest };
-}
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-
 function unpinnedReason(tag?: string, digest?: string): string {
-  if (tag === 'latest') return 'uses :latest';
   if (digest) return 'has a malformed digest';
+  if (tag?.toLowerCase() === 'latest') return 'uses :latest';
   return 'has no tag (latest)';
 }
 
-/** image-pinned: manifest images by digest or a non-latest tag; Dockerfile FROMs by digest. */
+/**
+ * image-pinned: manifest images by digest or a non-latest tag (the looser
+ * question); Dockerfile FROMs by digest (the strict one). Both read the
+ * project's one image-reference parser.
+ */
 export function checkImagePinned(context: ScanContext): ControlResult {
   const id = 'image-pinned';
   const pods = podControl(context, id, (workload, found) => {
@@ -355,12 +358,13 @@ export function checkImagePinned(context: ScanContext): ControlResult {
         );
         continue;
       }
-      const { tag, digest } = parseImage(image);
-      if (digest && DIGEST.test(digest)) {
+      const reference = parseImageReference(image);
+      const { tag, digest } = reference;
+      if (isPinnedByDigest(reference)) {
         found.pass.push(
           at(workload.object.doc, evidencePath, `${label}: ${image} (digest)`),
         );
-      } else if (tag && tag !== 'latest' && !digest) {
+      } else if (isPinnedByTagOrDigest(reference)) {
         found.pass.push(
           at(
             workload.object.doc,
@@ -383,29 +387,27 @@ export function checkImagePinned(context: ScanContext): ControlResult {
   for (const dockerfile of context.dockerfiles) {
     dockerfile.stages.forEach(stage => {
       const evidence = { path: dockerfile.path, line: stage.line };
-      if (stage.parent !== undefined || stage.image.toLowerCase() === 'scratch')
-        return;
-      if (stage.image.includes('$')) {
+      if (!stage.image || stage.image.scratch) return;
+      if (stage.image.unresolved) {
         dockerParts.push(
           result(
             id,
             'unknown',
-            [{ ...evidence, note: `FROM ${stage.image}` }],
-            `${dockerfile.path}: FROM ${stage.image} uses a build argument`,
+            [{ ...evidence, note: `FROM ${stage.from}` }],
+            `${dockerfile.path}: FROM ${stage.from} uses a build argument`,
           ),
         );
         return;
       }
-      const { digest } = parseImage(stage.image);
-      const pinned = digest !== undefined && DIGEST.test(digest);
+      const pinned = isPinnedByDigest(stage.image);
       dockerParts.push(
         result(
           id,
           pinned ? 'pass' : 'fail',
-          [{ ...evidence, note: `FROM ${stage.image}` }],
+          [{ ...evidence, note: `FROM ${stage.from}` }],
           pinned
             ? undefined
-            : `${dockerfile.path}: FROM ${stage.image} is not pinned by digest`,
+            : `${dockerfile.path}: FROM ${stage.from} is not pinned by digest`,
         ),
       );
     });

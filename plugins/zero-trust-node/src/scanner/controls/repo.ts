@@ -73,15 +73,24 @@ export async function checkCodeOwners(
   github?: GitHubRepository,
 ): Promise<ControlResult> {
   const id = 'code-owners';
-  const path = findConventional(context, 'CODEOWNERS');
-  if (!path)
+  const codeowners = context.codeowners;
+  if (!codeowners)
     return result(
       id,
       'fail',
       [],
       'no CODEOWNERS in the root, .github/ or docs/',
     );
-  const evidence = [fileEvidence(path, 'CODEOWNERS')];
+  const evidence = [
+    fileEvidence(
+      codeowners.path,
+      `CODEOWNERS: ${codeowners.rules.length} rule(s)${
+        codeowners.errors.length
+          ? `, ${codeowners.errors.length} line(s) GitHub skips`
+          : ''
+      }`,
+    ),
+  ];
   if (!github) return result(id, 'unknown', evidence, NO_GITHUB_TOKEN_REASON);
   const review = await checkRequiredReview(github);
   return result(

@@ -3,7 +3,7 @@ import {
   findCodeowners,
   parseCodeowners,
 } from './codeowners';
-import { createRepositoryTree } from './createRepositoryTree';
+import { createRepositoryTree } from '../createRepositoryTree';
 
 describe('parseCodeowners', () => {
   it('parses a valid file with comments, teams, users and emails', () => {

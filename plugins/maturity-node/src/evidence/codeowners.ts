@@ -1,4 +1,5 @@
-import { RepositoryTree } from './repository';
+import { parse as parseCodeownersLine } from 'codeowners-utils';
+import { RepositoryTree } from '../repository';
 
 /** One CODEOWNERS rule: a path pattern and its owners. */
 export interface CodeownersRule {
@@ -42,8 +43,8 @@ export function isValidCodeowner(owner: string): boolean {
   return USER.test(owner) || TEAM.test(owner) || EMAIL.test(owner);
 }
 
+/** The line without its comment: `#` starts one unless escaped (`\\#`). */
 function stripComment(line: string): string {
-  // `#` starts a comment unless escaped (`\#` is a literal in a pattern).
   for (let i = 0; i < line.length; i++) {
     if (line[i] === '#' && (i === 0 || line[i - 1] !== '\\')) {
       return line.slice(0, i);
@@ -51,6 +52,8 @@ function stripComment(line: string): string {
   }
   return line;
 }
+
+const ESCAPED_HASH = '\u0000';
 
 function bracketsBalanced(pattern: string): boolean {
   let open = false;
@@ -76,9 +79,15 @@ export function parseCodeowners(text: string): ParsedCodeowners {
   const errors: CodeownersError[] = [];
   text.split(/\r?\n/).forEach((rawLine, i) => {
     const line = i + 1;
-    const tokens = stripComment(rawLine).trim().split(/\s+/).filter(Boolean);
-    if (tokens.length === 0) return;
-    const [pattern, ...owners] = tokens;
+    // codeowners-utils splits a rule into its pattern and owners; it is given
+    // one line at a time so that each rule keeps its line number, and an
+    // escaped `\#` is hidden from it because it cuts lines at every `#`.
+    const [entry] = parseCodeownersLine(
+      stripComment(rawLine).replace(/\\#/g, ESCAPED_HASH),
+    );
+    if (!entry) return;
+    const pattern = entry.pattern.split(ESCAPED_HASH).join('\\#');
+    const owners = entry.owners;
     if (!bracketsBalanced(pattern)) {
       errors.push({
         line,
