@@ -4,8 +4,40 @@
  * @packageDocumentation
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { statSync } from 'node:fs';
 import { formatText, loadModel, scanCheckout } from './scan';
 import { createRepoFactCollector } from '@cloud-native-portal/plugin-maturity-node';
+
+/**
+ * Why a path given on the command line cannot be used, as a sentence, or
+ * undefined when it is what is wanted (`what` names it: "the scan path").
+ */
+export function pathProblem(
+  what: string,
+  path: string,
+  want: 'file' | 'directory',
+): string | undefined {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return `${what} ${path} does not exist`;
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      return `${what} ${path} cannot be read: permission denied`;
+    }
+    return `${what} ${path} cannot be read (${code ?? String(e)})`;
+  }
+  if (want === 'directory' && !stat.isDirectory()) {
+    return `${what} ${path} is not a directory`;
+  }
+  if (want === 'file' && !stat.isFile()) {
+    return `${what} ${path} is not a file`;
+  }
+  return undefined;
+}
 
 function level(value: string): number {
   const n = Number(value);
@@ -21,12 +53,25 @@ const program = new Command('maturity')
   )
   .exitOverride(err => {
     process.exit(err.exitCode === 0 ? 0 : 2);
+  })
+  // Every command takes the checkout as its first argument: name a missing
+  // or wrong path in a sentence before anything reads it.
+  .hook('preAction', (_program, command) => {
+    const path = command.args[0];
+    const problem =
+      path === undefined
+        ? undefined
+        : pathProblem('the scan path', path, 'directory');
+    if (problem) {
+      process.stderr.write(`maturity ${command.name()}: ${problem}\n`);
+      process.exit(2);
+    }
   });
 
 program
   .command('scan')
   .description(
-    'Scan a checkout; exits 1 when its level is below --min-level, 2 on errors.',
+    'Scan a checkout; exits 1 when its level is below --min-level or there is nothing to judge, 2 on errors.',
   )
   .argument('<path>', 'the checkout to scan')
   .option('--format <format>', 'text or json', 'text')
@@ -44,6 +89,14 @@ program
         process.stderr.write(`error: --format must be text or json\n`);
         process.exit(2);
       }
+      const modelProblem =
+        opts.model === undefined
+          ? undefined
+          : pathProblem('the model file', opts.model, 'file');
+      if (modelProblem) {
+        process.stderr.write(`maturity: ${modelProblem}\n`);
+        process.exit(2);
+      }
       try {
         const report = await scanCheckout(path, { modelFile: opts.model });
         if (opts.format === 'json') {
@@ -51,6 +104,13 @@ program
         } else {
           const model = loadModel(opts.model, [createRepoFactCollector()]);
           process.stdout.write(`${formatText(report, model)}\n`);
+        }
+        // A gate that cannot judge must not pass silently.
+        if (opts.minLevel !== undefined && report.tree.nothingToJudge) {
+          process.stderr.write(
+            `maturity: nothing to judge in ${path}: ${report.tree.nothingToJudge}; level ${opts.minLevel} cannot be met\n`,
+          );
+          process.exit(1);
         }
         if (opts.minLevel !== undefined && report.level < opts.minLevel) {
           process.stderr.write(

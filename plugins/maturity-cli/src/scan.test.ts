@@ -102,6 +102,8 @@ describe('maturity scan (command)', () => {
     expect(run(join(repos, 'legacy-reports'), '--format', 'xml').code).toBe(2);
     const missing = run('/no/such/checkout');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('not a directory');
+    expect(missing.stderr).toContain(
+      'the scan path /no/such/checkout does not exist',
+    );
   });
 });

@@ -23,6 +23,7 @@ import {
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { describeTree, formatTreeReport, TreeReport } from './treeReport';
 
 /** The outcome of scanning one checkout. */
 export interface ScanReport {
@@ -37,6 +38,8 @@ export interface ScanReport {
   results: CheckResult[];
   nextSteps: ReturnType<typeof nextSteps>;
   warnings: string[];
+  /** What the scan could not judge: bounds reached, files skipped, or nothing at all. */
+  tree: TreeReport;
 }
 
 /** Reads the checkout's catalog-info.yaml: the first Component in it. */
@@ -141,9 +144,8 @@ export async function scanCheckout(
   );
   const levelName = (level: number) =>
     model.levels.find(l => l.level === level)?.name ?? `Level ${level}`;
-  for (const skip of tree.skipped()) {
-    warnings.push(`skipped ${skip.path}: ${skip.reason}`);
-  }
+  const treeReport = describeTree(tree);
+  warnings.push(...formatTreeReport(treeReport));
   return {
     path: root,
     entityRef: entity ? stringifyEntityRef(entity) : undefined,
@@ -156,6 +158,7 @@ export async function scanCheckout(
     results,
     nextSteps: nextSteps(model, results, score, 5),
     warnings,
+    tree: treeReport,
   };
 }
 

@@ -104,7 +104,11 @@ describe('maturity zero-trust', () => {
   });
 
   it.each([
-    ['a missing path', ['/no/such/checkout'], 'is not a directory'],
+    [
+      'a missing path',
+      ['/no/such/checkout'],
+      'the scan path /no/such/checkout does not exist',
+    ],
     [
       'grade G',
       [`${repos}/course-catalog-service`, '--min-grade', 'G'],

@@ -9,11 +9,14 @@ import {
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeTree, formatTreeReport, TreeReport } from './treeReport';
 
 /** A zero-trust scan of a checkout, with what the reader skipped. */
 export interface ZeroTrustScan extends PostureReport {
-  /** Files the reader skipped (too large, binary, symlinks), with the reason. */
+  /** What the reader could not judge (bounds reached, large files, a count of binary files). */
   warnings: string[];
+  /** The same, structured: bounds reached, files skipped, or nothing at all. */
+  tree: TreeReport;
 }
 
 /** The CI gate: a minimum grade or a minimum score, never both. */
@@ -32,9 +35,11 @@ export async function scanZeroTrust(path: string): Promise<ZeroTrustScan> {
   }
   const tree = await readLocalTree(root);
   const report = await scanRepository(tree);
+  const treeReport = describeTree(tree);
   return {
     ...report,
-    warnings: tree.skipped().map(s => `skipped ${s.path}: ${s.reason}`),
+    warnings: formatTreeReport(treeReport),
+    tree: treeReport,
   };
 }
 
@@ -44,11 +49,14 @@ export async function scanZeroTrust(path: string): Promise<ZeroTrustScan> {
  * pass silently.
  */
 export function missedThreshold(
-  report: PostureReport,
+  report: PostureReport & { tree?: TreeReport },
   threshold: ZeroTrustThreshold,
 ): string | undefined {
   if (threshold.minGrade === undefined && threshold.minScore === undefined) {
     return undefined;
+  }
+  if (report.tree?.nothingToJudge) {
+    return `nothing to judge: ${report.tree.nothingToJudge}; the threshold cannot be met`;
   }
   if (report.score === null || report.grade === null) {
     return 'no control could be scored, so the threshold cannot be met';
