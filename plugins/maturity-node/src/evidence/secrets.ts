@@ -371,6 +371,13 @@ export function readSecrets(
     }
   }
   findings.push(...ciCredentials(ci));
+  // A value in a known key format is named by its format, not twice.
+  const keyLines = new Set(
+    findings.filter(f => f.kind === 'key').map(f => `${f.path}:${f.line}`),
+  );
+  const unique = findings.filter(
+    f => f.kind !== 'literal-password' || !keyLines.has(`${f.path}:${f.line}`),
+  );
 
   const managed = kubernetes.objects
     .filter(o => ['ExternalSecret', 'SealedSecret'].includes(o.kind))
@@ -386,7 +393,7 @@ export function readSecrets(
         'Vault agent injection',
       ),
     );
-  return { findings, sources: { managed, vaultInjected } };
+  return { findings: unique, sources: { managed, vaultInjected } };
 }
 
 /** The `env` maps of a workflow: top level, per job, per step. */
