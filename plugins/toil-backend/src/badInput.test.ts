@@ -136,6 +136,30 @@ describe('toil bad input', () => {
       expect(res.body.error.name).toBe('InputError');
     });
 
+    it('answers the misspelt query parameter entityref on the task list with 400 naming it', async () => {
+      const server = await start();
+      const res = await request(server)
+        .get('/api/toil/tasks?entityref=component:default/payments-gateway')
+        .set('Authorization', chloe);
+      // Ignored before, the filter silently listed the whole register.
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        "Unknown query parameter 'entityref'",
+      );
+    });
+
+    it('answers a DELETE whose version is the text "latest" with 400 naming version', async () => {
+      const server = await start();
+      const res = await request(server)
+        .delete('/api/toil/tasks/0b6e5f4c-2a7d-4c41-9f0e-3d2b1a0c9e8f')
+        .query({ version: 'latest' })
+        .set('Authorization', chloe);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'request/query/version must be integer',
+      );
+    });
+
     it('answers the impossible date 2026-02-31 in automatedAt with 400 naming it', async () => {
       const server = await start();
       const res = await request(server)

@@ -17,9 +17,16 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   CSV_IMPORT_LIMITS,
+  CsvImportPreview,
   CsvImportResult,
-  ENTITY_REF_PATTERN,
+  EntityToilSummary,
+  TeamToilRankingList,
+  TeamToilReport,
+  ToilApiOperations,
+  ToilAuditList,
+  ToilFactsResponse,
   ToilTask,
+  ToilTaskList,
   createToilTaskSchema,
   describeIssues,
   toilTaskCreatePermission,
@@ -28,13 +35,30 @@ import {
   toilTaskUpdatePermission,
   updateToilTaskSchema,
 } from '@cloud-native-portal/plugin-toil-common';
-import express, { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import express, {
+  ErrorRequestHandler,
+  Request,
+  RequestHandler,
+  Response,
+} from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { planCsvImport, toilTaskKey } from './csv/CsvImporter';
 import { exportCsv } from './csv/exportCsv';
 import { ToilStore } from './database/ToilStore';
 import { ToilMetricsService } from './service/ToilMetricsService';
+import { createOpenApiRouter } from './schema/openapi';
+
+/** Any route's request, typed or not, for the credential checks. */
+type AnyRequest = Request<any, any, any, any>;
+
+/** The query of an operation, as its OpenAPI definition declares it. */
+type QueryOf<K extends keyof ToilApiOperations> = NonNullable<
+  ToilApiOperations[K]['parameters']['query']
+>;
+/** The path parameters of an operation, as its OpenAPI definition declares them. */
+type PathOf<K extends keyof ToilApiOperations> =
+  ToilApiOperations[K]['parameters']['path'];
 
 /** Dependencies of {@link createRouter}. */
 export interface RouterOptions {
@@ -67,52 +91,20 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-const TASK_ID =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The `:id` of a task route: a UUID, checked before it reaches the database. */
-function taskIdOf(req: Request): string {
-  const id = req.params.id;
-  if (!TASK_ID.test(id)) {
-    throw new InputError(
-      'id must be a task id, a UUID such as 0b6e5f4c-2a7d-4c41-9f0e-3d2b1a0c9e8f',
-    );
-  }
-  return id.toLocaleLowerCase('en-US');
+/** A task id as the register stores it; the definition has checked it is a UUID. */
+function taskIdOf(params: { id: string }): string {
+  return params.id.toLocaleLowerCase('en-US');
 }
 
-/** The optional `entityRef` query parameter of the list and export routes. */
-function entityRefQuery(req: Request): string | undefined {
-  const entityRef = req.query.entityRef;
-  if (entityRef === undefined || entityRef === '') return undefined;
-  if (typeof entityRef !== 'string') {
-    throw new InputError('entityRef must be a single entity ref');
-  }
-  if (!ENTITY_REF_PATTERN.test(entityRef)) {
-    throw new InputError(
-      'entityRef must be a full entity ref such as component:default/my-service',
-    );
-  }
-  return entityRef.toLocaleLowerCase('en-US');
-}
-
-/** The entity ref named by a route's `:kind/:namespace/:name`. */
-function entityRefOfParams(kind: string, namespace: string, name: string) {
-  const ref = stringifyEntityRef({ kind, namespace, name });
-  if (!ENTITY_REF_PATTERN.test(ref)) {
-    throw new InputError(
-      'kind, namespace and name must each hold only letters, digits, ".", "_" and "-"',
-    );
-  }
-  return ref;
+/** An optional entity ref filter; the register keeps refs in lower case. */
+function lowerCaseRef(entityRef: string | undefined): string | undefined {
+  return entityRef ? entityRef.toLocaleLowerCase('en-US') : undefined;
 }
 
 const mappingSchema = z.record(z.string(), z.string().optional());
 
-function parseMapping(req: Request) {
-  const raw = req.query.mapping;
+function parseMapping(raw: string | undefined) {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') throw new InputError('mapping must be JSON');
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -146,8 +138,16 @@ export async function createRouter(
       }
       next(error);
     });
+  // Only the import routes take a file.
+  router.use('/import', rawCsv);
+  // Every request is checked against the API's definition
+  // (src/schema/openapi.yaml) before it reaches a route below; a mismatch is
+  // a 400 naming the field. Bodies are parsed above, with this API's limits.
+  router.use(
+    await createOpenApiRouter({ middleware: [(_req, _res, next) => next()] }),
+  );
 
-  const userCredentials = (req: Request) =>
+  const userCredentials = (req: AnyRequest) =>
     httpAuth.credentials(req, { allow: ['user'] });
 
   const actorOf = (credentials: BackstageCredentials) => {
@@ -155,7 +155,7 @@ export async function createRouter(
     return principal.userEntityRef ?? 'unknown';
   };
 
-  async function authorizeRead(req: Request) {
+  async function authorizeRead(req: AnyRequest) {
     const credentials = await httpAuth.credentials(req);
     const [decision] = await permissions.authorize(
       [{ permission: toilTaskReadPermission }],
@@ -230,118 +230,162 @@ export async function createRouter(
 
   // --- register -------------------------------------------------------
 
-  router.get('/tasks', async (req, res) => {
-    await authorizeRead(req);
-    const entityRef = entityRefQuery(req);
-    const tasks = await store.listTasks(
-      entityRef ? { entityRefs: [entityRef] } : {},
-    );
-    res.json({ items: tasks });
-  });
+  router.get(
+    '/tasks',
+    async (
+      req: Request<{}, ToilTaskList, unknown, QueryOf<'ListTasks'>>,
+      res: Response<ToilTaskList>,
+    ) => {
+      await authorizeRead(req);
+      const entityRef = lowerCaseRef(req.query.entityRef);
+      const tasks = await store.listTasks(
+        entityRef ? { entityRefs: [entityRef] } : {},
+      );
+      res.json({ items: tasks });
+    },
+  );
 
-  router.get('/tasks/:id', async (req, res) => {
-    await authorizeRead(req);
-    res.json(await loadTask(taskIdOf(req)));
-  });
+  router.get(
+    '/tasks/:id',
+    async (req: Request<PathOf<'GetTask'>>, res: Response<ToilTask>) => {
+      await authorizeRead(req);
+      res.json(await loadTask(taskIdOf(req.params)));
+    },
+  );
 
-  router.get('/tasks/:id/audit', async (req, res) => {
-    await authorizeRead(req);
-    res.json({ items: await store.listAudit({ taskId: taskIdOf(req) }) });
-  });
+  router.get(
+    '/tasks/:id/audit',
+    async (
+      req: Request<PathOf<'ListTaskAudit'>>,
+      res: Response<ToilAuditList>,
+    ) => {
+      await authorizeRead(req);
+      res.json({
+        items: await store.listAudit({ taskId: taskIdOf(req.params) }),
+      });
+    },
+  );
 
-  router.post('/tasks', async (req, res) => {
-    const credentials = await userCredentials(req);
-    const input = parseBody(createToilTaskSchema, req.body);
-    await requireEntity(input.entityRef, credentials);
-    await authorizeWrite(
-      toilTaskCreatePermission,
-      input.entityRef,
-      credentials,
-    );
-    const [created] = await store.createTasks(
-      [{ input }],
-      actorOf(credentials),
-    );
-    res.status(201).json(created);
-  });
-
-  router.put('/tasks/:id', async (req, res) => {
-    const credentials = await userCredentials(req);
-    const id = taskIdOf(req);
-    const { version, ...input } = parseBody(updateToilTaskSchema, req.body);
-    const current = await loadTask(id);
-    await authorizeWrite(
-      toilTaskUpdatePermission,
-      current.entityRef,
-      credentials,
-    );
-    if (input.entityRef !== current.entityRef) {
+  router.post(
+    '/tasks',
+    async (req: Request<{}, ToilTask, unknown>, res: Response<ToilTask>) => {
+      const credentials = await userCredentials(req);
+      const input = parseBody(createToilTaskSchema, req.body);
       await requireEntity(input.entityRef, credentials);
       await authorizeWrite(
         toilTaskCreatePermission,
         input.entityRef,
         credentials,
       );
-    }
-    res.json(await store.updateTask(id, input, version, actorOf(credentials)));
-  });
-
-  router.delete('/tasks/:id', async (req, res) => {
-    const credentials = await userCredentials(req);
-    const id = taskIdOf(req);
-    const version = Number(req.query.version);
-    if (!Number.isInteger(version) || version < 1) {
-      throw new InputError(
-        'version is required: the version of the row you are deleting',
+      const [created] = await store.createTasks(
+        [{ input }],
+        actorOf(credentials),
       );
-    }
-    const current = await loadTask(id);
-    await authorizeWrite(
-      toilTaskDeletePermission,
-      current.entityRef,
-      credentials,
-    );
-    await store.deleteTask(id, version, actorOf(credentials));
-    res.status(204).end();
-  });
+      res.status(201).json(created);
+    },
+  );
+
+  router.put(
+    '/tasks/:id',
+    async (
+      req: Request<PathOf<'UpdateTask'>, ToilTask, unknown>,
+      res: Response<ToilTask>,
+    ) => {
+      const credentials = await userCredentials(req);
+      const id = taskIdOf(req.params);
+      const { version, ...input } = parseBody(updateToilTaskSchema, req.body);
+      const current = await loadTask(id);
+      await authorizeWrite(
+        toilTaskUpdatePermission,
+        current.entityRef,
+        credentials,
+      );
+      if (input.entityRef !== current.entityRef) {
+        await requireEntity(input.entityRef, credentials);
+        await authorizeWrite(
+          toilTaskCreatePermission,
+          input.entityRef,
+          credentials,
+        );
+      }
+      res.json(
+        await store.updateTask(id, input, version, actorOf(credentials)),
+      );
+    },
+  );
+
+  router.delete(
+    '/tasks/:id',
+    async (
+      req: Request<PathOf<'DeleteTask'>, void, unknown, QueryOf<'DeleteTask'>>,
+      res: Response<void>,
+    ) => {
+      const credentials = await userCredentials(req);
+      const id = taskIdOf(req.params);
+      const current = await loadTask(id);
+      await authorizeWrite(
+        toilTaskDeletePermission,
+        current.entityRef,
+        credentials,
+      );
+      await store.deleteTask(id, req.query.version, actorOf(credentials));
+      res.status(204).end();
+    },
+  );
 
   // --- metrics --------------------------------------------------------
 
-  router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
-    const credentials = await authorizeRead(req);
-    const { kind, namespace, name } = req.params;
-    // The register keeps refs in lower case.
-    const ref = entityRefOfParams(kind, namespace, name).toLocaleLowerCase(
-      'en-US',
-    );
-    res.json(await metrics.entitySummary(ref, credentials));
-  });
+  router.get(
+    '/entities/:kind/:namespace/:name/summary',
+    async (
+      req: Request<PathOf<'GetEntitySummary'>>,
+      res: Response<EntityToilSummary>,
+    ) => {
+      const credentials = await authorizeRead(req);
+      // The register keeps refs in lower case.
+      const ref = stringifyEntityRef(req.params).toLocaleLowerCase('en-US');
+      res.json(await metrics.entitySummary(ref, credentials));
+    },
+  );
 
-  router.get('/teams', async (req, res) => {
-    const credentials = await authorizeRead(req);
-    res.json({ items: await metrics.teamRanking(credentials) });
-  });
+  router.get(
+    '/teams',
+    async (req: Request, res: Response<TeamToilRankingList>) => {
+      const credentials = await authorizeRead(req);
+      res.json({ items: await metrics.teamRanking(credentials) });
+    },
+  );
 
-  router.get('/teams/:namespace/:name', async (req, res) => {
-    const credentials = await authorizeRead(req);
-    const { namespace, name } = req.params;
-    const ref = entityRefOfParams('group', namespace, name);
-    res.json(await metrics.teamReport(ref, credentials));
-  });
+  router.get(
+    '/teams/:namespace/:name',
+    async (
+      req: Request<PathOf<'GetTeamReport'>>,
+      res: Response<TeamToilReport>,
+    ) => {
+      const credentials = await authorizeRead(req);
+      const ref = stringifyEntityRef({ kind: 'group', ...req.params });
+      res.json(await metrics.teamReport(ref, credentials));
+    },
+  );
 
   /** Bulk facts for the maturity collector: one request per scoring cycle. */
-  router.get('/facts', async (req, res) => {
-    const credentials = await authorizeRead(req);
-    res.json(await metrics.facts(credentials));
-  });
+  router.get(
+    '/facts',
+    async (req: Request, res: Response<ToilFactsResponse>) => {
+      const credentials = await authorizeRead(req);
+      res.json(await metrics.facts(credentials));
+    },
+  );
 
   // --- CSV ------------------------------------------------------------
 
-  async function plan(req: Request, credentials: BackstageCredentials) {
+  type ImportRequest = Request<{}, unknown, unknown, QueryOf<'PreviewImport'>>;
+
+  async function plan(req: ImportRequest, credentials: BackstageCredentials) {
     if (!Buffer.isBuffer(req.body)) {
       throw new InputError('file: send the CSV file as the request body');
     }
-    return planCsvImport(req.body, parseMapping(req), {
+    return planCsvImport(req.body, parseMapping(req.query.mapping), {
       existingRefs: refs => existingRefs(refs, credentials),
       writableRefs: refs =>
         allowedRefs(toilTaskCreatePermission, refs, credentials),
@@ -354,43 +398,54 @@ export async function createRouter(
     });
   }
 
-  router.post('/import/preview', rawCsv, async (req, res) => {
-    const credentials = await userCredentials(req);
-    const { newTasks: _, ...preview } = await plan(req, credentials);
-    res.json(preview);
-  });
+  router.post(
+    '/import/preview',
+    async (req: ImportRequest, res: Response<CsvImportPreview>) => {
+      const credentials = await userCredentials(req);
+      const { newTasks: _, ...preview } = await plan(req, credentials);
+      res.json(preview);
+    },
+  );
 
-  router.post('/import/apply', rawCsv, async (req, res) => {
-    const credentials = await userCredentials(req);
-    const planned = await plan(req, credentials);
-    if (planned.newTasks.length === 0) {
-      throw new InputError(
-        `file: no row can be imported (${planned.rejected.length} rejected); see the preview for the reasons`,
+  router.post(
+    '/import/apply',
+    async (req: ImportRequest, res: Response<CsvImportResult>) => {
+      const credentials = await userCredentials(req);
+      const planned = await plan(req, credentials);
+      if (planned.newTasks.length === 0) {
+        throw new InputError(
+          `file: no row can be imported (${planned.rejected.length} rejected); see the preview for the reasons`,
+        );
+      }
+      const created = await store.createTasks(
+        planned.newTasks,
+        actorOf(credentials),
       );
-    }
-    const created = await store.createTasks(
-      planned.newTasks,
-      actorOf(credentials),
-    );
-    const result: CsvImportResult = {
-      applied: created.length,
-      taskIds: created.map(t => t.id),
-      rejected: planned.rejected,
-    };
-    res.status(201).json(result);
-  });
+      res.status(201).json({
+        applied: created.length,
+        taskIds: created.map(t => t.id),
+        rejected: planned.rejected,
+      });
+    },
+  );
 
-  router.get('/export', async (req, res) => {
-    await authorizeRead(req);
-    const entityRef = entityRefQuery(req);
-    const tasks = await store.listTasks(
-      entityRef ? { entityRefs: [entityRef] } : {},
-    );
-    res
-      .type('text/csv; charset=utf-8')
-      .attachment('toil-register.csv')
-      .send(exportCsv(tasks));
-  });
+  router.get(
+    '/export',
+    async (
+      req: Request<{}, string, unknown, QueryOf<'ExportCsv'>>,
+      res: Response<string>,
+    ) => {
+      await authorizeRead(req);
+      const entityRef = lowerCaseRef(req.query.entityRef);
+      const tasks = await store.listTasks(
+        entityRef ? { entityRefs: [entityRef] } : {},
+      );
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment('toil-register.csv')
+        .send(exportCsv(tasks));
+    },
+  );
 
   // Any other route: a JSON body over the limit.
   const tooLarge: ErrorRequestHandler = (error, _req, _res, next) => {

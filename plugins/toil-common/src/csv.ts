@@ -2,7 +2,7 @@
  * The register's CSV format: the spreadsheet teams keep, one task a row.
  * Import and export use the same columns.
  */
-import { ToilTaskInput } from './model';
+import type { ToilTaskInput } from './api';
 
 /** A register field that a CSV column fills. */
 export type CsvField = keyof ToilTaskInput | 'recordedBy' | 'recordedAt';

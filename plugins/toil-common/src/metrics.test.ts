@@ -7,7 +7,7 @@ import {
   toilBand,
   toilPercent,
 } from './metrics';
-import { ToilAuditEvent, ToilTask } from './model';
+import type { ToilAuditEvent, ToilTask } from './api';
 import { toilTaskInputSchema, describeIssues } from './schema';
 import { guessCsvMapping, looksLikeFormula } from './csv';
 

@@ -2,7 +2,13 @@
  * Toil metrics, defined once here and computed on the server (the browser
  * only displays them). Formulas follow the toil domain brief.
  */
-import { ToilAuditEvent, ToilBand, ToilCategory, ToilTask } from './model';
+import type {
+  ToilAuditEvent,
+  ToilBand,
+  ToilCategory,
+  ToilTask,
+  ToilTrendPoint,
+} from './api';
 import { WEEKLY_FACTOR } from './schema';
 
 /** Default operations hours per person per week. */
@@ -172,14 +178,6 @@ export function hoursByCategory(
   return [...sums.entries()]
     .map(([category, hoursPerWeek]) => ({ category, hoursPerWeek }))
     .sort((a, b) => b.hoursPerWeek - a.hoursPerWeek);
-}
-
-/** One month of the trend. */
-export interface ToilTrendPoint {
-  /** YYYY-MM. */
-  month: string;
-  /** Toil hours/week in force at the end of the month. */
-  hoursPerWeek: number;
 }
 
 function monthKey(date: Date): string {

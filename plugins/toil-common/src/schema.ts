@@ -4,8 +4,8 @@ import {
   AUTOMATION_STATUSES,
   FREQUENCY_UNITS,
   TOIL_CATEGORIES,
-  FrequencyUnit,
 } from './model';
+import type { FrequencyUnit } from './api';
 import { calendarDate, freeText, requiredOr } from './validation';
 
 /**

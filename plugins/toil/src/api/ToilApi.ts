@@ -9,6 +9,12 @@ import {
   ToilTaskInput,
 } from '@cloud-native-portal/plugin-toil-common';
 
+/**
+ * The columns a person chose for an import: register field to CSV header;
+ * a field left unmapped is undefined (and not sent).
+ */
+export type ColumnChoice = Record<string, string | undefined>;
+
 /** A failed toil API request; the message names the request. */
 export class ToilRequestError extends Error {
   /** The request that failed, e.g. `PUT /api/toil/tasks/123`. */
@@ -22,7 +28,10 @@ export class ToilRequestError extends Error {
   }
 }
 
-/** The toil register's REST API, as the frontend uses it. */
+/**
+ * The toil register's REST API, as the frontend uses it. Its types are
+ * generated from the API's definition (toil-backend's openapi.yaml).
+ */
 export interface ToilApi {
   listTasks(entityRef: string): Promise<ToilTask[]>;
   createTask(input: ToilTaskInput): Promise<ToilTask>;
@@ -34,14 +43,8 @@ export interface ToilApi {
   getEntitySummary(entityRef: string): Promise<EntityToilSummary>;
   getTeamReport(groupRef: string): Promise<TeamToilReport>;
   getTeamRanking(): Promise<TeamToilRanking[]>;
-  previewImport(
-    file: Blob,
-    mapping?: Record<string, string | undefined>,
-  ): Promise<CsvImportPreview>;
-  applyImport(
-    file: Blob,
-    mapping?: Record<string, string | undefined>,
-  ): Promise<CsvImportResult>;
+  previewImport(file: Blob, mapping?: ColumnChoice): Promise<CsvImportPreview>;
+  applyImport(file: Blob, mapping?: ColumnChoice): Promise<CsvImportResult>;
   /** The register as CSV (optionally of one entity), formulas escaped. */
   exportCsv(entityRef?: string): Promise<string>;
 }

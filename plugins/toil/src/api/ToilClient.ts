@@ -1,3 +1,5 @@
+// openapi-fetch names its methods after HTTP verbs (client.GET, client.POST).
+/* eslint-disable new-cap */
 import { parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
@@ -6,12 +8,28 @@ import {
   EntityToilSummary,
   TeamToilRanking,
   TeamToilReport,
+  ToilApiPaths,
+  ToilErrorBody,
   ToilTask,
   ToilTaskInput,
 } from '@cloud-native-portal/plugin-toil-common';
-import { ToilApi, ToilRequestError } from './ToilApi';
+import createClient from 'openapi-fetch';
+import { ColumnChoice, ToilApi, ToilRequestError } from './ToilApi';
 
-/** The {@link ToilApi} over HTTP, through discovery and the fetch API. */
+/** What openapi-fetch answers: the parsed body, or the error body. */
+type Answer<T> = {
+  data?: T;
+  error?: ToilErrorBody | unknown;
+  response: Response;
+};
+
+/**
+ * The {@link ToilApi} over HTTP. Requests and answers are typed by the
+ * client that openapi-fetch builds from the API's generated definition
+ * (toil-backend's `src/schema/openapi.yaml`); this class only finds the
+ * backend through discovery and turns an error answer into a
+ * {@link ToilRequestError}.
+ */
 export class ToilClient implements ToilApi {
   constructor(
     private readonly options: {
@@ -20,123 +38,150 @@ export class ToilClient implements ToilApi {
     },
   ) {}
 
-  private async request<T>(
-    method: string,
-    path: string,
-    init: { body?: BodyInit; json?: unknown; text?: boolean } = {},
-  ): Promise<T> {
-    const base = await this.options.discoveryApi.getBaseUrl('toil');
-    const label = `${method} /api/toil${path.split('?')[0]}`;
-    let contentType: string | undefined;
-    if (init.json !== undefined) contentType = 'application/json';
-    else if (init.body) contentType = 'text/csv';
-    let response: Response;
-    try {
-      response = await this.options.fetchApi.fetch(`${base}${path}`, {
-        method,
-        headers: contentType ? { 'Content-Type': contentType } : undefined,
-        body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-      });
-    } catch (e) {
-      throw new ToilRequestError(label, 0, (e as Error).message);
-    }
-    if (!response.ok) {
-      let message = response.statusText;
-      try {
-        const body = await response.json();
-        message = body?.error?.message ?? message;
-      } catch {
-        // Not JSON: keep the status text.
-      }
-      throw new ToilRequestError(label, response.status, message);
-    }
-    if (response.status === 204) return undefined as T;
-    if (init.text) return (await response.text()) as T;
-    return (await response.json()) as T;
-  }
-
-  async listTasks(entityRef: string): Promise<ToilTask[]> {
-    const res = await this.request<{ items: ToilTask[] }>(
-      'GET',
-      `/tasks?entityRef=${encodeURIComponent(entityRef)}`,
-    );
-    return res.items;
-  }
-
-  createTask(input: ToilTaskInput): Promise<ToilTask> {
-    return this.request('POST', '/tasks', { json: input });
-  }
-
-  updateTask(
-    id: string,
-    input: ToilTaskInput & { version: number },
-  ): Promise<ToilTask> {
-    return this.request('PUT', `/tasks/${encodeURIComponent(id)}`, {
-      json: input,
+  private async client() {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('toil');
+    // openapi-fetch passes a Request; the fetch API adds the credentials.
+    return createClient<ToilApiPaths>({
+      baseUrl,
+      fetch: request => this.options.fetchApi.fetch(request),
     });
   }
 
-  deleteTask(id: string, version: number): Promise<void> {
-    return this.request(
-      'DELETE',
-      `/tasks/${encodeURIComponent(id)}?version=${version}`,
+  /** The answer's body, or a ToilRequestError naming the request. */
+  private async unwrap<T>(label: string, call: Promise<Answer<T>>): Promise<T> {
+    let answer: Answer<T>;
+    try {
+      answer = await call;
+    } catch (e) {
+      throw new ToilRequestError(label, 0, (e as Error).message);
+    }
+    const { data, error, response } = answer;
+    if (!response.ok) {
+      const message =
+        (error as ToilErrorBody | undefined)?.error?.message ??
+        response.statusText;
+      throw new ToilRequestError(label, response.status, message);
+    }
+    return data as T;
+  }
+
+  async listTasks(entityRef: string): Promise<ToilTask[]> {
+    const client = await this.client();
+    const body = await this.unwrap(
+      'GET /api/toil/tasks',
+      client.GET('/tasks', { params: { query: { entityRef } } }),
+    );
+    return body.items;
+  }
+
+  async createTask(input: ToilTaskInput): Promise<ToilTask> {
+    const client = await this.client();
+    return this.unwrap(
+      'POST /api/toil/tasks',
+      client.POST('/tasks', { body: input }),
     );
   }
 
-  getEntitySummary(entityRef: string): Promise<EntityToilSummary> {
+  async updateTask(
+    id: string,
+    input: ToilTaskInput & { version: number },
+  ): Promise<ToilTask> {
+    const client = await this.client();
+    return this.unwrap(
+      `PUT /api/toil/tasks/${id}`,
+      client.PUT('/tasks/{id}', { params: { path: { id } }, body: input }),
+    );
+  }
+
+  async deleteTask(id: string, version: number): Promise<void> {
+    const client = await this.client();
+    await this.unwrap(
+      `DELETE /api/toil/tasks/${id}`,
+      client.DELETE('/tasks/{id}', {
+        params: { path: { id }, query: { version } },
+        parseAs: 'stream',
+      }),
+    );
+  }
+
+  async getEntitySummary(entityRef: string): Promise<EntityToilSummary> {
     const { kind, namespace, name } = parseEntityRef(entityRef);
-    return this.request(
-      'GET',
-      `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(
-        namespace,
-      )}/${encodeURIComponent(name)}/summary`,
+    const client = await this.client();
+    return this.unwrap(
+      `GET /api/toil/entities/${kind}/${namespace}/${name}/summary`,
+      client.GET('/entities/{kind}/{namespace}/{name}/summary', {
+        params: { path: { kind, namespace, name } },
+      }),
     );
   }
 
-  getTeamReport(groupRef: string): Promise<TeamToilReport> {
+  async getTeamReport(groupRef: string): Promise<TeamToilReport> {
     const { namespace, name } = parseEntityRef(groupRef);
-    return this.request(
-      'GET',
-      `/teams/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+    const client = await this.client();
+    return this.unwrap(
+      `GET /api/toil/teams/${namespace}/${name}`,
+      client.GET('/teams/{namespace}/{name}', {
+        params: { path: { namespace, name } },
+      }),
     );
   }
 
   async getTeamRanking(): Promise<TeamToilRanking[]> {
-    return (await this.request<{ items: TeamToilRanking[] }>('GET', '/teams'))
-      .items;
+    const client = await this.client();
+    const body = await this.unwrap('GET /api/toil/teams', client.GET('/teams'));
+    return body.items;
   }
 
-  previewImport(
+  async previewImport(
     file: Blob,
-    mapping?: Record<string, string | undefined>,
+    mapping?: ColumnChoice,
   ): Promise<CsvImportPreview> {
-    return this.request('POST', `/import/preview${mappingQuery(mapping)}`, {
-      body: file,
-    });
+    const client = await this.client();
+    return this.unwrap(
+      'POST /api/toil/import/preview',
+      client.POST('/import/preview', {
+        params: { query: mappingQuery(mapping) },
+        ...csvBody(file),
+      }),
+    );
   }
 
-  applyImport(
+  async applyImport(
     file: Blob,
-    mapping?: Record<string, string | undefined>,
+    mapping?: ColumnChoice,
   ): Promise<CsvImportResult> {
-    return this.request('POST', `/import/apply${mappingQuery(mapping)}`, {
-      body: file,
-    });
+    const client = await this.client();
+    return this.unwrap(
+      'POST /api/toil/import/apply',
+      client.POST('/import/apply', {
+        params: { query: mappingQuery(mapping) },
+        ...csvBody(file),
+      }),
+    );
   }
 
-  exportCsv(entityRef?: string): Promise<string> {
-    return this.request(
-      'GET',
-      `/export${
-        entityRef ? `?entityRef=${encodeURIComponent(entityRef)}` : ''
-      }`,
-      { text: true },
+  async exportCsv(entityRef?: string): Promise<string> {
+    const client = await this.client();
+    return this.unwrap(
+      'GET /api/toil/export',
+      client.GET('/export', {
+        params: { query: entityRef ? { entityRef } : {} },
+        parseAs: 'text',
+      }),
     );
   }
 }
 
-function mappingQuery(mapping?: Record<string, string | undefined>) {
-  return mapping
-    ? `?mapping=${encodeURIComponent(JSON.stringify(mapping))}`
-    : '';
+/** The file as the request body, sent as it is with its CSV media type. */
+function csvBody(file: Blob) {
+  return {
+    // The definition types a file body as a string of bytes.
+    body: file as unknown as string,
+    bodySerializer: (body: unknown) => body as Blob,
+    headers: { 'Content-Type': 'text/csv' },
+  };
+}
+
+function mappingQuery(mapping?: ColumnChoice) {
+  return mapping ? { mapping: JSON.stringify(mapping) } : {};
 }
