@@ -31,6 +31,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { createOpenApiRouter } from './schema/openapi/generated/router';
 import { EntityFilters, MaturityStore } from './database/MaturityStore';
 import { MaturityEngine } from './engine/MaturityEngine';
 import { findRisks } from './engine/risks';
@@ -186,7 +187,12 @@ function filtersOf(query: Record<string, unknown>): EntityFilters {
   return { kind, owner, system, domain, lifecycle, tag, type, tier };
 }
 
-/** Builds the maturity REST API (documented in openapi.yaml). */
+/**
+ * Builds the maturity REST API, defined by src/schema/openapi.yaml: every
+ * request is validated against that document before a handler runs, then
+ * the handlers check permissions and the rules the document cannot state
+ * (calendar dates, NUL-free text, known checks and dimensions).
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -197,8 +203,26 @@ export async function createRouter(
       `maturity.waivers.maxDays must be a whole number of days, at least 1; got ${waiverMaxDays}`,
     );
   }
-  const router = Router();
-  router.use(express.json({ limit: JSON_BODY_LIMIT_BYTES }));
+  const jsonBody = express.json({ limit: JSON_BODY_LIMIT_BYTES });
+  const outer = Router();
+  outer.use(jsonBody);
+  // A JSON body over the limit: a 413 that states it (before the spec's
+  // validator, which would answer any earlier error with a 400).
+  outer.use(((error, _req, _res, next) => {
+    if ((error as { type?: unknown })?.type === 'entity.too.large') {
+      next(
+        new PayloadTooLargeError(
+          `Request body too large: limit is ${JSON_BODY_LIMIT_BYTES} bytes (64 kB)`,
+        ),
+      );
+      return;
+    }
+    next(error);
+  }) as express.ErrorRequestHandler);
+  // Validates each request against the OpenAPI document; the body is
+  // already parsed above, so its parser here passes through.
+  const router = await createOpenApiRouter({ middleware: [jsonBody] });
+  outer.use(router);
 
   async function authorize(
     credentials: BackstageCredentials,
@@ -587,17 +611,5 @@ export async function createRouter(
     res.json({ items: await store.getWaiverAudit(id) });
   });
 
-  // A JSON body over the limit: a 413 that states it.
-  router.use(((error, _req, _res, next) => {
-    if ((error as { type?: unknown })?.type === 'entity.too.large') {
-      next(
-        new PayloadTooLargeError(
-          `Request body too large: limit is ${JSON_BODY_LIMIT_BYTES} bytes (64 kB)`,
-        ),
-      );
-      return;
-    }
-    next(error);
-  }) as express.ErrorRequestHandler);
-  return router;
+  return outer;
 }

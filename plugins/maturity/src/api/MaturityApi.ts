@@ -3,17 +3,18 @@ import type {
   Campaign,
   CampaignDetail,
   EntityReport,
-  EntityScoreItem,
+  EntityScorePage,
   FailingCheck,
-  HistoryPoint,
+  HistoryResponse,
   MaturityFilters,
   MaturityGroupBy,
   ModelResponse,
   NewCampaign,
-  PageOf,
+  NewWaiver,
   ReviewResponse,
   Risk,
-  Rollup,
+  RollupPage,
+  TrendInterval,
   TrendPoint,
   Waiver,
 } from './types';
@@ -24,7 +25,11 @@ export interface Paging {
   offset?: number;
 }
 
-/** The browser client of the maturity REST API (mounted at /api/maturity). */
+/**
+ * The browser client of the maturity REST API (mounted at /api/maturity).
+ * Its types are generated from the API's definition, maturity-backend's
+ * `src/schema/openapi.yaml`.
+ */
 export interface MaturityApi {
   /** GET /model */
   getModel(): Promise<ModelResponse>;
@@ -34,27 +39,25 @@ export interface MaturityApi {
   getHistory(
     entityRef: string,
     range?: { from?: string; to?: string; limit?: number },
-  ): Promise<{ items: HistoryPoint[] }>;
+  ): Promise<HistoryResponse>;
   /** POST /entity/:kind/:namespace/:name/refresh */
   refreshEntity(entityRef: string): Promise<EntityReport>;
   /** GET /entities */
   listEntities(
     filters?: MaturityFilters,
     paging?: Paging,
-  ): Promise<PageOf<EntityScoreItem>>;
+  ): Promise<EntityScorePage>;
   /** GET /rollups */
   getRollups(
     groupBy: MaturityGroupBy,
     filters?: MaturityFilters,
     paging?: Paging,
-  ): Promise<PageOf<Rollup>>;
+  ): Promise<RollupPage>;
   /** GET /trends */
   getTrends(options: {
-    groupBy?: MaturityGroupBy;
-    key?: string;
     filters?: MaturityFilters;
     from?: string;
-    interval?: 'day' | 'week' | 'month';
+    interval?: TrendInterval;
   }): Promise<{ items: TrendPoint[] }>;
   /** GET /checks/failing */
   getFailingChecks(
@@ -68,12 +71,7 @@ export interface MaturityApi {
   /** GET /waivers (active ones) */
   listWaivers(entityRef: string): Promise<{ items: Waiver[] }>;
   /** POST /waivers */
-  createWaiver(waiver: {
-    entityRef: string;
-    checkId: string;
-    reason: string;
-    expiresAt: string;
-  }): Promise<Waiver>;
+  createWaiver(waiver: NewWaiver): Promise<Waiver>;
   /** DELETE /waivers/:id */
   revokeWaiver(id: string): Promise<Waiver>;
   /** GET /campaigns */

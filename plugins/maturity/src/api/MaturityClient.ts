@@ -1,23 +1,15 @@
+/* eslint-disable new-cap -- openapi-fetch names its methods after the HTTP methods (GET, POST, ...) */
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import createClient from 'openapi-fetch';
+import type { paths } from '../schema/openapi/generated/types';
 import type { MaturityApi, Paging } from './MaturityApi';
 import type {
-  Campaign,
-  CampaignDetail,
-  EntityReport,
-  EntityScoreItem,
-  FailingCheck,
-  HistoryPoint,
   MaturityFilters,
   MaturityGroupBy,
-  ModelResponse,
   NewCampaign,
-  PageOf,
-  ReviewResponse,
-  Risk,
-  Rollup,
-  TrendPoint,
-  Waiver,
+  NewWaiver,
+  TrendInterval,
 } from './types';
 
 /**
@@ -38,25 +30,28 @@ export class MaturityRequestError extends Error {
   }
 }
 
-type Query = Record<string, string | number | undefined>;
+/** What openapi-fetch answers: the parsed body, or the error body. */
+type Answer<T> = { data?: T; error?: unknown; response: Response };
 
-function queryString(query: Query): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
+/** The query without unset or empty values, which mean "no filter". */
+function compact<T extends object>(query: T): T {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, v]) => v !== undefined && v !== ''),
+  ) as T;
 }
 
-function entityPath(entityRef: string): string {
+function entityPath(entityRef: string) {
   const { kind, namespace, name } = parseEntityRef(entityRef);
-  return `/entity/${encodeURIComponent(kind)}/${encodeURIComponent(
-    namespace,
-  )}/${encodeURIComponent(name)}`;
+  return { kind, namespace, name };
 }
 
-/** The {@link MaturityApi} over Backstage discovery and fetch. */
+/**
+ * The {@link MaturityApi} over Backstage discovery and fetch. Paths,
+ * parameters and answers are typed by the client that openapi-fetch builds
+ * from the types generated from maturity-backend's `src/schema/openapi.yaml`;
+ * this class finds the backend through discovery and turns an error answer
+ * into a {@link MaturityRequestError}.
+ */
 export class MaturityClient implements MaturityApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
@@ -66,74 +61,83 @@ export class MaturityClient implements MaturityApi {
     this.fetchApi = options.fetchApi;
   }
 
-  private async request<T>(
-    method: string,
-    path: string,
-    query: Query = {},
-    body?: unknown,
+  /**
+   * Runs one call of the generated client and answers its body, or throws a
+   * MaturityRequestError that names the request by method and path.
+   */
+  private async call<T>(
+    send: (
+      client: ReturnType<typeof createClient<paths>>,
+    ) => Promise<Answer<T>>,
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('maturity');
-    const url = `${baseUrl}${path}${queryString(query)}`;
-    // Names the request by its path only, so messages stay short and stable.
-    const label = `${method} ${new URL(url).pathname}`;
-    let response: Response;
+    let request: Request | undefined;
+    const client = createClient<paths>({
+      baseUrl,
+      // openapi-fetch passes a Request; the fetch API adds the credentials.
+      fetch: r => {
+        request = r;
+        return this.fetchApi.fetch(r);
+      },
+    });
+    const label = () =>
+      request
+        ? `${request.method} ${new URL(request.url).pathname}`
+        : new URL(baseUrl).pathname;
+    let answer: Answer<T>;
     try {
-      response = await this.fetchApi.fetch(url, {
-        method,
-        headers:
-          body === undefined
-            ? undefined
-            : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      answer = await send(client);
     } catch (e) {
-      throw new MaturityRequestError(label, 0, (e as Error).message);
+      throw new MaturityRequestError(label(), 0, (e as Error).message);
     }
+    const { data, error, response } = answer;
     if (!response.ok) {
       let detail = response.statusText || 'request failed';
-      try {
-        const data = await response.json();
-        if (data?.error?.message) detail = `${detail}: ${data.error.message}`;
-      } catch {
-        // A body that is not JSON adds nothing the status does not say.
-      }
-      throw new MaturityRequestError(label, response.status, detail);
+      const message = (error as { error?: { message?: unknown } } | undefined)
+        ?.error?.message;
+      if (typeof message === 'string') detail = `${detail}: ${message}`;
+      throw new MaturityRequestError(label(), response.status, detail);
     }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return data as T;
   }
 
   getModel() {
-    return this.request<ModelResponse>('GET', '/model');
+    return this.call(c => c.GET('/model'));
   }
 
   getEntityReport(entityRef: string) {
-    return this.request<EntityReport>('GET', entityPath(entityRef));
+    return this.call(c =>
+      c.GET('/entity/{kind}/{namespace}/{name}', {
+        params: { path: entityPath(entityRef) },
+      }),
+    );
   }
 
   getHistory(
     entityRef: string,
     range: { from?: string; to?: string; limit?: number } = {},
   ) {
-    return this.request<{ items: HistoryPoint[] }>(
-      'GET',
-      `${entityPath(entityRef)}/history`,
-      range,
+    return this.call(c =>
+      c.GET('/entity/{kind}/{namespace}/{name}/history', {
+        params: { path: entityPath(entityRef), query: compact(range) },
+      }),
     );
   }
 
   refreshEntity(entityRef: string) {
-    return this.request<EntityReport>(
-      'POST',
-      `${entityPath(entityRef)}/refresh`,
+    return this.call(c =>
+      c.POST('/entity/{kind}/{namespace}/{name}/refresh', {
+        params: { path: entityPath(entityRef) },
+      }),
     );
   }
 
   listEntities(filters: MaturityFilters = {}, paging: Paging = {}) {
-    return this.request<PageOf<EntityScoreItem>>('GET', '/entities', {
-      ...filters,
-      ...paging,
-    });
+    return this.call(c =>
+      c.GET('/entities', {
+        params: { query: compact({ ...filters, ...paging }) },
+      }),
+    );
   }
 
   getRollups(
@@ -141,86 +145,89 @@ export class MaturityClient implements MaturityApi {
     filters: MaturityFilters = {},
     paging: Paging = {},
   ) {
-    return this.request<PageOf<Rollup>>('GET', '/rollups', {
-      groupBy,
-      ...filters,
-      ...paging,
-    });
+    return this.call(c =>
+      c.GET('/rollups', {
+        params: { query: compact({ groupBy, ...filters, ...paging }) },
+      }),
+    );
   }
 
   getTrends(options: {
-    groupBy?: MaturityGroupBy;
-    key?: string;
     filters?: MaturityFilters;
     from?: string;
-    interval?: 'day' | 'week' | 'month';
+    interval?: TrendInterval;
   }) {
-    const { filters, ...rest } = options;
-    return this.request<{ items: TrendPoint[] }>('GET', '/trends', {
-      ...filters,
-      ...rest,
-    });
+    const { filters, from, interval } = options;
+    return this.call(c =>
+      c.GET('/trends', {
+        params: { query: compact({ ...filters, from, interval }) },
+      }),
+    );
   }
 
   getFailingChecks(filters: MaturityFilters = {}, limit?: number) {
-    return this.request<{ items: FailingCheck[] }>('GET', '/checks/failing', {
-      ...filters,
-      limit,
-    });
+    return this.call(c =>
+      c.GET('/checks/failing', {
+        params: { query: compact({ ...filters, limit }) },
+      }),
+    );
   }
 
   getRisks(systemRef: string) {
-    return this.request<{ items: Risk[] }>('GET', '/risks', {
-      system: systemRef,
-    });
+    return this.call(c =>
+      c.GET('/risks', { params: { query: { system: systemRef } } }),
+    );
   }
 
   getReview(ref: string, since: string) {
     // A domain is reviewed by its own parameter; anything else is a system.
     const isDomain =
       parseEntityRef(ref).kind.toLocaleLowerCase('en-US') === 'domain';
-    return this.request<ReviewResponse>('GET', '/review', {
-      [isDomain ? 'domain' : 'system']: ref,
-      since,
-    });
+    return this.call(c =>
+      c.GET('/review', {
+        params: {
+          query: isDomain ? { domain: ref, since } : { system: ref, since },
+        },
+      }),
+    );
   }
 
   listWaivers(entityRef: string) {
-    return this.request<{ items: Waiver[] }>('GET', '/waivers', { entityRef });
+    return this.call(c =>
+      c.GET('/waivers', { params: { query: { entityRef } } }),
+    );
   }
 
-  createWaiver(waiver: {
-    entityRef: string;
-    checkId: string;
-    reason: string;
-    expiresAt: string;
-  }) {
-    return this.request<Waiver>('POST', '/waivers', {}, waiver);
+  createWaiver(waiver: NewWaiver) {
+    return this.call(c => c.POST('/waivers', { body: waiver }));
   }
 
   revokeWaiver(id: string) {
-    return this.request<Waiver>('DELETE', `/waivers/${encodeURIComponent(id)}`);
+    return this.call(c =>
+      c.DELETE('/waivers/{id}', { params: { path: { id } } }),
+    );
   }
 
   listCampaigns() {
-    return this.request<{ items: Campaign[] }>('GET', '/campaigns');
+    return this.call(c => c.GET('/campaigns'));
   }
 
   getCampaign(id: string) {
-    return this.request<CampaignDetail>(
-      'GET',
-      `/campaigns/${encodeURIComponent(id)}`,
+    return this.call(c =>
+      c.GET('/campaigns/{id}', { params: { path: { id } } }),
     );
   }
 
   createCampaign(campaign: NewCampaign) {
-    return this.request<Campaign>('POST', '/campaigns', {}, campaign);
+    return this.call(c => c.POST('/campaigns', { body: campaign }));
   }
 
   async deleteCampaign(id: string) {
-    await this.request<unknown>(
-      'DELETE',
-      `/campaigns/${encodeURIComponent(id)}`,
+    await this.call(c =>
+      c.DELETE('/campaigns/{id}', {
+        params: { path: { id } },
+        parseAs: 'stream',
+      }),
     );
   }
 }
