@@ -223,7 +223,9 @@ describe('ownership backend on the demo organization', () => {
       .get('/api/ownership/entity/component/default/bad%20name')
       .set('Authorization', user);
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/Invalid name/);
+    expect(res.body.error.message).toMatch(
+      /^request\/params\/name must match pattern/,
+    );
   });
 
   it('answers 404 for an entity that does not exist', async () => {

@@ -32,4 +32,11 @@ describe('ownership router', () => {
       'Request body too large: limit is 102400 bytes (100 kB)',
     );
   });
+
+  it('answers the unknown query parameter format on the coverage with 400 naming it', async () => {
+    // Ignored before, a caller asking for ?format=csv silently got JSON.
+    const res = await request(await app()).get('/coverage?format=csv');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe("Unknown query parameter 'format'");
+  });
 });

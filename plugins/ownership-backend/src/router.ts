@@ -7,14 +7,18 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CustomErrorBase,
-  InputError,
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import express, { ErrorRequestHandler } from 'express';
+import type {
+  EntityOwnership,
+  OwnershipApiOperations,
+  OwnershipCoverage,
+} from '@cloud-native-portal/plugin-ownership-common';
+import express, { ErrorRequestHandler, Request, Response } from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
 import { ownershipCoverageReadPermission } from './permissions';
+import { createOpenApiRouter } from './schema/openapi';
 import { coverageToCsv } from './service/csv';
 import { OwnershipService } from './service/OwnershipService';
 
@@ -35,16 +39,9 @@ class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413;
 }
 
-const namePart = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
-const entityParams = z.object({
-  kind: namePart,
-  namespace: namePart,
-  name: namePart,
-});
+/** The path of one entity's route, as the API's definition declares it. */
+type EntityPath =
+  OwnershipApiOperations['GetEntityOwnership']['parameters']['path'];
 
 /** The REST API: coverage, its CSV export, and one entity's ownership. */
 export async function createRouter(
@@ -53,6 +50,12 @@ export async function createRouter(
   const { service, catalog, httpAuth, permissions } = options;
   const router = Router();
   router.use(express.json({ limit: JSON_BODY_LIMIT_BYTES }));
+  // Every request is checked against the API's definition
+  // (src/schema/openapi.yaml) before it reaches a route below; a mismatch is
+  // a 400 naming the field. Bodies are parsed above, with this API's limit.
+  router.use(
+    await createOpenApiRouter({ middleware: [(_req, _res, next) => next()] }),
+  );
 
   const authorizeCoverage = async (req: express.Request) => {
     const credentials = await httpAuth.credentials(req);
@@ -71,7 +74,7 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
 
-  router.get('/coverage', async (req, res) => {
+  router.get('/coverage', async (req, res: Response<OwnershipCoverage>) => {
     await authorizeCoverage(req);
     const report = await service.getReport();
     res.json(report.coverage);
@@ -86,30 +89,28 @@ export async function createRouter(
       .send(coverageToCsv(report));
   });
 
-  router.get('/entity/:kind/:namespace/:name', async (req, res) => {
-    const parsed = entityParams.safeParse(req.params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(`Invalid ${issue.path.join('.')}: ${issue.message}`);
-    }
-    const ref = stringifyEntityRef(parsed.data);
-    // Reading through the catalog with the caller's credentials applies the
-    // catalog's own permissions: an entity they cannot see is not found.
-    const visible = await catalog.getEntityByRef(ref, {
-      credentials: await httpAuth.credentials(req),
-    });
-    if (!visible) throw new NotFoundError(`No entity ${ref} in the catalog`);
-    if (!service.checksKind(parsed.data.kind)) {
-      throw new NotFoundError(
-        `Ownership is not checked for kind ${parsed.data.kind}`,
-      );
-    }
-    const ownership = await service.getEntity(ref);
-    if (!ownership) {
-      throw new NotFoundError(`No ownership report for ${ref} yet`);
-    }
-    res.json(ownership);
-  });
+  router.get(
+    '/entity/:kind/:namespace/:name',
+    async (req: Request<EntityPath>, res: Response<EntityOwnership>) => {
+      const ref = stringifyEntityRef(req.params);
+      // Reading through the catalog with the caller's credentials applies the
+      // catalog's own permissions: an entity they cannot see is not found.
+      const visible = await catalog.getEntityByRef(ref, {
+        credentials: await httpAuth.credentials(req),
+      });
+      if (!visible) throw new NotFoundError(`No entity ${ref} in the catalog`);
+      if (!service.checksKind(req.params.kind)) {
+        throw new NotFoundError(
+          `Ownership is not checked for kind ${req.params.kind}`,
+        );
+      }
+      const ownership = await service.getEntity(ref);
+      if (!ownership) {
+        throw new NotFoundError(`No ownership report for ${ref} yet`);
+      }
+      res.json(ownership);
+    },
+  );
 
   const tooLarge: ErrorRequestHandler = (error, _req, _res, next) => {
     if ((error as { type?: unknown })?.type === 'entity.too.large') {
