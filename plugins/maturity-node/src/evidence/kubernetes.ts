@@ -267,7 +267,11 @@ function resolveKustomize(
       dirs: [],
     };
   }
-  let ignored: ((path: string) => boolean) | undefined;
+  let matcher: ((path: string) => boolean) | undefined;
+  const ignored = (path: string) => {
+    matcher ??= gitignoreMatcher(tree);
+    return matcher(path);
+  };
   const kustomizationPaths = new Set(
     [...kustomizations.values()].map(d => d.path),
   );
@@ -306,7 +310,6 @@ function resolveKustomize(
           // A skipped file is listed among the gaps by the tree's own report.
           refs.push({ file: target });
         } else {
-          ignored ??= gitignoreMatcher(tree);
           const why = generatedAtSync(
             tree,
             target,
@@ -354,11 +357,9 @@ function resolveKustomize(
     const next = new Set(path).add(dir);
     const ns = outer ?? str(get(kustomizations.get(dir)!.value, 'namespace'));
     const refs = refsOf.get(dir) ?? [];
-    const origin: ManifestOrigin = referenced.has(dir)
-      ? 'base'
-      : refs.some(r => r.dir !== undefined)
-      ? 'overlay'
-      : 'resource';
+    let origin: ManifestOrigin = 'resource';
+    if (referenced.has(dir)) origin = 'base';
+    else if (refs.some(r => r.dir !== undefined)) origin = 'overlay';
     for (const ref of refs) {
       if (ref.dir !== undefined) visit(ref.dir, ns, next);
       else if (ref.file) {

@@ -93,16 +93,16 @@ const DOCUMENTED_EXAMPLES = [
 const PASSWORD_LIKE_NAME =
   /(^|[_.-])(password|passwd|pwd|pass|secret|secret[_-]?key|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)$/i;
 
+// `passwordSecret: db-credentials` names a Secret object; it holds no value.
+const REFERENCE_NAME =
+  /^existing|(name|ref|file|path|enabled|env|length|ttl)$|(password|passwd|token|key|credentials?)[_-]?secret$/i;
+
 /** Whether a name (env var, values key, property) holds a password, token or key. */
 export function isPasswordLikeName(name: string): boolean {
   // `existingSecret`, `secretName`, `passwordFile`: a reference, not a value.
   if (REFERENCE_NAME.test(name)) return false;
   return PASSWORD_LIKE_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'));
 }
-
-// `passwordSecret: db-credentials` names a Secret object; it holds no value.
-const REFERENCE_NAME =
-  /^existing|(name|ref|file|path|enabled|env|length|ttl)$|(password|passwd|token|key|credentials?)[_-]?secret$/i;
 
 const PLACEHOLDER =
   /^(changeme|change[_-]?me|change[_-]?it|replace[_-]?me|your[_-].*|example.*|dummy.*|placeholder|todo|tbd|fixme|secret|password|passw0rd|none|null|nil|redacted|xxx+|\*+|\.\.\.|-+|<.*>|\[.*\]|\(.*\))$/i;
