@@ -13,6 +13,7 @@ export * from './dependencies';
 export * from './dockerfiles';
 export * from './images';
 export * from './kubernetes';
+export * from './mesh';
 export * from './secrets';
 export * from './values';
 export * from './workflows';

@@ -6,55 +6,17 @@ import {
   at,
   get,
   isEmptyObj,
-  isObj,
-  K8sObject,
+  inNamespace,
+  isDefaultDenyNetworkPolicy,
+  istioMtlsFor,
+  ISTIO_ROOT_NAMESPACE,
+  linkerdPolicyFor,
   objectsOf,
   PodTemplate as Workload,
   selects,
   str,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { labelOf } from '../util';
-
-/** Istio's root namespace: a policy there without a selector is mesh-wide. */
-const ROOT_NAMESPACE = 'istio-system';
-
-function inNamespace(object: K8sObject, namespace: string): boolean {
-  return object.namespaces.includes(namespace);
-}
-
-function namespaceAnnotation(
-  context: ScanContext,
-  namespace: string,
-  key: string,
-): string | undefined {
-  for (const ns of context.kubernetes.objects) {
-    if (
-      ns.kind === 'Namespace' &&
-      ns.apiVersion === 'v1' &&
-      ns.name === namespace
-    ) {
-      const value = get(ns.value, 'metadata', 'annotations', key);
-      if (value !== undefined) return String(value);
-    }
-  }
-  return undefined;
-}
-
-/** Linkerd injection and the default inbound policy, from the pod or its Namespace. */
-function linkerd(context: ScanContext, workload: Workload, namespace: string) {
-  const injected =
-    (workload.podAnnotations['linkerd.io/inject'] ??
-      namespaceAnnotation(context, namespace, 'linkerd.io/inject')) ===
-    'enabled';
-  const policy =
-    workload.podAnnotations['config.linkerd.io/default-inbound-policy'] ??
-    namespaceAnnotation(
-      context,
-      namespace,
-      'config.linkerd.io/default-inbound-policy',
-    );
-  return { injected, policy };
-}
 
 function annotationEvidence(
   workload: Workload,
@@ -68,82 +30,6 @@ function annotationEvidence(
   );
 }
 
-/** Effective Istio mTLS mode for a workload in a namespace, with the deciding policy. */
-function istioMode(
-  context: ScanContext,
-  workload: Workload,
-  namespace: string,
-): { mode: string; policy?: K8sObject; portDisabled?: K8sObject; why: string } {
-  const policies = objectsOf(
-    context.kubernetes,
-    'security.istio.io',
-    'PeerAuthentication',
-  );
-  const hasSelector = (p: K8sObject) =>
-    !isEmptyObj(get(p.value, 'spec', 'selector'));
-  const workloadLevel = policies.filter(
-    p =>
-      inNamespace(p, namespace) &&
-      hasSelector(p) &&
-      selects(get(p.value, 'spec', 'selector'), workload.podLabels),
-  );
-  const namespaceLevel = policies.filter(
-    p =>
-      inNamespace(p, namespace) &&
-      !hasSelector(p) &&
-      namespace !== ROOT_NAMESPACE,
-  );
-  const meshLevel = policies.filter(
-    p => inNamespace(p, ROOT_NAMESPACE) && !hasSelector(p),
-  );
-
-  const portDisabled = workloadLevel.find(p => {
-    const ports = get(p.value, 'spec', 'portLevelMtls');
-    return (
-      isObj(ports) &&
-      Object.values(ports).some(
-        v => str(get(v, 'mode'))?.toUpperCase() === 'DISABLE',
-      )
-    );
-  });
-  // The most specific policy with a mode decides; UNSET inherits from its parent.
-  for (const [level, list] of [
-    ['workload', workloadLevel],
-    ['namespace', namespaceLevel],
-  ] as const) {
-    for (const policy of list) {
-      const mode = str(
-        get(policy.value, 'spec', 'mtls', 'mode'),
-      )?.toUpperCase();
-      if (mode && mode !== 'UNSET')
-        return {
-          mode,
-          policy,
-          portDisabled,
-          why: `${level} PeerAuthentication`,
-        };
-    }
-  }
-  for (const policy of meshLevel) {
-    const mode = str(get(policy.value, 'spec', 'mtls', 'mode'))?.toUpperCase();
-    // A mesh-wide policy with no mode means PERMISSIVE.
-    return {
-      mode: mode && mode !== 'UNSET' ? mode : 'PERMISSIVE',
-      policy,
-      portDisabled,
-      why:
-        mode && mode !== 'UNSET'
-          ? 'mesh-wide PeerAuthentication'
-          : 'mesh-wide PeerAuthentication with no mode (PERMISSIVE)',
-    };
-  }
-  return {
-    mode: 'PERMISSIVE',
-    portDisabled,
-    why: 'no PeerAuthentication (Istio defaults to PERMISSIVE)',
-  };
-}
-
 /** mtls-strict: STRICT Istio mTLS or Linkerd all-authenticated, for every workload. */
 export function checkMtlsStrict(context: ScanContext): ControlResult {
   return podControl(context, 'mtls-strict', (workload, found) => {
@@ -151,7 +37,7 @@ export function checkMtlsStrict(context: ScanContext): ControlResult {
       const where = `${labelOf(workload)}${
         namespace ? ` in ${namespace}` : ''
       }`;
-      const l5d = linkerd(context, workload, namespace);
+      const l5d = linkerdPolicyFor(context.kubernetes, workload, namespace);
       if (l5d.injected && l5d.policy === 'all-authenticated') {
         found.pass.push(
           annotationEvidence(
@@ -162,7 +48,7 @@ export function checkMtlsStrict(context: ScanContext): ControlResult {
         );
         continue;
       }
-      const istio = istioMode(context, workload, namespace);
+      const istio = istioMtlsFor(context.kubernetes, workload, namespace);
       if (istio.portDisabled) {
         found.fail.push(
           at(
@@ -220,7 +106,7 @@ export function checkAuthzDefaultDeny(context: ScanContext): ControlResult {
       const where = `${labelOf(workload)}${
         namespace ? ` in ${namespace}` : ''
       }`;
-      const l5d = linkerd(context, workload, namespace);
+      const l5d = linkerdPolicyFor(context.kubernetes, workload, namespace);
       if (l5d.injected) {
         const server = servers.find(s => inNamespace(s, namespace));
         const authz = linkerdAuthz.find(a => inNamespace(a, namespace));
@@ -248,7 +134,7 @@ export function checkAuthzDefaultDeny(context: ScanContext): ControlResult {
         continue;
       }
       const applicable = istioPolicies.filter(p => {
-        if (!inNamespace(p, namespace) && !inNamespace(p, ROOT_NAMESPACE))
+        if (!inNamespace(p, namespace) && !inNamespace(p, ISTIO_ROOT_NAMESPACE))
           return false;
         const selector = get(p.value, 'spec', 'selector');
         return isEmptyObj(selector) || selects(selector, workload.podLabels);
@@ -313,25 +199,6 @@ export function checkAuthzDefaultDeny(context: ScanContext): ControlResult {
   });
 }
 
-function isDefaultDeny(policy: K8sObject): boolean {
-  const spec = get(policy.value, 'spec');
-  const selector = get(spec, 'podSelector');
-  const emptySelector =
-    isEmptyObj(selector) ||
-    (isEmptyObj(get(selector, 'matchLabels')) &&
-      arr(get(selector, 'matchExpressions')).length === 0);
-  if (!emptySelector) return false;
-  const explicit = arr(get(spec, 'policyTypes')).map(String);
-  const types = explicit.length
-    ? explicit
-    : ['Ingress', ...(get(spec, 'egress') !== undefined ? ['Egress'] : [])];
-  if (!types.includes('Ingress') || !types.includes('Egress')) return false;
-  // An empty rule (`- {}`) allows all traffic in that direction.
-  return ![...arr(get(spec, 'ingress')), ...arr(get(spec, 'egress'))].some(
-    isEmptyObj,
-  );
-}
-
 /** network-default-deny: a default-deny NetworkPolicy in every workload namespace. */
 export function checkNetworkDefaultDeny(context: ScanContext): ControlResult {
   const policies = objectsOf(
@@ -345,7 +212,7 @@ export function checkNetworkDefaultDeny(context: ScanContext): ControlResult {
         namespace ? ` in ${namespace}` : ''
       }`;
       const inNs = policies.filter(p => inNamespace(p, namespace));
-      const deny = inNs.find(isDefaultDeny);
+      const deny = inNs.find(isDefaultDenyNetworkPolicy);
       if (deny) {
         found.pass.push(
           at(
