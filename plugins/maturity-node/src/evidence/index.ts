@@ -4,6 +4,7 @@ import { DependencyScan, scanDependencies } from './dependencies';
 import { DockerfileEvidence, readDockerfiles } from './dockerfiles';
 import { ImageReference, parseImageReference } from './images';
 import { KubernetesEvidence, readKubernetes } from './kubernetes';
+import { PolicyFiles, readPolicyFiles } from './policies';
 import { readSecrets, SecretEvidence } from './secrets';
 import { CiEvidence, readCi } from './workflows';
 import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
@@ -14,6 +15,7 @@ export * from './dockerfiles';
 export * from './images';
 export * from './kubernetes';
 export * from './mesh';
+export * from './policies';
 export * from './secrets';
 export * from './values';
 export * from './workflows';
@@ -51,6 +53,7 @@ export interface RepositoryEvidence {
   secrets: SecretEvidence;
   codeowners?: FoundCodeowners;
   dependencies: DependencyScan;
+  policyFiles: PolicyFiles;
 }
 
 const BUILD_STEP =
@@ -127,6 +130,7 @@ export function readRepositoryEvidence(
     secrets: readSecrets(tree, kubernetes, ci),
     codeowners: findCodeowners(tree),
     dependencies: scanDependencies(tree),
+    policyFiles: readPolicyFiles(tree),
   };
   cache.set(tree, evidence);
   return evidence;

@@ -21,6 +21,7 @@ import {
   K8sObject,
   objectEvidence,
   parseImageReference,
+  PolicyFiles,
   readRepositoryEvidence,
   SAST_STEP,
   SBOM_FILE,
@@ -115,7 +116,11 @@ function knativeScale(
   return value === undefined || value === null ? undefined : String(value);
 }
 
-function collectFiles(tree: RepositoryTree, out: Facts): void {
+function collectFiles(
+  tree: RepositoryTree,
+  { dependencyUpdates, securityPolicy }: PolicyFiles,
+  out: Facts,
+): void {
   const files = tree.files();
   const skipped = tree.skipped();
   const byReason = new Map<string, number>();
@@ -128,23 +133,15 @@ function collectFiles(tree: RepositoryTree, out: Facts): void {
       note: `${count} file(s) skipped: ${reason}`,
     })),
   );
-  const depUpdates = files.filter(p =>
-    /^(\.github\/dependabot\.ya?ml|(\.github\/|\.gitlab\/)?renovate\.json5?|\.renovaterc(\.json5?)?)$/.test(
-      p,
-    ),
-  );
   out.set(
     'repo.dependencyUpdates',
-    depUpdates.length > 0,
-    depUpdates.map(path => ({ path })),
-  );
-  const securityPolicy = files.filter(p =>
-    /^(\.github\/|docs\/)?security\.md$/i.test(p),
+    dependencyUpdates.length > 0,
+    dependencyUpdates.map(path => ({ path })),
   );
   out.set(
     'repo.securityPolicy',
-    securityPolicy.length > 0,
-    securityPolicy.map(path => ({ path })),
+    securityPolicy !== undefined,
+    securityPolicy ? [{ path: securityPolicy }] : [],
   );
 }
 
@@ -1196,7 +1193,7 @@ export function collectRepoFacts(tree: RepositoryTree): RepoFactsResult {
   const helmCharts = evidence.kubernetes.chartFiles;
   const deps = evidence.dependencies;
 
-  collectFiles(tree, out);
+  collectFiles(tree, evidence.policyFiles, out);
   collectCi(tree, evidence.ci, out);
   collectDockerfile(evidence.dockerfiles, out);
   collectManifests(tree, objects, workloads, helmCharts, out);

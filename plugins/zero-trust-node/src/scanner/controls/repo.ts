@@ -3,24 +3,9 @@ import { fileEvidence, ScanContext } from '../context';
 import { result } from '../util';
 import { GitHubRepository, checkRequiredReview } from '../github';
 
-const DEPENDENCY_BOTS = [
-  '.github/dependabot.yml',
-  '.github/dependabot.yaml',
-  'renovate.json',
-  'renovate.json5',
-  '.renovaterc',
-  '.renovaterc.json',
-  '.github/renovate.json',
-  '.github/renovate.json5',
-  '.gitlab/renovate.json',
-];
-
 /** dependency-updates: Dependabot or Renovate is configured. */
 export function checkDependencyUpdates(context: ScanContext): ControlResult {
-  const found = DEPENDENCY_BOTS.filter(p => context.tree.has(p));
-  const packageJson = context.tree.readText('package.json');
-  if (packageJson && /"renovate"\s*:/.test(packageJson))
-    found.push('package.json');
+  const found = context.policyFiles.dependencyUpdates;
   return found.length
     ? result(
         'dependency-updates',
@@ -35,20 +20,9 @@ export function checkDependencyUpdates(context: ScanContext): ControlResult {
       );
 }
 
-/** Finds a file by name (any case) in the root, .github/ or docs/. */
-function findConventional(
-  context: ScanContext,
-  name: string,
-): string | undefined {
-  const wanted = ['', '.github/', 'docs/'].map(dir =>
-    `${dir}${name}`.toLowerCase(),
-  );
-  return context.tree.files().find(p => wanted.includes(p.toLowerCase()));
-}
-
 /** security-policy: SECURITY.md in the root, .github/ or docs/. */
 export function checkSecurityPolicy(context: ScanContext): ControlResult {
-  const path = findConventional(context, 'SECURITY.md');
+  const path = context.policyFiles.securityPolicy;
   return path
     ? result('security-policy', 'pass', [fileEvidence(path)])
     : result(
