@@ -11,13 +11,14 @@
  * - `<types>/src/schema/openapi/generated/types.ts`: the TypeScript types of
  *   every path, operation and schema (openapi-typescript). The router's
  *   request and response types and the frontend client (openapi-fetch) use
- *   them; `<types>` is the plugin's -common package, shared by both sides.
+ *   them; `<types>` is the plugin's -common package, shared by both sides,
+ *   or each frontend package that calls the API (several may be named).
  *
  * repo-tools' own generator runs the Java openapi-generator, whose jar it
  * downloads at run time; the project's machines cannot fetch it, so the
  * generated files come from here instead.
  *
- * Usage: node scripts/openapi-generate.mjs <backend dir> <types dir> [--check]
+ * Usage: node scripts/openapi-generate.mjs <backend dir> <types dir>... [--check]
  * With --check nothing is written; it exits 1 when a generated file is stale.
  */
 import { execFileSync } from 'node:child_process';
@@ -30,10 +31,10 @@ import YAML from 'yaml';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const check = args.includes('--check');
-const [backendDir, typesDir] = args.filter(a => !a.startsWith('--'));
-if (!backendDir || !typesDir) {
+const [backendDir, ...typesDirs] = args.filter(a => !a.startsWith('--'));
+if (!backendDir || typesDirs.length === 0) {
   console.error(
-    'Usage: node scripts/openapi-generate.mjs <backend dir> <types dir> [--check]',
+    'Usage: node scripts/openapi-generate.mjs <backend dir> <types dir>... [--check]',
   );
   process.exit(2);
 }
@@ -55,7 +56,7 @@ if (!existsSync(specPath)) {
 const spec = YAML.parse(readFileSync(specPath, 'utf8'));
 const header = HEADER.replace('%SOURCE%', relative(root, specPath)).replace(
   '%ARGS%',
-  `${backendDir} ${typesDir}`,
+  [backendDir, ...typesDirs].join(' '),
 );
 
 const routerTs = `${header}import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
@@ -89,7 +90,10 @@ const outputs = [
     resolve(root, backendDir, 'src/schema/openapi/generated/router.ts'),
     routerTs,
   ],
-  [resolve(root, typesDir, 'src/schema/openapi/generated/types.ts'), typesTs],
+  ...typesDirs.map(dir => [
+    resolve(root, dir, 'src/schema/openapi/generated/types.ts'),
+    typesTs,
+  ]),
 ];
 let stale = false;
 for (const [file, text] of outputs) {

@@ -1,4 +1,5 @@
 import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
+import type { components, operations } from '../schema/openapi/generated/types';
 import {
   ControlStatus,
   PostureGrade,
@@ -36,37 +37,25 @@ export interface ScoreHistoryPoint {
   score: number;
 }
 
+/**
+ * Answers of the maturity REST API that the posture views read. They are
+ * generated from the API's one definition, maturity-backend's
+ * `src/schema/openapi.yaml` (`node scripts/openapi-generate.mjs
+ * plugins/maturity-backend plugins/maturity plugins/zero-trust`).
+ */
+export type {
+  paths as MaturityApiPaths,
+  operations as MaturityApiOperations,
+  FactSet as StoredFactSet,
+  FactEntity,
+} from '../schema/openapi/generated/types';
+
 /** Posture of one owner or system: the score across its entities. */
-export interface PostureSummaryRow {
-  /** Entity ref of the owner group or system. */
-  key: string;
-  entityCount: number;
-  average: number | null;
-  min: number | null;
-  max: number | null;
-}
+export type PostureSummaryRow = components['schemas']['FactSummary'];
 
 /** How many entities pass, fail, or cannot be judged on one control. */
-export interface ControlStatusCount {
-  /** Fact name, e.g. `zeroTrust.mtlsStrict`. */
-  fact: string;
-  pass: number;
-  fail: number;
-  unknown: number;
-  notApplicable: number;
-}
-
-/** An entity matched by a fact query, with the fact's value. */
-export interface FactEntity {
-  entityRef: string;
-  title?: string;
-  ownerRef?: string;
-  systemRef?: string;
-  value: number | string | boolean | null;
-}
+export type ControlStatusCount = components['schemas']['FactStatusCount'];
 
 /** A page of entities matched by a fact query. */
-export interface FactEntityPage {
-  items: FactEntity[];
-  totalCount: number;
-}
+export type FactEntityPage =
+  operations['listEntitiesByFact']['responses'][200]['content']['application/json'];

@@ -81,6 +81,8 @@ describe('ZeroTrustPage', () => {
           },
         ],
         totalCount: 1,
+        limit: 100,
+        offset: 0,
       })),
     });
     await render(api);
