@@ -4,22 +4,19 @@ import {
   CheckResult,
   DEFAULT_MATURITY_MODEL,
   EntityScore,
-  FactSet,
   MaturityModel,
   nextSteps,
   OWNERSHIP_FACTS,
   parseMaturityModel,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
-  CatalogSnapshot,
-  createCatalogFactCollector,
-  createFactLookup,
   createRepoFactCollector,
-  evaluateEntity,
+  evaluateCheckout,
   FactCollector,
   readLocalTree,
   withSpecRelations,
 } from '@cloud-native-portal/plugin-maturity-node';
+import { createZeroTrustFactCollector } from '@cloud-native-portal/plugin-zero-trust-node';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -42,10 +39,15 @@ export interface ScanReport {
   tree: TreeReport;
 }
 
-/** Reads the checkout's catalog-info.yaml: the first Component in it. */
+/**
+ * Reads the checkout's catalog-info.yaml: the first Component in it. The
+ * file's other entities (its APIs, for example), which the catalog registers
+ * with it, are appended to `others`.
+ */
 export function readCatalogInfo(
   root: string,
   warnings: string[],
+  others: Entity[] = [],
 ): Entity | undefined {
   const file = join(root, 'catalog-info.yaml');
   if (!existsSync(file)) {
@@ -64,6 +66,7 @@ export function readCatalogInfo(
       warnings.push('catalog-info.yaml has no Component');
       return undefined;
     }
+    others.push(...entities.filter(e => e !== component));
     return withSpecRelations(component);
   } catch (e) {
     warnings.push(`catalog-info.yaml is not valid YAML: ${e}`);
@@ -109,39 +112,26 @@ export async function scanCheckout(
     throw new Error(`${path} is not a directory`);
   }
   const warnings: string[] = [];
-  const collectors = [createRepoFactCollector(), ...(options.collectors ?? [])];
+  // The collectors the portal installs for a repository: repo facts and the
+  // zero-trust verdicts that the Security checks read.
+  const collectors = [
+    createRepoFactCollector(),
+    createZeroTrustFactCollector(),
+    ...(options.collectors ?? []),
+  ];
   const model = loadModel(options.modelFile, collectors);
   const tree = await readLocalTree(root);
-  const entity = readCatalogInfo(root, warnings);
-
-  const sets: FactSet[] = [];
-  if (entity) {
-    const catalog = createCatalogFactCollector(new CatalogSnapshot([entity]));
-    sets.push(await catalog.collect({ entity, sourceTree: tree }));
-  }
-  const placeholder: Entity = entity ?? {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'checkout' },
-  };
-  for (const collector of collectors) {
-    sets.push(
-      await collector.collect({ entity: placeholder, sourceTree: tree }),
-    );
-  }
-  // Catalog and ownership facts need the portal; without a catalog-info.yaml
-  // they are unknown here, never skipped.
-  const installed = new Set([
-    'catalog',
-    'ownership',
-    ...collectors.map(c => c.id),
-  ]);
-  const { results, score } = evaluateEntity(
+  const siblings: Entity[] = [];
+  const entity = readCatalogInfo(root, warnings, siblings);
+  // Catalog facts come from the checkout's catalog-info.yaml; ownership needs
+  // the portal's catalog and stays unknown.
+  const { results, score } = await evaluateCheckout({
     model,
-    createFactLookup(sets, installed),
-    installed,
-    new Set(),
-  );
+    tree,
+    component: entity,
+    catalogEntities: siblings,
+    collectors,
+  });
   const levelName = (level: number) =>
     model.levels.find(l => l.level === level)?.name ?? `Level ${level}`;
   const treeReport = describeTree(tree);

@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   CheckResult,
   EntityScore,
@@ -5,6 +6,7 @@ import {
   MaturityModel,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector, FactCollectorContext } from '../collectors';
+import { RepositoryTree } from '../repository';
 import { CatalogSnapshot } from './CatalogSnapshot';
 import {
   createCatalogFactCollector,
@@ -93,4 +95,65 @@ export function evaluateFactSets(
     installed,
     waivers,
   );
+}
+
+/** What {@link evaluateCheckout} is given. */
+export interface EvaluateCheckoutOptions {
+  model: MaturityModel;
+  /** The checkout's source tree, read once and shared by every collector. */
+  tree: RepositoryTree;
+  /**
+   * The Component of the checkout's catalog-info.yaml (with the relations its
+   * spec implies); without one, catalog facts are unknown.
+   */
+  component?: Entity;
+  /**
+   * The catalog the catalog facts read besides the component: the other
+   * entities of the same file, and whatever a catalog lookup found.
+   */
+  catalogEntities?: Entity[];
+  /**
+   * Run the ownership collector. Only meaningful when the owner Group is
+   * among `catalogEntities`; otherwise ownership facts stay unknown.
+   */
+  ownership?: boolean;
+  /** The modules' collectors (repo, zero trust, ...), in the portal's order. */
+  collectors: FactCollector[];
+}
+
+/**
+ * Collects and evaluates one checkout outside the portal (the CLI, the
+ * template harness) with the portal's collectors and evaluation: the same
+ * collectors, run through {@link collectEntityFacts}, evaluated by
+ * {@link evaluateFactSets}. Only the catalog differs: it is what the
+ * checkout's catalog-info.yaml (and an optional lookup) provides.
+ */
+export async function evaluateCheckout(options: EvaluateCheckoutOptions) {
+  const { component } = options;
+  const entity: Entity = component ?? {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'checkout' },
+  };
+  const builtin: FactCollector[] = [];
+  if (component) {
+    // The component comes last, so it wins over older copies of its ref.
+    const snapshot = new CatalogSnapshot([
+      ...(options.catalogEntities ?? []),
+      component,
+    ]);
+    builtin.push(createCatalogFactCollector(snapshot));
+    if (options.ownership) builtin.push(createOwnershipFactCollector(snapshot));
+  }
+  const factSets = await collectEntityFacts(
+    { entity, sourceTree: options.tree },
+    [...builtin, ...options.collectors],
+  );
+  const installed = installedCollectorIds(options.collectors);
+  return {
+    entity,
+    factSets,
+    installed,
+    ...evaluateFactSets(options.model, factSets, installed),
+  };
 }

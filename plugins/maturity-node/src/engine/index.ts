@@ -15,6 +15,8 @@ export {
   BUILTIN_COLLECTOR_IDS,
   collectEntityFacts,
   entityCollectors,
+  evaluateCheckout,
   evaluateFactSets,
   installedCollectorIds,
 } from './collectEntityFacts';
+export type { EvaluateCheckoutOptions } from './collectEntityFacts';

@@ -9,17 +9,12 @@ import {
   CATALOG_FACTS,
   CheckResult,
   DEFAULT_MATURITY_MODEL,
-  FactSet,
   OWNERSHIP_FACTS,
   parseMaturityModel,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
-  CatalogSnapshot,
-  createCatalogFactCollector,
-  createFactLookup,
-  createOwnershipFactCollector,
   createRepoFactCollector,
-  evaluateEntity,
+  evaluateCheckout,
   readLocalTree,
   withSpecRelations,
 } from '@cloud-native-portal/plugin-maturity-node';
@@ -40,6 +35,8 @@ export interface TreeMaturity {
   dimensions: Array<{ dimension: string; level: number }>;
   /** Checks that failed; unknown checks (no catalog, no toil register) are not listed. */
   failing: CheckResult[];
+  /** Every check's result, in the model's order. */
+  results: CheckResult[];
 }
 
 /**
@@ -143,50 +140,22 @@ export async function scanMaturity(
   ]);
   const tree = await readLocalTree(root);
   const { component, siblings } = await readCatalogInfo(root);
-  const entity: Entity = component ?? {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'workspace' },
-  };
-  const sets: FactSet[] = [];
-  if (component) {
-    // The file's own entities come last, so they win over older catalog
-    // copies of the same refs.
-    const snapshot = new CatalogSnapshot([
-      ...(options.catalog ? await neighbours(component, options.catalog) : []),
-      ...siblings,
-      component,
-    ]);
-    sets.push(
-      await createCatalogFactCollector(snapshot).collect({
-        entity,
-        sourceTree: tree,
-      }),
-    );
-    // Without the catalog the owner cannot be resolved: ownership stays unknown.
-    if (options.catalog) {
-      sets.push(
-        await createOwnershipFactCollector(snapshot).collect({
-          entity,
-          sourceTree: tree,
-        }),
-      );
-    }
-  }
-  for (const collector of collectors) {
-    sets.push(await collector.collect({ entity, sourceTree: tree }));
-  }
-  const installed = new Set([
-    'catalog',
-    'ownership',
-    ...collectors.map(c => c.id),
-  ]);
-  const { results, score } = evaluateEntity(
+  // Without catalog access the owner cannot be resolved: ownership stays
+  // unknown. The file's own entities come last, so they win over older
+  // catalog copies of the same refs.
+  const { results, score } = await evaluateCheckout({
     model,
-    createFactLookup(sets, installed),
-    installed,
-    new Set(),
-  );
+    tree,
+    component,
+    catalogEntities: [
+      ...(component && options.catalog
+        ? await neighbours(component, options.catalog)
+        : []),
+      ...siblings,
+    ],
+    ownership: !!options.catalog,
+    collectors,
+  });
   return {
     entityRef: component ? stringifyEntityRef(component) : undefined,
     level: score.level,
@@ -196,5 +165,6 @@ export async function scanMaturity(
       level: d.level,
     })),
     failing: results.filter(r => r.status === 'fail'),
+    results,
   };
 }
