@@ -35,7 +35,7 @@ describe('DEFAULT_MATURITY_MODEL', () => {
 
   it('is the documented model: id, version, five levels, eight dimensions', () => {
     expect(DEFAULT_MATURITY_MODEL.id).toBe('cloud-native-migration');
-    expect(DEFAULT_MATURITY_MODEL.version).toBe('1.0.0');
+    expect(DEFAULT_MATURITY_MODEL.version).toBe('1.1.0');
     expect(DEFAULT_MATURITY_MODEL.levels.map(l => l.name)).toEqual([
       'Traditional',
       'Foundational',

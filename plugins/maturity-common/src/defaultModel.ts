@@ -21,12 +21,32 @@ const HAS_WORKLOADS: Rule = {
 const HAS_CI: Rule = { fact: 'repo.ci.workflowCount', greaterThanOrEqual: 1 };
 const REPLICATED_WORKLOAD: Rule = { all: [NOT_A_FUNCTION, HAS_WORKLOADS] };
 
+/**
+ * A Security check takes its verdict from the zero-trust control of the same
+ * question (`zeroTrust.<control>`: pass, fail, not-applicable or unknown),
+ * so the scorecard and the zero-trust scan never disagree. The control's
+ * not-applicable makes the check not applicable; its unknown stays unknown
+ * (the collector reports it as an unknown fact, which the rule cannot pass).
+ */
+function zeroTrustVerdict(controlId: string): {
+  applicableWhen: Rule;
+  rule: Rule;
+} {
+  const fact = `zeroTrust.${controlId.replace(/-([a-z])/g, (_, c: string) =>
+    c.toUpperCase(),
+  )}`;
+  return {
+    applicableWhen: { fact, notEquals: 'not-applicable' },
+    rule: { fact, equals: 'pass' },
+  };
+}
+
 const ENTITY_REF_VALUES = { entityRef: '${{ entity.ref }}' };
 
 /** The model that ships with the portal: monolith to cloud-native, 8 dimensions, 5 levels. */
 export const DEFAULT_MATURITY_MODEL: MaturityModel = {
   id: 'cloud-native-migration',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Cloud-native migration',
   description:
     'How far a service has moved from a monolith to cloud-native: eight dimensions, each at a level from 1 (Traditional) to 5 (Self-healing).',
@@ -311,7 +331,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       id: 'delivery-base-images-pinned',
       dimension: 'delivery',
       level: 3,
-      title: 'Base images are pinned',
+      title: 'Base images are pinned to a version tag or a digest',
       why: 'A floating base image (latest) makes builds unreproducible and silently pulls in changes.',
       how: 'Pin every FROM by digest (image:tag@sha256:...) or at least an explicit version tag, and let Renovate or Dependabot bump it.',
       weight: 5,
@@ -632,33 +652,19 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 10,
       effort: 'small',
       evidence: 'security',
-      rule: { fact: 'repo.security.plaintextSecretCount', equals: 0 },
+      ...zeroTrustVerdict('no-plaintext-secrets'),
     },
     {
       id: 'sec-pods-non-root',
       dimension: 'security',
       level: 2,
-      title: 'Pods run as non-root',
-      why: 'A root container turns any code-execution bug into a much larger foothold on the node.',
-      how: 'Set securityContext.runAsNonRoot: true (and a runAsUser) in every pod template.',
+      title: 'Containers run as non-root (pod templates and the image USER)',
+      why: 'A root container turns any code-execution bug into a much larger foothold on the node; the image default is what runs wherever the pod security context is missing.',
+      how: 'Set securityContext.runAsNonRoot: true (and a runAsUser) in every pod template, and end the final Dockerfile stage with a non-root USER (e.g. USER 10001, or USER nonroot on distroless).',
       weight: 8,
       effort: 'small',
       evidence: 'security',
-      applicableWhen: HAS_WORKLOADS,
-      rule: { fact: 'repo.workloads.allRunAsNonRoot', equals: true },
-    },
-    {
-      id: 'sec-image-non-root',
-      dimension: 'security',
-      level: 2,
-      title: 'The image runs as a non-root user',
-      why: 'The image default is what runs wherever the pod security context is missing.',
-      how: 'Add a USER instruction with a non-root user (e.g. USER 10001 or USER nonroot on distroless) to the final Dockerfile stage.',
-      weight: 7,
-      effort: 'small',
-      evidence: 'security',
-      applicableWhen: { fact: 'repo.dockerfile.present', equals: true },
-      rule: { fact: 'repo.dockerfile.nonRootUser', equals: true },
+      ...zeroTrustVerdict('run-as-non-root'),
     },
     {
       id: 'sec-mtls-strict',
@@ -670,7 +676,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 9,
       effort: 'medium',
       evidence: 'security',
-      rule: { fact: 'repo.security.mtlsStrict', equals: true },
+      ...zeroTrustVerdict('mtls-strict'),
     },
     {
       id: 'sec-network-default-deny',
@@ -682,7 +688,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 8,
       effort: 'medium',
       evidence: 'security',
-      rule: { fact: 'repo.security.networkDefaultDeny', equals: true },
+      ...zeroTrustVerdict('network-default-deny'),
     },
     {
       id: 'sec-dependency-updates',
@@ -694,7 +700,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 6,
       effort: 'small',
       evidence: 'security',
-      rule: { fact: 'repo.dependencyUpdates', equals: true },
+      ...zeroTrustVerdict('dependency-updates'),
     },
     {
       id: 'sec-authz-default-deny',
@@ -706,7 +712,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 8,
       effort: 'medium',
       evidence: 'security',
-      rule: { fact: 'repo.security.authzDefaultDeny', equals: true },
+      ...zeroTrustVerdict('authz-default-deny'),
     },
     {
       id: 'sec-workload-identity',
@@ -718,8 +724,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 7,
       effort: 'small',
       evidence: 'security',
-      applicableWhen: HAS_WORKLOADS,
-      rule: { fact: 'repo.workloads.dedicatedServiceAccount', equals: true },
+      ...zeroTrustVerdict('workload-identity'),
     },
     {
       id: 'sec-short-lived-credentials',
@@ -731,8 +736,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 7,
       effort: 'medium',
       evidence: 'security',
-      applicableWhen: HAS_CI,
-      rule: { fact: 'repo.ci.usesOidc', equals: true },
+      ...zeroTrustVerdict('short-lived-credentials'),
     },
     {
       id: 'sec-ci-least-privilege',
@@ -744,8 +748,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 7,
       effort: 'small',
       evidence: 'security',
-      applicableWhen: HAS_CI,
-      rule: { fact: 'repo.ci.readOnlyDefaultPermissions', equals: true },
+      ...zeroTrustVerdict('ci-least-privilege'),
     },
     {
       id: 'sec-sast',
@@ -757,8 +760,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 5,
       effort: 'small',
       evidence: 'security',
-      applicableWhen: HAS_CI,
-      rule: { fact: 'repo.ci.sast', equals: true },
+      ...zeroTrustVerdict('sast'),
     },
     {
       id: 'sec-security-policy',
@@ -770,7 +772,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 2,
       effort: 'small',
       evidence: 'security',
-      rule: { fact: 'repo.securityPolicy', equals: true },
+      ...zeroTrustVerdict('security-policy'),
     },
     {
       id: 'sec-signed-images',
@@ -782,7 +784,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 6,
       effort: 'medium',
       evidence: 'security',
-      rule: { fact: 'repo.ci.signsImages', equals: true },
+      ...zeroTrustVerdict('signed-images'),
     },
     {
       id: 'sec-sbom',
@@ -794,7 +796,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       weight: 4,
       effort: 'small',
       evidence: 'security',
-      rule: { fact: 'repo.ci.producesSbom', equals: true },
+      ...zeroTrustVerdict('sbom'),
     },
 
     // ------------------------------------------------------------------

@@ -125,7 +125,7 @@ export const ZERO_TRUST_CONTROLS = [
   },
   {
     id: 'image-pinned',
-    title: 'Pinned images',
+    title: 'Pinned images (Dockerfile bases by digest)',
     verifies: 'Images are pinned; nothing runs `:latest`.',
     evidence:
       'Every manifest image carries a digest or an explicit non-latest tag; every Dockerfile FROM of an external image is pinned by digest.',
