@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_MATURITY_MODEL } from './defaultModel';
+import { FactLookup, FactLookupResult } from './rules';
 import { BUILTIN_FACTS, parseMaturityModel } from './schema';
+import { evaluateChecks } from './scoring';
 
 const YAML_PATH = resolve(__dirname, '../models/cloud-native-migration.yaml');
 const HEADER = [
@@ -100,5 +102,46 @@ describe('DEFAULT_MATURITY_MODEL', () => {
   it('is deep-equal to models/cloud-native-migration.yaml', () => {
     const fromYaml = parse(readFileSync(YAML_PATH, 'utf8'));
     expect(fromYaml).toEqual(DEFAULT_MATURITY_MODEL);
+  });
+});
+
+describe('the Security checks over zero-trust verdicts', () => {
+  // Only the zero-trust verdict of mTLS is known; repository facts that a
+  // second implementation could read say the opposite, and must not count.
+  const lookup =
+    (verdict: FactLookupResult): FactLookup =>
+    name => {
+      if (name === 'zeroTrust.mtlsStrict') return verdict;
+      if (name === 'repo.security.mtlsStrict') {
+        return { state: 'value', value: true };
+      }
+      return { state: 'unknown', reason: 'not collected' };
+    };
+  const mtls = (verdict: FactLookupResult) =>
+    evaluateChecks(
+      {
+        ...DEFAULT_MATURITY_MODEL,
+        checks: DEFAULT_MATURITY_MODEL.checks.filter(
+          c => c.id === 'sec-mtls-strict',
+        ),
+      },
+      lookup(verdict),
+    )[0];
+
+  it('a failing zero-trust mTLS verdict fails the check, whatever other repository facts say', () => {
+    expect(mtls({ state: 'value', value: 'fail' }).status).toBe('fail');
+    expect(mtls({ state: 'value', value: 'pass' }).status).toBe('pass');
+  });
+
+  it('a not-applicable zero-trust verdict makes the check not applicable', () => {
+    expect(mtls({ state: 'value', value: 'not-applicable' }).status).toBe(
+      'not-applicable',
+    );
+  });
+
+  it('an unknown zero-trust verdict leaves the check unknown, with the reason', () => {
+    const result = mtls({ state: 'unknown', reason: 'Helm templates only' });
+    expect(result.status).toBe('unknown');
+    expect(JSON.stringify(result)).toContain('Helm templates only');
   });
 });
