@@ -113,7 +113,6 @@ function makeFacts(
   facts['ownership.ownerRef'] = owner;
   facts['ownership.ownerMissing'] = !good(0.5);
   facts['repo.workloads.minReplicas'] = good() ? 3 : 1;
-  facts['repo.security.plaintextSecretCount'] = good(0.3) ? 0 : 1;
   facts['repo.manifests.invalidYamlCount'] = 0;
   const split = (prefix: string, version: number): FactSet => ({
     collector: prefix,

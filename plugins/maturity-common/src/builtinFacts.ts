@@ -398,30 +398,6 @@ export const REPO_FACTS: FactDeclaration[] = [
     description:
       'OpenSLO (kind: SLO) or Sloth (kind: PrometheusServiceLevel) documents.',
   },
-  // Security basics (the zero-trust collector adds the full posture)
-  {
-    name: 'repo.security.plaintextSecretCount',
-    type: 'number',
-    description: 'Committed kind: Secret objects with data or stringData.',
-  },
-  {
-    name: 'repo.security.networkDefaultDeny',
-    type: 'boolean',
-    description:
-      'A NetworkPolicy with podSelector: {} and policyTypes Ingress and Egress.',
-  },
-  {
-    name: 'repo.security.mtlsStrict',
-    type: 'boolean',
-    description:
-      'Istio PeerAuthentication mtls.mode STRICT (without port-level DISABLE) or Linkerd all-authenticated default policy.',
-  },
-  {
-    name: 'repo.security.authzDefaultDeny',
-    type: 'boolean',
-    description:
-      'An empty-spec Istio AuthorizationPolicy plus ALLOW rules on principals, or Linkerd Server + AuthorizationPolicy.',
-  },
   // Dependencies
   {
     name: 'repo.dependencies.manifests',

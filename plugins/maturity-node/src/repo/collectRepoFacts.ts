@@ -97,14 +97,6 @@ function imageName(image: string): string {
   return nameOfImage(parseImageReference(image));
 }
 
-function isEmptySelector(value: unknown): boolean {
-  if (value === undefined || value === null) return true;
-  if (!isObject(value)) return false;
-  return (
-    !hasKeys(value.matchLabels) && asArray(value.matchExpressions).length === 0
-  );
-}
-
 function knativeScale(
   workload: Workload,
   bound: 'min' | 'max',
@@ -1015,173 +1007,6 @@ function collectPlatform(
   out.set('repo.observability.sloFileCount', slos.length, slos);
 }
 
-function collectSecurity(
-  objects: K8sObject[],
-  workloads: Workload[],
-  out: Facts,
-): void {
-  const secrets = objects.filter(
-    o =>
-      isKind(o, '', 'Secret') &&
-      (hasKeys(o.value.data) || hasKeys(o.value.stringData)),
-  );
-  out.set(
-    'repo.security.plaintextSecretCount',
-    secrets.length,
-    secrets.map(o =>
-      objectEvidence(
-        o,
-        [hasKeys(o.value.data) ? 'data' : 'stringData'],
-        `${describe(o)} with committed values`,
-      ),
-    ),
-  );
-
-  // Default deny: one policy for both directions, or one per direction.
-  const denies = { Ingress: [] as Evidence[], Egress: [] as Evidence[] };
-  for (const o of objects.filter(x =>
-    isKind(x, 'networking.k8s.io', 'NetworkPolicy'),
-  )) {
-    const spec = isObject(o.value.spec) ? o.value.spec : {};
-    if (!('podSelector' in spec) || !isEmptySelector(spec.podSelector))
-      continue;
-    const types = asArray(spec.policyTypes);
-    for (const dir of ['Ingress', 'Egress'] as const) {
-      const rules = asArray(spec[dir.toLowerCase()]);
-      if (types.includes(dir) && rules.length === 0) {
-        denies[dir].push(
-          objectEvidence(
-            o,
-            ['spec', 'podSelector'],
-            `${describe(o)}: denies all ${dir.toLowerCase()}`,
-          ),
-        );
-      }
-    }
-  }
-  const netOk = denies.Ingress.length > 0 && denies.Egress.length > 0;
-  out.set(
-    'repo.security.networkDefaultDeny',
-    netOk,
-    netOk
-      ? [...denies.Ingress, ...denies.Egress]
-      : [
-          ...denies.Ingress,
-          ...denies.Egress,
-          {
-            note: `no default-deny for ${['Ingress', 'Egress']
-              .filter(d => denies[d as 'Ingress'].length === 0)
-              .join(' and ')}`,
-          },
-        ],
-  );
-
-  // mTLS: Istio STRICT with nothing disabled, or Linkerd with all-authenticated.
-  const peerAuths = objects.filter(o =>
-    isKind(o, 'security.istio.io', 'PeerAuthentication'),
-  );
-  const strict = peerAuths.filter(o => o.value.spec?.mtls?.mode === 'STRICT');
-  const disabled = peerAuths.filter(
-    o =>
-      o.value.spec?.mtls?.mode === 'DISABLE' ||
-      Object.values(
-        isObject(o.value.spec?.portLevelMtls) ? o.value.spec.portLevelMtls : {},
-      ).some((p: any) => p?.mode === 'DISABLE'),
-  );
-  const mtls: Evidence[] = [];
-  let mtlsOk = false;
-  if (strict.length > 0 && disabled.length === 0) {
-    mtlsOk = true;
-    mtls.push(
-      ...strict.map(o =>
-        objectEvidence(o, ['spec', 'mtls', 'mode'], `${describe(o)}: STRICT`),
-      ),
-    );
-  }
-  mtls.push(
-    ...disabled.map(o =>
-      objectEvidence(o, ['spec'], `${describe(o)}: mTLS DISABLE`),
-    ),
-  );
-  const linkerdSources = [
-    ...workloads.map(w => ({
-      o: w.object,
-      a: w.podAnnotations,
-      path: [...w.templatePath, 'metadata', 'annotations'],
-    })),
-    ...objects
-      .filter(o => isKind(o, '', 'Namespace'))
-      .map(o => ({
-        o,
-        a: o.value.metadata?.annotations ?? {},
-        path: ['metadata', 'annotations'],
-      })),
-  ];
-  const injected = linkerdSources.filter(
-    s => s.a['linkerd.io/inject'] === 'enabled',
-  );
-  const authenticated = linkerdSources.filter(
-    s =>
-      s.a['config.linkerd.io/default-inbound-policy'] === 'all-authenticated',
-  );
-  if (injected.length > 0 && authenticated.length > 0) {
-    mtlsOk = true;
-    mtls.push(
-      ...authenticated.map(s =>
-        objectEvidence(
-          s.o,
-          [...s.path, 'config.linkerd.io/default-inbound-policy'],
-          `${describe(s.o)}: Linkerd all-authenticated`,
-        ),
-      ),
-    );
-  }
-  out.set('repo.security.mtlsStrict', mtlsOk, mtls);
-
-  // Authorization: Istio deny-all plus principal-based ALLOW, or Linkerd policy.
-  const istioAuthz = objects.filter(o =>
-    isKind(o, 'security.istio.io', 'AuthorizationPolicy'),
-  );
-  const denyAll = istioAuthz.filter(o => !hasKeys(o.value.spec));
-  const allowPrincipals = istioAuthz.filter(
-    o =>
-      (o.value.spec?.action ?? 'ALLOW') === 'ALLOW' &&
-      asArray(o.value.spec?.rules).some(r =>
-        asArray(r?.from).some(f => asArray(f?.source?.principals).length > 0),
-      ),
-  );
-  const linkerdServers = objects.filter(o =>
-    isKind(o, 'policy.linkerd.io', 'Server'),
-  );
-  const linkerdAuthz = objects.filter(o =>
-    isKind(
-      o,
-      'policy.linkerd.io',
-      'AuthorizationPolicy',
-      'ServerAuthorization',
-    ),
-  );
-  const authz: Evidence[] = [];
-  let authzOk = false;
-  if (denyAll.length > 0 && allowPrincipals.length > 0) {
-    authzOk = true;
-    authz.push(
-      ...[...denyAll, ...allowPrincipals].map(o =>
-        objectEvidence(o, ['spec'], describe(o)),
-      ),
-    );
-  }
-  if (linkerdServers.length > 0 && linkerdAuthz.length > 0) {
-    authzOk = true;
-    authz.push(
-      ...[...linkerdServers, ...linkerdAuthz].map(o =>
-        objectEvidence(o, ['kind'], describe(o)),
-      ),
-    );
-  }
-  out.set('repo.security.authzDefaultDeny', authzOk, authz);
-}
-
 /**
  * Derives every `repo.*` fact from a source tree. Pure and synchronous, so
  * the CLI scan and tests can call it without a backend.
@@ -1199,7 +1024,6 @@ export function collectRepoFacts(tree: RepositoryTree): RepoFactsResult {
   collectManifests(tree, objects, workloads, helmCharts, out);
   collectWorkloads(objects, workloads, helmCharts, out);
   collectPlatform(tree, objects, workloads, deps, out);
-  collectSecurity(objects, workloads, out);
   out.set(
     'repo.dependencies.manifests',
     deps.manifests,
