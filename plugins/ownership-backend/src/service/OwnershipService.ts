@@ -26,6 +26,12 @@ export interface OwnershipServiceOptions {
   fixTemplateRef?: string;
   /** How long a report is served before a request recomputes it. */
   ttlMs: number;
+  /**
+   * How long a report that checked no entity is served. The catalog may still
+   * be ingesting at startup, so an empty report is recomputed soon instead of
+   * being served for the whole TTL. Default: 15 s.
+   */
+  emptyTtlMs?: number;
 }
 
 /**
@@ -41,10 +47,16 @@ export class OwnershipService {
 
   /** The cached report, recomputed when older than the TTL. */
   async getReport(): Promise<OwnershipReport> {
-    if (this.report && Date.now() - this.report.at < this.options.ttlMs) {
+    if (this.report && Date.now() - this.report.at < this.ttlOf(this.report)) {
       return this.report.value;
     }
     return this.refresh();
+  }
+
+  private ttlOf(report: { value: OwnershipReport }): number {
+    return report.value.coverage.total === 0
+      ? Math.min(this.options.emptyTtlMs ?? 15_000, this.options.ttlMs)
+      : this.options.ttlMs;
   }
 
   /** Whether entities of this kind are checked. */
