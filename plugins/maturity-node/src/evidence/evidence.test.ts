@@ -184,3 +184,20 @@ spec:
     expect(readRepositoryEvidence(t)).toBe(readRepositoryEvidence(t));
   });
 });
+
+describe('Helm templates', () => {
+  it('a chart template is marked as not parsed, and is no workload', () => {
+    const evidence = readRepositoryEvidence(
+      tree({
+        'chart/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 1.0.0\n',
+        'chart/templates/deployment.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
+      }),
+    );
+    expect(evidence.kubernetes.helmCharts).toEqual(['chart']);
+    expect(evidence.kubernetes.workloads).toEqual([]);
+    expect(evidence.kubernetes.helmTemplates.map(t => t.path)).toEqual([
+      'chart/templates/deployment.yaml',
+    ]);
+  });
+});

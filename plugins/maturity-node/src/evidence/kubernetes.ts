@@ -105,6 +105,8 @@ export interface KubernetesEvidence {
   podTemplates: PodTemplate[];
   /** Chart directories whose templates are not rendered (not parsed as manifests). */
   helmCharts: string[];
+  /** Helm template files, marked as not parsed: they are not YAML before rendering. */
+  helmTemplates: Evidence[];
   /** Every `Chart.yaml` path. */
   chartFiles: string[];
   patches: KustomizePatch[];
@@ -554,11 +556,17 @@ export function readKubernetes(tree: RepositoryTree): KubernetesEvidence {
     }
   }
 
+  const helmTemplates = tree
+    .yamlErrors()
+    .filter(e => e.message.startsWith('Helm template'))
+    .map(e => ({ path: e.path, note: `${e.path}: not parsed (${e.message})` }));
+
   return {
     objects,
     workloads,
     podTemplates,
     helmCharts,
+    helmTemplates,
     chartFiles,
     patches: kustomize.patches,
     generated: kustomize.generated,
