@@ -21,6 +21,19 @@ export interface ZeroTrustControl {
   risk: ControlRisk;
   /** A short fix for a failure. */
   fix: string;
+  /**
+   * A concrete change that makes the control pass: a manifest or file to
+   * add, shown next to a failure. Every Critical and High control has one.
+   */
+  fixSnippet?: FixSnippet;
+}
+
+/** A file (or the part of one) that fixes a failing control. */
+export interface FixSnippet {
+  /** Where it goes, e.g. `k8s/network-policy.yaml`; `<…>` parts are yours to fill. */
+  path: string;
+  /** Its text: YAML, a Dockerfile line, a workflow fragment, … */
+  content: string;
 }
 
 /** Every control of the zero-trust posture, in the order of zero-trust-checks.md. */
@@ -33,6 +46,18 @@ export const ZERO_TRUST_CONTROLS = [
       'Istio PeerAuthentication with mtls.mode STRICT covering the workload namespace (a mesh-wide policy without a mode means PERMISSIVE) and no portLevelMtls DISABLE; or Linkerd injection with config.linkerd.io/default-inbound-policy: all-authenticated.',
     risk: 'Critical',
     fix: 'Add a PeerAuthentication with spec.mtls.mode: STRICT in the namespace, or inject Linkerd with default-inbound-policy all-authenticated.',
+    fixSnippet: {
+      path: 'k8s/peer-authentication.yaml',
+      content: `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+  namespace: <namespace>
+spec:
+  mtls:
+    mode: STRICT
+`,
+    },
   },
   {
     id: 'authz-default-deny',
@@ -42,6 +67,32 @@ export const ZERO_TRUST_CONTROLS = [
       'Istio: an empty-spec AuthorizationPolicy in the namespace plus ALLOW rules on source.principals. Linkerd: a Server plus an AuthorizationPolicy.',
     risk: 'High',
     fix: 'Add an AuthorizationPolicy with `spec: {}` and ALLOW policies naming caller principals (or Linkerd Server + AuthorizationPolicy).',
+    fixSnippet: {
+      path: 'k8s/authorization-policies.yaml',
+      content: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: deny-all
+  namespace: <namespace>
+spec: {}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-callers
+  namespace: <namespace>
+spec:
+  selector:
+    matchLabels:
+      app: <app>
+  action: ALLOW
+  rules:
+    - from:
+        - source:
+            principals:
+              - cluster.local/ns/<caller-namespace>/sa/<caller>
+`,
+    },
   },
   {
     id: 'network-default-deny',
@@ -51,6 +102,18 @@ export const ZERO_TRUST_CONTROLS = [
       'A NetworkPolicy with podSelector {} and policyTypes Ingress and Egress in every workload namespace.',
     risk: 'High',
     fix: 'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]`, then allow only what is needed.',
+    fixSnippet: {
+      path: 'k8s/network-policy.yaml',
+      content: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: <namespace>
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+`,
+    },
   },
   {
     id: 'workload-identity',
@@ -60,6 +123,20 @@ export const ZERO_TRUST_CONTROLS = [
       'A dedicated ServiceAccount (not `default`) and automountServiceAccountToken: false on the pod or the ServiceAccount; SPIFFE or cloud workload-identity annotations are reported.',
     risk: 'High',
     fix: 'Create a ServiceAccount per workload, set serviceAccountName, and set automountServiceAccountToken: false unless it calls the Kubernetes API.',
+    fixSnippet: {
+      path: 'k8s/service-account.yaml',
+      content: `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: <app>
+  namespace: <namespace>
+automountServiceAccountToken: false
+# and in the Deployment's pod template:
+#   spec:
+#     serviceAccountName: <app>
+#     automountServiceAccountToken: false
+`,
+    },
   },
   {
     id: 'short-lived-credentials',
@@ -69,6 +146,21 @@ export const ZERO_TRUST_CONTROLS = [
       'No Secret of type kubernetes.io/service-account-token; CI uses OIDC (id-token: write) instead of static cloud keys, kubeconfigs, PATs or SSH deploy keys.',
     risk: 'High',
     fix: 'Use OIDC federation from CI (id-token: write) and projected, short-lived service-account tokens.',
+    fixSnippet: {
+      path: '.github/workflows/<workflow>.yml',
+      content: `permissions:
+  contents: read
+  id-token: write # OIDC: short-lived cloud credentials, no stored keys
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@<commit-sha> # v4
+        with:
+          role-to-assume: arn:aws:iam::<account>:role/<role>
+          aws-region: <region>
+`,
+    },
   },
   {
     id: 'no-plaintext-secrets',
@@ -78,6 +170,27 @@ export const ZERO_TRUST_CONTROLS = [
       'No committed Secret with data or stringData (ExternalSecret and SealedSecret are fine); no AWS access keys, private keys or GitHub tokens in files.',
     risk: 'Critical',
     fix: 'Remove the secret from git, rotate it, and deliver it through ExternalSecret, SealedSecret or the Vault agent.',
+    fixSnippet: {
+      path: 'k8s/external-secret.yaml',
+      content: `# Delete the committed Secret, rotate the value, then:
+apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata:
+  name: <app>-secrets
+  namespace: <namespace>
+spec:
+  refreshInterval: 1h
+  secretStoreRef:
+    kind: ClusterSecretStore
+    name: <secret-store>
+  target:
+    name: <app>-secrets
+  data:
+    - secretKey: <key>
+      remoteRef:
+        key: <path-in-the-store>
+`,
+    },
   },
   {
     id: 'run-as-non-root',
@@ -87,6 +200,16 @@ export const ZERO_TRUST_CONTROLS = [
       'runAsNonRoot: true for every container of every pod template (container level overrides pod level); every Dockerfile ends with a non-root USER.',
     risk: 'High',
     fix: 'Set securityContext.runAsNonRoot: true and add `USER <non-root>` to the final Dockerfile stage.',
+    fixSnippet: {
+      path: 'k8s/deployment.yaml (pod template) and Dockerfile',
+      content: `# k8s/deployment.yaml, spec.template.spec:
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 10001
+# Dockerfile, last stage:
+# USER 10001
+`,
+    },
   },
   {
     id: 'no-privilege',
@@ -96,6 +219,15 @@ export const ZERO_TRUST_CONTROLS = [
       'privileged is not true, allowPrivilegeEscalation: false and capabilities.drop includes ALL, for every container.',
     risk: 'High',
     fix: 'Set allowPrivilegeEscalation: false, privileged: false and capabilities.drop: [ALL] on every container.',
+    fixSnippet: {
+      path: 'k8s/deployment.yaml (every container)',
+      content: `securityContext:
+  privileged: false
+  allowPrivilegeEscalation: false
+  capabilities:
+    drop: [ALL]
+`,
+    },
   },
   {
     id: 'read-only-rootfs',
@@ -113,6 +245,18 @@ export const ZERO_TRUST_CONTROLS = [
       'hostNetwork, hostPID and hostIPC are not true; no hostPath volumes.',
     risk: 'High',
     fix: 'Remove hostNetwork/hostPID/hostIPC and hostPath volumes.',
+    fixSnippet: {
+      path: 'k8s/deployment.yaml (pod template)',
+      content: `# spec.template.spec: remove these, or set them to false
+hostNetwork: false
+hostPID: false
+hostIPC: false
+# and replace every hostPath volume, e.g. with
+volumes:
+  - name: scratch
+    emptyDir: {}
+`,
+    },
   },
   {
     id: 'seccomp',
@@ -140,6 +284,19 @@ export const ZERO_TRUST_CONTROLS = [
       'Every .github/workflows file has a read-only top-level permissions block, and no job uses write-all.',
     risk: 'High',
     fix: 'Add `permissions: contents: read` at the top of each workflow and grant writes per job only.',
+    fixSnippet: {
+      path: '.github/workflows/<workflow>.yml',
+      content: `# top level of every workflow
+permissions:
+  contents: read
+jobs:
+  release:
+    # a job that must write asks for that one scope only
+    permissions:
+      contents: read
+      packages: write
+`,
+    },
   },
   {
     id: 'ci-pinned-actions',
@@ -159,6 +316,20 @@ export const ZERO_TRUST_CONTROLS = [
       'pull_request_target/workflow_run combined with a checkout of the PR head, or untrusted `${{ github.event.* }}`/`github.head_ref` interpolated into `run:`.',
     risk: 'Critical',
     fix: 'Pass untrusted values through `env:` and quote them; never check out PR head code under pull_request_target or workflow_run.',
+    fixSnippet: {
+      path: '.github/workflows/<workflow>.yml',
+      content: `on:
+  pull_request: # not pull_request_target for code from forks
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Use untrusted input through env, quoted
+        env:
+          TITLE: \${{ github.event.pull_request.title }}
+        run: echo "$TITLE"
+`,
+    },
   },
   {
     id: 'dependency-updates',
@@ -167,6 +338,24 @@ export const ZERO_TRUST_CONTROLS = [
     evidence: '.github/dependabot.yml or a Renovate configuration.',
     risk: 'High',
     fix: 'Add .github/dependabot.yml or renovate.json.',
+    fixSnippet: {
+      path: '.github/dependabot.yml',
+      content: `version: 2
+updates:
+  - package-ecosystem: npm
+    directory: /
+    schedule:
+      interval: weekly
+  - package-ecosystem: docker
+    directory: /
+    schedule:
+      interval: weekly
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
+`,
+    },
   },
   {
     id: 'sast',
@@ -210,6 +399,14 @@ export const ZERO_TRUST_CONTROLS = [
       'CODEOWNERS in the root, .github/ or docs/; with a GitHub token, branch protection or a ruleset on the default branch requires review.',
     risk: 'High',
     fix: 'Add CODEOWNERS and protect the default branch with required (code-owner) reviews.',
+    fixSnippet: {
+      path: '.github/CODEOWNERS',
+      content: `# every path is reviewed by its owning team
+* @<github-org>/<team>
+# then protect the default branch: require a pull request review
+# from code owners (Settings > Branches, or a ruleset)
+`,
+    },
   },
 ] as const satisfies readonly ZeroTrustControl[];
 

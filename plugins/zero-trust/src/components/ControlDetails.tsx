@@ -3,6 +3,7 @@ import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
 import {
   ControlRisk,
   ControlStatus,
+  FixSnippet,
 } from '@cloud-native-portal/plugin-zero-trust-common';
 
 const RISK_COLORS: Record<ControlRisk, string> = {
@@ -79,6 +80,44 @@ export const EvidenceList = (props: { evidence: Evidence[]; max?: number }) => {
           and {props.evidence.length - max} more
         </Typography>
       )}
+    </Box>
+  );
+};
+
+/**
+ * A control's fix as a file to add or change, folded under its path so a
+ * table row stays short; open, the text can be selected and copied.
+ */
+export const FixSnippetView = (props: { snippet?: FixSnippet }) => {
+  const { snippet } = props;
+  if (!snippet) return null;
+  return (
+    <Box component="details" mt={0.5}>
+      <Typography
+        variant="body2"
+        component="summary"
+        style={{ cursor: 'pointer' }}
+      >
+        Show the fix for {snippet.path}
+      </Typography>
+      <Box
+        component="pre"
+        aria-label={`Fix for ${snippet.path}`}
+        m={0}
+        mt={0.5}
+        p={1}
+        style={{
+          fontFamily: 'monospace',
+          fontSize: 12,
+          whiteSpace: 'pre',
+          overflowX: 'auto',
+          maxWidth: 480,
+          background: 'rgba(127, 127, 127, 0.12)',
+          borderRadius: 4,
+        }}
+      >
+        {snippet.content}
+      </Box>
     </Box>
   );
 };

@@ -8,7 +8,12 @@ import {
 } from '@backstage/core-components';
 import { Grid, Typography } from '@material-ui/core';
 import { ControlView } from '../api/types';
-import { EvidenceList, RiskChip, StatusChip } from './ControlDetails';
+import {
+  EvidenceList,
+  FixSnippetView,
+  RiskChip,
+  StatusChip,
+} from './ControlDetails';
 import { PostureSummary } from './PostureSummary';
 import { ScoreHistoryChart } from './ScoreHistoryChart';
 import { useEntityPosture } from './usePosture';
@@ -55,9 +60,12 @@ const columns: TableColumn<ControlView>[] = [
       <>
         {row.reason && <Typography variant="body2">{row.reason}</Typography>}
         {row.status === 'fail' && (
-          <Typography variant="body2">
-            <strong>Fix:</strong> {row.control.fix}
-          </Typography>
+          <>
+            <Typography variant="body2">
+              <strong>Fix:</strong> {row.control.fix}
+            </Typography>
+            <FixSnippetView snippet={row.control.fixSnippet} />
+          </>
         )}
       </>
     ),

@@ -65,6 +65,28 @@ describe('ZeroTrustPostureCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('a failing Critical control (plaintext secret) shows the manifest that fixes it', async () => {
+    const api = mockZeroTrustApi({
+      getEntityPosture: jest.fn(async () => postureFromFactSet(failingFactSet)),
+    });
+    await render(api, 'payments-gateway');
+    const secrets = within(
+      await screen.findByTestId('failing-no-plaintext-secrets'),
+    );
+    expect(
+      secrets.getByText('Show the fix for k8s/external-secret.yaml'),
+    ).toBeInTheDocument();
+    expect(
+      secrets.getByLabelText('Fix for k8s/external-secret.yaml').textContent,
+    ).toContain('kind: ExternalSecret');
+    // Low risk, no snippet: the one-line fix is all there is.
+    expect(
+      within(screen.getByTestId('failing-security-policy')).queryByText(
+        /^Show the fix/,
+      ),
+    ).toBeNull();
+  });
+
   it('says when the entity has not been scanned', async () => {
     await render(mockZeroTrustApi(), 'new-service');
     expect(await screen.findByText('Not scanned yet')).toBeInTheDocument();

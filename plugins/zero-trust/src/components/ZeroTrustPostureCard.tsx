@@ -6,7 +6,7 @@ import {
 } from '@backstage/core-components';
 import { Box, Divider, Typography } from '@material-ui/core';
 import { ControlView } from '../api/types';
-import { EvidenceList, RiskChip } from './ControlDetails';
+import { EvidenceList, FixSnippetView, RiskChip } from './ControlDetails';
 import { PostureSummary } from './PostureSummary';
 import { useEntityPosture } from './usePosture';
 
@@ -27,6 +27,7 @@ const FailingControl = (props: { view: ControlView }) => {
       <Typography variant="body2">
         <strong>Fix:</strong> {control.fix}
       </Typography>
+      <FixSnippetView snippet={control.fixSnippet} />
     </Box>
   );
 };
