@@ -41,7 +41,19 @@ function zeroTrustVerdict(controlId: string): {
   };
 }
 
-const ENTITY_REF_VALUES = { entityRef: '${{ entity.ref }}' };
+/**
+ * Fix-it form values, named as the target template's parameters (a test
+ * reads templates/<name>/template.yaml and keeps the two in step).
+ */
+// `fix-catalog-owner` asks for the entity whose owner is wrong.
+const OWNER_FIX_VALUES = { entityRef: '${{ entity.ref }}' };
+// The day-2 `adopt-gitops` starts from the Component itself.
+const ADOPT_GITOPS_VALUES = { component: '${{ entity.ref }}' };
+// A new service next to this one: same owner and System to start from.
+const NEW_SERVICE_VALUES = {
+  owner: '${{ entity.spec.owner }}',
+  system: '${{ entity.spec.system }}',
+};
 
 /** The model that ships with the portal: monolith to cloud-native, 8 dimensions, 5 levels. */
 export const DEFAULT_MATURITY_MODEL: MaturityModel = {
@@ -244,7 +256,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       },
       fixTemplate: {
         ref: 'template:default/strangler-fig-extraction',
-        values: { monolithRef: '${{ entity.ref }}' },
+        values: {
+          monolith: '${{ entity.ref }}',
+          system: '${{ entity.spec.system }}',
+        },
       },
     },
     {
@@ -268,7 +283,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
           { fact: 'catalog.dependsOnResourceTypes', contains: 'queue' },
         ],
       },
-      fixTemplate: { ref: 'template:default/event-driven-service' },
+      fixTemplate: {
+        ref: 'template:default/event-driven-service',
+        values: NEW_SERVICE_VALUES,
+      },
     },
 
     // ------------------------------------------------------------------
@@ -297,7 +315,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       },
       fixTemplate: {
         ref: 'template:default/adopt-gitops',
-        values: ENTITY_REF_VALUES,
+        values: ADOPT_GITOPS_VALUES,
       },
     },
     {
@@ -325,7 +343,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       effort: 'medium',
       evidence: 'repo',
       rule: { fact: 'repo.dockerfile.present', equals: true },
-      fixTemplate: { ref: 'template:default/cloud-native-service' },
+      fixTemplate: {
+        ref: 'template:default/cloud-native-service',
+        values: NEW_SERVICE_VALUES,
+      },
     },
     {
       id: 'delivery-base-images-pinned',
@@ -358,7 +379,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       },
       fixTemplate: {
         ref: 'template:default/adopt-gitops',
-        values: ENTITY_REF_VALUES,
+        values: ADOPT_GITOPS_VALUES,
       },
     },
     {
@@ -397,7 +418,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       },
       fixTemplate: {
         ref: 'template:default/adopt-gitops',
-        values: ENTITY_REF_VALUES,
+        values: ADOPT_GITOPS_VALUES,
       },
     },
     {
@@ -416,7 +437,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       },
       fixTemplate: {
         ref: 'template:default/adopt-gitops',
-        values: ENTITY_REF_VALUES,
+        values: ADOPT_GITOPS_VALUES,
       },
     },
     {
@@ -512,7 +533,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
         ],
       },
       rule: { fact: 'repo.scaling.scaleToZero', equals: true },
-      fixTemplate: { ref: 'template:default/serverless-function' },
+      fixTemplate: {
+        ref: 'template:default/serverless-function',
+        values: NEW_SERVICE_VALUES,
+      },
     },
     {
       id: 'scale-pdb',
@@ -983,7 +1007,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       rule: { fact: 'ownership.ownerMissing', equals: false },
       fixTemplate: {
         ref: 'template:default/fix-catalog-owner',
-        values: ENTITY_REF_VALUES,
+        values: OWNER_FIX_VALUES,
       },
     },
     {
@@ -1004,7 +1028,7 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       },
       fixTemplate: {
         ref: 'template:default/fix-catalog-owner',
-        values: ENTITY_REF_VALUES,
+        values: OWNER_FIX_VALUES,
       },
     },
     {

@@ -13,3 +13,4 @@ export * from './rules';
 export * from './scoring';
 export * from './permissions';
 export * from './defaultModel';
+export * from './fixTemplate';

@@ -1,14 +1,11 @@
 import { EmptyState, Progress, WarningPanel } from '@backstage/core-components';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import Chip from '@material-ui/core/Chip';
 import Button from '@material-ui/core/Button';
-import type {
-  CheckStatus,
-  FixTemplate,
+import {
+  fixTemplatePath,
+  type CheckStatus,
+  type FixTemplate,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { ReactNode } from 'react';
 
@@ -98,49 +95,17 @@ export function entityPagePath(ref: string): string {
   return `/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}`;
 }
 
-const PLACEHOLDER = /^\$\{\{\s*entity\.([\w.-]+)\s*\}\}$/;
-
-function valueAt(entity: Entity, path: string): unknown {
-  if (path === 'ref') return stringifyEntityRef(entity);
-  return path
-    .split('.')
-    .reduce<unknown>(
-      (value, key) =>
-        value && typeof value === 'object'
-          ? (value as Record<string, unknown>)[key]
-          : undefined,
-      entity,
-    );
-}
-
 /**
  * The scaffolder link of a check's fix template, with `${{ entity.* }}`
- * placeholders filled from the entity. Values that do not resolve are left
- * out so the form never shows a raw placeholder.
+ * placeholders filled from the entity (see `fixTemplateFormData`). Values
+ * that do not resolve are left out so the form never shows a raw
+ * placeholder.
  */
 export function fixTemplateHref(
   fixTemplate: FixTemplate,
   entity: Entity,
 ): string {
-  const { namespace, name } = parseEntityRef(fixTemplate.ref, {
-    defaultKind: 'template',
-  });
-  const values: Record<string, string> = {};
-  for (const [key, raw] of Object.entries(fixTemplate.values ?? {})) {
-    const match = PLACEHOLDER.exec(raw);
-    if (!match) {
-      values[key] = raw;
-      continue;
-    }
-    const resolved = valueAt(entity, match[1]);
-    if (typeof resolved === 'string' || typeof resolved === 'number') {
-      values[key] = String(resolved);
-    }
-  }
-  const base = `/create/templates/${namespace}/${name}`;
-  return Object.keys(values).length
-    ? `${base}?formData=${encodeURIComponent(JSON.stringify(values))}`
-    : base;
+  return fixTemplatePath(fixTemplate, entity);
 }
 
 /**
