@@ -36,4 +36,23 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Write the changed file to ./change, for gitops:open-pr to propose',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'set-owner',
+          action: 'ownership:catalog:set-owner',
+          name: 'Set spec.owner',
+          input: {
+            entityRef: 'component:default/quiz-engine',
+            owner: 'group:default/assessments-team',
+            filePath: 'repository/catalog-info.yaml',
+            targetFilePath: 'change/catalog-info.yaml',
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -75,6 +75,40 @@ describe('ownership:catalog:set-owner', () => {
     );
   });
 
+  it('writes the change to targetFilePath, in a dry run too, leaving filePath as it was', async () => {
+    const ctx = await run(
+      {
+        entityRef: 'component:default/quiz-engine',
+        owner: 'courses-team',
+        targetFilePath: 'change/catalog-info.yaml',
+      },
+      true,
+    );
+    expect(readFileSync(resolve(dir.path, 'catalog-info.yaml'), 'utf8')).toBe(
+      CATALOG,
+    );
+    const changed = readFileSync(
+      resolve(dir.path, 'change/catalog-info.yaml'),
+      'utf8',
+    );
+    expect(parseAllDocuments(changed).map(d => d.toJS())[1].spec.owner).toBe(
+      'group:default/courses-team',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('previousOwner', 'unassigned');
+  });
+
+  it('rejects a targetFilePath outside the workspace (targetFilePath "../elsewhere.yaml")', async () => {
+    await expect(
+      run({
+        entityRef: 'component:default/quiz-engine',
+        owner: 'courses-team',
+        targetFilePath: '../elsewhere.yaml',
+      }),
+    ).rejects.toThrow(
+      'Invalid targetFilePath "../elsewhere.yaml": it is outside the workspace',
+    );
+  });
+
   it('rejects a User as the new owner (owner "user:default/dana.okafor")', async () => {
     await expect(
       run({
@@ -165,14 +199,15 @@ describe('the fix-catalog-owner template', () => {
     expect(all.spec.targets).toContain('./fix-catalog-owner/template.yaml');
   });
 
-  it('fetches, sets the owner with this action, and opens a pull request', () => {
+  it("reads the entity's own repository, sets the owner with this action, and proposes it on GitHub or on a local branch", () => {
     expect(template.kind).toBe('Template');
     expect(template.metadata.name).toBe('fix-catalog-owner');
     expect(template.steps ?? template.spec.steps).toBeDefined();
     expect(template.spec.steps.map((s: any) => s.action)).toEqual([
-      'fetch:plain',
+      'gitops:fetch-entity-source',
       createSetCatalogOwnerAction().id,
-      'publish:github:pull-request',
+      'gitops:open-pr',
+      'gitops:open-pr',
     ]);
   });
 

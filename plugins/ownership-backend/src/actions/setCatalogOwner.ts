@@ -7,6 +7,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
 import { isMap, parseAllDocuments } from 'yaml';
 import { examples } from './setCatalogOwner.examples';
 
@@ -88,6 +89,13 @@ export function createSetCatalogOwnerAction() {
             .string()
             .default('catalog-info.yaml')
             .describe('The catalog file, relative to the workspace'),
+        targetFilePath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Where to write the changed file, relative to the workspace, e.g. a directory gitops:open-pr proposes; default filePath itself. Written in dry runs too, since it only changes the workspace',
+            ),
       },
       output: {
         previousOwner: z =>
@@ -107,14 +115,21 @@ export function createSetCatalogOwnerAction() {
       const filePath = ctx.input.filePath ?? 'catalog-info.yaml';
       // A path that leaves the workspace (../, an absolute path, a symlink
       // out of it) is the caller's error, named by its input.
-      let path: string;
-      try {
-        path = resolveSafeChildPath(ctx.workspacePath, filePath);
-      } catch {
-        throw new InputError(
-          `Invalid filePath "${filePath}": it is outside the workspace`,
-        );
-      }
+      const inWorkspace = (field: string, value: string) => {
+        try {
+          return resolveSafeChildPath(ctx.workspacePath, value);
+        } catch {
+          throw new InputError(
+            `Invalid ${field} "${value}": it is outside the workspace`,
+          );
+        }
+      };
+      const path = inWorkspace('filePath', filePath);
+      const targetFilePath = ctx.input.targetFilePath;
+      const target =
+        targetFilePath === undefined
+          ? undefined
+          : inWorkspace('targetFilePath', targetFilePath);
       const text = await fs.readFile(path, 'utf8').catch(() => {
         throw new InputError(
           `Invalid filePath "${filePath}": no such file in the workspace`,
@@ -122,19 +137,20 @@ export function createSetCatalogOwnerAction() {
       });
       const owner = stringifyEntityRef(ownerRef);
       const result = await setOwnerInCatalogFile({ text, entityRef, owner });
-      if (ctx.isDryRun) {
+      const ref = stringifyEntityRef(entityRef);
+      if (target) {
+        await fs.mkdir(dirname(target), { recursive: true });
+        await fs.writeFile(target, result.text, 'utf8');
         ctx.logger.info(
-          `Dry run: would set spec.owner of ${stringifyEntityRef(
-            entityRef,
-          )} in ${filePath} from ${result.previousOwner} to ${owner}`,
+          `Wrote ${filePath} with spec.owner of ${ref} set from ${result.previousOwner} to ${owner} to ${targetFilePath}`,
+        );
+      } else if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would set spec.owner of ${ref} in ${filePath} from ${result.previousOwner} to ${owner}`,
         );
       } else {
         await fs.writeFile(path, result.text, 'utf8');
-        ctx.logger.info(
-          `Set spec.owner of ${stringifyEntityRef(
-            entityRef,
-          )} in ${filePath} to ${owner}`,
-        );
+        ctx.logger.info(`Set spec.owner of ${ref} in ${filePath} to ${owner}`);
       }
       ctx.output('previousOwner', result.previousOwner);
       ctx.output('owner', owner);

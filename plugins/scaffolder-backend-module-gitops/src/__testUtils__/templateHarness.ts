@@ -125,6 +125,8 @@ export async function startTemplateHarness(
     catalogEntities?: Entity[];
     /** Configuration for day-2 templates; replaces the default keys it names. */
     config?: JsonObject;
+    /** More backend features, e.g. a module with the actions a template uses. */
+    features?: Parameters<typeof startTestBackend>[0]['features'];
   } = {},
 ): Promise<TemplateHarness> {
   const backend = await startTestBackend({
@@ -142,6 +144,7 @@ export async function startTemplateHarness(
           ...options.config,
         },
       }),
+      ...(options.features ?? []),
     ],
   });
 
