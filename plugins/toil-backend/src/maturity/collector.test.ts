@@ -1,5 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { ToilFactsResponse } from '@cloud-native-portal/plugin-toil-common';
+import {
+  DEFAULT_MATURITY_MODEL,
+  evaluateChecks,
+  FactLookup,
+} from '@cloud-native-portal/plugin-maturity-common';
 import { createToilFactCollector } from './collector';
 
 const entity = (name: string): Entity => ({
@@ -57,17 +62,52 @@ describe('createToilFactCollector', () => {
       'toil.teamToilPercent':
         'the owning group group:default/data-team has no members',
     });
-    // An entity without rows: no register, everything else unknown.
-    expect(sets[2].facts).toEqual({ 'toil.registerExists': false });
-    expect(sets[2].unknown).toEqual({
-      'toil.teamToilPercent': 'no toil register',
-      'toil.topTaskHasAutomationPlan': 'no toil register',
-      'toil.routineRemediationAutomated': 'no toil register',
-    });
+    // An entity without rows: nothing measured, every toil fact unknown.
+    expect(sets[2].facts).toEqual({});
+    expect(Object.keys(sets[2].unknown ?? {}).sort()).toEqual([
+      'toil.registerExists',
+      'toil.routineRemediationAutomated',
+      'toil.teamToilPercent',
+      'toil.topTaskHasAutomationPlan',
+    ]);
 
     now = 61_000;
     await collector.collect({ entity: entity('classroom-monolith') });
     expect(fetchFacts).toHaveBeenCalledTimes(2);
+  });
+
+  it('a new service with no toil rows yet is not failed on toil: its toil checks are unknown, as the golden path scan assumes', async () => {
+    const collector = createToilFactCollector({
+      fetchFacts: async () => response,
+    });
+    const set = await collector.collect({ entity: entity('course-reviews') });
+    const lookup: FactLookup = name =>
+      name in (set.unknown ?? {})
+        ? { state: 'unknown', reason: set.unknown![name] }
+        : name in set.facts
+        ? { state: 'value', value: set.facts[name], evidence: [] }
+        : // The rest of a freshly generated service: a staffed owner Group.
+          {
+            state: 'value',
+            value: name.startsWith('ownership.ownerMemberCount')
+              ? 3
+              : name.startsWith('ownership.')
+              ? true
+              : null,
+            evidence: [],
+          };
+    const toilChecks = DEFAULT_MATURITY_MODEL.checks
+      .filter(c => c.evidence === 'toil')
+      .map(c => c.id);
+    const results = evaluateChecks(DEFAULT_MATURITY_MODEL, lookup).filter(r =>
+      toilChecks.includes(r.checkId),
+    );
+    expect(results.map(r => [r.checkId, r.status])).toEqual(
+      toilChecks.map(id => [id, 'unknown']),
+    );
+    expect(set.unknown!['toil.registerExists']).toBe(
+      'no toil recorded for component:default/course-reviews in the toil register',
+    );
   });
 
   it('reports unknown, not a crash, when the toil API fails, and retries next time', async () => {

