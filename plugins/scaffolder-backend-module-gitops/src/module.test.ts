@@ -24,6 +24,7 @@ describe('scaffolderModuleGitops', () => {
       'gitops:plan-upgrade',
       'gitops:render-template',
       'gitops:validate-manifests',
+      'gitops:wait-for-entity',
       'gitops:write-template-record',
       'publish:local',
     ]);

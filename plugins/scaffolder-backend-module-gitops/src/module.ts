@@ -21,6 +21,7 @@ import {
 } from './actions/publishLocal';
 import { createRenderTemplateAction } from './actions/renderTemplate';
 import { createValidateManifestsAction } from './actions/validateManifests';
+import { createWaitForEntityAction } from './actions/waitForEntity';
 import { createWriteTemplateRecordAction } from './actions/writeTemplateRecord';
 import { LocalRepositoriesEntityProvider } from './catalogProvider';
 import { ensureLocalGitopsRepository } from './lib/localGitopsRepository';
@@ -76,6 +77,7 @@ export const scaffolderModuleGitops = createBackendModule({
           createPlanUpgradeAction({ catalog, discovery, auth, urlReader }),
           createCheckCapabilityAction({ catalog }),
           createAnnotateExtractionAction(),
+          createWaitForEntityAction({ catalog }),
         );
       },
     });
