@@ -81,21 +81,21 @@ describe('createToilFactCollector', () => {
       fetchFacts: async () => response,
     });
     const set = await collector.collect({ entity: entity('course-reviews') });
-    const lookup: FactLookup = name =>
-      name in (set.unknown ?? {})
-        ? { state: 'unknown', reason: set.unknown![name] }
-        : name in set.facts
-        ? { state: 'value', value: set.facts[name], evidence: [] }
-        : // The rest of a freshly generated service: a staffed owner Group.
-          {
-            state: 'value',
-            value: name.startsWith('ownership.ownerMemberCount')
-              ? 3
-              : name.startsWith('ownership.')
-              ? true
-              : null,
-            evidence: [],
-          };
+    // The rest of a freshly generated service: a staffed owner Group.
+    const owner: Record<string, unknown> = {
+      'ownership.ownerIsGroup': true,
+      'ownership.ownerMemberCount': 3,
+    };
+    const lookup: FactLookup = name => {
+      if (name in (set.unknown ?? {})) {
+        return { state: 'unknown', reason: set.unknown![name] };
+      }
+      let value: unknown = null;
+      if (name in set.facts) value = set.facts[name];
+      else if (name in owner) value = owner[name];
+      else if (name.startsWith('ownership.')) value = true;
+      return { state: 'value', value: value as any, evidence: [] };
+    };
     const toilChecks = DEFAULT_MATURITY_MODEL.checks
       .filter(c => c.evidence === 'toil')
       .map(c => c.id);
