@@ -44,12 +44,17 @@ describe('fix-catalog-owner without GitHub', () => {
     const publishDir = join(root, 'repos');
     await fs.mkdir(publishDir);
     out = join(root, 'out');
-    const org = withLocation(
-      parseAllDocuments(
-        await fs.readFile(join(EXAMPLES_DIR, 'org.yaml'), 'utf8'),
-      ).map(d => d.toJS() as Entity),
-      join(EXAMPLES_DIR, 'org.yaml'),
-    );
+    const demo: Entity[] = [];
+    for (const file of ['org.yaml', 'entities.yaml']) {
+      demo.push(
+        ...withLocation(
+          parseAllDocuments(
+            await fs.readFile(join(EXAMPLES_DIR, file), 'utf8'),
+          ).map(d => d.toJS() as Entity),
+          join(EXAMPLES_DIR, file),
+        ),
+      );
+    }
     const maker = await startTemplateHarness();
     let repository: Entity[];
     try {
@@ -70,13 +75,13 @@ describe('fix-catalog-owner without GitHub', () => {
     }
     harness = await startTemplateHarness({
       catalogEntities: [
-        ...org,
+        ...demo,
         ...repository,
         ...templateEntities(TEMPLATES_DIR),
       ],
       config: {
         scaffolder: { localPublish: { directory: publishDir } },
-        maturity: { allowedLocalRoots: [publishDir] },
+        maturity: { allowedLocalRoots: [EXAMPLES_DIR, publishDir] },
       },
       features: [
         // The template's set-owner action, composed in the test backend as
@@ -127,6 +132,25 @@ describe('fix-catalog-owner without GitHub', () => {
     );
     expect(text).toContain(
       'spec.owner of component:default/grading-api in catalog-info.yaml: unassigned → group:default/assessments-team',
+    );
+  });
+
+  it('a demo service defined in a shared examples/entities.yaml (not in its repository) gets no change, and the task says where to set the owner', async () => {
+    const result = await harness.render(
+      TEMPLATE,
+      {
+        entityRef: 'component:default/quiz-engine',
+        owner: 'group:default/assessments-team',
+      },
+      out,
+    );
+    expect(result.files.filter(f => f.startsWith('change/'))).toEqual([]);
+    const text = JSON.stringify(result.output);
+    expect(text).toContain(
+      'No change: component:default/quiz-engine is defined in file:',
+    );
+    expect(text).toContain(
+      'examples/entities.yaml, outside its repository. Set its spec.owner to group:default/assessments-team there.',
     );
   });
 

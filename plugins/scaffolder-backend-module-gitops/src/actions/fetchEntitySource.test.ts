@@ -22,7 +22,13 @@ describe('gitops:fetch-entity-source', () => {
           },
         },
       },
-      published: { 'grading-api': { 'README.md': '# grading\n', '.git': {} } },
+      published: {
+        'grading-api': {
+          'README.md': '# grading\n',
+          'catalog-info.yaml': 'kind: Component\n',
+          '.git': {},
+        },
+      },
       secret: { 'key.pem': 'not for you' },
     },
   });
@@ -121,7 +127,28 @@ describe('gitops:fetch-entity-source', () => {
     const { ctx, done } = run('grading-api');
     await done;
     expect(ctx.output).toHaveBeenCalledWith('localRepository', 'grading-api');
-    expect(ctx.output).toHaveBeenCalledWith('files', ['README.md']);
+    expect(ctx.output).toHaveBeenCalledWith('files', [
+      'catalog-info.yaml',
+      'README.md',
+    ]);
+    // Its catalog file is part of the copy: a change to it can be proposed.
+    expect(ctx.output).toHaveBeenCalledWith(
+      'catalogFilePath',
+      'catalog-info.yaml',
+    );
+  });
+
+  it('names no catalogFilePath for an entity defined outside its repository (a shared examples/entities.yaml), only where it is', async () => {
+    const { ctx, done } = run('component:default/quiz-engine');
+    await done;
+    expect(ctx.output).not.toHaveBeenCalledWith(
+      'catalogFilePath',
+      expect.anything(),
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'catalogLocation',
+      `file:${join(root.path, 'examples/entities.yaml')}`,
+    );
   });
 
   it.each([

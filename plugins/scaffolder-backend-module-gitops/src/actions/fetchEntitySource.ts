@@ -25,6 +25,32 @@ import { examples } from './fetchEntitySource.examples';
 /** The annotation the portal keeps a service's tier in. */
 const TIER_ANNOTATION = 'cloud-native-portal/tier';
 const SLUG_ANNOTATION = 'github.com/project-slug';
+const MANAGED_BY_ANNOTATION = 'backstage.io/managed-by-location';
+
+/**
+ * The path of the entity's catalog file inside its copied source tree, or
+ * undefined when the file is elsewhere (e.g. a shared entities.yaml) or was
+ * not copied. `file:` locations are compared as paths, `url:` ones as URLs
+ * of the same repository (`…/blob/<ref>/` or `…/tree/<ref>/`).
+ */
+function catalogFileIn(
+  managedBy: string | undefined,
+  source: string,
+  copied: string[],
+): string | undefined {
+  if (!managedBy) return undefined;
+  let rel: string | undefined;
+  if (managedBy.startsWith('file:') && !/^[a-z]+:/i.test(source)) {
+    const file = resolve(managedBy.slice('file:'.length));
+    rel = relative(resolve(source), file).split(sep).join('/');
+  } else if (managedBy.startsWith('url:')) {
+    const base = source.replace(/\/tree\//, '/blob/').replace(/\/?$/, '/');
+    const file = managedBy.slice('url:'.length).replace(/\/tree\//, '/blob/');
+    rel = file.startsWith(base) ? file.slice(base.length) : undefined;
+  }
+  if (!rel || rel.startsWith('../') || rel === '..') return undefined;
+  return copied.includes(rel) ? rel : undefined;
+}
 
 /**
  * The directories a `dir:` source location may point into: the maturity
@@ -143,6 +169,20 @@ export function createFetchEntitySourceAction(options: {
             .optional()
             .describe(
               'The local repository name when the source is one the portal published',
+            ),
+        catalogFilePath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The entity's catalog file (backstage.io/managed-by-location), relative to targetPath, when it is a file of the copied tree",
+            ),
+        catalogLocation: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Where the catalog read the entity from (backstage.io/managed-by-location), e.g. file:/…/entities.yaml',
             ),
       },
     },
@@ -265,6 +305,15 @@ export function createFetchEntitySourceAction(options: {
             : undefined,
         localRepository,
       };
+      // The catalog file, when the copy holds it: a change to the entity's
+      // own definition can then be proposed with the rest of the tree.
+      const managedBy = annotations[MANAGED_BY_ANNOTATION];
+      optional.catalogLocation = managedBy;
+      optional.catalogFilePath = catalogFileIn(
+        managedBy,
+        location.type === 'local' ? location.path : location.url,
+        copied,
+      );
       for (const [key, value] of Object.entries(optional)) {
         if (value) ctx.output(key as any, value);
       }
