@@ -83,8 +83,8 @@ describe('Fix it links of the default model', () => {
       // pattern, so the form opens filled and valid.
       for (const [key, value] of Object.entries(formData)) {
         expect(Object.keys(template.properties)).toContain(key);
-        const pattern = template.properties[key].pattern;
-        if (pattern) expect(value).toMatch(new RegExp(pattern));
+        const pattern = template.properties[key].pattern ?? '';
+        expect(value).toMatch(new RegExp(pattern));
       }
       // The entity the form is about is filled in: the first page's first
       // required catalog picker.
