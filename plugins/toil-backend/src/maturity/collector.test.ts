@@ -79,6 +79,7 @@ describe('createToilFactCollector', () => {
   it('a new service with no toil rows yet is not failed on toil: its toil checks are unknown, as the golden path scan assumes', async () => {
     const collector = createToilFactCollector({
       fetchFacts: async () => response,
+      cacheMillis: 60_000,
     });
     const set = await collector.collect({ entity: entity('course-reviews') });
     // The rest of a freshly generated service: a staffed owner Group.
