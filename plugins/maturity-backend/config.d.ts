@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Configuration of the maturity scorecard backend. */
@@ -31,7 +32,8 @@ export interface Config {
     };
     /**
      * When to collect facts and evaluate every entity. Default: every 30
-     * minutes, with a 20-minute timeout, 30 seconds after start.
+     * minutes, with a 20-minute timeout. The first cycle starts when the
+     * backend starts (one replica runs it).
      */
     schedule?: {
       /**
@@ -46,8 +48,32 @@ export interface Config {
        * frequency.
        */
       timeout?: SchedulerServiceTaskScheduleDefinitionConfig['timeout'];
-      /** How long after a replica starts its first cycle may run. */
+      /**
+       * How long after a replica starts it may run a cycle. Default: none;
+       * the first cycle is started at startup.
+       */
       initialDelay?: SchedulerServiceTaskScheduleDefinitionConfig['initialDelay'];
+    };
+    /**
+     * Scoring of entities registered between two cycles: the catalog's refs
+     * of the scored kinds are compared with the stored scores, and the new
+     * entities are scored at once.
+     */
+    newEntities?: {
+      /** False turns the scan off: new entities wait for the next cycle. Default: true. */
+      enabled?: boolean;
+      /**
+       * How often the scan runs, between 1 second and 5 minutes: a duration
+       * ({ seconds: 10 }, PT10S). Each scan lists the refs of the scored
+       * kinds. Default: 10 seconds.
+       */
+      frequency?: HumanDuration | string;
+      /**
+       * At most this many new entities are scored one by one per scan (1 to
+       * 500); when more are unscored, the scan starts the full cycle
+       * instead. Default: 20.
+       */
+      maxPerScan?: number;
     };
     /** Entity kinds that get a scorecard. Default: [Component]. */
     entityKinds?: string[];

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { isError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { maturityPermissions } from '@cloud-native-portal/plugin-maturity-common';
 import {
@@ -16,7 +17,13 @@ import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 import { loadMaturityModel } from './engine/loadModel';
 import { MaturityEngine } from './engine/MaturityEngine';
 import { createRouter } from './router';
-import { readMaturitySchedule } from './schedule';
+import {
+  CYCLE_TASK_ID,
+  NEW_ENTITY_SCAN_TASK_ID,
+  NEW_ENTITY_SCAN_TIMEOUT,
+  readMaturitySchedule,
+  readNewEntityScan,
+} from './schedule';
 
 /**
  * The maturity scorecard backend plugin: collects facts on a schedule,
@@ -44,6 +51,7 @@ export const maturityPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        rootLifecycle: coreServices.rootLifecycle,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
@@ -102,17 +110,78 @@ export const maturityPlugin = createBackendPlugin({
         // The timeout never exceeds the frequency (schedule.ts), so a replica
         // that dies mid-cycle blocks the others for one cycle at most.
         const schedule = readMaturitySchedule(config);
-        // Global scope: with several replicas, one of them runs each cycle.
-        await scheduler.scheduleTask({
-          id: 'maturity-evaluate-all',
-          scope: 'global',
-          ...schedule,
-          fn: async () => {
-            const summary = await engine.runCycle();
-            logger.info(
-              `Maturity cycle: ${summary.entities} entities evaluated, ${summary.removed} removed, in ${summary.durationMs} ms`,
-            );
-          },
+        const scan = readNewEntityScan(config);
+
+        // Asks the scheduler to run the cycle now. Whichever replica claims
+        // it runs it; when one already runs it, this one has nothing to do.
+        const startCycle = async (reason: string) => {
+          try {
+            await scheduler.triggerTask(CYCLE_TASK_ID);
+            logger.info(`Maturity cycle started: ${reason}`);
+          } catch (e) {
+            if (isError(e) && e.name === 'ConflictError') {
+              logger.info(
+                `Maturity cycle not started (${reason}): a cycle is running already`,
+              );
+            } else {
+              logger.warn(
+                `Could not start the maturity cycle (${reason}): ${e}`,
+              );
+            }
+          }
+        };
+
+        // The tasks start once every plugin is up, so that the first cycle
+        // reads a catalog that answers.
+        deps.rootLifecycle.addStartupHook(async () => {
+          // Global scope: with several replicas, one of them runs each cycle.
+          await scheduler.scheduleTask({
+            id: CYCLE_TASK_ID,
+            scope: 'global',
+            ...schedule,
+            fn: async () => {
+              const summary = await engine.runCycle();
+              logger.info(
+                `Maturity cycle: ${summary.entities} entities evaluated, ${summary.removed} removed, in ${summary.durationMs} ms`,
+              );
+            },
+          });
+          // The scheduler keeps a task's next run across restarts: without
+          // this, the first cycle after a restart would wait for the run the
+          // previous process planned, up to a whole frequency later. Not
+          // awaited: a scheduler may run the task inside the call.
+          void startCycle('the backend started');
+
+          // Entities registered between two cycles are scored within seconds.
+          if (!scan.enabled) return;
+          await scheduler.scheduleTask({
+            id: NEW_ENTITY_SCAN_TASK_ID,
+            scope: 'global',
+            frequency: scan.frequency,
+            timeout: NEW_ENTITY_SCAN_TIMEOUT,
+            // The first cycle goes first.
+            initialDelay: scan.frequency,
+            fn: async signal => {
+              // The running cycle scores them, and would drop the scores of
+              // entities missing from its catalog snapshot.
+              if (engine.cycleRunning) return;
+              const found = await engine.scoreNewEntities({
+                max: scan.maxPerScan,
+                signal,
+              });
+              if (found.tooMany) {
+                await startCycle(
+                  `${found.unscored} entities in the catalog have no score yet`,
+                );
+              } else if (found.scored.length > 0) {
+                logger.info(
+                  `Maturity: scored ${
+                    found.scored.length
+                  } new entities: ${found.scored.join(', ')}`,
+                );
+              }
+            },
+          });
         });
 
         deps.httpRouter.use(

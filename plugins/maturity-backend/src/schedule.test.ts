@@ -13,7 +13,11 @@ import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { createTestDatabases } from './__testUtils__/testDatabases';
 import { maturityPlugin } from './plugin';
-import { readMaturitySchedule } from './schedule';
+import {
+  DEFAULT_NEW_ENTITY_SCAN,
+  readMaturitySchedule,
+  readNewEntityScan,
+} from './schedule';
 
 jest.setTimeout(120_000);
 
@@ -62,6 +66,43 @@ describe('maturity.schedule', () => {
       frequency: { minutes: 30 },
       timeout: { minutes: 20 },
     });
+  });
+});
+
+const newEntities = (data: JsonObject) =>
+  readNewEntityScan(new ConfigReader({ maturity: { newEntities: data } }));
+
+describe('maturity.newEntities', () => {
+  it('scans every 10 seconds, 20 entities at most, when not set', () => {
+    expect(readNewEntityScan(new ConfigReader({}))).toEqual(
+      DEFAULT_NEW_ENTITY_SCAN,
+    );
+  });
+
+  it('reads an ISO duration (frequency PT30S, maxPerScan 5)', () => {
+    expect(newEntities({ frequency: 'PT30S', maxPerScan: 5 })).toEqual({
+      enabled: true,
+      frequency: { seconds: 30 },
+      maxPerScan: 5,
+    });
+  });
+
+  it('refuses a frequency under a second (frequency { milliseconds: 100 })', () => {
+    expect(() => newEntities({ frequency: { milliseconds: 100 } })).toThrow(
+      'maturity.newEntities.frequency must be between 1 second and 5 minutes, got 0.1 s',
+    );
+  });
+
+  it('refuses a frequency over 5 minutes (frequency { hours: 1 })', () => {
+    expect(() => newEntities({ frequency: { hours: 1 } })).toThrow(
+      'maturity.newEntities.frequency must be between 1 second and 5 minutes, got 3600 s',
+    );
+  });
+
+  it('refuses maxPerScan 0', () => {
+    expect(() => newEntities({ maxPerScan: 0 })).toThrow(
+      'maturity.newEntities.maxPerScan must be a whole number from 1 to 500, got 0',
+    );
   });
 });
 

@@ -2,20 +2,94 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config, ConfigReader } from '@backstage/config';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
 import {
   durationToMilliseconds,
   HumanDuration,
   JsonObject,
 } from '@backstage/types';
 
-/** The cycle when `maturity.schedule` is not set. */
+/**
+ * The cycle when `maturity.schedule` is not set. No initial delay: the plugin
+ * starts the first cycle at startup, and the new-entity scan scores what the
+ * catalog ingests after it.
+ */
 export const DEFAULT_MATURITY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
   {
     frequency: { minutes: 30 },
     timeout: { minutes: 20 },
-    initialDelay: { seconds: 30 },
   };
+
+/** The scheduler task of the full cycle. */
+export const CYCLE_TASK_ID = 'maturity-evaluate-all';
+/** The scheduler task that scores entities registered between two cycles. */
+export const NEW_ENTITY_SCAN_TASK_ID = 'maturity-score-new-entities';
+
+/** How entities registered between two cycles are scored. */
+export interface NewEntityScan {
+  /** False when `maturity.newEntities.enabled` is false. */
+  enabled: boolean;
+  /** How often the catalog is compared with the stored scores. */
+  frequency: HumanDuration;
+  /**
+   * At most this many unscored entities are scored one by one per scan; when
+   * there are more, the scan starts the full cycle instead.
+   */
+  maxPerScan: number;
+}
+
+/**
+ * How long one scan may hold its lock: a replica that dies mid-scan delays
+ * the scans of the others by at most this long.
+ */
+export const NEW_ENTITY_SCAN_TIMEOUT: HumanDuration = { seconds: 30 };
+
+/** `maturity.newEntities` when it is not set. */
+export const DEFAULT_NEW_ENTITY_SCAN: NewEntityScan = {
+  enabled: true,
+  frequency: { seconds: 10 },
+  maxPerScan: 20,
+};
+
+const NEW_ENTITIES_KEY = 'maturity.newEntities';
+
+/**
+ * Reads `maturity.newEntities`. The frequency must be between 1 second and
+ * 5 minutes, so that a new entity is scored soon and the catalog is not
+ * listed many times a second.
+ */
+export function readNewEntityScan(config: Config): NewEntityScan {
+  const section = config.getOptionalConfig(NEW_ENTITIES_KEY);
+  if (!section) return DEFAULT_NEW_ENTITY_SCAN;
+  const frequency = section.has('frequency')
+    ? readDurationFromConfig(section, { key: 'frequency' })
+    : DEFAULT_NEW_ENTITY_SCAN.frequency;
+  const frequencyMs = durationToMilliseconds(frequency);
+  if (!(frequencyMs >= 1000 && frequencyMs <= 300_000)) {
+    throw new Error(
+      `${NEW_ENTITIES_KEY}.frequency must be between 1 second and 5 minutes, got ${
+        frequencyMs / 1000
+      } s`,
+    );
+  }
+  const maxPerScan =
+    section.getOptionalNumber('maxPerScan') ??
+    DEFAULT_NEW_ENTITY_SCAN.maxPerScan;
+  if (!Number.isInteger(maxPerScan) || maxPerScan < 1 || maxPerScan > 500) {
+    throw new Error(
+      `${NEW_ENTITIES_KEY}.maxPerScan must be a whole number from 1 to 500, got ${maxPerScan}`,
+    );
+  }
+  return {
+    enabled: section.getOptionalBoolean('enabled') ?? true,
+    frequency,
+    maxPerScan,
+  };
+}
 
 const KEY = 'maturity.schedule';
 

@@ -60,6 +60,23 @@ export const DEFAULT_TRACKED_FACTS = [
   'toil.teamToilPercent',
 ];
 
+/** What one scan for entities without a score found and did. */
+export interface NewEntityScanResult {
+  /** Entities of the scored kinds that the catalog holds and the store has no score for. */
+  unscored: number;
+  /** The ones scored by this scan. */
+  scored: string[];
+  /** The ones whose scoring failed (retried after a pause). */
+  failed: string[];
+  /** True when there were more than the scan scores one by one. */
+  tooMany: boolean;
+}
+
+// An entity whose scoring failed is retried after this long, not every scan.
+const NEW_ENTITY_RETRY_MS = 5 * 60_000;
+// Refs per catalog page when listing the scored kinds.
+const REF_PAGE_SIZE = 1000;
+
 /** Summary of one evaluation cycle. */
 export interface CycleSummary {
   entities: number;
@@ -103,6 +120,8 @@ function entityInfo(
 export class MaturityEngine {
   private readonly installed: Set<string>;
   private readonly checkDimensions: Map<string, string>;
+  private cycles = 0;
+  private readonly failedAt = new Map<string, number>();
 
   constructor(private readonly options: MaturityEngineOptions) {
     this.installed = installedCollectorIds(options.collectors);
@@ -113,6 +132,11 @@ export class MaturityEngine {
 
   get model(): MaturityModel {
     return this.options.model;
+  }
+
+  /** True while this process runs a full cycle. */
+  get cycleRunning(): boolean {
+    return this.cycles > 0;
   }
 
   /** Ids of the installed fact collectors. */
@@ -221,6 +245,15 @@ export class MaturityEngine {
    * forget removed entities and prune old history.
    */
   async runCycle(): Promise<CycleSummary> {
+    this.cycles += 1;
+    try {
+      return await this.runCycleOnce();
+    } finally {
+      this.cycles -= 1;
+    }
+  }
+
+  private async runCycleOnce(): Promise<CycleSummary> {
     const started = Date.now();
     const credentials = await this.serviceCredentials();
     const snapshot = await CatalogSnapshot.forAll(
@@ -312,6 +345,84 @@ export class MaturityEngine {
     await this.evaluateStored([entityInfo(entity, snapshot)], {
       snapshot: true,
     });
+  }
+
+  /**
+   * Refs of the catalog's entities of the scored kinds that have no stored
+   * score yet: entities registered since the last cycle. Lists only the refs
+   * (kind, namespace, name), page by page.
+   */
+  async unscoredEntityRefs(): Promise<string[]> {
+    const credentials = await this.serviceCredentials();
+    const scored = new Set(await this.options.store.listScoredEntityRefs());
+    const fields = ['kind', 'metadata.namespace', 'metadata.name'];
+    const unscored: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await this.options.catalog.queryEntities(
+        cursor
+          ? { cursor, fields, limit: REF_PAGE_SIZE }
+          : {
+              filter: { kind: this.options.entityKinds },
+              fields,
+              limit: REF_PAGE_SIZE,
+              totalItems: 'exclude',
+            },
+        { credentials },
+      );
+      for (const entity of response.items) {
+        if (!this.isScored(entity)) continue;
+        const ref = stringifyEntityRef(entity);
+        if (!scored.has(ref)) unscored.push(ref);
+      }
+      cursor = response.pageInfo.nextCursor;
+    } while (cursor);
+    return unscored;
+  }
+
+  /**
+   * Scores the entities registered since the last cycle, one by one, when
+   * there are at most `max` of them; with more, scores none and reports
+   * `tooMany` so that the caller starts the full cycle, which is cheaper for
+   * many entities. An entity whose scoring failed is retried five minutes
+   * later, not on every scan.
+   */
+  async scoreNewEntities(options: {
+    max: number;
+    signal?: AbortSignal;
+  }): Promise<NewEntityScanResult> {
+    const now = Date.now();
+    for (const [ref, at] of this.failedAt) {
+      if (now - at >= NEW_ENTITY_RETRY_MS) this.failedAt.delete(ref);
+    }
+    const unscored = await this.unscoredEntityRefs();
+    const due = unscored.filter(ref => !this.failedAt.has(ref));
+    const result: NewEntityScanResult = {
+      unscored: unscored.length,
+      scored: [],
+      failed: [],
+      tooMany: due.length > options.max,
+    };
+    if (result.tooMany) return result;
+    const limit = pLimit(this.options.concurrency ?? 4);
+    await Promise.all(
+      due.map(ref =>
+        limit(async () => {
+          if (options.signal?.aborted) return;
+          try {
+            await this.refreshEntity(ref);
+            result.scored.push(ref);
+          } catch (e) {
+            this.failedAt.set(ref, Date.now());
+            result.failed.push(ref);
+            this.options.logger.warn(
+              `Could not score the new entity ${ref}; retrying in 5 minutes: ${e}`,
+            );
+          }
+        }),
+      ),
+    );
+    return result;
   }
 
   /** Re-evaluates one entity from stored facts (after a waiver change). */
