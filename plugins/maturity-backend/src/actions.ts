@@ -43,10 +43,18 @@ export function registerMaturityActions(options: {
           dimensions: z.array(
             z.object({
               dimension: z.string(),
-              level: z.number(),
-              score: z.number(),
+              level: z
+                .number()
+                .nullable()
+                .describe('null when the dimension was not evaluated'),
+              status: z.enum(['evaluated', 'not-evaluated']),
+              score: z.number().nullable(),
             }),
           ),
+          coverage: z.object({ measured: z.number(), total: z.number() }),
+          connectEvidence: z
+            .array(z.string())
+            .describe('What to add so that unknown checks can be measured'),
           nextSteps: z.array(
             z.object({
               checkId: z.string(),
@@ -84,8 +92,13 @@ export function registerMaturityActions(options: {
           dimensions: report.dimensions.map(d => ({
             dimension: d.dimension,
             level: d.level,
+            status: d.status ?? ('evaluated' as const),
             score: d.score,
           })),
+          coverage: report.coverage,
+          connectEvidence: (report.connectEvidence?.gaps ?? []).map(
+            g => g.what,
+          ),
           nextSteps: report.nextSteps.map(step => ({
             checkId: step.checkId,
             title: step.title,

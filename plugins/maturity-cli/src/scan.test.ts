@@ -27,7 +27,7 @@ describe('scanCheckout', () => {
     expect(good.results.length).toBeGreaterThanOrEqual(40);
     expect(good.score).toBeGreaterThan(legacy.score);
     const delivery = (r: typeof good) =>
-      r.dimensions.find(d => d.dimension === 'delivery')!.level;
+      r.dimensions.find(d => d.dimension === 'delivery')!.level ?? 0;
     expect(delivery(good)).toBeGreaterThan(delivery(legacy));
     // Without a catalog-info.yaml, catalog checks are unknown, and it says so.
     expect(good.warnings.join('\n')).toContain('no catalog-info.yaml');

@@ -164,9 +164,13 @@ export function formatText(report: ScanReport, model: MaturityModel): string {
   );
   for (const d of report.dimensions) {
     lines.push(
-      `  ${(title.get(d.dimension) ?? d.dimension).padEnd(32)} level ${
-        d.level
-      }  score ${String(d.score).padStart(5)}${
+      `  ${(title.get(d.dimension) ?? d.dimension).padEnd(32)} ${
+        d.level === null
+          ? `not evaluated (${d.measuredChecks ?? 0} of ${
+              d.totalChecks ?? 0
+            } checks measured)`
+          : `level ${d.level}  score ${String(d.score).padStart(5)}`
+      }${
         d.blockingChecks.length
           ? `  blocked by: ${d.blockingChecks.join(', ')}`
           : ''

@@ -59,9 +59,11 @@ describe('the default model over the demo organization', () => {
     ['certificate-service', [1, 3, 2, 1, 2, 1, 1, 2], 1],
     // README: Arch 2. Typed `service` but provides no catalog API.
     ['session-store', [1, 1, 2, 1, 2, 3, 1, 4], 1],
-    // README: Delivery 2, Scale 2, Reliability 2. Tag-pinned FROM; the Helm-only
-    // workload facts are unknown (templates are not rendered), which blocks level 2.
-    ['classroom-monolith', [4, 3, 1, 1, 1, 2, 1, 4], 1],
+    // README: Delivery 2, Scale 2. Tag-pinned FROM; the Helm-only workload
+    // facts are unknown (templates are not rendered). Unknown does not block,
+    // so Reliability reaches 2 on its measured checks; Scale still has a
+    // measured level-2 failure.
+    ['classroom-monolith', [4, 3, 1, 1, 1, 2, 2, 4], 1],
     // README: Arch 2, Delivery 2. Serves quizzes with no API registered; `pytest || true` still counts as a test step.
     ['quiz-engine', [1, 3, 1, 2, 1, 1, 1, 1], 1],
     // README: Arch 3. A cron job typed `service` with no API.

@@ -134,21 +134,51 @@ export interface CheckResult {
   evidence: Evidence[];
 }
 
+/**
+ * Whether a dimension could be scored: `not-evaluated` when none of its
+ * checks was measured (every one unknown or not applicable), so no level can
+ * be claimed either way.
+ */
+export type DimensionStatus = 'evaluated' | 'not-evaluated';
+
 /** A dimension's level and score for one entity. */
 export interface DimensionScore {
   dimension: string;
-  level: LevelNumber;
-  /** 0-100 over the dimension's applicable checks. */
-  score: number;
-  /** Checks that fail (or are unknown) at level + 1 and so block it. */
+  /**
+   * The highest level demonstrated by measured checks; null when the
+   * dimension is not evaluated.
+   */
+  level: LevelNumber | null;
+  /**
+   * `not-evaluated` when no check of the dimension was measured. Scores
+   * stored before this field existed have no status: read them as evaluated.
+   */
+  status?: DimensionStatus;
+  /** 0-100 over the dimension's measured, applicable checks; null when not evaluated. */
+  score: number | null;
+  /** Checks that were measured and fail at level + 1, and so block it. */
   blockingChecks: string[];
+  /** Checks of the dimension whose result is known (not unknown). */
+  measuredChecks?: number;
+  /** Checks of the dimension in the model. */
+  totalChecks?: number;
+}
+
+/** How many of the model's checks were measured for an entity. */
+export interface ScoreCoverage {
+  /** Checks whose result is pass, fail, waived or not applicable. */
+  measured: number;
+  /** Checks in the model. */
+  total: number;
 }
 
 /** An entity's overall maturity. */
 export interface EntityScore {
-  /** Lowest dimension level. */
+  /** Lowest level among evaluated dimensions; 1 when none is evaluated. */
   level: LevelNumber;
-  /** Weighted 0-100 score. */
+  /** Weighted 0-100 score over evaluated dimensions; 0 when none is. */
   score: number;
   dimensions: DimensionScore[];
+  /** How many checks the level and score rest on. */
+  coverage?: ScoreCoverage;
 }

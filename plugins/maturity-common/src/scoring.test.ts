@@ -6,7 +6,14 @@ import {
   MaturityModel,
 } from './model';
 import { FactLookup } from './rules';
-import { computeEntityScore, evaluateChecks, nextSteps } from './scoring';
+import { DEFAULT_MATURITY_MODEL } from './defaultModel';
+import {
+  computeEntityScore,
+  connectEvidenceStep,
+  evaluateChecks,
+  nextSteps,
+  scoreCoverage,
+} from './scoring';
 
 function check(
   id: string,
@@ -157,13 +164,34 @@ describe('computeEntityScore', () => {
       }),
     );
     // Delivery: 2 passes, 3 fails (d4 passing does not skip it).
-    // Score 100 * (4 + 2 + 8) / 20 = 70. Security: 100 * 10 / 20 = 50.
+    // Score 100 * (4 + 2 + 8) / 20 = 70. Security: s3 is unknown, so it
+    // neither blocks level 3 nor counts: level 2, 100 * 10 / 10 = 100.
     expect(score.dimensions).toEqual([
-      { dimension: 'delivery', level: 2, score: 70, blockingChecks: ['d3'] },
-      { dimension: 'security', level: 2, score: 50, blockingChecks: ['s3'] },
+      {
+        dimension: 'delivery',
+        level: 2,
+        status: 'evaluated',
+        score: 70,
+        blockingChecks: ['d3'],
+        measuredChecks: 4,
+        totalChecks: 4,
+      },
+      {
+        dimension: 'security',
+        level: 2,
+        status: 'evaluated',
+        score: 100,
+        blockingChecks: [],
+        measuredChecks: 1,
+        totalChecks: 2,
+      },
     ]);
-    // (3 * 70 + 1 * 50) / 4 = 65
-    expect(score).toMatchObject({ level: 2, score: 65 });
+    // (3 * 70 + 1 * 100) / 4 = 77.5
+    expect(score).toMatchObject({
+      level: 2,
+      score: 77.5,
+      coverage: { measured: 5, total: 6 },
+    });
   });
 
   it('counts waived and not-applicable as met for levels, and leaves them out of the score', () => {
@@ -179,14 +207,15 @@ describe('computeEntityScore', () => {
       }),
     );
     // Delivery: weights of d3 (6 pass) and d4 (8 fail) only: 600 / 14 = 42.857...
-    expect(score.dimensions[0]).toEqual({
+    expect(score.dimensions[0]).toMatchObject({
       dimension: 'delivery',
       level: 3,
+      status: 'evaluated',
       score: 42.9,
       blockingChecks: ['d4'],
     });
     // Security tops out at its highest defined level, 3, with nothing blocking.
-    expect(score.dimensions[1]).toEqual({
+    expect(score.dimensions[1]).toMatchObject({
       dimension: 'security',
       level: 3,
       score: 100,
@@ -216,7 +245,7 @@ describe('computeEntityScore', () => {
     expect(score.level).toBe(1);
   });
 
-  it('scores 100 when no check applies, and treats a missing result as unknown', () => {
+  it('scores 100 when only waived or not-applicable checks were measured, and a dimension without results is not evaluated', () => {
     const allNa = computeEntityScore(
       m,
       results({
@@ -227,22 +256,28 @@ describe('computeEntityScore', () => {
       }),
     );
     expect(allNa.dimensions[0]).toMatchObject({ level: 4, score: 100 });
-    // s2 and s3 have no result: unknown, so applicable and not passing.
+    // s2 and s3 have no result: unknown, so security is not evaluated, and
+    // the entity's level and score rest on delivery alone.
     expect(allNa.dimensions[1]).toEqual({
       dimension: 'security',
-      level: 1,
-      score: 0,
-      blockingChecks: ['s2'],
+      level: null,
+      status: 'not-evaluated',
+      score: null,
+      blockingChecks: [],
+      measuredChecks: 0,
+      totalChecks: 2,
     });
+    expect(allNa).toMatchObject({ level: 4, score: 100 });
   });
 
-  it('lists a dimension without checks but leaves it out of the entity level and score', () => {
+  it('lists a dimension without checks as not evaluated and leaves it out of the entity level and score', () => {
     const m2 = model([check('d2a', 'delivery', 2)]);
     const score = computeEntityScore(m2, results({ d2a: 'pass' }));
-    expect(score.dimensions[1]).toEqual({
+    expect(score.dimensions[1]).toMatchObject({
       dimension: 'security',
-      level: 1,
-      score: 100,
+      level: null,
+      status: 'not-evaluated',
+      score: null,
       blockingChecks: [],
     });
     expect(score).toMatchObject({ level: 2, score: 100 });
@@ -281,7 +316,6 @@ describe('nextSteps', () => {
       's2',
       'd3-heavy-small',
       'd3-heavy-small-b',
-      'd3-heavy-large',
       'd3-light',
     ]);
   });
@@ -312,9 +346,280 @@ describe('nextSteps', () => {
       effort: 'small',
       status: 'fail',
     });
-    const unknown = nextSteps(m, r, score, 10).find(
-      s => s.checkId === 'd3-heavy-large',
+    // d3-heavy-large is unknown: it was not measured, so it is no step.
+    expect(
+      nextSteps(m, r, score, 10).find(s => s.checkId === 'd3-heavy-large'),
+    ).toBeUndefined();
+  });
+});
+
+describe('unknown is not failure', () => {
+  const m = model([
+    check('d2', 'delivery', 2, 5),
+    check('d3a', 'delivery', 3, 5),
+    check('d3b', 'delivery', 3, 5),
+    check('d4', 'delivery', 4, 5),
+    check('s2', 'security', 2, 5),
+    check('s3', 'security', 3, 5),
+  ]);
+
+  it('a dimension whose checks are all unknown is not evaluated, not level 1, and the entity level rests on the measured ones', () => {
+    const score = computeEntityScore(
+      m,
+      results({
+        d2: 'pass',
+        d3a: 'pass',
+        d3b: 'pass',
+        d4: 'fail',
+        s2: 'unknown',
+        s3: 'not-applicable',
+      }),
     );
-    expect(unknown).toMatchObject({ status: 'unknown' });
+    expect(score.dimensions[1]).toEqual({
+      dimension: 'security',
+      level: null,
+      status: 'not-evaluated',
+      score: null,
+      blockingChecks: [],
+      measuredChecks: 1,
+      totalChecks: 2,
+    });
+    expect(score).toMatchObject({
+      level: 3,
+      score: 75,
+      coverage: { measured: 5, total: 6 },
+    });
+  });
+
+  it('a level whose known checks pass is reached although another check of it is unknown', () => {
+    const score = computeEntityScore(
+      m,
+      results({ d2: 'pass', d3a: 'pass', d3b: 'unknown', d4: 'fail' }),
+    );
+    expect(score.dimensions[0]).toMatchObject({
+      level: 3,
+      blockingChecks: ['d4'],
+      // d3b is left out: 100 * 10 / 15
+      score: 66.7,
+    });
+  });
+
+  it('a level whose checks are all unknown is not reached, and nothing blocks it', () => {
+    const score = computeEntityScore(
+      m,
+      results({ d2: 'pass', d3a: 'unknown', d3b: 'unknown', d4: 'pass' }),
+    );
+    expect(score.dimensions[0]).toMatchObject({
+      status: 'evaluated',
+      level: 2,
+      blockingChecks: [],
+      score: 100,
+    });
+  });
+
+  it('a score stored with an unknown check as blocking still yields no step for it', () => {
+    const r = results({ d2: 'unknown', s2: 'fail' });
+    const stored = {
+      level: 1 as const,
+      score: 0,
+      dimensions: [
+        {
+          dimension: 'delivery',
+          level: 1 as const,
+          score: 0,
+          blockingChecks: ['d2'],
+        },
+        {
+          dimension: 'security',
+          level: 1 as const,
+          score: 0,
+          blockingChecks: ['s2'],
+        },
+      ],
+    };
+    expect(nextSteps(m, r, stored, 10).map(s => s.checkId)).toEqual(['s2']);
+  });
+
+  it('counts a check without a result as not measured in the coverage', () => {
+    expect(scoreCoverage(m, results({ d2: 'fail', s2: 'waived' }))).toEqual({
+      measured: 2,
+      total: 6,
+    });
+  });
+});
+
+describe('connectEvidenceStep', () => {
+  const m = model([
+    check('d2', 'delivery', 2),
+    check('d3', 'delivery', 3, 5, {
+      rule: {
+        all: [
+          { fact: 'repo.d3', equals: true },
+          { fact: 'toil.registerExists', equals: true },
+        ],
+      },
+    }),
+    check('s2', 'security', 2),
+    check('o2', 'security', 3, 5, {
+      evidence: 'toil',
+      rule: { fact: 'toil.teamToilPercent', lessThan: 50 },
+    }),
+    check('z2', 'security', 4, 5, {
+      evidence: 'security',
+      rule: { fact: 'zeroTrust.grade', in: ['A', 'B'] },
+    }),
+  ]);
+  const unknown =
+    (reason: string): FactLookup =>
+    name => ({
+      state: 'unknown',
+      reason: name.startsWith('toil.')
+        ? 'no toil register'
+        : name.startsWith('zeroTrust.')
+        ? 'the zeroTrust collector is not installed'
+        : reason,
+    });
+
+  it('an entity with no source-location annotation is told to add the annotation, once, with the checks it would measure', () => {
+    const r = evaluateChecks(
+      m,
+      unknown('missing annotation backstage.io/source-location'),
+    );
+    const step = connectEvidenceStep(m, r)!;
+    expect(step).toMatchObject({
+      title: 'Connect the evidence',
+      unknownChecks: 5,
+    });
+    expect(step.gaps.map(g => [g.kind, g.source, g.checks])).toEqual([
+      ['source-location', 'repo', ['d2', 'd3', 's2']],
+      ['toil-register', 'toil', ['d3', 'o2']],
+      ['collector', 'zeroTrust', ['z2']],
+    ]);
+    expect(step.gaps[0].what).toMatch(/backstage\.io\/source-location/);
+    expect(step.gaps[0].reason).toBe(
+      'missing annotation backstage.io/source-location',
+    );
+    expect(step.gaps[1].what).toMatch(/toil register/);
+  });
+
+  it('a source location on a host without an integration asks for the integration', () => {
+    const r = evaluateChecks(
+      m,
+      unknown(
+        'repo collector failed on https://github.com/acme/shop: getaddrinfo ENOTFOUND api.github.com',
+      ),
+    );
+    const gap = connectEvidenceStep(m, r)!.gaps[0];
+    expect(gap).toMatchObject({ kind: 'integration', source: 'repo' });
+    expect(gap.what).toMatch(/integrations\.github/);
+  });
+
+  it('an entity whose checks were all measured gets no connect-the-evidence step', () => {
+    expect(
+      connectEvidenceStep(
+        m,
+        results({
+          d2: 'fail',
+          d3: 'pass',
+          s2: 'pass',
+          o2: 'not-applicable',
+          z2: 'waived',
+        }),
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('the default model on a catalog entity with no source-location annotation', () => {
+  const NO_SOURCE = 'missing annotation backstage.io/source-location';
+  // What the collectors record for a bare service entity: catalog and
+  // ownership facts from its YAML, no repository, no toil register row.
+  const catalogFacts: Record<string, FactValue> = {
+    'catalog.kind': 'Component',
+    'catalog.type': 'service',
+    'catalog.lifecycle': 'production',
+    'ownership.ownerSet': true,
+    'ownership.ownerResolves': true,
+    'ownership.ownerIsGroup': true,
+  };
+  const lookup: FactLookup = name => {
+    if (name.startsWith('repo.'))
+      return { state: 'unknown', reason: NO_SOURCE };
+    if (name.startsWith('ownership.codeowners')) {
+      return {
+        state: 'unknown',
+        reason: `source tree unavailable: ${NO_SOURCE}`,
+      };
+    }
+    if (name === 'toil.registerExists') {
+      return { state: 'value', value: false, evidence: [] };
+    }
+    if (name.startsWith('toil.')) {
+      return { state: 'unknown', reason: 'no toil register' };
+    }
+    return {
+      state: 'value',
+      value: name in catalogFacts ? catalogFacts[name] : null,
+      evidence: [],
+    };
+  };
+  const model = DEFAULT_MATURITY_MODEL;
+  const r = evaluateChecks(model, lookup);
+  const score = computeEntityScore(model, r);
+  const statusById = new Map(r.map(x => [x.checkId, x.status]));
+
+  it('draws no dimension without evidence at level 1: it is not evaluated', () => {
+    for (const d of score.dimensions) {
+      const own = model.checks.filter(c => c.dimension === d.dimension);
+      const measured = own.some(c =>
+        ['pass', 'fail', 'waived'].includes(statusById.get(c.id)!),
+      );
+      expect([d.dimension, d.status, d.level === null]).toEqual([
+        d.dimension,
+        measured ? 'evaluated' : 'not-evaluated',
+        !measured,
+      ]);
+    }
+    expect(
+      score.dimensions.find(d => d.dimension === 'delivery'),
+    ).toMatchObject({ status: 'not-evaluated', level: null, score: null });
+  });
+
+  it('states its coverage: the unknown checks are not measured', () => {
+    const unknownCount = r.filter(x => x.status === 'unknown').length;
+    expect(unknownCount).toBeGreaterThan(0);
+    expect(score.coverage).toEqual({
+      measured: model.checks.length - unknownCount,
+      total: model.checks.length,
+    });
+  });
+
+  it('never asks the team to fix a check that was not measured', () => {
+    for (const d of score.dimensions) {
+      for (const id of d.blockingChecks) {
+        expect([id, statusById.get(id)]).toEqual([id, 'fail']);
+      }
+    }
+    const steps = nextSteps(model, r, score, 50);
+    for (const step of steps) {
+      expect([step.checkId, statusById.get(step.checkId)]).toEqual([
+        step.checkId,
+        'fail',
+      ]);
+    }
+  });
+
+  it('says exactly what to connect: the source-location annotation first, then the toil register', () => {
+    const step = connectEvidenceStep(model, r)!;
+    expect(step.gaps.map(g => g.kind)).toEqual([
+      'source-location',
+      'toil-register',
+    ]);
+    const repoChecks = model.checks.filter(
+      c => statusById.get(c.id) === 'unknown' && c.evidence === 'repo',
+    );
+    expect(step.gaps[0].checks).toEqual(
+      expect.arrayContaining(repoChecks.map(c => c.id)),
+    );
   });
 });

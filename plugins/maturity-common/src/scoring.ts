@@ -14,6 +14,7 @@ import {
   FixTemplate,
   LevelNumber,
   MaturityModel,
+  ScoreCoverage,
 } from './model';
 import { evaluateRule, FactLookup } from './rules';
 
@@ -82,15 +83,8 @@ function mergeEvidence(first: Evidence[], second: Evidence[]): Evidence[] {
   return [...first, ...second.filter(e => !seen.has(key(e)))];
 }
 
-const OK_FOR_LEVEL: ReadonlySet<CheckStatus> = new Set([
-  'pass',
-  'waived',
-  'not-applicable',
-]);
-const OUT_OF_SCORE: ReadonlySet<CheckStatus> = new Set([
-  'waived',
-  'not-applicable',
-]);
+/** Statuses that count as evidence about a dimension. */
+const EVIDENCE: ReadonlySet<CheckStatus> = new Set(['pass', 'fail', 'waived']);
 
 /** Rounds to one decimal, as scores are shown. */
 export function roundScore(value: number): number {
@@ -103,14 +97,25 @@ function statusOf(results: Map<string, CheckResult>, id: string): CheckStatus {
 }
 
 /**
- * Scores one entity. A dimension is at level N when every check of levels
- * 2..N is pass, waived or not-applicable, capped at the highest level the
- * dimension defines checks for (a level without checks cannot be
- * demonstrated). The dimension score is 100 × passing weight ÷ applicable
- * weight (100 when nothing applies); unknown counts as applicable and not
- * passing. The entity level is the lowest dimension level, and its score the
- * dimension-weighted mean. Dimensions without checks are listed but left out
- * of the entity's level and score.
+ * Scores one entity. Unknown is not failure: a check whose evidence could not
+ * be read neither blocks a level nor counts towards one.
+ *
+ * - A dimension is `not-evaluated` (level and score null) when none of its
+ *   checks was measured: every one is unknown or not applicable.
+ * - Otherwise it is at level N when, for every level 2..N, no check of that
+ *   level fails and at least one passes or is waived, or every one is not
+ *   applicable (a level whose checks are all unknown cannot be demonstrated,
+ *   and stops the climb).
+ *   A level whose checks are unknown or not applicable, but not all not
+ *   applicable, has demonstrated nothing and stops the climb too. It is
+ *   capped at the highest level the dimension defines checks for.
+ * - Its blocking checks are the failing checks of level + 1.
+ * - Its score is 100 × passing weight ÷ measured weight (pass or fail);
+ *   waived, not-applicable and unknown checks are left out; 100 when only
+ *   waived checks were measured.
+ * - The entity level is the lowest level of its evaluated dimensions (1 when
+ *   none is), its score their dimension-weighted mean (0 when none is), and
+ *   its coverage counts the checks whose result is not unknown.
  */
 export function computeEntityScore(
   model: MaturityModel,
@@ -120,62 +125,110 @@ export function computeEntityScore(
   const dimensions: DimensionScore[] = [];
   const counted: Array<{ weight: number; level: LevelNumber; raw: number }> =
     [];
+  let measured = 0;
 
   for (const dimension of model.dimensions) {
     const checks = model.checks.filter(c => c.dimension === dimension.id);
+    const statuses = new Map(checks.map(c => [c.id, statusOf(byId, c.id)]));
+    const measuredChecks = checks.filter(
+      c => statuses.get(c.id) !== 'unknown',
+    ).length;
+    measured += measuredChecks;
+    if (!checks.some(c => EVIDENCE.has(statuses.get(c.id)!))) {
+      dimensions.push({
+        dimension: dimension.id,
+        level: null,
+        status: 'not-evaluated',
+        score: null,
+        blockingChecks: [],
+        measuredChecks,
+        totalChecks: checks.length,
+      });
+      continue;
+    }
+
     const maxLevel = checks.reduce<number>((m, c) => Math.max(m, c.level), 1);
     let level = 1;
     for (let n = 2; n <= maxLevel; n++) {
-      const ok = checks
+      const atLevel = checks
         .filter(c => c.level === n)
-        .every(c => OK_FOR_LEVEL.has(statusOf(byId, c.id)));
-      if (!ok) break;
+        .map(c => statuses.get(c.id)!);
+      // Reached when nothing measured fails and something was demonstrated:
+      // a pass or waiver, or every check not applicable. Unknown checks
+      // neither block the level nor count towards it.
+      const reached =
+        !atLevel.includes('fail') &&
+        (atLevel.some(status => status === 'pass' || status === 'waived') ||
+          atLevel.every(status => status === 'not-applicable'));
+      if (!reached) break;
       level = n;
     }
     const blockingChecks =
       level < maxLevel
         ? checks
             .filter(c => c.level === level + 1)
-            .filter(c => !OK_FOR_LEVEL.has(statusOf(byId, c.id)))
+            .filter(c => statuses.get(c.id) === 'fail')
             .map(c => c.id)
         : [];
 
-    let applicableWeight = 0;
+    let measuredWeight = 0;
     let passingWeight = 0;
     for (const c of checks) {
-      const status = statusOf(byId, c.id);
-      if (OUT_OF_SCORE.has(status)) continue;
-      applicableWeight += c.weight;
+      const status = statuses.get(c.id);
+      if (status !== 'pass' && status !== 'fail') continue;
+      measuredWeight += c.weight;
       if (status === 'pass') passingWeight += c.weight;
     }
     const raw =
-      applicableWeight === 0 ? 100 : (100 * passingWeight) / applicableWeight;
+      measuredWeight === 0 ? 100 : (100 * passingWeight) / measuredWeight;
 
     dimensions.push({
       dimension: dimension.id,
       level: level as LevelNumber,
+      status: 'evaluated',
       score: roundScore(raw),
       blockingChecks,
+      measuredChecks,
+      totalChecks: checks.length,
     });
-    if (checks.length > 0) {
-      counted.push({
-        weight: dimension.weight,
-        level: level as LevelNumber,
-        raw,
-      });
-    }
+    counted.push({
+      weight: dimension.weight,
+      level: level as LevelNumber,
+      raw,
+    });
   }
 
   const totalWeight = counted.reduce((s, d) => s + d.weight, 0);
   const score =
     totalWeight === 0
-      ? 100
+      ? 0
       : counted.reduce((s, d) => s + d.weight * d.raw, 0) / totalWeight;
   const level =
     counted.length === 0
       ? 1
       : (Math.min(...counted.map(d => d.level)) as LevelNumber);
-  return { level, score: roundScore(score), dimensions };
+  return {
+    level,
+    score: roundScore(score),
+    dimensions,
+    coverage: { measured, total: model.checks.length },
+  };
+}
+
+/**
+ * How many of the model's checks an entity's results measured: those whose
+ * result is not unknown. A check without a result counts as unknown.
+ */
+export function scoreCoverage(
+  model: MaturityModel,
+  results: CheckResult[],
+): ScoreCoverage {
+  const byId = new Map(results.map(r => [r.checkId, r]));
+  return {
+    measured: model.checks.filter(c => statusOf(byId, c.id) !== 'unknown')
+      .length,
+    total: model.checks.length,
+  };
 }
 
 /** One concrete step towards a dimension's next level. */
@@ -195,9 +248,8 @@ export interface NextStep {
   guide?: string;
   weight: number;
   effort: Effort;
-  status: 'fail' | 'unknown';
-  /** Why the check is unknown, when it is. */
-  reason?: string;
+  /** Next steps are measured failures only. */
+  status: 'fail';
 }
 
 const EFFORT_ORDER: Record<Effort, number> = { small: 0, medium: 1, large: 2 };
@@ -209,7 +261,8 @@ function compareIds(a: string, b: string): number {
 }
 
 /**
- * The checks that block each dimension's next level, ordered by blocking
+ * The measured, failing checks that block each dimension's next level
+ * (unknown checks never are steps), ordered by blocking
  * level, then weight (heaviest first), then effort (smallest first), then id.
  */
 export function nextSteps(
@@ -226,7 +279,10 @@ export function nextSteps(
       const check = checks.get(id);
       if (!check) continue;
       const result = byId.get(id);
-      const status = result?.status === 'fail' ? 'fail' : 'unknown';
+      // Only what was measured and fails is a step: an unknown check is a
+      // gap in the evidence (see connectEvidenceStep), not work for the team.
+      // Scores stored before this rule listed unknown checks as blocking too.
+      if (result?.status !== 'fail') continue;
       steps.push({
         checkId: check.id,
         dimension: check.dimension,
@@ -240,10 +296,7 @@ export function nextSteps(
         ...(check.guide && { guide: check.guide }),
         weight: check.weight,
         effort: check.effort,
-        status,
-        ...(status === 'unknown' && {
-          reason: result?.reason ?? 'not evaluated',
-        }),
+        status: 'fail',
       });
     }
   }
@@ -255,4 +308,138 @@ export function nextSteps(
       compareIds(a.checkId, b.checkId),
   );
   return steps.slice(0, Math.max(0, limit));
+}
+
+/** What kind of evidence is missing, and so what has to be connected. */
+export type EvidenceGapKind =
+  | 'source-location'
+  | 'integration'
+  | 'toil-register'
+  | 'collector'
+  | 'other';
+
+/** One missing source of evidence, with the checks that wait for it. */
+export interface EvidenceGap {
+  kind: EvidenceGapKind;
+  /** The fact namespace (collector) that could not answer, e.g. `repo`. */
+  source: string;
+  /** What to add, in one sentence. */
+  what: string;
+  /** The reason the collector recorded, as it recorded it. */
+  reason: string;
+  /** Ids of the unknown checks that this evidence would measure, in model order. */
+  checks: string[];
+}
+
+/** The single step that replaces "fix" steps for checks that were not measured. */
+export interface ConnectEvidenceStep {
+  title: string;
+  /** How many checks are unknown. */
+  unknownChecks: number;
+  /** Each missing source, the one waiting for most checks first. */
+  gaps: EvidenceGap[];
+}
+
+const SOURCE_LOCATION = 'backstage.io/source-location';
+
+function classifyGap(
+  source: string,
+  reason: string,
+): Pick<EvidenceGap, 'kind' | 'what'> {
+  if (/collector is not installed/.test(reason)) {
+    return {
+      kind: 'collector',
+      what: `Install the ${source} fact collector in the portal backend, so its checks can be measured.`,
+    };
+  }
+  if (source === 'toil' || /toil register/i.test(reason)) {
+    return {
+      kind: 'toil-register',
+      what: "Record the owning team's repetitive operations work in the toil register (the Toil page), so the operations checks can be measured.",
+    };
+  }
+  if (reason.includes(SOURCE_LOCATION) || /no source location/.test(reason)) {
+    return {
+      kind: 'source-location',
+      what: `Add the ${SOURCE_LOCATION} annotation to the entity (url: of its repository, or dir: of a local checkout under an allowed root), so its repository can be read.`,
+    };
+  }
+  if (
+    /integration|github|gitlab|ENOTFOUND|\b40[13]\b|credentials|token/i.test(
+      reason,
+    )
+  ) {
+    return {
+      kind: 'integration',
+      what: 'Configure the integration for the repository host (integrations.github or integrations.gitlab in app-config, with a token that can read the repository), so the source location can be read.',
+    };
+  }
+  return {
+    kind: 'other',
+    what: `Make the ${source} evidence readable: ${reason}.`,
+  };
+}
+
+/**
+ * One "connect the evidence" step for an entity's unknown checks: what to add
+ * (the source-location annotation, an integration, the toil register, a
+ * collector) derived from the reasons the collectors recorded, with the
+ * checks each addition would measure. Undefined when nothing is unknown.
+ */
+export function connectEvidenceStep(
+  model: MaturityModel,
+  results: CheckResult[],
+): ConnectEvidenceStep | undefined {
+  const byId = new Map(results.map(r => [r.checkId, r]));
+  const gaps = new Map<string, EvidenceGap>();
+  let unknownChecks = 0;
+  for (const check of model.checks) {
+    const result = byId.get(check.id);
+    if (statusOf(byId, check.id) !== 'unknown') continue;
+    unknownChecks += 1;
+    // Reasons read `<fact>: <reason>`, joined with "; " (see evaluateRule).
+    const parts = (result?.reason ?? '')
+      .split('; ')
+      .map(part => {
+        const at = part.indexOf(': ');
+        return at > 0
+          ? { fact: part.slice(0, at), reason: part.slice(at + 2) }
+          : { fact: '', reason: part };
+      })
+      .filter(part => part.reason);
+    if (parts.length === 0) {
+      parts.push({ fact: '', reason: 'not evaluated yet' });
+    }
+    for (const part of parts) {
+      const source = part.fact.split('.')[0] || check.evidence;
+      const { kind, what } = classifyGap(source, part.reason);
+      // One gap per thing to add: every fact (repo or CODEOWNERS) missing
+      // for want of a source location is the same gap.
+      const key =
+        kind === 'other'
+          ? `${source}|${part.reason}`
+          : kind === 'collector'
+          ? `${kind}|${source}`
+          : kind;
+      kind === 'other' ? `${source}|${part.reason}` : `${kind}|${source}`;
+      const gap = gaps.get(key) ?? {
+        kind,
+        source,
+        what,
+        reason: part.reason,
+        checks: [],
+      };
+      if (!gap.checks.includes(check.id)) gap.checks.push(check.id);
+      gaps.set(key, gap);
+    }
+  }
+  if (unknownChecks === 0) return undefined;
+  return {
+    title: 'Connect the evidence',
+    unknownChecks,
+    gaps: [...gaps.values()].sort(
+      (a, b) =>
+        b.checks.length - a.checks.length || compareIds(a.source, b.source),
+    ),
+  };
 }

@@ -247,19 +247,27 @@ export class DatabaseMaturityStore implements MaturityStore {
             .merge();
         }
 
+        // A dimension that was not evaluated has no level to roll up: the
+        // team and rollup views show it as not evaluated, not as level 1.
         const dimensions = part.flatMap(e =>
-          e.dimensions.map(d => ({
-            entity_ref: e.entity.entityRef,
-            dimension: d.dimension,
-            level: d.level,
-            score: d.score,
-            failing: JSON.stringify(
-              e.dimensionChecks?.[d.dimension]?.failing ?? [],
-            ),
-            unknown: JSON.stringify(
-              e.dimensionChecks?.[d.dimension]?.unknown ?? [],
-            ),
-          })),
+          e.dimensions
+            .flatMap(d =>
+              d.level === null || d.score === null
+                ? []
+                : [{ ...d, level: d.level, score: d.score }],
+            )
+            .map(d => ({
+              entity_ref: e.entity.entityRef,
+              dimension: d.dimension,
+              level: d.level,
+              score: d.score,
+              failing: JSON.stringify(
+                e.dimensionChecks?.[d.dimension]?.failing ?? [],
+              ),
+              unknown: JSON.stringify(
+                e.dimensionChecks?.[d.dimension]?.unknown ?? [],
+              ),
+            })),
         );
         for (const rows of chunks(dimensions, LARGE_CHUNK)) {
           await tx('maturity_entity_dimensions').insert(rows);
@@ -337,7 +345,11 @@ export class DatabaseMaturityStore implements MaturityStore {
     const snapshots = evaluations
       .map(e => {
         const dimensions = JSON.stringify(
-          Object.fromEntries(e.dimensions.map(d => [d.dimension, d.level])),
+          Object.fromEntries(
+            e.dimensions
+              .filter(d => d.level !== null)
+              .map(d => [d.dimension, d.level]),
+          ),
         );
         const metrics = JSON.stringify(e.metrics ?? {});
         return {

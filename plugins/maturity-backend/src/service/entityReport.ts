@@ -2,7 +2,9 @@ import { NotFoundError } from '@backstage/errors';
 import {
   CheckDefinition,
   CheckResult,
+  connectEvidenceStep,
   EntityScore,
+  scoreCoverage,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { MaturityStore } from '../database/MaturityStore';
 import { MaturityEngine } from '../engine/MaturityEngine';
@@ -83,10 +85,16 @@ export async function buildEntityReport(
     dimensions: stored.dimensions.map(d => ({
       ...d,
       title: model.dimensions.find(m => m.id === d.dimension)?.title,
-      levelName: levelName(d.level),
+      levelName:
+        d.level === null || d.status === 'not-evaluated'
+          ? 'Not evaluated'
+          : levelName(d.level),
     })),
     checks,
+    // Measured failures only; unknown checks become the one step below.
     nextSteps: engine.nextSteps(results, score, 3),
+    coverage: scoreCoverage(model, results),
+    connectEvidence: connectEvidenceStep(model, results),
     waivers,
   };
 }

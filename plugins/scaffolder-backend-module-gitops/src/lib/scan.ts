@@ -32,7 +32,8 @@ export interface TreeMaturity {
   entityRef?: string;
   level: number;
   score: number;
-  dimensions: Array<{ dimension: string; level: number }>;
+  /** Level per dimension; null when none of its checks could be measured. */
+  dimensions: Array<{ dimension: string; level: number | null }>;
   /** Checks that failed; unknown checks (no catalog, no toil register) are not listed. */
   failing: CheckResult[];
   /** Every check's result, in the model's order. */

@@ -20,6 +20,7 @@ import {
 } from 'recharts';
 import { maturityApiRef, MaturityRequestError } from '../../api';
 import type { EntityReport } from '../../api';
+import { NotScoredYet } from '../NotScoredYet/NotScoredYet';
 import {
   entityPagePath,
   fixTemplateHref,
@@ -28,6 +29,13 @@ import {
   levelColor,
   RequestState,
 } from '../common';
+import {
+  ConnectEvidenceStep,
+  CoverageNote,
+  isNotEvaluated,
+  NOT_EVALUATED_LABEL,
+  NOT_EVALUATED_STYLE,
+} from '../evidence';
 
 /** The checks that keep the entity from its next overall level. */
 export function blockersOf(report: EntityReport) {
@@ -45,11 +53,20 @@ export function DimensionLevelsChart(props: {
   report: EntityReport;
   height?: number;
 }) {
-  const data = props.report.dimensions.map(d => ({
-    name: d.title ?? d.dimension,
-    level: d.level,
-    score: d.score,
-  }));
+  // A dimension that was not evaluated gets no bar (no level to draw) and
+  // says so in its label: it must not read as level 1.
+  const data = props.report.dimensions.map(d => {
+    const notEvaluated = isNotEvaluated(d);
+    return {
+      name: notEvaluated
+        ? `${d.title ?? d.dimension} (${NOT_EVALUATED_LABEL.toLocaleLowerCase(
+            'en-US',
+          )})`
+        : d.title ?? d.dimension,
+      level: notEvaluated ? null : d.level,
+      score: d.score,
+    };
+  });
   return (
     <ResponsiveContainer width="100%" height={props.height ?? 240}>
       <BarChart data={data} layout="vertical" margin={{ left: 16, right: 16 }}>
@@ -57,14 +74,23 @@ export function DimensionLevelsChart(props: {
         <XAxis type="number" domain={[0, 5]} ticks={[1, 2, 3, 4, 5]} />
         <YAxis type="category" dataKey="name" width={170} />
         <Tooltip
-          formatter={(value: number) => [
-            `L${value} ${LEVEL_NAMES[value] ?? ''}`,
+          formatter={(value: unknown) => [
+            typeof value !== 'number'
+              ? NOT_EVALUATED_LABEL
+              : `L${value} ${LEVEL_NAMES[value] ?? ''}`,
             'Level',
           ]}
         />
         <Bar dataKey="level" isAnimationActive={false}>
           {data.map(d => (
-            <Cell key={d.name} fill={levelColor(d.level)} />
+            <Cell
+              key={d.name}
+              fill={
+                d.level === null
+                  ? NOT_EVALUATED_STYLE.backgroundColor
+                  : levelColor(d.level)
+              }
+            />
           ))}
         </Bar>
       </BarChart>
@@ -98,12 +124,7 @@ export function EntityMaturityCard() {
       }
     >
       {notScored ? (
-        <RequestState
-          loading={false}
-          empty
-          emptyTitle="Not scored yet"
-          emptyDescription="The maturity engine scores every component on its next run. Try again in a minute."
-        />
+        <NotScoredYet entity={entity} onScored={retry} />
       ) : (
         <RequestState loading={loading} error={error} onRetry={retry}>
           {value && <SummaryBody report={value} />}
@@ -129,6 +150,7 @@ function SummaryBody(props: { report: EntityReport }) {
           </Typography>
         </Typography>
       </Box>
+      <CoverageNote report={report} />
       <Typography variant="subtitle2">Level per dimension</Typography>
       <DimensionLevelsChart report={report} />
       <Typography variant="subtitle2">
@@ -154,9 +176,12 @@ function SummaryBody(props: { report: EntityReport }) {
         ))}
       </List>
       <Typography variant="subtitle2">Next steps</Typography>
+      <ConnectEvidenceStep report={report} />
       {report.nextSteps.length === 0 ? (
         <Typography variant="body2" color="textSecondary">
-          No next steps: nothing fails.
+          {report.connectEvidence
+            ? 'No measured check fails.'
+            : 'No next steps: nothing fails.'}
         </Typography>
       ) : (
         <List dense disablePadding>

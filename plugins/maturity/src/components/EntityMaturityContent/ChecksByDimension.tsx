@@ -7,7 +7,8 @@ import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import type { Evidence } from '@cloud-native-portal/plugin-maturity-common';
 import type { CheckReport, EntityReport } from '../../api';
-import { LEVEL_NAMES, LevelChip, StatusChip } from '../common';
+import { LEVEL_NAMES, StatusChip } from '../common';
+import { DimensionLevelChip } from '../evidence';
 
 function evidenceText(e: Evidence): string {
   const parts: string[] = [];
@@ -114,8 +115,9 @@ export function ChecksByDimension(props: {
                   {dimension?.title ?? id}
                 </Typography>
                 {dimension && (
-                  <LevelChip
+                  <DimensionLevelChip
                     level={dimension.level}
+                    status={dimension.status}
                     name={dimension.levelName}
                   />
                 )}

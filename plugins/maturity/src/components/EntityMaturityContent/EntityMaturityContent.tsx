@@ -17,7 +17,9 @@ import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { maturityApiRef, MaturityRequestError } from '../../api';
 import type { EntityReport } from '../../api';
+import { NotScoredYet } from '../NotScoredYet/NotScoredYet';
 import { LevelChip, RequestState } from '../common';
+import { ConnectEvidenceStep, CoverageNote } from '../evidence';
 import { DimensionLevelsChart } from '../EntityMaturityCard/EntityMaturityCard';
 import { ChecksByDimension } from './ChecksByDimension';
 import { HistoryChart } from './HistoryChart';
@@ -81,11 +83,13 @@ export function EntityMaturityContent() {
     return (
       <InfoCard title="Maturity">
         {notScored ? (
-          <RequestState
-            loading={false}
-            empty
-            emptyTitle="Not scored yet"
-            emptyDescription="The maturity engine scores every component on its next run. Try again in a minute."
+          <NotScoredYet
+            entity={entity}
+            onScored={scored => {
+              setReport(scored);
+              setReloadKey(k => k + 1);
+              setNotice('Collected and evaluated just now.');
+            }}
           />
         ) : (
           <RequestState
@@ -124,6 +128,7 @@ export function EntityMaturityContent() {
                 / 100
               </Typography>
             </Typography>
+            <CoverageNote report={report} />
             <Typography variant="body2" color="textSecondary">
               {report.evaluatedAt
                 ? `Evaluated ${new Date(report.evaluatedAt).toLocaleString()}`
@@ -152,6 +157,7 @@ export function EntityMaturityContent() {
               {refreshing ? 'Refreshing…' : 'Refresh now'}
             </Button>
           </Box>
+          <ConnectEvidenceStep report={report} />
           {refreshError && (
             <Alert severity="error" role="alert">
               {refreshError.message}

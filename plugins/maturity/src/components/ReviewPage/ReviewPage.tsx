@@ -198,8 +198,8 @@ function ComponentsTable(props: {
                         : undefined
                     }
                   >
-                    {now ?? '-'}
-                    {now !== undefined && c.before && (
+                    {now === null ? 'n/e' : now ?? '-'}
+                    {typeof now === 'number' && c.before && (
                       <Delta now={now} before={c.before.dimensions[d.id]} />
                     )}
                   </TableCell>

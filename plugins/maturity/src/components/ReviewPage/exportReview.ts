@@ -106,6 +106,7 @@ export function reviewToMarkdown(
     const dims = dimensions.map(d => {
       const now = c.dimensions.find(x => x.dimension === d.id)?.level;
       if (now === undefined) return '-';
+      if (now === null) return 'not evaluated';
       return `${now} (${delta(now, c.before?.dimensions[d.id])})`;
     });
     lines.push(

@@ -24,6 +24,11 @@ import {
   GroupTree,
 } from './levels';
 import { TeamEntities } from './TeamEntities';
+import {
+  NOT_EVALUATED_HINT,
+  NOT_EVALUATED_LABEL,
+  NOT_EVALUATED_STYLE,
+} from '../evidence';
 
 /** Roll-ups requested per page; the server paginates. */
 export const ROLLUP_PAGE_SIZE = 50;
@@ -180,6 +185,32 @@ export function HeatMapTable(props: {
                     {dimensions.map(d => {
                       const cell = r.dimensions[d.id];
                       const avg = averageLevel(cell?.levels);
+                      // Rollups count evaluated entities only: a team none of
+                      // whose entities has evidence for the dimension has no
+                      // cell, which is "not evaluated", not level 1.
+                      const evaluated = Object.values(
+                        cell?.levels ?? {},
+                      ).reduce((sum, n) => sum + n, 0);
+                      if (!avg && r.entityCount > 0) {
+                        return (
+                          <Tooltip
+                            key={d.id}
+                            title={`${d.title}: not evaluated for any of ${
+                              r.entityCount
+                            } ${
+                              r.entityCount === 1 ? 'entity' : 'entities'
+                            }. ${NOT_EVALUATED_HINT}`}
+                          >
+                            <TableCell
+                              align="center"
+                              aria-label={`${d.title}: ${NOT_EVALUATED_LABEL}`}
+                              style={NOT_EVALUATED_STYLE}
+                            >
+                              n/e
+                            </TableCell>
+                          </Tooltip>
+                        );
+                      }
                       return (
                         <Tooltip
                           key={d.id}
@@ -189,7 +220,11 @@ export function HeatMapTable(props: {
                                   cell.levels,
                                 )}; average score ${Math.round(
                                   cell.averageScore,
-                                )}`
+                                )}${
+                                  evaluated < r.entityCount
+                                    ? `; ${evaluated} of ${r.entityCount} entities evaluated`
+                                    : ''
+                                }`
                               : 'No entities'
                           }
                         >
@@ -238,7 +273,9 @@ export function HeatMapTable(props: {
       />
       <Typography variant="caption" color="textSecondary">
         Cells show the average level of the team's entities (its sub-teams
-        included); hover for the distribution. Sorting orders the current page.
+        included) over those evaluated; n/e marks a dimension none of them could
+        be evaluated on. Hover for the distribution. Sorting orders the current
+        page.
       </Typography>
     </RequestState>
   );

@@ -18,6 +18,12 @@ import {
   RequestState,
   shortRef,
 } from '../common';
+import {
+  isNotEvaluated,
+  NOT_EVALUATED_HINT,
+  NOT_EVALUATED_LABEL,
+  NOT_EVALUATED_STYLE,
+} from '../evidence';
 
 const PAGE_SIZE = 20;
 
@@ -73,9 +79,25 @@ export function TeamEntities(props: {
               </TableCell>
               <TableCell align="right">{Math.round(e.score)}</TableCell>
               {dimensions.map(d => {
-                const level = e.dimensions.find(
-                  x => x.dimension === d.id,
-                )?.level;
+                const dimension = e.dimensions.find(x => x.dimension === d.id);
+                const level = dimension?.level;
+                if (dimension && isNotEvaluated(dimension)) {
+                  return (
+                    <TableCell
+                      key={d.id}
+                      align="center"
+                      title={`${
+                        d.title
+                      }: ${NOT_EVALUATED_LABEL.toLocaleLowerCase(
+                        'en-US',
+                      )}. ${NOT_EVALUATED_HINT}`}
+                      aria-label={`${d.title}: ${NOT_EVALUATED_LABEL}`}
+                      style={NOT_EVALUATED_STYLE}
+                    >
+                      n/e
+                    </TableCell>
+                  );
+                }
                 return (
                   <TableCell
                     key={d.id}

@@ -312,17 +312,37 @@ export const spec = {
             type: 'integer',
             minimum: 1,
             maximum: 5,
+            nullable: true,
+            description:
+              'Highest level demonstrated by measured checks; null when not evaluated.',
+          },
+          status: {
+            type: 'string',
+            enum: ['evaluated', 'not-evaluated'],
+            description:
+              "not-evaluated when none of the dimension's checks was measured (all unknown or not applicable). Absent on scores stored before it existed; read as evaluated.",
           },
           score: {
             type: 'number',
-            description: '0-100 over applicable checks.',
+            nullable: true,
+            description:
+              '0-100 over measured, applicable checks; null when not evaluated.',
           },
           blockingChecks: {
             type: 'array',
-            description: 'Checks that fail (or are unknown) at level + 1.',
+            description:
+              'Measured checks that fail at level + 1. Unknown checks never block.',
             items: {
               type: 'string',
             },
+          },
+          measuredChecks: {
+            type: 'integer',
+            description: 'Checks of the dimension whose result is not unknown.',
+          },
+          totalChecks: {
+            type: 'integer',
+            description: 'Checks of the dimension in the model.',
           },
         },
         additionalProperties: false,
@@ -339,17 +359,37 @@ export const spec = {
             type: 'integer',
             minimum: 1,
             maximum: 5,
+            nullable: true,
+            description:
+              'Highest level demonstrated by measured checks; null when not evaluated.',
+          },
+          status: {
+            type: 'string',
+            enum: ['evaluated', 'not-evaluated'],
+            description:
+              "not-evaluated when none of the dimension's checks was measured (all unknown or not applicable). Absent on scores stored before it existed; read as evaluated.",
           },
           score: {
             type: 'number',
-            description: '0-100 over applicable checks.',
+            nullable: true,
+            description:
+              '0-100 over measured, applicable checks; null when not evaluated.',
           },
           blockingChecks: {
             type: 'array',
-            description: 'Checks that fail (or are unknown) at level + 1.',
+            description:
+              'Measured checks that fail at level + 1. Unknown checks never block.',
             items: {
               type: 'string',
             },
+          },
+          measuredChecks: {
+            type: 'integer',
+            description: 'Checks of the dimension whose result is not unknown.',
+          },
+          totalChecks: {
+            type: 'integer',
+            description: 'Checks of the dimension in the model.',
           },
           title: {
             type: 'string',
@@ -575,14 +615,100 @@ export const spec = {
           },
           nextSteps: {
             type: 'array',
+            description:
+              'Measured, failing checks that block a next level. Unknown checks are never next steps.',
             items: {
               $ref: '#/components/schemas/CheckReport',
             },
+          },
+          coverage: {
+            $ref: '#/components/schemas/ScoreCoverage',
+          },
+          connectEvidence: {
+            $ref: '#/components/schemas/ConnectEvidenceStep',
           },
           waivers: {
             type: 'array',
             items: {
               $ref: '#/components/schemas/Waiver',
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+      ScoreCoverage: {
+        type: 'object',
+        description:
+          "How many of the model's checks the level and score rest on.",
+        required: ['measured', 'total'],
+        properties: {
+          measured: {
+            type: 'integer',
+            description:
+              'Checks whose result is pass, fail, waived or not applicable.',
+          },
+          total: {
+            type: 'integer',
+            description: 'Checks in the model.',
+          },
+        },
+        additionalProperties: false,
+      },
+      EvidenceGap: {
+        type: 'object',
+        description:
+          'One missing source of evidence, with the checks that wait for it.',
+        required: ['kind', 'source', 'what', 'reason', 'checks'],
+        properties: {
+          kind: {
+            type: 'string',
+            enum: [
+              'source-location',
+              'integration',
+              'toil-register',
+              'collector',
+              'other',
+            ],
+          },
+          source: {
+            type: 'string',
+            description: 'The fact namespace that could not answer, e.g. repo.',
+          },
+          what: {
+            type: 'string',
+            description: 'What to add, in one sentence.',
+          },
+          reason: {
+            type: 'string',
+            description: 'The reason the collector recorded.',
+          },
+          checks: {
+            type: 'array',
+            description:
+              'Ids of the unknown checks this evidence would measure.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+      ConnectEvidenceStep: {
+        type: 'object',
+        description:
+          'The one step shown for unknown checks, instead of asking to fix them. Absent when no check is unknown.',
+        required: ['title', 'unknownChecks', 'gaps'],
+        properties: {
+          title: {
+            type: 'string',
+          },
+          unknownChecks: {
+            type: 'integer',
+          },
+          gaps: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EvidenceGap',
             },
           },
         },
@@ -608,7 +734,8 @@ export const spec = {
           },
           dimensions: {
             type: 'object',
-            description: 'Level per dimension id.',
+            description:
+              'Level per evaluated dimension id; dimensions that were not evaluated are absent.',
             additionalProperties: {
               type: 'integer',
             },
@@ -926,9 +1053,12 @@ export const spec = {
                 },
                 level: {
                   type: 'integer',
+                  nullable: true,
+                  description: 'Null when the dimension was not evaluated.',
                 },
                 score: {
                   type: 'number',
+                  nullable: true,
                 },
               },
               additionalProperties: false,

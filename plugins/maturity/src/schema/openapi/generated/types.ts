@@ -377,20 +377,40 @@ export interface components {
     };
     DimensionScore: {
       dimension: string;
-      level: number;
-      /** @description 0-100 over applicable checks. */
-      score: number;
-      /** @description Checks that fail (or are unknown) at level + 1. */
+      /** @description Highest level demonstrated by measured checks; null when not evaluated. */
+      level: number | null;
+      /**
+       * @description not-evaluated when none of the dimension's checks was measured (all unknown or not applicable). Absent on scores stored before it existed; read as evaluated.
+       * @enum {string}
+       */
+      status?: 'evaluated' | 'not-evaluated';
+      /** @description 0-100 over measured, applicable checks; null when not evaluated. */
+      score: number | null;
+      /** @description Measured checks that fail at level + 1. Unknown checks never block. */
       blockingChecks: string[];
+      /** @description Checks of the dimension whose result is not unknown. */
+      measuredChecks?: number;
+      /** @description Checks of the dimension in the model. */
+      totalChecks?: number;
     };
     /** @description A dimension's level with its display names. */
     DimensionReport: {
       dimension: string;
-      level: number;
-      /** @description 0-100 over applicable checks. */
-      score: number;
-      /** @description Checks that fail (or are unknown) at level + 1. */
+      /** @description Highest level demonstrated by measured checks; null when not evaluated. */
+      level: number | null;
+      /**
+       * @description not-evaluated when none of the dimension's checks was measured (all unknown or not applicable). Absent on scores stored before it existed; read as evaluated.
+       * @enum {string}
+       */
+      status?: 'evaluated' | 'not-evaluated';
+      /** @description 0-100 over measured, applicable checks; null when not evaluated. */
+      score: number | null;
+      /** @description Measured checks that fail at level + 1. Unknown checks never block. */
       blockingChecks: string[];
+      /** @description Checks of the dimension whose result is not unknown. */
+      measuredChecks?: number;
+      /** @description Checks of the dimension in the model. */
+      totalChecks?: number;
       title?: string;
       levelName?: string;
     };
@@ -463,14 +483,48 @@ export interface components {
       score: number;
       dimensions: components['schemas']['DimensionReport'][];
       checks: components['schemas']['CheckReport'][];
+      /** @description Measured, failing checks that block a next level. Unknown checks are never next steps. */
       nextSteps: components['schemas']['CheckReport'][];
+      coverage?: components['schemas']['ScoreCoverage'];
+      connectEvidence?: components['schemas']['ConnectEvidenceStep'];
       waivers: components['schemas']['Waiver'][];
+    };
+    /** @description How many of the model's checks the level and score rest on. */
+    ScoreCoverage: {
+      /** @description Checks whose result is pass, fail, waived or not applicable. */
+      measured: number;
+      /** @description Checks in the model. */
+      total: number;
+    };
+    /** @description One missing source of evidence, with the checks that wait for it. */
+    EvidenceGap: {
+      /** @enum {string} */
+      kind:
+        | 'source-location'
+        | 'integration'
+        | 'toil-register'
+        | 'collector'
+        | 'other';
+      /** @description The fact namespace that could not answer, e.g. repo. */
+      source: string;
+      /** @description What to add, in one sentence. */
+      what: string;
+      /** @description The reason the collector recorded. */
+      reason: string;
+      /** @description Ids of the unknown checks this evidence would measure. */
+      checks: string[];
+    };
+    /** @description The one step shown for unknown checks, instead of asking to fix them. Absent when no check is unknown. */
+    ConnectEvidenceStep: {
+      title: string;
+      unknownChecks: number;
+      gaps: components['schemas']['EvidenceGap'][];
     };
     /** @description One evaluation run of an entity. */
     HistoryPoint: {
       level: number;
       score: number;
-      /** @description Level per dimension id. */
+      /** @description Level per evaluated dimension id; dimensions that were not evaluated are absent. */
       dimensions: {
         [key: string]: number;
       };
@@ -581,8 +635,9 @@ export interface components {
       score: number;
       dimensions: {
         dimension: string;
-        level: number;
-        score: number;
+        /** @description Null when the dimension was not evaluated. */
+        level: number | null;
+        score: number | null;
       }[];
       before: {
         level: number;
@@ -818,6 +873,9 @@ export type CheckReport = components['schemas']['CheckReport'];
 export type Waiver = components['schemas']['Waiver'];
 export type WaiverAuditEntry = components['schemas']['WaiverAuditEntry'];
 export type EntityReport = components['schemas']['EntityReport'];
+export type ScoreCoverage = components['schemas']['ScoreCoverage'];
+export type EvidenceGap = components['schemas']['EvidenceGap'];
+export type ConnectEvidenceStep = components['schemas']['ConnectEvidenceStep'];
 export type HistoryPoint = components['schemas']['HistoryPoint'];
 export type HistoryResponse = components['schemas']['HistoryResponse'];
 export type EntityScoreItem = components['schemas']['EntityScoreItem'];
