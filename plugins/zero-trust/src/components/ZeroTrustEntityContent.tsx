@@ -1,3 +1,4 @@
+import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   EmptyState,
   InfoCard,
@@ -15,6 +16,7 @@ import {
   StatusChip,
 } from './ControlDetails';
 import { PostureSummary } from './PostureSummary';
+import { ConnectSource } from './ConnectSource';
 import { ScoreHistoryChart } from './ScoreHistoryChart';
 import { useEntityPosture } from './usePosture';
 
@@ -74,6 +76,7 @@ const columns: TableColumn<ControlView>[] = [
 
 /** Entity tab: every zero-trust control, and the score history. */
 export const ZeroTrustEntityContent = () => {
+  const { entity } = useEntity();
   const { value: posture, loading, error } = useEntityPosture();
   let main;
   if (loading) {
@@ -89,17 +92,23 @@ export const ZeroTrustEntityContent = () => {
     );
   } else if (!posture) {
     main = (
-      <EmptyState
-        missing="data"
-        title="Not scanned yet"
-        description="This entity has no zero-trust scan. Scans run with the maturity refresh; an entity needs a readable source location."
-      />
+      <>
+        <EmptyState
+          missing="data"
+          title="Not scanned yet"
+          description="This entity has no zero-trust scan. Scans run with the maturity refresh; an entity needs a readable source location."
+        />
+        <ConnectSource entity={entity} />
+      </>
     );
   } else {
     main = (
       <>
         <InfoCard title="Zero-trust posture">
           <PostureSummary posture={posture} />
+          {posture.status === 'unknown' && (
+            <ConnectSource entity={entity} reason={posture.reason} />
+          )}
         </InfoCard>
         <Table<ControlView>
           title="Controls"

@@ -41,11 +41,17 @@ import { RiskChip } from './ControlDetails';
 import { GradeBadge } from './GradeBadge';
 
 /** Renders loading, error (naming the request) and empty states for a section. */
+/** Why a posture view is empty, and what fills it. */
+const EMPTY_POSTURE_HINT =
+  'Services are scanned from their source tree. A service without the backstage.io/source-location annotation (or whose repository host has no integration configured) has nothing to scan: add the annotation to its catalog-info.yaml, and the next maturity refresh scans it.';
+
 function Section<T>(props: {
   title: string;
   subheader: string;
   state: { loading: boolean; error?: Error; value?: T[] };
   empty: string;
+  /** Why it is empty and what fills it, when emptiness means nothing was scanned. */
+  emptyHint?: string;
   children: (items: T[]) => ReactNode;
 }) {
   const { loading, error, value } = props.state;
@@ -61,7 +67,13 @@ function Section<T>(props: {
       />
     );
   else if (!value?.length)
-    body = <EmptyState missing="data" title={props.empty} />;
+    body = (
+      <EmptyState
+        missing="data"
+        title={props.empty}
+        description={props.emptyHint}
+      />
+    );
   else body = props.children(value);
   return (
     <Box data-testid={`section-${props.title}`} height="100%">
@@ -207,6 +219,7 @@ export const ZeroTrustPage = () => {
               subheader="Average score of each owner group, including its sub-teams"
               state={byOwner}
               empty="No team has a scanned service yet"
+              emptyHint={EMPTY_POSTURE_HINT}
             >
               {rows => (
                 <Table<PostureSummaryRow>
@@ -223,6 +236,7 @@ export const ZeroTrustPage = () => {
               subheader="Average score of the services in each system"
               state={bySystem}
               empty="No system has a scanned service yet"
+              emptyHint={EMPTY_POSTURE_HINT}
             >
               {rows => (
                 <Table<PostureSummaryRow>
@@ -255,6 +269,7 @@ export const ZeroTrustPage = () => {
               subheader="Services per status, most failures first"
               state={counts}
               empty="No control has been scanned yet"
+              emptyHint={EMPTY_POSTURE_HINT}
             >
               {rows => (
                 <>

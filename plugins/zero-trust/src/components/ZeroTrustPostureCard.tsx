@@ -4,9 +4,11 @@ import {
   Progress,
   WarningPanel,
 } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import { Box, Divider, Typography } from '@material-ui/core';
 import { ControlView } from '../api/types';
 import { EvidenceList, FixSnippetView, RiskChip } from './ControlDetails';
+import { ConnectSource } from './ConnectSource';
 import { PostureSummary } from './PostureSummary';
 import { useEntityPosture } from './usePosture';
 
@@ -34,6 +36,7 @@ const FailingControl = (props: { view: ControlView }) => {
 
 /** Entity card: the zero-trust grade and score, failing controls first. */
 export const ZeroTrustPostureCard = () => {
+  const { entity } = useEntity();
   const { value: posture, loading, error } = useEntityPosture();
   let body;
   if (loading) {
@@ -49,11 +52,24 @@ export const ZeroTrustPostureCard = () => {
     );
   } else if (!posture) {
     body = (
-      <EmptyState
-        missing="data"
-        title="Not scanned yet"
-        description="This entity has no zero-trust scan. Scans run with the maturity refresh; an entity needs a readable source location."
-      />
+      <>
+        <EmptyState
+          missing="data"
+          title="Not scanned yet"
+          description="This entity has no zero-trust scan. Scans run with the maturity refresh; an entity needs a readable source location."
+        />
+        <ConnectSource entity={entity} />
+      </>
+    );
+  } else if (posture.status === 'unknown') {
+    // Nothing could be read: one explanation instead of every control
+    // listed as unknown.
+    body = (
+      <>
+        <PostureSummary posture={posture} />
+        <Divider />
+        <ConnectSource entity={entity} reason={posture.reason} />
+      </>
     );
   } else {
     const failing = posture.controls.filter(c => c.status === 'fail');
