@@ -469,16 +469,16 @@ describe('connectEvidenceStep', () => {
       rule: { fact: 'zeroTrust.grade', in: ['A', 'B'] },
     }),
   ]);
+  const reasonFor = (name: string, reason: string) => {
+    if (name.startsWith('toil.')) return 'no toil register';
+    if (name.startsWith('zeroTrust.')) {
+      return 'the zeroTrust collector is not installed';
+    }
+    return reason;
+  };
   const unknown =
     (reason: string): FactLookup =>
-    name => ({
-      state: 'unknown',
-      reason: name.startsWith('toil.')
-        ? 'no toil register'
-        : name.startsWith('zeroTrust.')
-        ? 'the zeroTrust collector is not installed'
-        : reason,
-    });
+    name => ({ state: 'unknown', reason: reasonFor(name, reason) });
 
   it('an entity with no source-location annotation is told to add the annotation, once, with the checks it would measure', () => {
     const r = evaluateChecks(
@@ -563,14 +563,14 @@ describe('the default model on a catalog entity with no source-location annotati
       evidence: [],
     };
   };
-  const model = DEFAULT_MATURITY_MODEL;
-  const r = evaluateChecks(model, lookup);
-  const score = computeEntityScore(model, r);
+  const defaultModel = DEFAULT_MATURITY_MODEL;
+  const r = evaluateChecks(defaultModel, lookup);
+  const score = computeEntityScore(defaultModel, r);
   const statusById = new Map(r.map(x => [x.checkId, x.status]));
 
   it('draws no dimension without evidence at level 1: it is not evaluated', () => {
     for (const d of score.dimensions) {
-      const own = model.checks.filter(c => c.dimension === d.dimension);
+      const own = defaultModel.checks.filter(c => c.dimension === d.dimension);
       const measured = own.some(c =>
         ['pass', 'fail', 'waived'].includes(statusById.get(c.id)!),
       );
@@ -589,8 +589,8 @@ describe('the default model on a catalog entity with no source-location annotati
     const unknownCount = r.filter(x => x.status === 'unknown').length;
     expect(unknownCount).toBeGreaterThan(0);
     expect(score.coverage).toEqual({
-      measured: model.checks.length - unknownCount,
-      total: model.checks.length,
+      measured: defaultModel.checks.length - unknownCount,
+      total: defaultModel.checks.length,
     });
   });
 
@@ -600,7 +600,7 @@ describe('the default model on a catalog entity with no source-location annotati
         expect([id, statusById.get(id)]).toEqual([id, 'fail']);
       }
     }
-    const steps = nextSteps(model, r, score, 50);
+    const steps = nextSteps(defaultModel, r, score, 50);
     for (const step of steps) {
       expect([step.checkId, statusById.get(step.checkId)]).toEqual([
         step.checkId,
@@ -610,12 +610,12 @@ describe('the default model on a catalog entity with no source-location annotati
   });
 
   it('says exactly what to connect: the source-location annotation first, then the toil register', () => {
-    const step = connectEvidenceStep(model, r)!;
+    const step = connectEvidenceStep(defaultModel, r)!;
     expect(step.gaps.map(g => g.kind)).toEqual([
       'source-location',
       'toil-register',
     ]);
-    const repoChecks = model.checks.filter(
+    const repoChecks = defaultModel.checks.filter(
       c => statusById.get(c.id) === 'unknown' && c.evidence === 'repo',
     );
     expect(step.gaps[0].checks).toEqual(

@@ -380,6 +380,12 @@ function classifyGap(
   };
 }
 
+function gapKey(kind: EvidenceGapKind, source: string, reason: string) {
+  if (kind === 'other') return `${source}|${reason}`;
+  if (kind === 'collector') return `${kind}|${source}`;
+  return kind;
+}
+
 /**
  * One "connect the evidence" step for an entity's unknown checks: what to add
  * (the source-location annotation, an integration, the toil register, a
@@ -415,13 +421,7 @@ export function connectEvidenceStep(
       const { kind, what } = classifyGap(source, part.reason);
       // One gap per thing to add: every fact (repo or CODEOWNERS) missing
       // for want of a source location is the same gap.
-      const key =
-        kind === 'other'
-          ? `${source}|${part.reason}`
-          : kind === 'collector'
-          ? `${kind}|${source}`
-          : kind;
-      kind === 'other' ? `${source}|${part.reason}` : `${kind}|${source}`;
+      const key = gapKey(kind, source, part.reason);
       const gap = gaps.get(key) ?? {
         kind,
         source,
