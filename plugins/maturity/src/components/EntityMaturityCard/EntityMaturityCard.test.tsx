@@ -1,5 +1,10 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { maturityApiRef, MaturityRequestError } from '../../api';
 import {
@@ -11,7 +16,12 @@ import { EntityMaturityCard } from './EntityMaturityCard';
 
 function renderCard(api = mockMaturityApi()) {
   return renderInTestApp(
-    <TestApiProvider apis={[[maturityApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [maturityApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={serviceEntity}>
         <EntityMaturityCard />
       </EntityProvider>
