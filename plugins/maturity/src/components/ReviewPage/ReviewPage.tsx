@@ -33,20 +33,10 @@ import {
 } from '../common';
 import { FailingChecksTable } from '../ScorecardsPage/Charts';
 import { DependencyGraph } from './DependencyGraph';
+import { REVIEW_PRINT_CSS } from './printStyles';
 import { download, reviewToCsv, reviewToMarkdown } from './exportReview';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-/** Hides the portal's chrome and the page's controls when printing to PDF. */
-const PRINT_CSS = `
-@media print {
-  nav, [class*="BackstageSidebar"], [class*="sidebar"], .maturity-no-print { display: none !important; }
-  main, [class*="BackstagePage"], [class*="BackstageContent"] { margin: 0 !important; padding: 0 !important; overflow: visible !important; height: auto !important; }
-  body { background: #fff !important; }
-  .maturity-review-section { break-inside: avoid; page-break-inside: avoid; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-`;
 
 function Delta(props: { now: number; before?: number }) {
   if (props.before === undefined) {
@@ -287,7 +277,7 @@ export function ReviewPage() {
 
   return (
     <Page themeId="tool">
-      <style>{PRINT_CSS}</style>
+      <style>{REVIEW_PRINT_CSS}</style>
       <Header title={`Architecture review: ${name}`} subtitle={ref} />
       <Content>
         <Box
