@@ -1,6 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   mockApis,
@@ -25,6 +24,14 @@ jest.setTimeout(20000);
 const WAIT = { timeout: 5000 };
 
 const REF = 'component:default/course-catalog-service';
+
+/** The permission answer of the mock permission API: 'ALLOW' or 'DENY'. */
+type Answer = Extract<
+  NonNullable<Parameters<typeof mockApis.permission>[0]>['authorize'],
+  string
+>;
+const ALLOW = 'ALLOW' as Answer;
+const DENY = 'DENY' as Answer;
 const notFound = () =>
   new MaturityRequestError(
     `GET /api/maturity/entity/component/default/course-catalog-service`,
@@ -34,7 +41,7 @@ const notFound = () =>
 
 /** An entity with no score yet: GET answers 404 until it is refreshed. */
 function unscoredApi(
-  refreshEntity = jest.fn(async () => report),
+  refreshEntity: (ref: string) => Promise<typeof report> = async () => report,
 ): ReturnType<typeof mockMaturityApi> {
   let scored = false;
   return mockMaturityApi({
@@ -54,7 +61,7 @@ function unscoredApi(
 function render(
   ui: ReactElement,
   api: ReturnType<typeof mockMaturityApi>,
-  authorize: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  authorize: Answer,
   entity: Entity = serviceEntity,
 ) {
   return renderInTestApp(
@@ -72,7 +79,7 @@ function render(
 describe('an unscored component (GET answers 404)', () => {
   it('offers its owner "Score now" on the summary card, which shows the new scorecard', async () => {
     const api = unscoredApi();
-    await render(<EntityMaturityCard />, api, AuthorizeResult.ALLOW);
+    await render(<EntityMaturityCard />, api, ALLOW);
     expect(
       await screen.findByText('Not scored yet', {}, WAIT),
     ).toBeInTheDocument();
@@ -88,7 +95,7 @@ describe('an unscored component (GET answers 404)', () => {
 
   it('offers its owner "Score now" on the maturity tab, which shows the new scorecard', async () => {
     const api = unscoredApi();
-    await render(<EntityMaturityContent />, api, AuthorizeResult.ALLOW);
+    await render(<EntityMaturityContent />, api, ALLOW);
     await userEvent.click(
       await screen.findByRole('button', { name: 'Score now' }, WAIT),
     );
@@ -104,7 +111,7 @@ describe('an unscored component (GET answers 404)', () => {
   it('tells a user without maturity.entity.refresh who can score it, with no button', async () => {
     // Another component than the other tests': permission answers are cached.
     const api = unscoredApi();
-    await render(<EntityMaturityCard />, api, AuthorizeResult.DENY, {
+    await render(<EntityMaturityCard />, api, DENY, {
       ...serviceEntity,
       metadata: { name: 'lecture-notes-service', namespace: 'default' },
       spec: { ...serviceEntity.spec, owner: 'group:default/content-team' },
@@ -129,7 +136,7 @@ describe('an unscored component (GET answers 404)', () => {
         );
       }),
     );
-    await render(<EntityMaturityCard />, api, AuthorizeResult.ALLOW);
+    await render(<EntityMaturityCard />, api, ALLOW);
     await userEvent.click(
       await screen.findByRole('button', { name: 'Score now' }, WAIT),
     );
