@@ -14,3 +14,9 @@ export * from './scoring';
 export * from './permissions';
 export * from './defaultModel';
 export * from './fixTemplate';
+/**
+ * Shapes of the maturity REST API, generated from its one definition,
+ * maturity-backend's `src/schema/openapi.yaml` (`node
+ * scripts/openapi-generate.mjs plugins/maturity-backend plugins/maturity-common`).
+ */
+export type { MaturityApiSchema } from './api';

@@ -2,7 +2,9 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import createClient from 'openapi-fetch';
-import type { paths } from '../schema/openapi/generated/types';
+import type { MaturityApiSchema } from '@cloud-native-portal/plugin-maturity-common';
+
+type paths = MaturityApiSchema.paths;
 import type { MaturityApi, Paging } from './MaturityApi';
 import type {
   MaturityFilters,

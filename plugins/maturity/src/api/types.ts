@@ -1,42 +1,40 @@
 /*
  * The maturity API's types, by the names the UI uses. Every shape comes from
  * the types generated from the API's one definition, maturity-backend's
- * `src/schema/openapi.yaml` (see src/schema/openapi/generated/types.ts); none
+ * `src/schema/openapi.yaml` (generated into maturity-common as `MaturityApiSchema`); none
  * is written here by hand.
  */
-import type {
-  EntityFilters,
-  operations,
-} from '../schema/openapi/generated/types';
+import type { MaturityApiSchema } from '@cloud-native-portal/plugin-maturity-common';
 
-export type {
-  Campaign,
-  CampaignDetail,
-  CheckReport,
-  Decomposition,
-  DimensionReport,
-  EntityReport,
-  EntityScoreItem,
-  EntityScorePage,
-  FailingCheck,
-  FactEntity,
-  FactSet,
-  FactStatusCount,
-  FactSummary,
-  HistoryPoint,
-  HistoryResponse,
-  ModelResponse,
-  NewCampaign,
-  NewWaiver,
-  ReviewComponent,
-  ReviewResponse,
-  Risk,
-  Rollup,
-  RollupPage,
-  TrendPoint,
-  Waiver,
-  WaiverAuditEntry,
-} from '../schema/openapi/generated/types';
+type EntityFilters = MaturityApiSchema.EntityFilters;
+type operations = MaturityApiSchema.operations;
+
+export type Campaign = MaturityApiSchema.Campaign;
+export type CampaignDetail = MaturityApiSchema.CampaignDetail;
+export type CheckReport = MaturityApiSchema.CheckReport;
+export type Decomposition = MaturityApiSchema.Decomposition;
+export type DimensionReport = MaturityApiSchema.DimensionReport;
+export type EntityReport = MaturityApiSchema.EntityReport;
+export type EntityScoreItem = MaturityApiSchema.EntityScoreItem;
+export type EntityScorePage = MaturityApiSchema.EntityScorePage;
+export type FailingCheck = MaturityApiSchema.FailingCheck;
+export type FactEntity = MaturityApiSchema.FactEntity;
+export type FactSet = MaturityApiSchema.FactSet;
+export type FactStatusCount = MaturityApiSchema.FactStatusCount;
+export type FactSummary = MaturityApiSchema.FactSummary;
+export type HistoryPoint = MaturityApiSchema.HistoryPoint;
+export type HistoryResponse = MaturityApiSchema.HistoryResponse;
+export type ModelResponse = MaturityApiSchema.ModelResponse;
+export type NewCampaign = MaturityApiSchema.NewCampaign;
+export type NewWaiver = MaturityApiSchema.NewWaiver;
+export type ReviewComponent = MaturityApiSchema.ReviewComponent;
+export type ReviewResponse = MaturityApiSchema.ReviewResponse;
+export type Risk = MaturityApiSchema.Risk;
+export type Rollup = MaturityApiSchema.Rollup;
+export type RollupPage = MaturityApiSchema.RollupPage;
+export type TrendPoint = MaturityApiSchema.TrendPoint;
+export type Waiver = MaturityApiSchema.Waiver;
+export type WaiverAuditEntry = MaturityApiSchema.WaiverAuditEntry;
 
 /** Filters shared by the list, roll-up, trend and failing-check requests. */
 export type MaturityFilters = EntityFilters;

@@ -1,5 +1,7 @@
-import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
-import type { components, operations } from '../schema/openapi/generated/types';
+import {
+  Evidence,
+  type MaturityApiSchema,
+} from '@cloud-native-portal/plugin-maturity-common';
 import {
   ControlStatus,
   PostureGrade,
@@ -41,14 +43,14 @@ export interface ScoreHistoryPoint {
  * Answers of the maturity REST API that the posture views read. They are
  * generated from the API's one definition, maturity-backend's
  * `src/schema/openapi.yaml` (`node scripts/openapi-generate.mjs
- * plugins/maturity-backend plugins/maturity plugins/zero-trust`).
+ * plugins/maturity-backend plugins/maturity-common`).
  */
-export type {
-  paths as MaturityApiPaths,
-  operations as MaturityApiOperations,
-  FactSet as StoredFactSet,
-  FactEntity,
-} from '../schema/openapi/generated/types';
+export type MaturityApiPaths = MaturityApiSchema.paths;
+export type MaturityApiOperations = MaturityApiSchema.operations;
+export type StoredFactSet = MaturityApiSchema.FactSet;
+export type FactEntity = MaturityApiSchema.FactEntity;
+type components = MaturityApiSchema.components;
+type operations = MaturityApiSchema.operations;
 
 /** Posture of one owner or system: the score across its entities. */
 export type PostureSummaryRow = components['schemas']['FactSummary'];
