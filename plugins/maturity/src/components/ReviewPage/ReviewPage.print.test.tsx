@@ -1,8 +1,4 @@
-import {
-  Sidebar,
-  SidebarItem,
-  SidebarPage,
-} from '@backstage/core-components';
+import { Sidebar, SidebarItem, SidebarPage } from '@backstage/core-components';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import HomeIcon from '@material-ui/icons/Home';
 import { screen } from '@testing-library/react';
