@@ -4,12 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  CustomErrorBase,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -28,6 +23,7 @@ import {
   maturityWaiverRevokePermission,
   waiverInputSchema,
 } from '@cloud-native-portal/plugin-maturity-common';
+import { jsonBodyParser } from '@cloud-native-portal/plugin-maturity-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -56,12 +52,6 @@ export interface RouterOptions {
 
 /** The largest JSON body a route accepts. */
 const JSON_BODY_LIMIT_BYTES = 64 * 1024;
-
-/** A request body over the limit (413), with the limit in the message. */
-class PayloadTooLargeError extends CustomErrorBase {
-  name = 'PayloadTooLargeError' as const;
-  statusCode = 413;
-}
 
 /** The default of `maturity.waivers.maxDays`. */
 export const DEFAULT_WAIVER_MAX_DAYS = 90;
@@ -203,22 +193,11 @@ export async function createRouter(
       `maturity.waivers.maxDays must be a whole number of days, at least 1; got ${waiverMaxDays}`,
     );
   }
-  const jsonBody = express.json({ limit: JSON_BODY_LIMIT_BYTES });
+  // A JSON body over the limit is a 413 that states it, answered before the
+  // spec's validator, which would answer any earlier error with a 400.
+  const jsonBody = jsonBodyParser(JSON_BODY_LIMIT_BYTES);
   const outer = Router();
   outer.use(jsonBody);
-  // A JSON body over the limit: a 413 that states it (before the spec's
-  // validator, which would answer any earlier error with a 400).
-  outer.use(((error, _req, _res, next) => {
-    if ((error as { type?: unknown })?.type === 'entity.too.large') {
-      next(
-        new PayloadTooLargeError(
-          `Request body too large: limit is ${JSON_BODY_LIMIT_BYTES} bytes (64 kB)`,
-        ),
-      );
-      return;
-    }
-    next(error);
-  }) as express.ErrorRequestHandler);
   // Validates each request against the OpenAPI document; the body is
   // already parsed above, so its parser here passes through.
   const router = await createOpenApiRouter({ middleware: [jsonBody] });

@@ -14,3 +14,4 @@ export * from './readers';
 export * from './evidence';
 export * from './repo';
 export * from './engine';
+export * from './http';

@@ -5,17 +5,14 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  CustomErrorBase,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type {
   EntityOwnership,
   OwnershipApiOperations,
   OwnershipCoverage,
 } from '@cloud-native-portal/plugin-ownership-common';
-import express, { ErrorRequestHandler, Request, Response } from 'express';
+import { jsonBodyParser } from '@cloud-native-portal/plugin-maturity-node';
+import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { ownershipCoverageReadPermission } from './permissions';
 import { createOpenApiRouter } from './schema/openapi';
@@ -33,12 +30,6 @@ export interface RouterOptions {
 /** The largest JSON body a route accepts; no route of this API takes one. */
 const JSON_BODY_LIMIT_BYTES = 100 * 1024;
 
-/** A request body over the limit (413), with the limit in the message. */
-class PayloadTooLargeError extends CustomErrorBase {
-  name = 'PayloadTooLargeError' as const;
-  statusCode = 413;
-}
-
 /** The path of one entity's route, as the API's definition declares it. */
 type EntityPath =
   OwnershipApiOperations['GetEntityOwnership']['parameters']['path'];
@@ -49,7 +40,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { service, catalog, httpAuth, permissions } = options;
   const router = Router();
-  router.use(express.json({ limit: JSON_BODY_LIMIT_BYTES }));
+  router.use(jsonBodyParser(JSON_BODY_LIMIT_BYTES));
   // Every request is checked against the API's definition
   // (src/schema/openapi.yaml) before it reaches a route below; a mismatch is
   // a 400 naming the field. Bodies are parsed above, with this API's limit.
@@ -112,17 +103,5 @@ export async function createRouter(
     },
   );
 
-  const tooLarge: ErrorRequestHandler = (error, _req, _res, next) => {
-    if ((error as { type?: unknown })?.type === 'entity.too.large') {
-      next(
-        new PayloadTooLargeError(
-          `Request body too large: limit is ${JSON_BODY_LIMIT_BYTES} bytes (100 kB)`,
-        ),
-      );
-      return;
-    }
-    next(error);
-  };
-  router.use(tooLarge);
   return router;
 }

@@ -4,12 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  CustomErrorBase,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
@@ -35,12 +30,12 @@ import {
   toilTaskUpdatePermission,
   updateToilTaskSchema,
 } from '@cloud-native-portal/plugin-toil-common';
-import express, {
-  ErrorRequestHandler,
-  Request,
-  RequestHandler,
-  Response,
-} from 'express';
+import {
+  isBodyTooLarge,
+  jsonBodyParser,
+  PayloadTooLargeError,
+} from '@cloud-native-portal/plugin-maturity-node';
+import express, { Request, RequestHandler, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { planCsvImport, toilTaskKey } from './csv/CsvImporter';
@@ -69,19 +64,8 @@ export interface RouterOptions {
   permissions: PermissionsService;
 }
 
-/** An upload over the size limit (413), with the limit in the message. */
-class PayloadTooLargeError extends CustomErrorBase {
-  name = 'PayloadTooLargeError' as const;
-  statusCode = 413;
-}
-
 /** The largest JSON body any route accepts: a task is well under 10 kB. */
 const JSON_BODY_LIMIT_BYTES = 100 * 1024;
-
-/** True for body-parser's error on a body over its limit. */
-function isTooLarge(error: unknown): boolean {
-  return (error as { type?: unknown } | undefined)?.type === 'entity.too.large';
-}
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -120,7 +104,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { store, metrics, catalog, httpAuth, permissions } = options;
   const router = Router();
-  router.use(express.json({ limit: JSON_BODY_LIMIT_BYTES }));
+  router.use(jsonBodyParser(JSON_BODY_LIMIT_BYTES));
   const readCsv = express.raw({
     type: () => true,
     limit: CSV_IMPORT_LIMITS.maxBytes,
@@ -128,7 +112,7 @@ export async function createRouter(
   // Only an upload to the import routes is a file; its limit is the import's.
   const rawCsv: RequestHandler = (req, res, next) =>
     readCsv(req, res, error => {
-      if (isTooLarge(error)) {
+      if (isBodyTooLarge(error)) {
         next(
           new PayloadTooLargeError(
             `file: the upload is larger than ${CSV_IMPORT_LIMITS.maxBytes} bytes (5 MB), the import limit. Split the file and import the parts.`,
@@ -447,18 +431,5 @@ export async function createRouter(
     },
   );
 
-  // Any other route: a JSON body over the limit.
-  const tooLarge: ErrorRequestHandler = (error, _req, _res, next) => {
-    if (isTooLarge(error)) {
-      next(
-        new PayloadTooLargeError(
-          `Request body too large: limit is ${JSON_BODY_LIMIT_BYTES} bytes (100 kB)`,
-        ),
-      );
-      return;
-    }
-    next(error);
-  };
-  router.use(tooLarge);
   return router;
 }
