@@ -1,5 +1,7 @@
 import { Sidebar, SidebarItem, SidebarPage } from '@backstage/core-components';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import HomeIcon from '@material-ui/icons/Home';
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
@@ -45,6 +47,18 @@ describe('the review page printed (print media)', () => {
           [
             maturityApiRef,
             mockMaturityApi({ getReview: jest.fn(async () => review) }),
+          ],
+          [
+            catalogApiRef,
+            catalogApiMock({
+              entities: [
+                {
+                  apiVersion: 'backstage.io/v1alpha1',
+                  kind: 'System',
+                  metadata: { name: 'learning-platform', namespace: 'default' },
+                },
+              ],
+            }),
           ],
         ]}
       >

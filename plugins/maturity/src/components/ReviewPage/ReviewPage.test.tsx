@@ -1,4 +1,6 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { maturityApiRef, MaturityRequestError } from '../../api';
@@ -12,9 +14,25 @@ jest.mock('@backstage/plugin-catalog-graph', () => ({
   ),
 }));
 
-function renderReview(api: ReturnType<typeof mockMaturityApi>) {
+/** The catalog of these tests holds the system under review. */
+const learningPlatform = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: { name: 'learning-platform', namespace: 'default' },
+  spec: { owner: 'group:default/platform-team' },
+};
+
+function renderReview(
+  api: ReturnType<typeof mockMaturityApi>,
+  path = '/maturity/review/default/learning-platform',
+) {
   return renderInTestApp(
-    <TestApiProvider apis={[[maturityApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [maturityApiRef, api],
+        [catalogApiRef, catalogApiMock({ entities: [learningPlatform] })],
+      ]}
+    >
       <Routes>
         <Route
           path="/maturity/review/:namespace/:name"
@@ -22,7 +40,7 @@ function renderReview(api: ReturnType<typeof mockMaturityApi>) {
         />
       </Routes>
     </TestApiProvider>,
-    { routeEntries: ['/maturity/review/default/learning-platform'] },
+    { routeEntries: [path] },
   );
 }
 
@@ -52,6 +70,45 @@ describe('ReviewPage', () => {
     const days = (Date.now() - new Date(since).getTime()) / 86400000;
     expect(days).toBeGreaterThan(89);
     expect(days).toBeLessThan(92);
+  });
+
+  it('says "not evaluated yet", never "No monolith" or "No anti-patterns", before the first evaluation', async () => {
+    await renderReview(
+      mockMaturityApi({
+        getReview: jest.fn(async () => ({
+          ...review,
+          components: [],
+          decomposition: [],
+          risks: [],
+          topFailingChecks: [],
+        })),
+      }),
+    );
+    expect(
+      (await screen.findAllByText(/^Not evaluated yet/)).length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(screen.queryByText(/No monolith/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/No anti-patterns/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/No failing checks/)).not.toBeInTheDocument();
+  });
+
+  it('says "not found" for a system the catalog does not hold', async () => {
+    const api = mockMaturityApi({
+      getReview: jest.fn(async () => ({
+        ...review,
+        components: [],
+        decomposition: [],
+        risks: [],
+        topFailingChecks: [],
+      })),
+    });
+    await renderReview(api, '/maturity/review/default/no-such-system');
+    expect(
+      await screen.findByText('System no-such-system not found'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/No monolith/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/No anti-patterns/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Not evaluated yet/)).not.toBeInTheDocument();
   });
 
   it('names the failing request', async () => {

@@ -1,11 +1,13 @@
 import {
   Content,
+  EmptyState,
   Header,
   InfoCard,
   Link,
   Page,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -60,7 +62,26 @@ function Delta(props: { now: number; before?: number }) {
   );
 }
 
-function DecompositionView(props: { items: Decomposition[] }) {
+/**
+ * Shown instead of a section's findings while nothing in scope has been
+ * scored: no finding is not the same as "none found".
+ */
+export const NOT_EVALUATED_YET =
+  'Not evaluated yet: no component of this scope has been scored. The maturity engine scores it on its next run.';
+
+function NotEvaluatedYet() {
+  return (
+    <Typography variant="body2" color="textSecondary">
+      {NOT_EVALUATED_YET}
+    </Typography>
+  );
+}
+
+function DecompositionView(props: {
+  items: Decomposition[];
+  evaluated: boolean;
+}) {
+  if (!props.evaluated) return <NotEvaluatedYet />;
   if (props.items.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -203,7 +224,8 @@ function ComponentsTable(props: {
   );
 }
 
-function RisksView(props: { risks: Risk[] }) {
+function RisksView(props: { risks: Risk[]; evaluated: boolean }) {
+  if (!props.evaluated) return <NotEvaluatedYet />;
   if (props.risks.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -248,6 +270,13 @@ export function ReviewPage() {
   const kind = searchParams.get('kind') === 'domain' ? 'domain' : 'system';
   const ref = `${kind}:${namespace}/${name}`;
   const api = useApi(maturityApiRef);
+  const catalogApi = useApi(catalogApiRef);
+  // Whether the catalog holds the system or domain at all: a review of a
+  // name that does not exist says so, rather than "nothing found".
+  const exists = useAsync(
+    async () => (await catalogApi.getEntityByRef(ref)) !== undefined,
+    [catalogApi, ref],
+  );
   const [since, setSince] = useState(
     new Date(Date.now() - 90 * DAY).toISOString().slice(0, 10),
   );
@@ -274,6 +303,23 @@ export function ReviewPage() {
   const dimensionTitle = (id?: string) =>
     dimensions.find(d => d.id === id)?.title ?? id ?? '-';
   const title = `${kind === 'domain' ? 'Domain' : 'System'} ${name}`;
+  const evaluated = (review.value?.components.length ?? 0) > 0;
+
+  if (exists.value === false) {
+    return (
+      <Page themeId="tool">
+        <Header title={`Architecture review: ${name}`} subtitle={ref} />
+        <Content>
+          <EmptyState
+            missing="info"
+            title={`${title} not found`}
+            description={`The catalog has no ${ref}. Check the name, or open the review from a ${kind}'s page in the catalog.`}
+            action={<Link to="/catalog">Open the catalog</Link>}
+          />
+        </Content>
+      </Page>
+    );
+  }
 
   return (
     <Page themeId="tool">
@@ -336,12 +382,15 @@ export function ReviewPage() {
             <Grid container spacing={3}>
               <Grid item xs={12} md={6} className="maturity-review-section">
                 <InfoCard title="Monolith decomposition">
-                  <DecompositionView items={review.value.decomposition} />
+                  <DecompositionView
+                    items={review.value.decomposition}
+                    evaluated={evaluated}
+                  />
                 </InfoCard>
               </Grid>
               <Grid item xs={12} md={6} className="maturity-review-section">
                 <InfoCard title="Risks">
-                  <RisksView risks={review.value.risks} />
+                  <RisksView risks={review.value.risks} evaluated={evaluated} />
                 </InfoCard>
               </Grid>
               <Grid item xs={12} className="maturity-review-section">
@@ -349,10 +398,8 @@ export function ReviewPage() {
                   title="Components by dimension"
                   subheader={`Levels now, with the change since ${since}`}
                 >
-                  {review.value.components.length === 0 ? (
-                    <Typography variant="body2" color="textSecondary">
-                      No scored components in this {kind}.
-                    </Typography>
+                  {!evaluated ? (
+                    <NotEvaluatedYet />
                   ) : (
                     <ComponentsTable
                       components={review.value.components}
@@ -363,11 +410,13 @@ export function ReviewPage() {
               </Grid>
               <Grid item xs={12} className="maturity-review-section">
                 <InfoCard title="Top failing checks">
-                  {review.value.topFailingChecks.length === 0 ? (
+                  {!evaluated && <NotEvaluatedYet />}
+                  {evaluated && review.value.topFailingChecks.length === 0 && (
                     <Typography variant="body2" color="textSecondary">
                       No failing checks.
                     </Typography>
-                  ) : (
+                  )}
+                  {review.value.topFailingChecks.length > 0 && (
                     <FailingChecksTable
                       items={review.value.topFailingChecks}
                       dimensionTitle={dimensionTitle}

@@ -86,4 +86,21 @@ describe('review export', () => {
       '- Distributed tracing (observability, L3): 4 failing, 1 unknown',
     );
   });
+
+  it('writes "not evaluated yet" rather than "No monolith" or "No anti-patterns" before the first evaluation', () => {
+    const markdown = reviewToMarkdown(
+      {
+        ...review,
+        components: [],
+        decomposition: [],
+        risks: [],
+        topFailingChecks: [],
+      },
+      dimensions,
+      'System learning-platform',
+    );
+    expect(markdown).toContain('Not evaluated yet');
+    expect(markdown).not.toContain('No monolith');
+    expect(markdown).not.toContain('No anti-patterns');
+  });
 });

@@ -72,8 +72,13 @@ export function reviewToMarkdown(
       .slice(0, 10)}.`,
     '',
   );
+  // Nothing scored yet is not the same as nothing found.
+  const evaluated = review.components.length > 0;
+  const notEvaluated =
+    'Not evaluated yet: no component of this scope has been scored.';
   lines.push('## Monolith decomposition', '');
-  if (review.decomposition.length === 0)
+  if (!evaluated) lines.push(notEvaluated, '');
+  else if (review.decomposition.length === 0)
     lines.push('No monolith in scope.', '');
   for (const d of review.decomposition) {
     const extracted = d.capabilities.filter(c => c.extractedTo);
@@ -119,7 +124,8 @@ export function reviewToMarkdown(
     );
   }
   lines.push('', '## Risks', '');
-  if (review.risks.length === 0) lines.push('No anti-patterns found.');
+  if (!evaluated) lines.push(notEvaluated);
+  else if (review.risks.length === 0) lines.push('No anti-patterns found.');
   for (const r of review.risks) {
     lines.push(
       `- **${r.title}** (${r.severity}): ${r.entities.join(', ')}.${
