@@ -1,5 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -176,6 +182,58 @@ describe('maturity CLI: what a scan could not judge', () => {
       expect(out.stderr).toBe(
         `maturity ${command}: the scan path ${missing} does not exist\n`,
       );
+    }
+  });
+});
+
+describe('maturity CLI: version, help and start-up', () => {
+  const { version } = JSON.parse(
+    readFileSync(resolve(__dirname, '../package.json'), 'utf8'),
+  );
+
+  it('--version prints the package version, not an unknown-option error', () => {
+    for (const flag of ['--version', '-V']) {
+      const out = run(flag);
+      expect(out.stderr).toBe('');
+      expect(out.code).toBe(0);
+      expect(out.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it('--help lists both commands and the --version option', () => {
+    const out = run('--help');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('scan [options] <path>');
+    expect(out.stdout).toContain('zero-trust [options] <path>');
+    expect(out.stdout).toContain('-V, --version');
+  });
+
+  it('--version and --help load neither scanner (they would slow every start)', () => {
+    for (const flag of ['--version', '--help']) {
+      // Runs the bin in this process and lists the files it loaded.
+      const script = [
+        `process.argv = [process.execPath, ${JSON.stringify(
+          bin,
+        )}, ${JSON.stringify(flag)}];`,
+        `process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache))));`,
+        `require(${JSON.stringify(bin)});`,
+      ].join('\n');
+      const out = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(out.status).toBe(0);
+      const loaded: string[] = JSON.parse(out.stderr);
+      expect(loaded.some(f => f.endsWith('/maturity-cli/src/index.ts'))).toBe(
+        true,
+      );
+      expect(
+        loaded.filter(f =>
+          /\/(maturity-node|zero-trust-node)\/|\/maturity-cli\/src\/(scan|zeroTrust)\.ts$/.test(
+            f,
+          ),
+        ),
+      ).toEqual([]);
     }
   });
 });

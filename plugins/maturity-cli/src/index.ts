@@ -3,10 +3,14 @@
  *
  * @packageDocumentation
  */
-import { Command, InvalidArgumentError } from 'commander';
+// Only commander and the option parsers load at start: the scanners load
+// when a command runs, so `--help` and `--version` answer at once.
+import { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { formatText, loadModel, scanCheckout } from './scan';
-import { createRepoFactCollector } from '@cloud-native-portal/plugin-maturity-node';
+import { version } from '../package.json';
+import { loadLazily } from './lazy';
+import { level } from './options';
+import { registerZeroTrustCommand } from './zeroTrustCommand';
 
 /**
  * Why a path given on the command line cannot be used, as a sentence, or
@@ -39,18 +43,11 @@ export function pathProblem(
   return undefined;
 }
 
-function level(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 5) {
-    throw new InvalidArgumentError('a level from 1 to 5');
-  }
-  return n;
-}
-
 const program = new Command('maturity')
   .description(
     "The Cloud-Native Portal's maturity checks over a local checkout.",
   )
+  .version(version, '-V, --version', 'print the version')
   .exitOverride(err => {
     process.exit(err.exitCode === 0 ? 0 : 2);
   })
@@ -98,11 +95,15 @@ program
         process.exit(2);
       }
       try {
-        const report = await scanCheckout(path, { modelFile: opts.model });
+        const { formatText, scanCheckoutWithModel } = await loadLazily(
+          import('./scan'),
+        );
+        const { report, model } = await scanCheckoutWithModel(path, {
+          modelFile: opts.model,
+        });
         if (opts.format === 'json') {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         } else {
-          const model = loadModel(opts.model, [createRepoFactCollector()]);
           process.stdout.write(`${formatText(report, model)}\n`);
         }
         // A gate that cannot judge must not pass silently.
@@ -126,9 +127,6 @@ program
   );
 
 // `maturity zero-trust <path>`: the posture scan as a CI gate.
-// eslint-disable-next-line import/first
-import { registerZeroTrustCommand } from './zeroTrust';
-
 registerZeroTrustCommand(program);
 
 program.parseAsync(process.argv);

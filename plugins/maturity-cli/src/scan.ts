@@ -107,6 +107,14 @@ export async function scanCheckout(
   path: string,
   options: { modelFile?: string; collectors?: FactCollector[] } = {},
 ): Promise<ScanReport> {
+  return (await scanCheckoutWithModel(path, options)).report;
+}
+
+/** {@link scanCheckout}, with the model the checkout was judged by (for {@link formatText}). */
+export async function scanCheckoutWithModel(
+  path: string,
+  options: { modelFile?: string; collectors?: FactCollector[] } = {},
+): Promise<{ report: ScanReport; model: MaturityModel }> {
   const root = resolve(path);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new Error(`${path} is not a directory`);
@@ -136,7 +144,7 @@ export async function scanCheckout(
     model.levels.find(l => l.level === level)?.name ?? `Level ${level}`;
   const treeReport = describeTree(tree);
   warnings.push(...formatTreeReport(treeReport));
-  return {
+  const report: ScanReport = {
     path: root,
     entityRef: entity ? stringifyEntityRef(entity) : undefined,
     modelId: model.id,
@@ -150,6 +158,7 @@ export async function scanCheckout(
     warnings,
     tree: treeReport,
   };
+  return { report, model };
 }
 
 /** A readable text rendering of a scan, for CI logs. */

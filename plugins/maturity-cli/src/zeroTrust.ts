@@ -6,9 +6,9 @@ import {
   PostureReport,
   RISK_WEIGHTS,
 } from '@cloud-native-portal/plugin-zero-trust-common';
-import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { GRADES } from './options';
 import { describeTree, formatTreeReport, TreeReport } from './treeReport';
 
 /** A zero-trust scan of a checkout, with what the reader skipped. */
@@ -24,8 +24,6 @@ export type ZeroTrustThreshold =
   | { minGrade: PostureGrade; minScore?: undefined }
   | { minScore: number; minGrade?: undefined }
   | { minGrade?: undefined; minScore?: undefined };
-
-const GRADES: PostureGrade[] = ['A', 'B', 'C', 'D', 'F'];
 
 /** Scans a local checkout for the zero-trust controls, as the portal does. */
 export async function scanZeroTrust(path: string): Promise<ZeroTrustScan> {
@@ -111,68 +109,4 @@ export function formatZeroTrustText(scan: ZeroTrustScan): string {
   }
   for (const w of scan.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
-}
-
-function grade(value: string): PostureGrade {
-  const upper = value.toLocaleUpperCase('en-US');
-  if (!GRADES.includes(upper as PostureGrade)) {
-    throw new InvalidArgumentError('a grade from A to F');
-  }
-  return upper as PostureGrade;
-}
-
-function score(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) {
-    throw new InvalidArgumentError('a score from 0 to 100');
-  }
-  return n;
-}
-
-/** Adds `maturity zero-trust <path>` to the CLI. */
-export function registerZeroTrustCommand(program: Command): void {
-  program
-    .command('zero-trust')
-    .description(
-      'Scan a checkout for the zero-trust controls; exits 1 below --min-grade or --min-score, 2 on errors.',
-    )
-    .argument('<path>', 'the checkout to scan')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--min-grade <grade>', 'fail below this grade (A to F)', grade)
-    .option('--min-score <score>', 'fail below this score (0 to 100)', score)
-    .action(
-      async (
-        path: string,
-        opts: { format: string; minGrade?: PostureGrade; minScore?: number },
-      ) => {
-        if (!['text', 'json'].includes(opts.format)) {
-          process.stderr.write('error: --format must be text or json\n');
-          process.exit(2);
-        }
-        if (opts.minGrade !== undefined && opts.minScore !== undefined) {
-          process.stderr.write(
-            'error: give either --min-grade or --min-score, not both\n',
-          );
-          process.exit(2);
-        }
-        try {
-          const scan = await scanZeroTrust(path);
-          process.stdout.write(
-            opts.format === 'json'
-              ? `${JSON.stringify(scan, null, 2)}\n`
-              : `${formatZeroTrustText(scan)}\n`,
-          );
-          const missed = missedThreshold(scan, opts as ZeroTrustThreshold);
-          if (missed) {
-            process.stderr.write(`maturity zero-trust: ${missed}\n`);
-            process.exit(1);
-          }
-        } catch (e) {
-          process.stderr.write(
-            `maturity zero-trust: ${(e as Error).message}\n`,
-          );
-          process.exit(2);
-        }
-      },
-    );
 }
