@@ -33,7 +33,9 @@ import { MaturityEngine } from './engine/MaturityEngine';
 import { findRisks } from './engine/risks';
 import {
   buildReview,
+  campaignHistory,
   campaignProgress,
+  rankBlockingChecks,
   countStatuses,
   entitiesByFact,
   summarizeFact,
@@ -360,15 +362,8 @@ export async function createRouter(
     const query = parse(failingQuery, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
     const filters = await scopedFilters(credentials, filtersOf(query));
-    const counts = await store.getFailingChecks(filters, query.limit);
-    const checks = new Map(engine.model.checks.map(c => [c.id, c]));
     res.json({
-      items: counts.map(c => ({
-        ...c,
-        title: checks.get(c.checkId)?.title ?? c.checkId,
-        dimension: checks.get(c.checkId)?.dimension,
-        level: checks.get(c.checkId)?.level,
-      })),
+      items: await rankBlockingChecks(store, engine, filters, query.limit),
     });
   });
 
@@ -420,10 +415,14 @@ export async function createRouter(
     const campaigns = await store.listCampaigns();
     res.json({
       items: await Promise.all(
-        campaigns.map(async c => ({
-          ...c,
-          progress: (await campaignProgress(store, c, entityRefs)).progress,
-        })),
+        campaigns.map(async c => {
+          const { progress, due } = await campaignProgress(
+            store,
+            c,
+            entityRefs,
+          );
+          return { ...c, progress, due };
+        }),
       ),
     });
   });
@@ -441,10 +440,8 @@ export async function createRouter(
       ...body,
       createdBy: credentials.principal.userEntityRef,
     });
-    res.status(201).json({
-      ...campaign,
-      progress: (await campaignProgress(store, campaign)).progress,
-    });
+    const { progress, due } = await campaignProgress(store, campaign);
+    res.status(201).json({ ...campaign, progress, due });
   });
 
   router.get('/campaigns/:id', async (req, res) => {
@@ -453,9 +450,13 @@ export async function createRouter(
     const entityRefs = await readScope(credentials);
     const campaign = await store.getCampaign(id);
     if (!campaign) throw new NotFoundError(`No campaign with id '${id}'`);
+    const checks = new Map(engine.model.checks.map(c => [c.id, c.title]));
     res.json({
       ...campaign,
-      ...(await campaignProgress(store, campaign, entityRefs)),
+      ...(await campaignProgress(store, campaign, entityRefs, {
+        checkTitle: checkId => checks.get(checkId) ?? checkId,
+      })),
+      history: await campaignHistory(store, campaign, entityRefs),
     });
   });
 

@@ -89,42 +89,157 @@ export function trendPoints(options: {
 }
 
 /**
- * Progress of a campaign: who meets the target, who is short, whom to nudge.
- * With `entityRefs`, only those entities count (the ones the caller may read).
+ * The checks that hold entities back, ranked by how many entities' next
+ * overall level each one blocks. An entity's overall level is its lowest
+ * evaluated dimension level, so the checks that block its next level are the
+ * blocking checks (measured, failing at level + 1) of the dimensions at that
+ * lowest level; a hard level-5 check failing everywhere blocks nothing while
+ * the entities are at level 2. Ties, and checks that block no entity's next
+ * level, go by how many entities fail them, then by unknowns, then by id.
+ */
+export async function rankBlockingChecks(
+  store: MaturityStore,
+  engine: Pick<MaturityEngine, 'model'>,
+  filters: EntityFilters,
+  limit: number,
+) {
+  const entities = await store.listAllEntityScores(filters);
+  const blocking = new Map<string, number>();
+  for (const e of entities) {
+    const evaluated = e.dimensions.filter(
+      d => d.status !== 'not-evaluated' && typeof d.level === 'number',
+    );
+    if (evaluated.length === 0) continue;
+    const lowest = Math.min(...evaluated.map(d => d.level as number));
+    const ids = new Set(
+      evaluated.filter(d => d.level === lowest).flatMap(d => d.blockingChecks),
+    );
+    for (const id of ids) blocking.set(id, (blocking.get(id) ?? 0) + 1);
+  }
+  const counts = new Map(
+    (await store.getFailingChecks(filters, 10_000)).map(c => [c.checkId, c]),
+  );
+  const ids = new Set([...blocking.keys(), ...counts.keys()]);
+  const checks = new Map(engine.model.checks.map(c => [c.id, c]));
+  return [...ids]
+    .map(checkId => ({
+      checkId,
+      title: checks.get(checkId)?.title ?? checkId,
+      dimension: checks.get(checkId)?.dimension,
+      level: checks.get(checkId)?.level,
+      blocking: blocking.get(checkId) ?? 0,
+      failing: counts.get(checkId)?.failing ?? 0,
+      unknown: counts.get(checkId)?.unknown ?? 0,
+    }))
+    .filter(c => c.blocking > 0 || c.failing > 0)
+    .sort(
+      (a, b) =>
+        b.blocking - a.blocking ||
+        b.failing - a.failing ||
+        b.unknown - a.unknown ||
+        a.checkId.localeCompare(b.checkId),
+    )
+    .slice(0, limit);
+}
+
+/** Days before the deadline from which an unfinished campaign is due soon. */
+export const CAMPAIGN_DUE_SOON_DAYS = 14;
+
+/**
+ * Where a campaign stands against its deadline: `met` once every targeted
+ * entity reaches the target (whatever the date), `overdue` after the
+ * deadline day, `due-soon` within {@link CAMPAIGN_DUE_SOON_DAYS} days of it,
+ * otherwise `open`. `daysLeft` counts whole days from today (UTC) to the
+ * deadline, negative once it has passed.
+ */
+export function campaignDue(
+  deadline: string,
+  allMet: boolean,
+  now = new Date(),
+): { state: 'met' | 'open' | 'due-soon' | 'overdue'; daysLeft: number } {
+  const today = Date.UTC(
+    now.getUTCFullYear(),
+    now.getUTCMonth(),
+    now.getUTCDate(),
+  );
+  const daysLeft = Math.round(
+    (Date.parse(`${deadline}T00:00:00Z`) - today) / 86400_000,
+  );
+  let state: 'met' | 'open' | 'due-soon' | 'overdue' = 'open';
+  if (allMet) state = 'met';
+  else if (daysLeft < 0) state = 'overdue';
+  else if (daysLeft <= CAMPAIGN_DUE_SOON_DAYS) state = 'due-soon';
+  return { state, daysLeft };
+}
+
+function percentOf(met: number, total: number) {
+  return total ? Math.round((met / total) * 1000) / 10 : 100;
+}
+
+/**
+ * Progress of a campaign: who meets the target, who is short, who was not
+ * evaluated in the campaign's dimension, and whom to nudge. A targeted
+ * entity whose dimension is not evaluated (no check of it could be
+ * measured) is neither met nor short: it is counted apart, never as level 1.
+ * With `entityRefs`, only those entities count (the ones the caller may
+ * read). `checkTitle` names the blocking checks.
  */
 export async function campaignProgress(
   store: MaturityStore,
   campaign: Campaign,
   entityRefs?: string[],
+  options: { checkTitle?: (id: string) => string; now?: Date } = {},
 ) {
   const entities = await store.listAllEntityScores(
     entityRefs ? { ...campaign.filters, entityRefs } : campaign.filters,
   );
+  const title = options.checkTitle ?? ((id: string) => id);
   const short: Array<{
     entityRef: string;
     title?: string;
     ownerRef?: string;
     level: number;
-    blockingChecks: string[];
+    blockingChecks: Array<{ checkId: string; title: string }>;
+  }> = [];
+  const notEvaluated: Array<{
+    entityRef: string;
+    title?: string;
+    ownerRef?: string;
   }> = [];
   let met = 0;
   for (const e of entities) {
     const dim = e.dimensions.find(d => d.dimension === campaign.dimension);
-    const level = dim?.level ?? 1;
-    if (level >= campaign.targetLevel) {
+    if (
+      !dim ||
+      dim.status === 'not-evaluated' ||
+      dim.level === null ||
+      dim.level === undefined
+    ) {
+      notEvaluated.push({
+        entityRef: e.entityRef,
+        title: e.title,
+        ownerRef: e.ownerRef,
+      });
+    } else if (dim.level >= campaign.targetLevel) {
       met++;
     } else {
       short.push({
         entityRef: e.entityRef,
         title: e.title,
         ownerRef: e.ownerRef,
-        level,
-        blockingChecks: dim?.blockingChecks ?? [],
+        level: dim.level,
+        blockingChecks: dim.blockingChecks.map(checkId => ({
+          checkId,
+          title: title(checkId),
+        })),
       });
     }
   }
+  short.sort(
+    (a, b) => a.level - b.level || a.entityRef.localeCompare(b.entityRef),
+  );
   const owners = new Map<string, number>();
-  for (const s of short) {
+  for (const s of [...short, ...notEvaluated]) {
     const key = s.ownerRef ?? 'none';
     owners.set(key, (owners.get(key) ?? 0) + 1);
   }
@@ -132,17 +247,105 @@ export async function campaignProgress(
     progress: {
       total: entities.length,
       met,
-      percent: entities.length
-        ? Math.round((met / entities.length) * 1000) / 10
-        : 100,
+      short: short.length,
+      notEvaluated: notEvaluated.length,
+      percent: percentOf(met, entities.length),
     },
+    due: campaignDue(
+      campaign.deadline,
+      entities.length > 0 && met === entities.length,
+      options.now,
+    ),
     entitiesShort: short,
+    entitiesNotEvaluated: notEvaluated,
     owners: [...owners]
       .map(([ownerRef, count]) => ({ ownerRef, count }))
       .sort(
         (a, b) => b.count - a.count || a.ownerRef.localeCompare(b.ownerRef),
       ),
   };
+}
+
+/** Weeks of history a campaign's progress chart shows before its start. */
+export const CAMPAIGN_HISTORY_WEEKS_BEFORE = 12;
+
+/**
+ * A campaign's progress over time, from the stored history: per week (per
+ * day when the campaign spans at most 31 days), the targeted entities that
+ * met the target level in the campaign's dimension, those short of it and
+ * those not evaluated, each entity counting with its last snapshot at or
+ * before the end of the period. The targeted entities are today's (the
+ * campaign's filters now). It starts {@link CAMPAIGN_HISTORY_WEEKS_BEFORE}
+ * weeks before the campaign was created, so the chart shows where the
+ * campaign started from; periods before any targeted entity was scored are
+ * left out.
+ */
+export async function campaignHistory(
+  store: MaturityStore,
+  campaign: Campaign,
+  entityRefs?: string[],
+  now = new Date(),
+) {
+  const entities = await store.listAllEntityScores(
+    entityRefs ? { ...campaign.filters, entityRefs } : campaign.filters,
+  );
+  const refs = entities.map(e => e.entityRef);
+  const created = new Date(campaign.createdAt);
+  const span =
+    (Date.parse(`${campaign.deadline}T00:00:00Z`) - created.getTime()) /
+    86400_000;
+  const interval: 'day' | 'week' = span <= 31 ? 'day' : 'week';
+  const from = new Date(
+    created.getTime() -
+      (interval === 'day' ? 14 : CAMPAIGN_HISTORY_WEEKS_BEFORE * 7) * 86400_000,
+  );
+  const starts = periodStarts(from, interval, now);
+  if (starts.length === 0 || refs.length === 0) {
+    return { interval, points: [] };
+  }
+  const before = await store.getSnapshotsAt(refs, starts[0]);
+  const since = await store.getSnapshotsSince(refs, starts[0]);
+  const current = new Map<string, Record<string, number>>();
+  for (const [ref, s] of before) current.set(ref, s.dimensions);
+  const points: Array<{
+    period: string;
+    met: number;
+    short: number;
+    notEvaluated: number;
+    total: number;
+    percent: number;
+  }> = [];
+  let i = 0;
+  starts.forEach((start, index) => {
+    const end =
+      index + 1 < starts.length
+        ? starts[index + 1].getTime()
+        : now.getTime() + 1;
+    while (i < since.length && since[i].createdAtMs < end) {
+      current.set(since[i].entityRef, since[i].dimensions);
+      i++;
+    }
+    if (current.size === 0) return;
+    let met = 0;
+    let short = 0;
+    for (const dimensions of current.values()) {
+      const level = dimensions[campaign.dimension];
+      if (typeof level !== 'number') continue;
+      if (level >= campaign.targetLevel) met++;
+      else short++;
+    }
+    points.push({
+      period: start.toISOString().slice(0, 10),
+      met,
+      short,
+      // Not yet scored in that period, or scored without evidence for the
+      // dimension.
+      notEvaluated: refs.length - met - short,
+      total: refs.length,
+      percent: percentOf(met, refs.length),
+    });
+  });
+  return { interval, points };
 }
 
 /**
@@ -220,8 +423,6 @@ export async function buildReview(
     });
 
   const facts = await store.getFacts(refs);
-  const failing = await store.getFailingChecks(filters, 10);
-  const checks = new Map(engine.model.checks.map(c => [c.id, c]));
   return {
     system: options.system,
     domain: options.domain,
@@ -247,12 +448,7 @@ export async function buildReview(
     }),
     decomposition,
     risks: findRisks(facts),
-    topFailingChecks: failing.map(f => ({
-      ...f,
-      title: checks.get(f.checkId)?.title ?? f.checkId,
-      dimension: checks.get(f.checkId)?.dimension,
-      level: checks.get(f.checkId)?.level,
-    })),
+    topFailingChecks: await rankBlockingChecks(store, engine, filters, 10),
   };
 }
 

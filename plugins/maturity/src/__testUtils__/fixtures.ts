@@ -181,6 +181,7 @@ export const review: ReviewResponse = {
       title: 'Distributed tracing',
       dimension: 'observability',
       level: 3,
+      blocking: 3,
       failing: 4,
       unknown: 1,
     },

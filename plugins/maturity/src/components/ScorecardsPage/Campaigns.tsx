@@ -10,7 +10,6 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -18,30 +17,69 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import Chip from '@material-ui/core/Chip';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { maturityApiRef } from '../../api';
 import type { Campaign, NewCampaign } from '../../api';
 import { entityPagePath, LevelChip, RequestState, shortRef } from '../common';
+import { CampaignProgressChart } from './CampaignProgressChart';
+import { EntityRefPicker } from './EntityRefPicker';
 
 type Dimension = { id: string; title: string };
 
 function CampaignProgress(props: { campaign: Campaign }) {
-  const { total, met, percent } = props.campaign.progress;
+  const { total, met, percent, notEvaluated } = props.campaign.progress;
   return (
-    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-      <Box flex={1}>
-        <LinearProgress
-          variant="determinate"
-          value={percent}
-          aria-label={`${props.campaign.title} progress`}
-        />
+    <Box>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Box flex={1}>
+          <LinearProgress
+            variant="determinate"
+            value={percent}
+            aria-label={`${props.campaign.title} progress`}
+          />
+        </Box>
+        <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
+          {met}/{total} ({Math.round(percent)}%)
+        </Typography>
       </Box>
-      <Typography variant="body2" style={{ whiteSpace: 'nowrap' }}>
-        {met}/{total} ({Math.round(percent)}%)
-      </Typography>
+      {notEvaluated > 0 && (
+        <Typography variant="caption" color="textSecondary">
+          {notEvaluated} not evaluated
+        </Typography>
+      )}
     </Box>
+  );
+}
+
+const DUE_STYLE: Record<
+  Campaign['due']['state'],
+  { color: string; text: string }
+> = {
+  met: { color: '#2e7d32', text: '#ffffff' },
+  open: { color: '#e0e0e0', text: '#000000' },
+  'due-soon': { color: '#f9a825', text: '#000000' },
+  overdue: { color: '#c62828', text: '#ffffff' },
+};
+
+/** Where a campaign stands against its deadline: met, open, due soon or overdue. */
+export function DueChip(props: { due: Campaign['due'] }) {
+  const { state, daysLeft } = props.due;
+  let label: string;
+  if (state === 'met') label = 'Met';
+  else if (state === 'overdue') {
+    label = `Overdue by ${-daysLeft} day${daysLeft === -1 ? '' : 's'}`;
+  } else if (daysLeft === 0) label = 'Due today';
+  else label = `Due in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`;
+  const style = DUE_STYLE[state];
+  return (
+    <Chip
+      size="small"
+      label={label}
+      style={{ backgroundColor: style.color, color: style.text }}
+    />
   );
 }
 
@@ -99,6 +137,7 @@ export function CreateCampaignDialog(props: {
       <DialogTitle>New campaign</DialogTitle>
       <DialogContent>
         <TextField
+          id="campaign-title"
           fullWidth
           margin="dense"
           label="Title"
@@ -107,6 +146,7 @@ export function CreateCampaignDialog(props: {
           placeholder="All production services at Security level 3"
         />
         <TextField
+          id="campaign-description"
           fullWidth
           margin="dense"
           label="Description"
@@ -116,23 +156,31 @@ export function CreateCampaignDialog(props: {
         <Grid container spacing={2}>
           <Grid item xs={6}>
             <TextField
+              id="campaign-dimension"
               select
+              SelectProps={{ native: true }}
+              InputLabelProps={{ shrink: true }}
               fullWidth
               margin="dense"
               label="Dimension"
               value={form.dimension}
               onChange={set('dimension')}
             >
+              <option value="" disabled>
+                Pick a dimension
+              </option>
               {props.dimensions.map(d => (
-                <MenuItem key={d.id} value={d.id}>
+                <option key={d.id} value={d.id}>
                   {d.title}
-                </MenuItem>
+                </option>
               ))}
             </TextField>
           </Grid>
           <Grid item xs={3}>
             <TextField
+              id="campaign-target-level"
               select
+              SelectProps={{ native: true }}
               fullWidth
               margin="dense"
               label="Target level"
@@ -140,14 +188,15 @@ export function CreateCampaignDialog(props: {
               onChange={set('targetLevel')}
             >
               {['2', '3', '4', '5'].map(l => (
-                <MenuItem key={l} value={l}>
+                <option key={l} value={l}>
                   {l}
-                </MenuItem>
+                </option>
               ))}
             </TextField>
           </Grid>
           <Grid item xs={3}>
             <TextField
+              id="campaign-deadline"
               fullWidth
               margin="dense"
               type="date"
@@ -159,23 +208,27 @@ export function CreateCampaignDialog(props: {
           </Grid>
           <Grid item xs={6}>
             <TextField
+              id="campaign-lifecycle"
               select
+              SelectProps={{ native: true }}
+              InputLabelProps={{ shrink: true }}
               fullWidth
               margin="dense"
               label="Lifecycle"
               value={form.lifecycle}
               onChange={set('lifecycle')}
             >
-              <MenuItem value="">Any</MenuItem>
+              <option value="">Any</option>
               {['production', 'experimental', 'deprecated'].map(l => (
-                <MenuItem key={l} value={l}>
+                <option key={l} value={l}>
                   {l}
-                </MenuItem>
+                </option>
               ))}
             </TextField>
           </Grid>
           <Grid item xs={6}>
             <TextField
+              id="campaign-tag"
               fullWidth
               margin="dense"
               label="Tag"
@@ -184,23 +237,22 @@ export function CreateCampaignDialog(props: {
             />
           </Grid>
           <Grid item xs={6}>
-            <TextField
-              fullWidth
-              margin="dense"
-              label="System (ref)"
-              placeholder="system:default/learning-platform"
+            <EntityRefPicker
+              id="campaign-system"
+              label="System"
+              kind="System"
               value={form.system}
-              onChange={set('system')}
+              onChange={ref => setForm(f => ({ ...f, system: ref }))}
             />
           </Grid>
           <Grid item xs={6}>
-            <TextField
-              fullWidth
-              margin="dense"
-              label="Owner (group ref)"
-              placeholder="group:default/growth"
+            <EntityRefPicker
+              id="campaign-owner"
+              label="Owner"
+              kind="Group"
               value={form.owner}
-              onChange={set('owner')}
+              onChange={ref => setForm(f => ({ ...f, owner: ref }))}
+              helperText="Includes the groups below it"
             />
           </Grid>
         </Grid>
@@ -225,7 +277,42 @@ export function CreateCampaignDialog(props: {
   );
 }
 
-/** A campaign's entities still short of the target and the owners to nudge. */
+/**
+ * Where owner nudges go. Notifying the owners of the services still short is
+ * not connected yet: it comes with Backstage notifications in a later
+ * release. Until then the slot says so, and sends nothing.
+ */
+export function NotifyOwnersSlot(props: { ownerCount: number }) {
+  return (
+    <Box mt={1}>
+      <Button
+        variant="outlined"
+        size="small"
+        disabled
+        aria-describedby="notify-owners-status"
+      >
+        Notify owners
+      </Button>
+      <Typography
+        id="notify-owners-status"
+        variant="caption"
+        color="textSecondary"
+        component="p"
+      >
+        Not connected yet: owner notifications arrive with the portal's
+        notifications. Until then, contact the {props.ownerCount} owner
+        {props.ownerCount === 1 ? '' : 's'} listed here.
+      </Typography>
+    </Box>
+  );
+}
+
+/**
+ * A campaign: its deadline state, progress over time, the entities still
+ * short of the target (at their level in the campaign's dimension, with the
+ * checks that block the next level), those not evaluated, and the owners to
+ * nudge.
+ */
 export function CampaignDetailView(props: {
   id: string;
   dimensionTitle: (id?: string) => string;
@@ -240,18 +327,25 @@ export function CampaignDetailView(props: {
       {value && (
         <Grid container spacing={2}>
           <Grid item xs={12}>
-            <Typography variant="body2">
-              {value.description ? `${value.description} · ` : ''}
-              {props.dimensionTitle(value.dimension)} at level{' '}
-              {value.targetLevel} by {value.deadline}
-              {Object.keys(value.filters).length
-                ? ` · ${Object.entries(value.filters)
-                    .map(([k, v]) => `${k}: ${v}`)
-                    .join(', ')}`
-                : ''}{' '}
-              · created by {shortRef(value.createdBy)}
-            </Typography>
+            <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+              <DueChip due={value.due} />
+              <Typography variant="body2">
+                {value.description ? `${value.description} · ` : ''}
+                {props.dimensionTitle(value.dimension)} at level{' '}
+                {value.targetLevel} by {value.deadline}
+                {Object.keys(value.filters).length
+                  ? ` · ${Object.entries(value.filters)
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join(', ')}`
+                  : ''}{' '}
+                · created by {shortRef(value.createdBy)}
+              </Typography>
+            </Box>
             <CampaignProgress campaign={value} />
+          </Grid>
+          <Grid item xs={12}>
+            <Typography variant="h6">Progress over time</Typography>
+            <CampaignProgressChart campaign={value} />
           </Grid>
           <Grid item xs={12} md={8}>
             <Typography variant="h6">
@@ -259,7 +353,7 @@ export function CampaignDetailView(props: {
             </Typography>
             {value.entitiesShort.length === 0 ? (
               <Typography variant="body2">
-                Every targeted entity meets the goal.
+                Every evaluated entity meets the goal.
               </Typography>
             ) : (
               <Table size="small" aria-label="Entities still short">
@@ -267,8 +361,10 @@ export function CampaignDetailView(props: {
                   <TableRow>
                     <TableCell>Entity</TableCell>
                     <TableCell>Owner</TableCell>
-                    <TableCell>Level</TableCell>
-                    <TableCell>Blocking checks</TableCell>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>
+                      {props.dimensionTitle(value.dimension)} level
+                    </TableCell>
+                    <TableCell>Blocking the next level</TableCell>
                   </TableRow>
                 </TableHead>
                 <TableBody>
@@ -284,12 +380,41 @@ export function CampaignDetailView(props: {
                         <LevelChip level={e.level} />
                       </TableCell>
                       <TableCell>
-                        {e.blockingChecks.join(', ') || '-'}
+                        {e.blockingChecks.length
+                          ? e.blockingChecks.map(c => c.title).join(', ')
+                          : '-'}
                       </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>
               </Table>
+            )}
+            {value.entitiesNotEvaluated.length > 0 && (
+              <Box mt={2}>
+                <Typography variant="h6">
+                  Not evaluated ({value.entitiesNotEvaluated.length})
+                </Typography>
+                <Typography variant="body2" color="textSecondary">
+                  No check of {props.dimensionTitle(value.dimension)} could be
+                  measured for these, so they have no level yet. Connect their
+                  evidence first (see each entity&apos;s maturity tab).
+                </Typography>
+                <Table size="small" aria-label="Entities not evaluated">
+                  <TableBody>
+                    {value.entitiesNotEvaluated.map(e => (
+                      <TableRow key={e.entityRef}>
+                        <TableCell>
+                          <Link to={`${entityPagePath(e.entityRef)}/maturity`}>
+                            {e.title ?? shortRef(e.entityRef)}
+                          </Link>
+                        </TableCell>
+                        <TableCell>{shortRef(e.ownerRef)}</TableCell>
+                        <TableCell>Not evaluated</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </Box>
             )}
           </Grid>
           <Grid item xs={12} md={4}>
@@ -299,15 +424,20 @@ export function CampaignDetailView(props: {
                 {value.owners.map(o => (
                   <TableRow key={o.ownerRef}>
                     <TableCell>
-                      <Link to={entityPagePath(o.ownerRef)}>
-                        {shortRef(o.ownerRef)}
-                      </Link>
+                      {o.ownerRef === 'none' ? (
+                        'No owner'
+                      ) : (
+                        <Link to={entityPagePath(o.ownerRef)}>
+                          {shortRef(o.ownerRef)}
+                        </Link>
+                      )}
                     </TableCell>
-                    <TableCell align="right">{o.count} short</TableCell>
+                    <TableCell align="right">{o.count} to go</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
             </Table>
+            <NotifyOwnersSlot ownerCount={value.owners.length} />
           </Grid>
         </Grid>
       )}
@@ -401,7 +531,18 @@ export function Campaigns(props: { dimensions: Dimension[] }) {
                     <TableCell>
                       {dimensionTitle(c.dimension)} ≥ L{c.targetLevel}
                     </TableCell>
-                    <TableCell>{c.deadline}</TableCell>
+                    <TableCell>
+                      <Box
+                        display="flex"
+                        alignItems="center"
+                        style={{ gap: 8 }}
+                      >
+                        <span style={{ whiteSpace: 'nowrap' }}>
+                          {c.deadline}
+                        </span>
+                        <DueChip due={c.due} />
+                      </Box>
+                    </TableCell>
                     <TableCell>
                       <CampaignProgress campaign={c} />
                     </TableCell>

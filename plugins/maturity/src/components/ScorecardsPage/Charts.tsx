@@ -137,12 +137,16 @@ export function TrendChart(props: { filters: MaturityFilters }) {
   );
 }
 
-/** A table of failing checks with a bar of how many entities fail each. */
+/**
+ * A table of the checks that hold entities back, as the server ranks them:
+ * first by how many entities' next level each one blocks, then by how many
+ * fail it. The bar shows the blocking count.
+ */
 export function FailingChecksTable(props: {
   items: FailingCheck[];
   dimensionTitle: (id?: string) => string;
 }) {
-  const max = Math.max(1, ...props.items.map(i => i.failing + i.unknown));
+  const max = Math.max(1, ...props.items.map(i => i.blocking));
   return (
     <Table size="small" aria-label="Top failing checks">
       <TableHead>
@@ -153,13 +157,20 @@ export function FailingChecksTable(props: {
           <TableCell align="center" style={NOWRAP}>
             Level
           </TableCell>
+          <TableCell
+            align="right"
+            style={NOWRAP}
+            title="Entities whose next level this check blocks"
+          >
+            Blocks next level
+          </TableCell>
           <TableCell align="right" style={NOWRAP}>
             Failing
           </TableCell>
           <TableCell align="right" style={NOWRAP}>
             Unknown
           </TableCell>
-          <TableCell style={{ width: '25%' }} />
+          <TableCell style={{ width: '20%' }} />
         </TableRow>
       </TableHead>
       <TableBody>
@@ -168,6 +179,9 @@ export function FailingChecksTable(props: {
             <TableCell>{c.title}</TableCell>
             <TableCell>{props.dimensionTitle(c.dimension)}</TableCell>
             <TableCell align="center">{c.level ?? '-'}</TableCell>
+            <TableCell align="right" style={NOWRAP}>
+              {c.blocking}
+            </TableCell>
             <TableCell align="right" style={NOWRAP}>
               {c.failing}
             </TableCell>
@@ -179,8 +193,8 @@ export function FailingChecksTable(props: {
                 <LinearProgress
                   variant="determinate"
                   color="secondary"
-                  value={(100 * c.failing) / max}
-                  aria-label={`${c.failing} failing`}
+                  value={(100 * c.blocking) / max}
+                  aria-label={`blocks the next level of ${c.blocking}`}
                 />
               </Box>
             </TableCell>
@@ -191,7 +205,7 @@ export function FailingChecksTable(props: {
   );
 }
 
-/** The checks that fail most across the filtered entities. */
+/** The checks that hold the filtered entities back most. */
 export function FailingChecks(props: {
   filters: MaturityFilters;
   dimensionTitle: (id?: string) => string;

@@ -75,6 +75,7 @@ describe('ScorecardsPage', () => {
             title: 'Distributed tracing',
             dimension: 'observability',
             level: 3,
+            blocking: 5,
             failing: 7,
             unknown: 0,
           },
@@ -241,7 +242,8 @@ describe('ScorecardsPage', () => {
       filters: { lifecycle: 'production' },
       createdBy: 'user:default/marcus.lee',
       createdAt: '2026-10-01T00:00:00Z',
-      progress: { total: 8, met: 6, percent: 75 },
+      progress: { total: 8, met: 6, short: 2, notEvaluated: 0, percent: 75 },
+      due: { state: 'open', daysLeft: 120 },
     };
     const api = mockMaturityApi({
       getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
@@ -254,10 +256,14 @@ describe('ScorecardsPage', () => {
             title: 'Legacy reports',
             ownerRef: 'group:default/data-team',
             level: 2,
-            blockingChecks: ['obs-tracing'],
+            blockingChecks: [
+              { checkId: 'obs-tracing', title: 'Distributed tracing' },
+            ],
           },
         ],
+        entitiesNotEvaluated: [],
         owners: [{ ownerRef: 'group:default/data-team', count: 1 }],
+        history: { interval: 'week', points: [] },
       })),
     });
     await renderPage(api);
@@ -267,7 +273,7 @@ describe('ScorecardsPage', () => {
     expect(await screen.findByText('6/8 (75%)')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: campaign.title }));
     expect(await screen.findByText('Legacy reports')).toBeInTheDocument();
-    expect(screen.getByText('1 short')).toBeInTheDocument();
+    expect(screen.getByText('1 to go')).toBeInTheDocument();
     await waitFor(() => expect(api.getCampaign).toHaveBeenCalledWith('c1'));
   });
 });

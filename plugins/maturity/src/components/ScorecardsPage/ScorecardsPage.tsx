@@ -144,7 +144,7 @@ export function ScorecardsPage() {
               <Grid item xs={12}>
                 <InfoCard
                   title="Checks that fail most"
-                  subheader="Where a platform investment pays most"
+                  subheader="Ranked by how many services' next level each check blocks"
                 >
                   <FailingChecks
                     filters={filters}

@@ -929,8 +929,9 @@ export const spec = {
       },
       FailingCheck: {
         type: 'object',
-        description: 'A check that fails across entities.',
-        required: ['checkId', 'title', 'failing', 'unknown'],
+        description:
+          "A check that fails across entities. Lists rank by blocking (how many entities' next overall level the check blocks), then by failing.",
+        required: ['checkId', 'title', 'blocking', 'failing', 'unknown'],
         properties: {
           checkId: {
             type: 'string',
@@ -944,11 +945,18 @@ export const spec = {
           level: {
             type: 'integer',
           },
+          blocking: {
+            type: 'integer',
+            description:
+              'Entities whose next overall level this check blocks (it fails at the next level of one of their lowest dimensions).',
+          },
           failing: {
             type: 'integer',
+            description: 'Entities that fail the check, at any level.',
           },
           unknown: {
             type: 'integer',
+            description: 'Entities for which the check could not be measured.',
           },
         },
         additionalProperties: false,
@@ -1176,12 +1184,80 @@ export const spec = {
       },
       CampaignProgress: {
         type: 'object',
-        required: ['total', 'met', 'percent'],
+        description:
+          "How many targeted entities meet the target level in the campaign's dimension. An entity whose dimension is not evaluated (nothing of it could be measured) is counted in notEvaluated, never as met or short.",
+        required: ['total', 'met', 'short', 'notEvaluated', 'percent'],
         properties: {
           total: {
             type: 'integer',
+            description: 'Targeted entities.',
           },
           met: {
+            type: 'integer',
+            description: 'Entities at or above the target level.',
+          },
+          short: {
+            type: 'integer',
+            description: 'Evaluated entities below the target level.',
+          },
+          notEvaluated: {
+            type: 'integer',
+            description: 'Entities whose dimension is not evaluated.',
+          },
+          percent: {
+            type: 'number',
+            description: 'met as a share of total, 0-100.',
+          },
+        },
+        additionalProperties: false,
+      },
+      CampaignDue: {
+        type: 'object',
+        description:
+          'Where a campaign stands against its deadline. met once every targeted entity meets the target; overdue after the deadline day; due-soon within 14 days of it; otherwise open.',
+        required: ['state', 'daysLeft'],
+        properties: {
+          state: {
+            type: 'string',
+            enum: ['met', 'open', 'due-soon', 'overdue'],
+          },
+          daysLeft: {
+            type: 'integer',
+            description:
+              'Whole days from today (UTC) to the deadline; negative once it has passed.',
+          },
+        },
+        additionalProperties: false,
+      },
+      CampaignHistoryPoint: {
+        type: 'object',
+        description:
+          "One period of a campaign's progress, from the stored history; each targeted entity counts with its last snapshot at or before the end of the period.",
+        required: [
+          'period',
+          'met',
+          'short',
+          'notEvaluated',
+          'total',
+          'percent',
+        ],
+        properties: {
+          period: {
+            type: 'string',
+            description: 'Start of the period (YYYY-MM-DD).',
+          },
+          met: {
+            type: 'integer',
+          },
+          short: {
+            type: 'integer',
+          },
+          notEvaluated: {
+            type: 'integer',
+            description:
+              'Not scored yet in that period, or scored without evidence for the dimension.',
+          },
+          total: {
             type: 'integer',
           },
           percent: {
@@ -1204,6 +1280,7 @@ export const spec = {
           'createdBy',
           'createdAt',
           'progress',
+          'due',
         ],
         properties: {
           id: {
@@ -1238,6 +1315,9 @@ export const spec = {
           },
           progress: {
             $ref: '#/components/schemas/CampaignProgress',
+          },
+          due: {
+            $ref: '#/components/schemas/CampaignDue',
           },
         },
         additionalProperties: false,
@@ -1256,8 +1336,11 @@ export const spec = {
           'createdBy',
           'createdAt',
           'progress',
+          'due',
           'entitiesShort',
+          'entitiesNotEvaluated',
           'owners',
+          'history',
         ],
         properties: {
           id: {
@@ -1293,8 +1376,13 @@ export const spec = {
           progress: {
             $ref: '#/components/schemas/CampaignProgress',
           },
+          due: {
+            $ref: '#/components/schemas/CampaignDue',
+          },
           entitiesShort: {
             type: 'array',
+            description:
+              'Evaluated entities below the target, lowest level first.',
             items: {
               type: 'object',
               required: ['entityRef', 'level', 'blockingChecks'],
@@ -1310,12 +1398,47 @@ export const spec = {
                 },
                 level: {
                   type: 'integer',
+                  description:
+                    "The entity's level in the campaign's dimension.",
                 },
                 blockingChecks: {
                   type: 'array',
+                  description:
+                    'The measured checks that fail at the next level of the dimension.',
                   items: {
-                    type: 'string',
+                    type: 'object',
+                    required: ['checkId', 'title'],
+                    properties: {
+                      checkId: {
+                        type: 'string',
+                      },
+                      title: {
+                        type: 'string',
+                      },
+                    },
+                    additionalProperties: false,
                   },
+                },
+              },
+              additionalProperties: false,
+            },
+          },
+          entitiesNotEvaluated: {
+            type: 'array',
+            description:
+              'Targeted entities whose dimension is not evaluated; connecting their evidence comes before any level.',
+            items: {
+              type: 'object',
+              required: ['entityRef'],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                ownerRef: {
+                  type: 'string',
                 },
               },
               additionalProperties: false,
@@ -1323,6 +1446,8 @@ export const spec = {
           },
           owners: {
             type: 'array',
+            description:
+              'Owners of the entities short or not evaluated, most first.',
             items: {
               type: 'object',
               required: ['ownerRef', 'count'],
@@ -1336,6 +1461,25 @@ export const spec = {
               },
               additionalProperties: false,
             },
+          },
+          history: {
+            type: 'object',
+            description:
+              'Progress per period from twelve weeks (two weeks for a campaign of at most 31 days, then per day) before the campaign was created until today.',
+            required: ['interval', 'points'],
+            properties: {
+              interval: {
+                type: 'string',
+                enum: ['day', 'week'],
+              },
+              points: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/CampaignHistoryPoint',
+                },
+              },
+            },
+            additionalProperties: false,
           },
         },
         additionalProperties: false,
@@ -1939,7 +2083,8 @@ export const spec = {
     '/checks/failing': {
       get: {
         operationId: 'getFailingChecks',
-        summary: 'The checks that fail most across the filtered entities.',
+        summary:
+          "The checks that hold the filtered entities back most, ranked by how many entities' next level each blocks.",
         parameters: [
           {
             $ref: '#/components/parameters/filterKind',

@@ -132,7 +132,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The checks that fail most across the filtered entities. */
+    /** The checks that hold the filtered entities back most, ranked by how many entities' next level each blocks. */
     get: operations['getFailingChecks'];
     put?: never;
     post?: never;
@@ -590,13 +590,17 @@ export interface components {
       limit: number;
       offset: number;
     };
-    /** @description A check that fails across entities. */
+    /** @description A check that fails across entities. Lists rank by blocking (how many entities' next overall level the check blocks), then by failing. */
     FailingCheck: {
       checkId: string;
       title: string;
       dimension?: string;
       level?: number;
+      /** @description Entities whose next overall level this check blocks (it fails at the next level of one of their lowest dimensions). */
+      blocking: number;
+      /** @description Entities that fail the check, at any level. */
       failing: number;
+      /** @description Entities for which the check could not be measured. */
       unknown: number;
     };
     /** @description An architecture anti-pattern found in a system. */
@@ -669,9 +673,35 @@ export interface components {
       risks: components['schemas']['Risk'][];
       topFailingChecks: components['schemas']['FailingCheck'][];
     };
+    /** @description How many targeted entities meet the target level in the campaign's dimension. An entity whose dimension is not evaluated (nothing of it could be measured) is counted in notEvaluated, never as met or short. */
     CampaignProgress: {
+      /** @description Targeted entities. */
       total: number;
+      /** @description Entities at or above the target level. */
       met: number;
+      /** @description Evaluated entities below the target level. */
+      short: number;
+      /** @description Entities whose dimension is not evaluated. */
+      notEvaluated: number;
+      /** @description met as a share of total, 0-100. */
+      percent: number;
+    };
+    /** @description Where a campaign stands against its deadline. met once every targeted entity meets the target; overdue after the deadline day; due-soon within 14 days of it; otherwise open. */
+    CampaignDue: {
+      /** @enum {string} */
+      state: 'met' | 'open' | 'due-soon' | 'overdue';
+      /** @description Whole days from today (UTC) to the deadline; negative once it has passed. */
+      daysLeft: number;
+    };
+    /** @description One period of a campaign's progress, from the stored history; each targeted entity counts with its last snapshot at or before the end of the period. */
+    CampaignHistoryPoint: {
+      /** @description Start of the period (YYYY-MM-DD). */
+      period: string;
+      met: number;
+      short: number;
+      /** @description Not scored yet in that period, or scored without evidence for the dimension. */
+      notEvaluated: number;
+      total: number;
       percent: number;
     };
     /** @description A named goal, entities at a dimension level by a deadline. */
@@ -689,6 +719,7 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       progress: components['schemas']['CampaignProgress'];
+      due: components['schemas']['CampaignDue'];
     };
     /** @description A campaign with the entities still short and the owners to nudge. */
     CampaignDetail: {
@@ -705,17 +736,37 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       progress: components['schemas']['CampaignProgress'];
+      due: components['schemas']['CampaignDue'];
+      /** @description Evaluated entities below the target, lowest level first. */
       entitiesShort: {
         entityRef: string;
         title?: string;
         ownerRef?: string;
+        /** @description The entity's level in the campaign's dimension. */
         level: number;
-        blockingChecks: string[];
+        /** @description The measured checks that fail at the next level of the dimension. */
+        blockingChecks: {
+          checkId: string;
+          title: string;
+        }[];
       }[];
+      /** @description Targeted entities whose dimension is not evaluated; connecting their evidence comes before any level. */
+      entitiesNotEvaluated: {
+        entityRef: string;
+        title?: string;
+        ownerRef?: string;
+      }[];
+      /** @description Owners of the entities short or not evaluated, most first. */
       owners: {
         ownerRef: string;
         count: number;
       }[];
+      /** @description Progress per period from twelve weeks (two weeks for a campaign of at most 31 days, then per day) before the campaign was created until today. */
+      history: {
+        /** @enum {string} */
+        interval: 'day' | 'week';
+        points: components['schemas']['CampaignHistoryPoint'][];
+      };
     };
     /** @description The body that creates a campaign. */
     NewCampaign: {
@@ -889,6 +940,9 @@ export type ReviewComponent = components['schemas']['ReviewComponent'];
 export type Decomposition = components['schemas']['Decomposition'];
 export type ReviewResponse = components['schemas']['ReviewResponse'];
 export type CampaignProgress = components['schemas']['CampaignProgress'];
+export type CampaignDue = components['schemas']['CampaignDue'];
+export type CampaignHistoryPoint =
+  components['schemas']['CampaignHistoryPoint'];
 export type Campaign = components['schemas']['Campaign'];
 export type CampaignDetail = components['schemas']['CampaignDetail'];
 export type NewCampaign = components['schemas']['NewCampaign'];

@@ -1,0 +1,213 @@
+jest.setTimeout(30000);
+
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { maturityApiRef } from '../../api';
+import type { CampaignDetail } from '../../api';
+import { mockMaturityApi } from '../../__testUtils__/fixtures';
+import { Campaigns } from './Campaigns';
+
+const catalogApi = catalogApiMock({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: {
+        name: 'learning-platform',
+        namespace: 'default',
+        title: 'Learning Platform',
+      },
+      spec: { owner: 'group:default/engineering' },
+    },
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: {
+        name: 'courses-team',
+        namespace: 'default',
+        title: 'Courses Team',
+      },
+      spec: { type: 'team', children: [] },
+    },
+  ],
+});
+
+const dimensions = [
+  { id: 'security', title: 'Security' },
+  { id: 'observability', title: 'Observability' },
+];
+
+const campaign: CampaignDetail = {
+  id: 'c1',
+  title: 'Production services at Security level 3',
+  dimension: 'security',
+  targetLevel: 3,
+  deadline: '2026-11-30',
+  filters: { lifecycle: 'production' },
+  createdBy: 'user:default/marcus.lee',
+  createdAt: '2026-10-01T00:00:00Z',
+  progress: { total: 3, met: 1, short: 1, notEvaluated: 1, percent: 33.3 },
+  due: { state: 'overdue', daysLeft: -2 },
+  entitiesShort: [
+    {
+      entityRef: 'component:default/legacy-reports',
+      title: 'Legacy reports',
+      ownerRef: 'group:default/data-team',
+      level: 2,
+      blockingChecks: [
+        {
+          checkId: 'sec-mtls-strict',
+          title: 'mTLS is STRICT between services',
+        },
+      ],
+    },
+  ],
+  entitiesNotEvaluated: [
+    {
+      entityRef: 'component:default/search-indexer',
+      title: 'Search indexer',
+      ownerRef: 'group:default/search-guild',
+    },
+  ],
+  owners: [
+    { ownerRef: 'group:default/data-team', count: 1 },
+    { ownerRef: 'group:default/search-guild', count: 1 },
+  ],
+  history: {
+    interval: 'week',
+    points: [
+      {
+        period: '2026-09-28',
+        met: 0,
+        short: 2,
+        notEvaluated: 1,
+        total: 3,
+        percent: 0,
+      },
+      {
+        period: '2026-10-05',
+        met: 1,
+        short: 1,
+        notEvaluated: 1,
+        total: 3,
+        percent: 33.3,
+      },
+    ],
+  },
+};
+
+function renderCampaigns(api: ReturnType<typeof mockMaturityApi>) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [maturityApiRef, api],
+        [catalogApiRef, catalogApi],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
+      <Campaigns dimensions={dimensions} />
+    </TestApiProvider>,
+  );
+}
+
+describe('Campaigns', () => {
+  it('attaches every form label to its input, and picks the system and owner from the catalog instead of typed-in refs', async () => {
+    const api = mockMaturityApi({
+      createCampaign: jest.fn(async body => ({
+        ...campaign,
+        ...body,
+        id: 'c2',
+      })),
+      getCampaign: jest.fn(async () => campaign),
+    });
+    await renderCampaigns(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'New campaign' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    const field = (label: string) => within(dialog).getByLabelText(label);
+    await userEvent.type(field('Title'), 'Security level 3 for production');
+    await userEvent.selectOptions(field('Dimension'), 'security');
+    await userEvent.selectOptions(field('Target level'), '3');
+    await userEvent.type(field('Deadline'), '2027-03-31');
+    await userEvent.selectOptions(field('Lifecycle'), 'production');
+    expect(field('Tag')).toBeInTheDocument();
+
+    await userEvent.click(field('System'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: /Learning Platform/ }),
+    );
+    await userEvent.click(field('Owner'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: /Courses Team/ }),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Create campaign' }),
+    );
+    await waitFor(() =>
+      expect(api.createCampaign).toHaveBeenCalledWith({
+        title: 'Security level 3 for production',
+        description: undefined,
+        dimension: 'security',
+        targetLevel: 3,
+        deadline: '2027-03-31',
+        filters: {
+          kind: 'Component',
+          lifecycle: 'production',
+          system: 'system:default/learning-platform',
+          owner: 'group:default/courses-team',
+        },
+      }),
+    );
+  });
+
+  it('shows checks by title, the level in the dimension, services not evaluated apart (not as L1), the overdue state, progress over time and an unconnected Notify owners slot', async () => {
+    const api = mockMaturityApi({
+      listCampaigns: jest.fn(async () => ({ items: [campaign] })),
+      getCampaign: jest.fn(async () => campaign),
+    });
+    await renderCampaigns(api);
+    const list = await screen.findByRole('table', { name: 'Campaigns' });
+    expect(within(list).getByText('Overdue by 2 days')).toBeInTheDocument();
+    expect(within(list).getByText('1 not evaluated')).toBeInTheDocument();
+    await userEvent.click(
+      within(list).getByRole('button', { name: campaign.title }),
+    );
+
+    const short = await screen.findByRole('table', {
+      name: 'Entities still short',
+    });
+    expect(
+      within(short).getByRole('columnheader', { name: 'Security level' }),
+    ).toBeInTheDocument();
+    expect(within(short).getByText('L2 Foundational')).toBeInTheDocument();
+    expect(
+      within(short).getByText('mTLS is STRICT between services'),
+    ).toBeInTheDocument();
+    expect(within(short).queryByText('sec-mtls-strict')).toBeNull();
+
+    const notEvaluated = screen.getByRole('table', {
+      name: 'Entities not evaluated',
+    });
+    expect(
+      within(notEvaluated).getByText('Search indexer'),
+    ).toBeInTheDocument();
+    expect(within(notEvaluated).queryByText(/^L1/)).toBeNull();
+
+    expect(
+      screen.getByRole('img', { name: /Progress over time: 33.3%/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Notify owners' }),
+    ).toBeDisabled();
+    expect(screen.getByText(/Not connected yet/)).toBeInTheDocument();
+  });
+});
