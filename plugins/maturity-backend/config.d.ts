@@ -75,6 +75,30 @@ export interface Config {
        */
       maxPerScan?: number;
     };
+    /**
+     * How replicas that share one database split the cycle. Each cycle's
+     * entities are hashed into shards; a replica claims one shard at a time
+     * with a lease in the database, so each entity is evaluated once per
+     * cycle, and a replica that dies loses its shard when its lease lapses.
+     */
+    sharding?: {
+      /**
+       * How many shards a cycle has (1 to 4096). Several replicas evaluate
+       * different shards at once. Default: 1 (one replica runs the cycle).
+       */
+      shards?: number;
+      /**
+       * How long a claim on a shard lasts unless renewed, between 1 second
+       * and 1 hour: a dead replica's shard waits this long for another
+       * replica. The holder renews it every third of it. Default: 1 minute.
+       */
+      leaseDuration?: HumanDuration | string;
+      /**
+       * How often each replica looks for unclaimed shards of a running cycle,
+       * between 1 second and 5 minutes. Default: 5 seconds.
+       */
+      pollInterval?: HumanDuration | string;
+    };
     /** Entity kinds that get a scorecard. Default: [Component]. */
     entityKinds?: string[];
     /** Days of score history to keep. Default: 400. */

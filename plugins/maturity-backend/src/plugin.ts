@@ -3,7 +3,6 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { isError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { maturityPermissions } from '@cloud-native-portal/plugin-maturity-common';
 import {
@@ -11,6 +10,7 @@ import {
   FactCollector,
   maturityCollectorsExtensionPoint,
 } from '@cloud-native-portal/plugin-maturity-node';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import { resolve } from 'node:path';
 import { registerMaturityActions } from './actions';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
@@ -21,9 +21,13 @@ import {
   CYCLE_TASK_ID,
   NEW_ENTITY_SCAN_TASK_ID,
   NEW_ENTITY_SCAN_TIMEOUT,
+  readCycleSharding,
   readMaturitySchedule,
   readNewEntityScan,
+  scheduledCycleGapMs,
+  SHARD_POLL_TASK_ID,
 } from './schedule';
+import { ShardedCycle } from './sharding/ShardedCycle';
 
 /**
  * The maturity scorecard backend plugin: collects facts on a schedule,
@@ -112,22 +116,50 @@ export const maturityPlugin = createBackendPlugin({
         const schedule = readMaturitySchedule(config);
         const scan = readNewEntityScan(config);
 
-        // Asks the scheduler to run the cycle now. Whichever replica claims
-        // it runs it; when one already runs it, this one has nothing to do.
-        const startCycle = async (reason: string) => {
+        // The cycle's shards, claimed by one replica at a time through the
+        // lease table in the plugin's database (src/sharding).
+        const sharding = readCycleSharding(config);
+        const cycles = new ShardedCycle({
+          knex: await deps.database.getClient(),
+          shards: sharding.shards,
+          leaseMs: sharding.leaseMs,
+          maxHoldMs: durationToMilliseconds(schedule.timeout as HumanDuration),
+          logger,
+          runShard: async shard => {
+            const summary = await engine.runCycle(
+              shard.count > 1 ? { includes: shard.includes } : undefined,
+            );
+            logger.info(
+              `Maturity cycle ${shard.cycle}${
+                shard.count > 1
+                  ? `, shard ${shard.index + 1} of ${shard.count}`
+                  : ''
+              }: ${summary.entities} entities evaluated, ${
+                summary.removed
+              } removed, in ${summary.durationMs} ms`,
+            );
+          },
+        });
+
+        // Starts the next cycle now, in this process, without waiting for a
+        // scheduler poll. When a cycle is running already (on any replica),
+        // none starts, and this replica helps with its unclaimed shards.
+        const startCycle = async (
+          reason: string,
+          options?: { notWithinMs?: number },
+        ) => {
           try {
-            await scheduler.triggerTask(CYCLE_TASK_ID);
-            logger.info(`Maturity cycle started: ${reason}`);
-          } catch (e) {
-            if (isError(e) && e.name === 'ConflictError') {
+            const start = await cycles.start(options);
+            if (start.started) {
+              logger.info(`Maturity cycle ${start.cycle} started: ${reason}`);
+            } else if (start.reason === 'running') {
               logger.info(
-                `Maturity cycle not started (${reason}): a cycle is running already`,
-              );
-            } else {
-              logger.warn(
-                `Could not start the maturity cycle (${reason}): ${e}`,
+                `Maturity cycle not started (${reason}): cycle ${start.cycle} is running already`,
               );
             }
+            await cycles.work();
+          } catch (e) {
+            logger.warn(`Could not start the maturity cycle (${reason}): ${e}`);
           }
         };
 
@@ -139,17 +171,27 @@ export const maturityPlugin = createBackendPlugin({
             id: CYCLE_TASK_ID,
             scope: 'global',
             ...schedule,
+            // A cycle started on demand shortly before counts as this run.
+            fn: () =>
+              startCycle('its schedule', {
+                notWithinMs: scheduledCycleGapMs(schedule),
+              }),
+          });
+          // Every replica joins a running cycle within the poll interval, and
+          // takes over the shards of a replica that died.
+          await scheduler.scheduleTask({
+            id: SHARD_POLL_TASK_ID,
+            scope: 'local',
+            frequency: sharding.pollInterval,
+            timeout: schedule.timeout,
             fn: async () => {
-              const summary = await engine.runCycle();
-              logger.info(
-                `Maturity cycle: ${summary.entities} entities evaluated, ${summary.removed} removed, in ${summary.durationMs} ms`,
-              );
+              await cycles.work();
             },
           });
           // The scheduler keeps a task's next run across restarts: without
           // this, the first cycle after a restart would wait for the run the
           // previous process planned, up to a whole frequency later. Not
-          // awaited: a scheduler may run the task inside the call.
+          // awaited: it runs the whole cycle.
           void startCycle('the backend started');
 
           // Entities registered between two cycles are scored within seconds.
@@ -170,7 +212,7 @@ export const maturityPlugin = createBackendPlugin({
                 signal,
               });
               if (found.tooMany) {
-                await startCycle(
+                void startCycle(
                   `${found.unscored} entities in the catalog have no score yet`,
                 );
               } else if (found.scored.length > 0) {

@@ -14,7 +14,9 @@ import { Knex } from 'knex';
 import { createTestDatabases } from './__testUtils__/testDatabases';
 import { maturityPlugin } from './plugin';
 import {
+  DEFAULT_CYCLE_SHARDING,
   DEFAULT_NEW_ENTITY_SCAN,
+  readCycleSharding,
   readMaturitySchedule,
   readNewEntityScan,
 } from './schedule';
@@ -106,7 +108,49 @@ describe('maturity.newEntities', () => {
   });
 });
 
-/** Moves the task's claim and next start `seconds` into the past. */
+const sharding = (data: JsonObject) =>
+  readCycleSharding(new ConfigReader({ maturity: { sharding: data } }));
+
+describe('maturity.sharding', () => {
+  it('has one shard, a 1-minute lease and a 5-second poll when not set', () => {
+    expect(readCycleSharding(new ConfigReader({}))).toEqual(
+      DEFAULT_CYCLE_SHARDING,
+    );
+  });
+
+  it('reads shards 16, leaseDuration PT2M, pollInterval { seconds: 2 }', () => {
+    expect(
+      sharding({
+        shards: 16,
+        leaseDuration: 'PT2M',
+        pollInterval: { seconds: 2 },
+      }),
+    ).toEqual({ shards: 16, leaseMs: 120_000, pollInterval: { seconds: 2 } });
+  });
+
+  it('refuses shards 0 and shards 2.5', () => {
+    expect(() => sharding({ shards: 0 })).toThrow(
+      'maturity.sharding.shards must be a whole number from 1 to 4096, got 0',
+    );
+    expect(() => sharding({ shards: 2.5 })).toThrow(
+      'maturity.sharding.shards must be a whole number from 1 to 4096, got 2.5',
+    );
+  });
+
+  it('refuses a lease under a second (leaseDuration { milliseconds: 10 })', () => {
+    expect(() => sharding({ leaseDuration: { milliseconds: 10 } })).toThrow(
+      'maturity.sharding.leaseDuration must be between 1 second and 1 hour, got 0.01 s',
+    );
+  });
+
+  it('refuses a poll interval over 5 minutes (pollInterval PT1H)', () => {
+    expect(() => sharding({ pollInterval: 'PT1H' })).toThrow(
+      'maturity.sharding.pollInterval must be between 1 second and 5 minutes, got 3600 s',
+    );
+  });
+});
+
+/** Moves the task's and the shard's claims and next start `seconds` into the past. */
 async function ageClaim(knex: Knex, seconds: number) {
   const cols = [
     'current_run_started_at',
@@ -120,6 +164,13 @@ async function ageClaim(knex: Knex, seconds: number) {
   await knex(TASKS)
     .where('id', TASK_ID)
     .update(Object.fromEntries(cols.map(c => [c, shift(c)])));
+  // The claim on the cycle's shard (epoch ms), and when the cycle started.
+  const leases = ['expires_at', 'hold_until', 'started_at'];
+  await knex('maturity_cycle_leases').update(
+    Object.fromEntries(
+      leases.map(c => [c, knex.raw('?? - ?', [c, seconds * 1000])]),
+    ),
+  );
 }
 
 /**
@@ -177,7 +228,11 @@ describe.each(databases.eachSupportedId())(
       const claimDeadline = Date.now() + 30_000;
       while (Date.now() < claimDeadline) {
         const row = await knex(TASKS).where('id', TASK_ID).first();
-        if (row?.current_run_ticket) break;
+        const shard = await knex('maturity_cycle_leases')
+          .where('name', 'shard:0')
+          .first()
+          .catch(() => undefined);
+        if (row?.current_run_ticket && shard?.holder) break;
         await new Promise(r => setTimeout(r, 200));
       }
       const claimed = await knex(TASKS).where('id', TASK_ID).first();

@@ -152,3 +152,90 @@ export function readMaturitySchedule(
     initialDelay: schedule.initialDelay,
   };
 }
+
+/** How the cycle is split across replicas (`maturity.sharding`). */
+export interface CycleSharding {
+  /** How many shards a cycle has; each replica claims one at a time. */
+  shards: number;
+  /** How long a claim on a shard lasts unless its replica renews it. */
+  leaseMs: number;
+  /** How often each replica looks for unclaimed shards of a running cycle. */
+  pollInterval: HumanDuration;
+}
+
+/** `maturity.sharding` when it is not set: one shard, as one replica needs. */
+export const DEFAULT_CYCLE_SHARDING: CycleSharding = {
+  shards: 1,
+  leaseMs: 60_000,
+  pollInterval: { seconds: 5 },
+};
+
+/** The scheduler task (local to each replica) that joins a running cycle. */
+export const SHARD_POLL_TASK_ID = 'maturity-cycle-shards';
+
+const SHARDING_KEY = 'maturity.sharding';
+
+function readBoundedDuration(
+  section: Config,
+  key: string,
+  fallback: HumanDuration,
+  [minMs, maxMs]: [number, number],
+  bounds: string,
+): HumanDuration {
+  if (!section.has(key)) return fallback;
+  const duration = readDurationFromConfig(section, { key });
+  const ms = durationToMilliseconds(duration);
+  if (!(ms >= minMs && ms <= maxMs)) {
+    throw new Error(
+      `${SHARDING_KEY}.${key} must be between ${bounds}, got ${ms / 1000} s`,
+    );
+  }
+  return duration;
+}
+
+/**
+ * Reads `maturity.sharding`: from 1 to 4096 shards, a lease between 1 second
+ * and 1 hour, a poll interval between 1 second and 5 minutes.
+ */
+export function readCycleSharding(config: Config): CycleSharding {
+  const section = config.getOptionalConfig(SHARDING_KEY);
+  if (!section) return DEFAULT_CYCLE_SHARDING;
+  const shards =
+    section.getOptionalNumber('shards') ?? DEFAULT_CYCLE_SHARDING.shards;
+  if (!Number.isInteger(shards) || shards < 1 || shards > 4096) {
+    throw new Error(
+      `${SHARDING_KEY}.shards must be a whole number from 1 to 4096, got ${shards}`,
+    );
+  }
+  const lease = readBoundedDuration(
+    section,
+    'leaseDuration',
+    { milliseconds: DEFAULT_CYCLE_SHARDING.leaseMs },
+    [1000, 3_600_000],
+    '1 second and 1 hour',
+  );
+  const pollInterval = readBoundedDuration(
+    section,
+    'pollInterval',
+    DEFAULT_CYCLE_SHARDING.pollInterval,
+    [1000, 300_000],
+    '1 second and 5 minutes',
+  );
+  return { shards, leaseMs: durationToMilliseconds(lease), pollInterval };
+}
+
+/**
+ * A scheduled run starts no cycle when one started less than this long ago
+ * (on demand, or at startup): half the frequency, or half the timeout with a
+ * cron frequency.
+ */
+export function scheduledCycleGapMs(
+  schedule: SchedulerServiceTaskScheduleDefinition,
+): number {
+  const frequency = schedule.frequency;
+  return (
+    (isHumanDuration(frequency)
+      ? durationToMilliseconds(frequency)
+      : durationToMilliseconds(schedule.timeout as HumanDuration)) / 2
+  );
+}

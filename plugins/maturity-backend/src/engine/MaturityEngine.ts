@@ -77,6 +77,15 @@ const NEW_ENTITY_RETRY_MS = 5 * 60_000;
 // Refs per catalog page when listing the scored kinds.
 const REF_PAGE_SIZE = 1000;
 
+/** Which part of the catalog one cycle evaluates. */
+export interface CycleOptions {
+  /**
+   * True for the entity refs this run evaluates (and forgets when they left
+   * the catalog): one shard of a sharded cycle. Default: every entity.
+   */
+  includes?: (entityRef: string) => boolean;
+}
+
 /** Summary of one evaluation cycle. */
 export interface CycleSummary {
   entities: number;
@@ -244,16 +253,17 @@ export class MaturityEngine {
    * facts for every scored entity, evaluate, store with a history snapshot,
    * forget removed entities and prune old history.
    */
-  async runCycle(): Promise<CycleSummary> {
+  async runCycle(options?: CycleOptions): Promise<CycleSummary> {
     this.cycles += 1;
     try {
-      return await this.runCycleOnce();
+      return await this.runCycleOnce(options);
     } finally {
       this.cycles -= 1;
     }
   }
 
-  private async runCycleOnce(): Promise<CycleSummary> {
+  private async runCycleOnce(options?: CycleOptions): Promise<CycleSummary> {
+    const included = options?.includes ?? (() => true);
     const started = Date.now();
     const credentials = await this.serviceCredentials();
     const snapshot = await CatalogSnapshot.forAll(
@@ -262,7 +272,9 @@ export class MaturityEngine {
     );
     await this.options.store.replaceGroupClosure(snapshot.groupClosure());
 
-    const entities = snapshot.all().filter(e => this.isScored(e));
+    const entities = snapshot
+      .all()
+      .filter(e => this.isScored(e) && included(stringifyEntityRef(e)));
     const limit = pLimit(this.options.concurrency ?? 4);
     const infos = new Map<string, ScoredEntityInfo>();
     // Collected in slices so a large catalog's facts are written in batches
@@ -287,7 +299,7 @@ export class MaturityEngine {
 
     const current = new Set(infos.keys());
     const stale = (await this.options.store.listScoredEntityRefs()).filter(
-      ref => !current.has(ref),
+      ref => !current.has(ref) && included(ref),
     );
     await this.options.store.deleteEntities(stale);
     await this.options.store.pruneSnapshots(
