@@ -59,31 +59,14 @@ export function EntityToilContent() {
     }
   }
 
+  // The row actions come first and the effort figures share one column, so
+  // edit and delete stay on screen in a 1440-pixel window.
   const columns: TableColumn<ToilTask>[] = [
-    { title: 'Task', field: 'task' },
-    { title: 'Category', field: 'category' },
     {
-      title: 'Frequency',
-      render: t => `${t.frequency} / ${t.frequencyUnit}`,
-    },
-    { title: 'Minutes', field: 'minutesPerOccurrence' },
-    { title: 'People', field: 'people' },
-    {
-      title: 'Hours/week',
-      render: t => formatHours(taskHoursPerWeek(t)),
-      customSort: (a, b) => taskHoursPerWeek(a) - taskHoursPerWeek(b),
-    },
-    { title: 'Automatable', field: 'automatable' },
-    {
-      title: 'Plan',
-      render: t =>
-        `${t.automationStatus}${t.buildHours ? ` (${t.buildHours} h)` : ''}${
-          isWeeklyRepeat(t) ? ' · weekly repeat' : ''
-        }`,
-    },
-    { title: 'Recorded by', field: 'recordedBy' },
-    {
-      title: '',
+      title: 'Actions',
+      sorting: false,
+      cellStyle: { whiteSpace: 'nowrap', width: 72 },
+      headerStyle: { width: 72 },
       render: t => (
         <>
           <IconButton
@@ -105,6 +88,29 @@ export function EntityToilContent() {
         </>
       ),
     },
+    { title: 'Task', field: 'task', cellStyle: { minWidth: 200 } },
+    { title: 'Category', field: 'category' },
+    {
+      title: 'Effort',
+      render: t =>
+        `${t.frequency} / ${t.frequencyUnit} × ${
+          t.minutesPerOccurrence
+        } min × ${t.people} ${t.people === 1 ? 'person' : 'people'}`,
+    },
+    {
+      title: 'Hours/week',
+      render: t => formatHours(taskHoursPerWeek(t)),
+      customSort: (a, b) => taskHoursPerWeek(a) - taskHoursPerWeek(b),
+    },
+    { title: 'Automatable', field: 'automatable' },
+    {
+      title: 'Plan',
+      render: t =>
+        `${t.automationStatus}${t.buildHours ? ` (${t.buildHours} h)` : ''}${
+          isWeeklyRepeat(t) ? ' · weekly repeat' : ''
+        }`,
+    },
+    { title: 'Recorded by', field: 'recordedBy' },
   ];
 
   if (tasks.loading && !tasks.value) return <Progress />;
