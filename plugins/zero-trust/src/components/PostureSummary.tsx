@@ -1,10 +1,23 @@
 import { Box, Typography } from '@material-ui/core';
+import { gradeFor } from '@cloud-native-portal/plugin-zero-trust-common';
 import { EntityPosture } from '../api/types';
 import { GradeBadge } from './GradeBadge';
+
+/**
+ * The grade the score alone would give, when a Critical failure capped it
+ * lower; undefined when the cap changed nothing (the score already earns C
+ * or worse), so "capped at C" is never printed next to a D or an F.
+ */
+export function uncappedGrade(posture: EntityPosture) {
+  if (posture.score === null || posture.grade === null) return undefined;
+  const banded = gradeFor(posture.score);
+  return banded !== posture.grade ? banded : undefined;
+}
 
 /** The grade badge with the score and counts of an entity's posture. */
 export const PostureSummary = (props: { posture: EntityPosture }) => {
   const { posture } = props;
+  const uncapped = uncappedGrade(posture);
   const count = (status: string) =>
     posture.controls.filter(c => c.status === status).length;
   return (
@@ -17,8 +30,10 @@ export const PostureSummary = (props: { posture: EntityPosture }) => {
         {posture.criticalFailures > 0 && (
           <Typography variant="body2" style={{ color: '#c62828' }}>
             {posture.criticalFailures} Critical{' '}
-            {posture.criticalFailures === 1 ? 'failure' : 'failures'}: grade
-            capped at C
+            {posture.criticalFailures === 1 ? 'failure' : 'failures'}
+            {uncapped
+              ? `: grade capped at ${posture.grade} (the score alone earns ${uncapped})`
+              : ''}
           </Typography>
         )}
         <Typography variant="body2" color="textSecondary">

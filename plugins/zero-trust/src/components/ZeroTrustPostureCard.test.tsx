@@ -33,6 +33,36 @@ describe('ZeroTrustPostureCard', () => {
     });
   });
 
+  it('never prints "capped at C" next to an F: a cap shows only when it lowers the grade', async () => {
+    const api = mockZeroTrustApi({
+      getEntityPosture: jest.fn(async () => postureFromFactSet(failingFactSet)),
+    });
+    await render(api, 'payments-gateway');
+    expect(await screen.findByRole('img', { name: 'Grade F' })).toBeVisible();
+    expect(screen.getByText('2 Critical failures')).toBeInTheDocument();
+    expect(screen.queryByText(/capped/)).toBeNull();
+  });
+
+  it('says a Critical failure capped a B-scoring service at C', async () => {
+    const api = mockZeroTrustApi({
+      getEntityPosture: jest.fn(async () =>
+        postureFromFactSet(
+          factSet(
+            { 'no-plaintext-secrets': { status: 'fail' } },
+            { score: 85, grade: 'C', critical: 1 },
+          ),
+        ),
+      ),
+    });
+    await render(api, 'course-catalog-service');
+    expect(await screen.findByRole('img', { name: 'Grade C' })).toBeVisible();
+    expect(
+      screen.getByText(
+        '1 Critical failure: grade capped at C (the score alone earns B)',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('lists failing controls first with risk, evidence, reason and fix', async () => {
     const api = mockZeroTrustApi({
       getEntityPosture: jest.fn(async () => postureFromFactSet(failingFactSet)),
