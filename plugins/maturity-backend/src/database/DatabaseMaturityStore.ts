@@ -14,6 +14,7 @@ import {
   Campaign,
   EntityEvaluation,
   EntityFilters,
+  EvaluationState,
   FailingCheckCount,
   MaturityStore,
   Page,
@@ -38,6 +39,12 @@ const migrationsDir = resolvePackagePath(
 // compound SELECT, which SQLite caps at 500 terms.
 const CHUNK = 100;
 const LARGE_CHUNK = 450;
+// Rows per multi-row upsert of wide rows (results with evidence, scores).
+const RESULT_CHUNK = 100;
+const SCORE_CHUNK = 200;
+
+/** Lets other work (HTTP requests, timers) run between bulk statements. */
+const yieldToEventLoop = () => new Promise<void>(r => setImmediate(r));
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -177,28 +184,37 @@ export class DatabaseMaturityStore implements MaturityStore {
   }
 
   async saveFacts(
-    entries: Array<{ entityRef: string; factSets: FactSet[] }>,
+    entries: Array<{
+      entityRef: string;
+      factSets: FactSet[];
+      payloads?: string[];
+    }>,
   ): Promise<void> {
-    const rows = entries.flatMap(({ entityRef, factSets }) =>
-      factSets.map(set => ({
-        entity_ref: entityRef,
-        collector: set.collector,
-        version: set.version,
-        status: set.status,
-        payload: JSON.stringify(set),
-        collected_at: new Date(set.collectedAt),
-      })),
-    );
-    for (const part of chunks(rows, 500)) {
-      await this.db.transaction(async tx => {
-        for (const batch of chunks(part, 50)) {
-          await tx('maturity_facts')
-            .insert(batch)
-            .onConflict(['entity_ref', 'collector'])
-            .merge();
-        }
-      });
+    const rows: Array<Record<string, unknown>> = [];
+    for (const { entityRef, factSets, payloads } of entries) {
+      factSets.forEach((set, i) =>
+        rows.push({
+          entity_ref: entityRef,
+          collector: set.collector,
+          version: set.version,
+          status: set.status,
+          payload: payloads?.[i] ?? JSON.stringify(set),
+          collected_at: new Date(set.collectedAt),
+        }),
+      );
     }
+    if (rows.length === 0) return;
+    // One transaction (one commit) for the lot, in multi-row upserts; the
+    // event loop gets a turn between statements.
+    await this.db.transaction(async tx => {
+      for (const batch of chunks(rows, LARGE_CHUNK)) {
+        await tx('maturity_facts')
+          .insert(batch)
+          .onConflict(['entity_ref', 'collector'])
+          .merge();
+        await yieldToEventLoop();
+      }
+    });
   }
 
   async getFacts(entityRefs: string[]): Promise<Map<string, FactSet[]>> {
@@ -227,93 +243,105 @@ export class DatabaseMaturityStore implements MaturityStore {
     evaluations: EntityEvaluation[],
     options: { at: Date; snapshot: boolean },
   ): Promise<void> {
-    for (const part of chunks(evaluations, 200)) {
-      await this.db.transaction(async tx => {
-        const refs = part.map(e => e.entity.entityRef);
+    if (evaluations.length === 0) return;
+    // One transaction (one commit) per call, in multi-row statements; the
+    // event loop gets a turn between statements.
+    await this.db.transaction(async tx => {
+      const refs = evaluations.map(e => e.entity.entityRef);
+      for (const part of chunks(refs, 500)) {
         await tx('maturity_entity_dimensions')
-          .whereIn('entity_ref', refs)
+          .whereIn('entity_ref', part)
           .delete();
+      }
 
-        // One row per entity holds every check's result and evidence.
-        const results = part.map(e => ({
-          entity_ref: e.entity.entityRef,
-          results: JSON.stringify(e.results),
-          evaluated_at: options.at,
-        }));
-        for (const rows of chunks(results, 50)) {
-          await tx('maturity_entity_results')
-            .insert(rows)
-            .onConflict('entity_ref')
-            .merge();
-        }
+      // One row per entity holds every check's result and evidence.
+      const results = evaluations.map(e => ({
+        entity_ref: e.entity.entityRef,
+        results: JSON.stringify(e.results),
+        evaluated_at: options.at,
+      }));
+      for (const rows of chunks(results, RESULT_CHUNK)) {
+        await tx('maturity_entity_results')
+          .insert(rows)
+          .onConflict('entity_ref')
+          .merge();
+        await yieldToEventLoop();
+      }
 
-        // A dimension that was not evaluated has no level to roll up: the
-        // team and rollup views show it as not evaluated, not as level 1.
-        const dimensions = part.flatMap(e =>
-          e.dimensions
-            .flatMap(d =>
-              d.level === null || d.score === null
-                ? []
-                : [{ ...d, level: d.level, score: d.score }],
-            )
-            .map(d => ({
-              entity_ref: e.entity.entityRef,
-              dimension: d.dimension,
-              level: d.level,
-              score: d.score,
-              failing: JSON.stringify(
-                e.dimensionChecks?.[d.dimension]?.failing ?? [],
-              ),
-              unknown: JSON.stringify(
-                e.dimensionChecks?.[d.dimension]?.unknown ?? [],
-              ),
-            })),
-        );
-        for (const rows of chunks(dimensions, LARGE_CHUNK)) {
-          await tx('maturity_entity_dimensions').insert(rows);
-        }
+      // A dimension that was not evaluated has no level to roll up: the
+      // team and rollup views show it as not evaluated, not as level 1.
+      const dimensions = evaluations.flatMap(e =>
+        e.dimensions
+          .flatMap(d =>
+            d.level === null || d.score === null
+              ? []
+              : [{ ...d, level: d.level, score: d.score }],
+          )
+          .map(d => ({
+            entity_ref: e.entity.entityRef,
+            dimension: d.dimension,
+            level: d.level,
+            score: d.score,
+            failing: JSON.stringify(
+              e.dimensionChecks?.[d.dimension]?.failing ?? [],
+            ),
+            unknown: JSON.stringify(
+              e.dimensionChecks?.[d.dimension]?.unknown ?? [],
+            ),
+          })),
+      );
+      for (const rows of chunks(dimensions, LARGE_CHUNK)) {
+        await tx('maturity_entity_dimensions').insert(rows);
+        await yieldToEventLoop();
+      }
 
-        const scores = part.map(e => ({
-          entity_ref: e.entity.entityRef,
-          kind: e.entity.kind,
-          title: e.entity.title ?? null,
-          owner_ref: e.entity.ownerRef ?? null,
-          system_ref: e.entity.systemRef ?? null,
-          domain_ref: e.entity.domainRef ?? null,
-          lifecycle: e.entity.lifecycle ?? null,
-          type: e.entity.type ?? null,
-          tier: e.entity.tier ?? null,
-          tags: JSON.stringify(e.entity.tags),
-          level: e.level,
-          score: e.score,
-          dimensions: JSON.stringify(e.dimensions),
-          model_version: e.modelVersion,
-          evaluated_at: options.at,
-        }));
-        for (const rows of chunks(scores, 50)) {
-          await tx('maturity_entity_scores')
-            .insert(rows)
-            .onConflict('entity_ref')
-            .merge();
-        }
-
-        if (options.snapshot) {
-          await this.appendSnapshots(tx, part, options.at);
-        }
-        await this.bumpDataVersion(tx);
-      });
-    }
+      // When a history point is due, write it; either way each score row
+      // keeps the time of its entity's last history point.
+      const snapshotAt = options.snapshot
+        ? await this.appendSnapshots(tx, evaluations, options.at)
+        : undefined;
+      const scores = evaluations.map(e => ({
+        entity_ref: e.entity.entityRef,
+        kind: e.entity.kind,
+        title: e.entity.title ?? null,
+        owner_ref: e.entity.ownerRef ?? null,
+        system_ref: e.entity.systemRef ?? null,
+        domain_ref: e.entity.domainRef ?? null,
+        lifecycle: e.entity.lifecycle ?? null,
+        type: e.entity.type ?? null,
+        tier: e.entity.tier ?? null,
+        tags: JSON.stringify(e.entity.tags),
+        level: e.level,
+        score: e.score,
+        dimensions: JSON.stringify(e.dimensions),
+        model_version: e.modelVersion,
+        evaluated_at: options.at,
+        input_hash: e.inputHash ?? null,
+        ...(snapshotAt
+          ? { snapshot_at: snapshotAt.get(e.entity.entityRef) ?? null }
+          : {}),
+      }));
+      for (const rows of chunks(scores, SCORE_CHUNK)) {
+        await tx('maturity_entity_scores')
+          .insert(rows)
+          .onConflict('entity_ref')
+          .merge();
+        await yieldToEventLoop();
+      }
+      await this.bumpDataVersion(tx);
+    });
   }
 
   /**
    * History records every change, plus one point a day when nothing changed,
    * so frequent cycles do not multiply rows for entities that stand still.
+   * Returns, per entity, when its last history point now is.
    */
   private async appendSnapshots(
     tx: Knex.Transaction,
     evaluations: EntityEvaluation[],
     at: Date,
-  ) {
+  ): Promise<Map<string, Date>> {
     const refs = evaluations.map(e => e.entity.entityRef);
     const last = new Map<string, { key: string; at: number }>();
     for (const part of chunks(refs, 500)) {
@@ -342,6 +370,7 @@ export class DatabaseMaturityStore implements MaturityStore {
         });
       }
     }
+    const snapshotAt = new Map<string, Date>();
     const snapshots = evaluations
       .map(e => {
         const dimensions = JSON.stringify(
@@ -367,16 +396,79 @@ export class DatabaseMaturityStore implements MaturityStore {
       })
       .filter(({ row, key }) => {
         const previous = last.get(row.entity_ref);
-        return (
+        const due =
           !previous ||
           previous.key !== key ||
-          at.getTime() - previous.at >= 86400_000
+          at.getTime() - previous.at >= 86400_000;
+        snapshotAt.set(
+          row.entity_ref,
+          due ? at : new Date(previous?.at ?? at.getTime()),
         );
+        return due;
       })
       .map(({ row }) => row);
     for (const rows of chunks(snapshots, LARGE_CHUNK)) {
       await tx('maturity_snapshots').insert(rows);
+      await yieldToEventLoop();
     }
+    return snapshotAt;
+  }
+
+  async getEvaluationStates(
+    entityRefs: string[],
+  ): Promise<Map<string, EvaluationState>> {
+    const out = new Map<string, EvaluationState>();
+    for (const part of chunks(entityRefs, 500)) {
+      const rows = await this.db('maturity_entity_scores')
+        .whereIn('entity_ref', part)
+        .select('entity_ref', 'input_hash', 'snapshot_at');
+      for (const row of rows) {
+        out.set(row.entity_ref, {
+          inputHash: row.input_hash ?? undefined,
+          snapshotAt: row.snapshot_at ? new Date(row.snapshot_at) : undefined,
+        });
+      }
+    }
+    return out;
+  }
+
+  async carryForwardSnapshots(entityRefs: string[], at: Date): Promise<void> {
+    if (entityRefs.length === 0) return;
+    await this.db.transaction(async tx => {
+      for (const part of chunks(entityRefs, 500)) {
+        const rows = await tx('maturity_snapshots')
+          .whereIn(
+            'id',
+            tx('maturity_snapshots')
+              .max('id')
+              .whereIn('entity_ref', part)
+              .groupBy('entity_ref'),
+          )
+          .select(
+            'entity_ref',
+            'level',
+            'score',
+            'dimensions',
+            'metrics',
+            'model_version',
+          );
+        for (const copies of chunks(rows, LARGE_CHUNK)) {
+          await tx('maturity_snapshots').insert(
+            copies.map(row => ({ ...row, created_at: at })),
+          );
+        }
+        await yieldToEventLoop();
+      }
+      // Their scores stand as evaluated; only the time of their last
+      // history point moves.
+      for (const part of chunks(entityRefs, 500)) {
+        await tx('maturity_entity_scores')
+          .whereIn('entity_ref', part)
+          .update({ snapshot_at: at });
+      }
+      // Trends read the history.
+      await this.bumpDataVersion(tx);
+    });
   }
 
   async getEntityScore(

@@ -32,6 +32,19 @@ export interface EntityEvaluation {
   metrics?: Record<string, number>;
   /** Per dimension, the ids of its failing and unknown checks. */
   dimensionChecks?: Record<string, { failing: string[]; unknown: string[] }>;
+  /**
+   * Hash of what the evaluation read (facts, waivers, catalog fields, model);
+   * a later cycle skips the entity while it stays the same.
+   */
+  inputHash?: string;
+}
+
+/** What a cycle needs to know to skip an entity that did not change. */
+export interface EvaluationState {
+  /** The input hash of the entity's last evaluation, if it stored one. */
+  inputHash?: string;
+  /** When the entity's last history point was written. */
+  snapshotAt?: Date;
 }
 
 /** A stored entity score with its catalog fields. */
@@ -168,9 +181,16 @@ export interface SnapshotAt {
 
 /** Persistence of the maturity engine. */
 export interface MaturityStore {
-  /** Upserts facts per entity and collector, in one transaction per chunk. */
+  /**
+   * Upserts facts per entity and collector, in one transaction. `payloads`,
+   * when given, are the fact sets already serialised as JSON, in order.
+   */
   saveFacts(
-    entries: Array<{ entityRef: string; factSets: FactSet[] }>,
+    entries: Array<{
+      entityRef: string;
+      factSets: FactSet[];
+      payloads?: string[];
+    }>,
   ): Promise<void>;
   getFacts(entityRefs: string[]): Promise<Map<string, FactSet[]>>;
   listFactEntityRefs(): Promise<string[]>;
@@ -180,6 +200,16 @@ export interface MaturityStore {
     evaluations: EntityEvaluation[],
     options: { at: Date; snapshot: boolean },
   ): Promise<void>;
+  /** Per stored entity, its input hash and the time of its last history point. */
+  getEvaluationStates(
+    entityRefs: string[],
+  ): Promise<Map<string, EvaluationState>>;
+  /**
+   * Copies the last history point of each entity to `at`: a cycle that
+   * skipped them because nothing changed still keeps one point a day. Their
+   * scores stand, with the `evaluatedAt` of their last evaluation.
+   */
+  carryForwardSnapshots(entityRefs: string[], at: Date): Promise<void>;
   getEntityScore(entityRef: string): Promise<StoredEntityScore | undefined>;
   getCheckResults(entityRef: string): Promise<CheckResult[]>;
   listEntityScores(

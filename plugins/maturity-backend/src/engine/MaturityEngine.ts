@@ -4,6 +4,10 @@ import {
   LoggerService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
+import {
+  CATALOG_FILTER_EXISTS,
+  EntityFilterQuery,
+} from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -17,6 +21,7 @@ import {
 import {
   CatalogSnapshot,
   collectEntityFacts,
+  EXTRACTED_FROM_ANNOTATION,
   entityCollectors,
   evaluateFactSets,
   FactCollector,
@@ -24,9 +29,11 @@ import {
   openSourceTree,
   toRef,
 } from '@cloud-native-portal/plugin-maturity-node';
+import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import {
   EntityEvaluation,
+  EvaluationState,
   MaturityStore,
   ScoredEntityInfo,
 } from '../database/MaturityStore';
@@ -76,6 +83,32 @@ export interface NewEntityScanResult {
 const NEW_ENTITY_RETRY_MS = 5 * 60_000;
 // Refs per catalog page when listing the scored kinds.
 const REF_PAGE_SIZE = 1000;
+// Scored entities per catalog page in a cycle: collected, evaluated and
+// written together, so memory stays flat however large the catalog is.
+const CYCLE_PAGE_SIZE = 500;
+// Entities collected or evaluated between two turns of the event loop.
+const YIELD_EVERY = 50;
+// Catalog page size for the entities facts look up (owners, systems, APIs).
+const CONTEXT_PAGE_SIZE = 1000;
+/**
+ * The kinds whose entities the catalog and ownership facts and the stored
+ * catalog fields look up: owners and their members and parents, systems and
+ * domains, APIs and resources.
+ */
+const CONTEXT_KINDS = ['Group', 'User', 'System', 'Domain', 'API', 'Resource'];
+const DAY_MS = 86400_000;
+
+/** Lets other work (HTTP requests, timers) run between chunks of a cycle. */
+const yieldToEventLoop = () => new Promise<void>(r => setImmediate(r));
+
+/** One entity's collected facts, serialised once for the hash and the store. */
+interface CollectedEntity {
+  info: ScoredEntityInfo;
+  factSets: FactSet[];
+  payloads: string[];
+  waivers: Set<string>;
+  inputHash: string;
+}
 
 /** Which part of the catalog one cycle evaluates. */
 export interface CycleOptions {
@@ -91,6 +124,10 @@ export interface CycleSummary {
   entities: number;
   removed: number;
   durationMs: number;
+  /** Entities evaluated because their inputs changed (or were new). */
+  evaluated?: number;
+  /** Entities skipped because their inputs had not changed. */
+  unchanged?: number;
 }
 
 function entityInfo(
@@ -130,13 +167,27 @@ export class MaturityEngine {
   private readonly installed: Set<string>;
   private readonly checkDimensions: Map<string, string>;
   private cycles = 0;
+  // Cycles completed by this process. The first one evaluates every entity:
+  // a new version of the portal may evaluate the same inputs differently.
+  private completedCycles = 0;
   private readonly failedAt = new Map<string, number>();
+  // What every evaluation reads besides an entity's own inputs.
+  private readonly modelHash: string;
 
   constructor(private readonly options: MaturityEngineOptions) {
     this.installed = installedCollectorIds(options.collectors);
     this.checkDimensions = new Map(
       options.model.checks.map(c => [c.id, c.dimension]),
     );
+    this.modelHash = createHash('sha1')
+      .update(
+        JSON.stringify({
+          model: options.model,
+          installed: [...this.installed].sort(),
+          tracked: options.trackedFacts ?? DEFAULT_TRACKED_FACTS,
+        }),
+      )
+      .digest('hex');
   }
 
   get model(): MaturityModel {
@@ -262,54 +313,212 @@ export class MaturityEngine {
     }
   }
 
+  /**
+   * The entities that facts and stored catalog fields look up, without the
+   * scored entities themselves (those are read page by page): owners and
+   * their members, systems, domains, APIs, resources, and the services that
+   * name a monolith they were extracted from.
+   */
+  private async contextSnapshot(
+    credentials: BackstageCredentials,
+  ): Promise<CatalogSnapshot> {
+    const entities: Entity[] = [];
+    const filters: EntityFilterQuery[] = [
+      { kind: CONTEXT_KINDS },
+      {
+        [`metadata.annotations.${EXTRACTED_FROM_ANNOTATION}`]:
+          CATALOG_FILTER_EXISTS,
+      },
+    ];
+    for (const filter of filters) {
+      let cursor: string | undefined;
+      do {
+        const response = await this.options.catalog.queryEntities(
+          cursor
+            ? { cursor, limit: CONTEXT_PAGE_SIZE }
+            : { filter, limit: CONTEXT_PAGE_SIZE, totalItems: 'exclude' },
+          { credentials },
+        );
+        entities.push(...response.items);
+        cursor = response.pageInfo.nextCursor;
+      } while (cursor);
+    }
+    return new CatalogSnapshot(entities);
+  }
+
   private async runCycleOnce(options?: CycleOptions): Promise<CycleSummary> {
     const included = options?.includes ?? (() => true);
     const started = Date.now();
+    const at = new Date(started);
     const credentials = await this.serviceCredentials();
-    const snapshot = await CatalogSnapshot.forAll(
-      this.options.catalog,
-      credentials,
-    );
-    await this.options.store.replaceGroupClosure(snapshot.groupClosure());
+    const context = await this.contextSnapshot(credentials);
+    await this.options.store.replaceGroupClosure(context.groupClosure());
 
-    const entities = snapshot
-      .all()
-      .filter(e => this.isScored(e) && included(stringifyEntityRef(e)));
-    const limit = pLimit(this.options.concurrency ?? 4);
-    const infos = new Map<string, ScoredEntityInfo>();
-    // Collected in slices so a large catalog's facts are written in batches
-    // without holding them all in memory.
-    const slice = 200;
-    for (let i = 0; i < entities.length; i += slice) {
-      const collected = await Promise.all(
-        entities.slice(i, i + slice).map(entity =>
-          limit(async () => {
-            const ref = stringifyEntityRef(entity);
-            infos.set(ref, entityInfo(entity, snapshot));
-            return {
-              entityRef: ref,
-              factSets: await this.collectFacts(entity, snapshot),
-            };
-          }),
-        ),
+    // The scored entities page by page: each page is collected, hashed,
+    // evaluated when its inputs changed, and written before the next page
+    // is read, so memory stays flat as the catalog grows.
+    const current = new Set<string>();
+    let evaluated = 0;
+    let unchanged = 0;
+    let cursor: string | undefined;
+    do {
+      const response = await this.options.catalog.queryEntities(
+        cursor
+          ? { cursor, limit: CYCLE_PAGE_SIZE }
+          : {
+              filter: { kind: this.options.entityKinds },
+              limit: CYCLE_PAGE_SIZE,
+              totalItems: 'exclude',
+            },
+        { credentials },
       );
-      await this.options.store.saveFacts(collected);
-    }
-    await this.evaluateStored([...infos.values()], { snapshot: true });
+      const page: Entity[] = [];
+      for (const entity of response.items) {
+        const ref = stringifyEntityRef(entity);
+        if (!this.isScored(entity) || !included(ref) || current.has(ref)) {
+          continue;
+        }
+        current.add(ref);
+        page.push(entity);
+      }
+      const done = await this.scoreEntities(page, context, {
+        at,
+        force: this.completedCycles === 0,
+      });
+      evaluated += done.evaluated;
+      unchanged += done.unchanged;
+      cursor = response.pageInfo.nextCursor;
+    } while (cursor);
 
-    const current = new Set(infos.keys());
     const stale = (await this.options.store.listScoredEntityRefs()).filter(
       ref => !current.has(ref) && included(ref),
     );
     await this.options.store.deleteEntities(stale);
     await this.options.store.pruneSnapshots(
-      new Date(Date.now() - this.options.retentionDays * 86400_000),
+      new Date(Date.now() - this.options.retentionDays * DAY_MS),
     );
+    this.completedCycles += 1;
     return {
       entities: current.size,
       removed: stale.length,
       durationMs: Date.now() - started,
+      evaluated,
+      unchanged,
     };
+  }
+
+  /**
+   * The hash of everything an entity's evaluation reads: the model, the
+   * installed collectors, its stored catalog fields, its active waivers and
+   * its fact sets without their collection times.
+   */
+  private inputHash(
+    info: ScoredEntityInfo,
+    waivers: Set<string>,
+    bodies: string[],
+  ): string {
+    return createHash('sha1')
+      .update(
+        `${this.modelHash}\n${JSON.stringify(info)}\n${JSON.stringify(
+          [...waivers].sort(),
+        )}\n${bodies.join('\n')}`,
+      )
+      .digest('hex');
+  }
+
+  /**
+   * Collects facts for the entities; evaluates from memory and stores the
+   * ones whose inputs changed since their last evaluation (all of them when
+   * `force`); and marks the others as current as of `at`, carrying their
+   * history forward once a day.
+   */
+  private async scoreEntities(
+    entities: Entity[],
+    snapshot: CatalogSnapshot,
+    options: { at: Date; force: boolean },
+  ): Promise<{ evaluated: number; unchanged: number }> {
+    if (entities.length === 0) return { evaluated: 0, unchanged: 0 };
+    const { store } = this.options;
+    const infos = entities.map(entity => entityInfo(entity, snapshot));
+    const refs = infos.map(info => info.entityRef);
+    const [waivers, states] = await Promise.all([
+      store.getActiveWaivers(refs),
+      options.force
+        ? new Map<string, EvaluationState>()
+        : store.getEvaluationStates(refs),
+    ]);
+
+    const limit = pLimit(this.options.concurrency ?? 4);
+    const changed: CollectedEntity[] = [];
+    let unchanged = 0;
+    const carryForward: string[] = [];
+    for (let i = 0; i < entities.length; i += YIELD_EVERY) {
+      const collected = await Promise.all(
+        entities
+          .slice(i, i + YIELD_EVERY)
+          .map(entity => limit(() => this.collectFacts(entity, snapshot))),
+      );
+      collected.forEach((factSets, j) => {
+        const info = infos[i + j];
+        const active = waivers.get(info.entityRef) ?? new Set<string>();
+        // Serialised once: without the collection time for the hash, and
+        // with it for the store.
+        const bodies = factSets.map(({ collectedAt: _, ...rest }) =>
+          JSON.stringify(rest),
+        );
+        const inputHash = this.inputHash(info, active, bodies);
+        const state = states.get(info.entityRef);
+        if (state?.inputHash === inputHash) {
+          unchanged += 1;
+          if (
+            !state.snapshotAt ||
+            options.at.getTime() - state.snapshotAt.getTime() >= DAY_MS
+          ) {
+            carryForward.push(info.entityRef);
+          }
+          return;
+        }
+        changed.push({
+          info,
+          factSets,
+          payloads: bodies.map(
+            (body, k) =>
+              `{"collectedAt":${JSON.stringify(
+                factSets[k].collectedAt,
+              )},${body.slice(1)}`,
+          ),
+          waivers: active,
+          inputHash,
+        });
+      });
+      await yieldToEventLoop();
+    }
+
+    if (changed.length > 0) {
+      await store.saveFacts(
+        changed.map(c => ({
+          entityRef: c.info.entityRef,
+          factSets: c.factSets,
+          payloads: c.payloads,
+        })),
+      );
+      // Evaluated from the facts in memory, not read back from the store.
+      const evaluations: EntityEvaluation[] = [];
+      for (let i = 0; i < changed.length; i++) {
+        const c = changed[i];
+        evaluations.push({
+          ...this.toEvaluation(c.info, c.factSets, c.waivers),
+          inputHash: c.inputHash,
+        });
+        if ((i + 1) % YIELD_EVERY === 0) await yieldToEventLoop();
+      }
+      await store.saveEvaluations(evaluations, {
+        at: options.at,
+        snapshot: true,
+      });
+    }
+    await store.carryForwardSnapshots(carryForward, options.at);
+    return { evaluated: changed.length, unchanged };
   }
 
   /** Evaluates stored facts for the given entities and stores the results. */
@@ -352,10 +561,9 @@ export class MaturityEngine {
     if (!snapshot || !entity) {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
-    const factSets = await this.collectFacts(entity, snapshot);
-    await this.options.store.saveFacts([{ entityRef, factSets }]);
-    await this.evaluateStored([entityInfo(entity, snapshot)], {
-      snapshot: true,
+    await this.scoreEntities([entity], snapshot, {
+      at: new Date(),
+      force: true,
     });
   }
 

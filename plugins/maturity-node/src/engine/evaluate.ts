@@ -20,25 +20,45 @@ export function ruleFacts(rule: Rule, out = new Set<string>()): Set<string> {
   return out;
 }
 
-/**
- * Evaluates the model for one entity. Checks that need facts of an optional
- * collector that is not installed (say, no toil module) are not-applicable
- * for everyone rather than blocking every entity; once the collector is
- * installed, an entity without data is unknown and blocks.
- */
-export function evaluateEntity(
+/** What evaluating a model needs beyond an entity's facts, worked out once. */
+interface PreparedModel {
+  /** The checks whose facts have an installed collector. */
+  active: MaturityModel;
+  /** The checks skipped for a collector that is not installed. */
+  skipped: CheckResult[];
+  /** The assessed dimensions and the active checks, for the score. */
+  scored: MaturityModel;
+  /** Each check's position in the model. */
+  order: Map<string, number>;
+}
+
+// Per model and set of installed collectors: a cycle evaluates one model for
+// every entity, so the rule walk and filtering run once, not per entity.
+const prepared = new WeakMap<
+  MaturityModel,
+  WeakMap<Set<string>, { key: string; value: PreparedModel }>
+>();
+
+function prepareModel(
   model: MaturityModel,
-  lookup: FactLookup,
   installedCollectors: Set<string>,
-  waivers: Set<string>,
-): { results: CheckResult[]; score: EntityScore } {
+): PreparedModel {
+  const key = [...installedCollectors].sort().join(',');
+  let byInstalled = prepared.get(model);
+  if (!byInstalled) {
+    byInstalled = new WeakMap();
+    prepared.set(model, byInstalled);
+  }
+  const cached = byInstalled.get(installedCollectors);
+  if (cached && cached.key === key) return cached.value;
+
   const optional = new Set(model.optionalCollectors ?? []);
   const missing = (fact: string) => {
     const namespace = fact.split('.')[0];
     return optional.has(namespace) && !installedCollectors.has(namespace);
   };
   const skipped: CheckResult[] = [];
-  const active = model.checks.filter(check => {
+  const checks = model.checks.filter(check => {
     const facts = [...ruleFacts(check.rule)].filter(missing);
     if (facts.length > 0) {
       const namespaces = [...new Set(facts.map(f => f.split('.')[0]))];
@@ -54,26 +74,48 @@ export function evaluateEntity(
     }
     return true;
   });
-  const evaluated = evaluateChecks({ ...model, checks: active }, lookup, {
-    waivers,
-  });
-  const order = new Map(model.checks.map((c, i) => [c.id, i]));
-  const results = [...evaluated, ...skipped].sort(
-    (a, b) => order.get(a.checkId)! - order.get(b.checkId)!,
-  );
   // A dimension whose every check was skipped is not assessed: leave it out
   // of the levels and the score instead of showing it as complete.
-  const assessed = new Set(active.map(c => c.dimension));
-  const scored: MaturityModel = {
-    ...model,
-    dimensions: model.dimensions.filter(d => assessed.has(d.id)),
-    checks: active,
+  const assessed = new Set(checks.map(c => c.dimension));
+  const value: PreparedModel = {
+    active: { ...model, checks },
+    skipped,
+    scored: {
+      ...model,
+      dimensions: model.dimensions.filter(d => assessed.has(d.id)),
+      checks,
+    },
+    order: new Map(model.checks.map((c, i) => [c.id, i])),
   };
+  byInstalled.set(installedCollectors, { key, value });
+  return value;
+}
+
+/**
+ * Evaluates the model for one entity. Checks that need facts of an optional
+ * collector that is not installed (say, no toil module) are not-applicable
+ * for everyone rather than blocking every entity; once the collector is
+ * installed, an entity without data is unknown and blocks.
+ */
+export function evaluateEntity(
+  model: MaturityModel,
+  lookup: FactLookup,
+  installedCollectors: Set<string>,
+  waivers: Set<string>,
+): { results: CheckResult[]; score: EntityScore } {
+  const { active, skipped, scored, order } = prepareModel(
+    model,
+    installedCollectors,
+  );
+  const evaluated = evaluateChecks(active, lookup, { waivers });
+  const results =
+    skipped.length === 0
+      ? evaluated
+      : [...evaluated, ...skipped.map(r => ({ ...r, evidence: [] }))].sort(
+          (a, b) => order.get(a.checkId)! - order.get(b.checkId)!,
+        );
   return {
     results,
-    score: computeEntityScore(
-      scored,
-      results.filter(r => !skipped.includes(r)),
-    ),
+    score: computeEntityScore(scored, evaluated),
   };
 }

@@ -1,0 +1,254 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  FactSet,
+  REPO_FACTS,
+} from '@cloud-native-portal/plugin-maturity-common';
+import { FactCollector } from '@cloud-native-portal/plugin-maturity-node';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
+import { loadMaturityModel } from './loadModel';
+import { MaturityEngine } from './MaturityEngine';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+
+const team: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team-a', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+};
+
+function component(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  };
+}
+
+/** A repo collector whose facts per component the test sets. */
+function repoCollector() {
+  const replicas = new Map<string, number>();
+  const collector: FactCollector = {
+    id: 'repo',
+    version: 1,
+    facts: REPO_FACTS,
+    async collect({ entity }): Promise<FactSet> {
+      return {
+        collector: 'repo',
+        version: 1,
+        collectedAt: new Date().toISOString(),
+        status: 'ok',
+        facts: {
+          'repo.workloads.minReplicas': replicas.get(entity.metadata.name) ?? 1,
+        },
+      };
+    },
+  };
+  return { collector, replicas };
+}
+
+function createEngine(options: {
+  store: DatabaseMaturityStore;
+  catalog: CatalogService;
+  collector: FactCollector;
+}) {
+  return new MaturityEngine({
+    store: options.store,
+    model: loadMaturityModel(mockServices.rootConfig({ data: {} }), [
+      options.collector,
+    ]),
+    collectors: [options.collector],
+    catalog: options.catalog,
+    auth: mockServices.auth(),
+    logger: mockServices.rootLogger({ level: 'error' }),
+    allowedLocalRoots: [],
+    entityKinds: ['Component'],
+    retentionDays: 400,
+  });
+}
+
+async function evaluatedAt(knex: Knex) {
+  const rows = await knex('maturity_entity_scores')
+    .select('entity_ref', 'evaluated_at')
+    .orderBy('entity_ref');
+  return new Map(
+    rows.map(r => [r.entity_ref, new Date(r.evaluated_at).getTime()]),
+  );
+}
+
+async function snapshotCount(knex: Knex, entityRef: string) {
+  const [{ count }] = await knex('maturity_snapshots')
+    .where({ entity_ref: entityRef })
+    .count({ count: '*' });
+  return Number(count);
+}
+
+describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
+  let knex: Knex;
+  let store: DatabaseMaturityStore;
+
+  beforeEach(async () => {
+    knex = await databases.init(id);
+    store = await DatabaseMaturityStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+  });
+
+  afterEach(async () => {
+    await knex.destroy();
+  });
+
+  it('does not re-evaluate an entity whose facts did not change, and keeps its daily history point', async () => {
+    const { collector } = repoCollector();
+    const catalog = catalogServiceMock({
+      entities: [team, component('a'), component('b')],
+    });
+    const engine = createEngine({ store, catalog, collector });
+
+    const first = await engine.runCycle();
+    expect(first).toMatchObject({ entities: 2, evaluated: 2, unchanged: 0 });
+    const before = await evaluatedAt(knex);
+    const results = await store.getCheckResults('component:default/a');
+
+    await new Promise(r => setTimeout(r, 20));
+    const second = await engine.runCycle();
+    expect(second).toMatchObject({ entities: 2, evaluated: 0, unchanged: 2 });
+    expect(await evaluatedAt(knex)).toEqual(before);
+    expect(await store.getCheckResults('component:default/a')).toEqual(
+      results,
+    );
+    expect(await snapshotCount(knex, 'component:default/a')).toBe(1);
+
+    // A day later, still unchanged: one history point more, with the same
+    // score, and still no evaluation.
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    await knex('maturity_snapshots').update({ created_at: dayAgo });
+    await knex('maturity_entity_scores').update({ snapshot_at: dayAgo });
+    const third = await engine.runCycle();
+    expect(third).toMatchObject({ evaluated: 0, unchanged: 2 });
+    const history = await store.getHistory('component:default/a', {
+      limit: 10,
+    });
+    expect(history).toHaveLength(2);
+    expect(history[1]).toMatchObject({
+      level: history[0].level,
+      score: history[0].score,
+      dimensions: history[0].dimensions,
+    });
+    expect(new Date(history[1].createdAt).getTime()).toBeGreaterThan(
+      dayAgo.getTime(),
+    );
+
+    // The same day again: no further point.
+    await engine.runCycle();
+    expect(await snapshotCount(knex, 'component:default/a')).toBe(2);
+  });
+
+  it('re-evaluates only the entity whose fact changed', async () => {
+    const { collector, replicas } = repoCollector();
+    const catalog = catalogServiceMock({
+      entities: [team, component('a'), component('b')],
+    });
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    const before = await evaluatedAt(knex);
+
+    await new Promise(r => setTimeout(r, 20));
+    replicas.set('b', 3);
+    const summary = await engine.runCycle();
+    expect(summary).toMatchObject({ evaluated: 1, unchanged: 1 });
+    const after = await evaluatedAt(knex);
+    expect(after.get('component:default/a')).toBe(
+      before.get('component:default/a'),
+    );
+    expect(after.get('component:default/b')).toBeGreaterThan(
+      before.get('component:default/b')!,
+    );
+    const facts = await store.getFacts(['component:default/b']);
+    expect(
+      facts
+        .get('component:default/b')!
+        .find(s => s.collector === 'repo')!.facts[
+        'repo.workloads.minReplicas'
+      ],
+    ).toBe(3);
+  });
+
+  it('re-evaluates an unchanged entity that got a waiver since the last cycle', async () => {
+    const { collector } = repoCollector();
+    const catalog = catalogServiceMock({
+      entities: [team, component('a'), component('b')],
+    });
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    const failing = (
+      await store.getCheckResults('component:default/a')
+    ).find(r => r.status === 'fail')!;
+    await store.createWaiver({
+      entityRef: 'component:default/a',
+      checkId: failing.checkId,
+      reason: 'accepted for now',
+      createdBy: 'user:default/lead',
+      expiresAt: new Date(Date.now() + 86400_000),
+    });
+
+    const summary = await engine.runCycle();
+    expect(summary).toMatchObject({ evaluated: 1, unchanged: 1 });
+    const waived = (await store.getCheckResults('component:default/a')).find(
+      r => r.checkId === failing.checkId,
+    );
+    expect(waived?.status).toBe('waived');
+  });
+
+  it('evaluates every entity in the first cycle of a new process, even when nothing changed', async () => {
+    const { collector } = repoCollector();
+    const catalog = catalogServiceMock({
+      entities: [team, component('a'), component('b')],
+    });
+    await createEngine({ store, catalog, collector }).runCycle();
+    const restarted = createEngine({ store, catalog, collector });
+    expect(await restarted.runCycle()).toMatchObject({
+      evaluated: 2,
+      unchanged: 0,
+    });
+    expect(await restarted.runCycle()).toMatchObject({
+      evaluated: 0,
+      unchanged: 2,
+    });
+  });
+
+  it('reads a catalog larger than a page page by page, writing each page before reading the next', async () => {
+    const { collector } = repoCollector();
+    const components = Array.from({ length: 1100 }, (_, i) =>
+      component(`service-${i}`),
+    );
+    const mock = catalogServiceMock({ entities: [team, ...components] });
+    const scoredWhenRead: number[] = [];
+    const limits: Array<number | undefined> = [];
+    const catalog: CatalogService = Object.create(mock);
+    catalog.queryEntities = async (request, options) => {
+      limits.push(request?.limit);
+      if (request && 'cursor' in request) {
+        scoredWhenRead.push((await store.listScoredEntityRefs()).length);
+      }
+      return mock.queryEntities(request, options);
+    };
+    const engine = createEngine({ store, catalog, collector });
+
+    const summary = await engine.runCycle();
+    expect(summary).toMatchObject({ entities: 1100, evaluated: 1100 });
+    expect((await store.listScoredEntityRefs()).length).toBe(1100);
+    // Every read is a page, and each next page of components is read only
+    // after the previous page's scores are stored.
+    expect(limits.every(l => l !== undefined && l <= 1000)).toBe(true);
+    expect(scoredWhenRead).toEqual([500, 1000]);
+  });
+});
