@@ -101,6 +101,22 @@ export interface Config {
     };
     /** Entity kinds that get a scorecard. Default: [Component]. */
     entityKinds?: string[];
+    /**
+     * Demo only; never set in production. Data the demo organization ships
+     * with.
+     */
+    demo?: {
+      /**
+       * A recorded timeline (examples/history, written by
+       * scripts/generate-demo-history.mjs) applied once, at first start, to an
+       * empty history, after the first evaluation: how far each entity stood
+       * below today's levels over the past months.
+       */
+      recordedHistory?: {
+        /** The timeline's JSON file, relative to the backend's working directory. */
+        file: string;
+      };
+    };
     /** Days of score history to keep. Default: 400. */
     historyRetentionDays?: number;
     /**

@@ -52,6 +52,12 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // The portal's own plugins.
 backend.add(import('@cloud-native-portal/plugin-maturity-backend'));
+// Demo only: the recorded history, applied when maturity.demo is configured.
+backend.add(
+  import('@cloud-native-portal/plugin-maturity-backend').then(m => ({
+    default: m.maturityModuleDemoHistory,
+  })),
+);
 backend.add(import('@cloud-native-portal/plugin-zero-trust-backend'));
 backend.add(import('@cloud-native-portal/plugin-ownership-backend'));
 backend.add(import('@cloud-native-portal/plugin-ownership-backend/scaffolder'));

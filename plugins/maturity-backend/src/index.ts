@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { maturityPlugin as default } from './plugin';
+export { maturityModuleDemoHistory } from './demo/module';
 export { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 export type * from './database/MaturityStore';
 export { MaturityEngine } from './engine/MaturityEngine';
