@@ -253,23 +253,45 @@ export async function publishWorkspaces(url, { log = () => {} } = {}) {
   if (packages.length === 0) {
     throw new Error('local registry: no publishable workspace package found');
   }
+  for (const { name, dir } of packages) {
+    if (!existsSync(join(dir, 'dist'))) {
+      throw new Error(
+        `local registry: ${name} has no dist/ folder; run \`yarn build:all\` first`,
+      );
+    }
+  }
   const outDir = await mkdtemp(join(tmpdir(), 'cnp-pack-'));
-  const published = [];
   try {
-    for (const { name, version, dir } of packages) {
-      if (!existsSync(join(dir, 'dist'))) {
-        throw new Error(
-          `local registry: ${name} has no dist/ folder; run \`yarn build:all\` first`,
-        );
-      }
-      const tarball = join(outDir, `${name.replace(/[@/]/g, '_')}.tgz`);
-      // Sequential on purpose: prepack rewrites package.json in place.
-      await run('yarn', ['pack', '--out', tarball], { cwd: dir });
+    // One yarn process packs them all: each package's prepack rewrites only
+    // its own package.json, and postpack restores it.
+    await run(
+      'yarn',
+      [
+        'workspaces',
+        'foreach',
+        '--all',
+        '--no-private',
+        '--parallel',
+        '--jobs',
+        '4',
+        'pack',
+        '--out',
+        join(outDir, '%s-%v.tgz'),
+      ],
+      { cwd: repoRoot },
+    );
+    const tarballs = (await readdir(outDir)).filter(f => f.endsWith('.tgz'));
+    if (tarballs.length !== packages.length) {
+      throw new Error(
+        `local registry: packed ${tarballs.length} tarballs for ${packages.length} packages`,
+      );
+    }
+    const publishOne = async tarball => {
       await run(
         'npm',
         [
           'publish',
-          tarball,
+          join(outDir, tarball),
           '--registry',
           registry,
           `--${host}:_authToken=local-registry`,
@@ -281,13 +303,18 @@ export async function publishWorkspaces(url, { log = () => {} } = {}) {
         ],
         { cwd: outDir },
       );
-      log(`published ${name}@${version}`);
-      published.push({ name, version });
-    }
+      log(`published ${tarball.replace(/\.tgz$/, '')}`);
+    };
+    // A few uploads at a time.
+    const queue = [...tarballs];
+    const worker = async () => {
+      while (queue.length) await publishOne(queue.shift());
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
-  return published;
+  return packages.map(({ name, version }) => ({ name, version }));
 }
 
 function argValue(args, flag) {
