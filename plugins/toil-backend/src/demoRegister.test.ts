@@ -61,6 +61,34 @@ describe('the demo register (examples/toil)', () => {
     expect(await store.countTasks()).toBe(43);
   });
 
+  it('lists the toil no team carries: 23 h/week of quiz-engine, whose owner is in no catalog, and 2 h/week owned by a person', async () => {
+    const { seed, metrics } = await setUp();
+    await seed();
+    const credentials = await mockServices.auth().getOwnServiceCredentials();
+    expect(await metrics.unowned(credentials)).toEqual({
+      hoursPerWeek: 25,
+      taskCount: 5,
+      entities: [
+        {
+          entityRef: 'component:default/quiz-engine',
+          title: 'Quiz engine',
+          ownerRef: 'group:default/unassigned',
+          reason: 'the owner group:default/unassigned is not in the catalog',
+          hoursPerWeek: 23,
+          taskCount: 4,
+        },
+        {
+          entityRef: 'component:default/legacy-reports',
+          title: 'Legacy reports',
+          ownerRef: 'user:default/dana.okafor',
+          reason: 'the owner user:default/dana.okafor is not a group',
+          hoursPerWeek: 2,
+          taskCount: 1,
+        },
+      ],
+    });
+  });
+
   it('has a team above 50%, a team at about 25%, and a service with no register', async () => {
     const { seed, metrics } = await setUp();
     await seed();

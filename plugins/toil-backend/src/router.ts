@@ -22,6 +22,7 @@ import {
   ToilFactsResponse,
   ToilTask,
   ToilTaskList,
+  UnownedToil,
   createToilTaskSchema,
   describeIssues,
   toilTaskCreatePermission,
@@ -339,6 +340,11 @@ export async function createRouter(
       res.json({ items: await metrics.teamRanking(credentials) });
     },
   );
+
+  router.get('/unowned', async (req: Request, res: Response<UnownedToil>) => {
+    const credentials = await authorizeRead(req);
+    res.json(await metrics.unowned(credentials));
+  });
 
   router.get(
     '/teams/:namespace/:name',

@@ -18,6 +18,7 @@ export type {
   TeamToilReport,
   TeamToilRanking,
   TeamToilRankingList,
+  UnownedToil,
   ToilEntityFacts,
   ToilFactsResponse,
   CsvColumnMapping,

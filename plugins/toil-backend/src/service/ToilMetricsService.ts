@@ -10,6 +10,7 @@ import {
   ToilFactsResponse,
   ToilFigures,
   ToilTask,
+  UnownedToil,
   hoursByCategory,
   isWeeklyRepeat,
   monthlyTrend,
@@ -231,6 +232,45 @@ export class ToilMetricsService {
         b.withDescendants.hoursPerWeek - a.withDescendants.hoursPerWeek ||
         a.groupRef.localeCompare(b.groupRef),
     );
+  }
+
+  /**
+   * Toil no team carries: register rows of entities whose owner does not
+   * resolve to a Group of the catalog (no owner, an owner ref pointing to no
+   * entity, an owner that is a person, or an entity missing from the
+   * catalog). No team's toil % counts these hours, so they are listed here,
+   * most hours first, each with the reason.
+   */
+  async unowned(credentials: BackstageCredentials): Promise<UnownedToil> {
+    const { tasks, directory } = await this.snapshot(credentials);
+    const entities: UnownedToil['entities'] = [];
+    for (const [entityRef, rows] of groupBy(tasks, t => t.entityRef)) {
+      const info = directory.entity(entityRef);
+      const ownerRef = info?.ownerRef ?? null;
+      if (ownerRef && directory.group(ownerRef)) continue;
+      entities.push({
+        entityRef,
+        ...(info ? { title: info.title } : {}),
+        ownerRef,
+        reason: info
+          ? directory.teamProblem(ownerRef) ?? 'the owner is not a group'
+          : 'the entity is not in the catalog',
+        hoursPerWeek: round1(totalHoursPerWeek(rows)),
+        taskCount: rows.length,
+      });
+    }
+    entities.sort(
+      (a, b) =>
+        b.hoursPerWeek - a.hoursPerWeek ||
+        a.entityRef.localeCompare(b.entityRef),
+    );
+    const unownedRefs = new Set(entities.map(e => e.entityRef));
+    const rows = tasks.filter(t => unownedRefs.has(t.entityRef));
+    return {
+      hoursPerWeek: round1(totalHoursPerWeek(rows)),
+      taskCount: rows.length,
+      entities,
+    };
   }
 
   /**

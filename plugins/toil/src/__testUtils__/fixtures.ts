@@ -110,6 +110,11 @@ export function mockToilApi(overrides: Partial<ToilApi> = {}): ToilApi {
     getEntitySummary: jest.fn(async () => summary),
     getTeamReport: jest.fn(async () => teamReport),
     getTeamRanking: jest.fn(async () => []),
+    getUnownedToil: jest.fn(async () => ({
+      hoursPerWeek: 0,
+      taskCount: 0,
+      entities: [],
+    })),
     previewImport: jest.fn(fail('previewImport')),
     applyImport: jest.fn(fail('applyImport')),
     exportCsv: jest.fn(async () => ''),

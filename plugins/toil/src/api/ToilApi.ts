@@ -4,6 +4,7 @@ import {
   CsvImportResult,
   EntityToilSummary,
   TeamToilRanking,
+  UnownedToil,
   TeamToilReport,
   ToilTask,
   ToilTaskInput,
@@ -43,6 +44,8 @@ export interface ToilApi {
   getEntitySummary(entityRef: string): Promise<EntityToilSummary>;
   getTeamReport(groupRef: string): Promise<TeamToilReport>;
   getTeamRanking(): Promise<TeamToilRanking[]>;
+  /** Toil of entities whose owner does not resolve to a team. */
+  getUnownedToil(): Promise<UnownedToil>;
   previewImport(file: Blob, mapping?: ColumnChoice): Promise<CsvImportPreview>;
   applyImport(file: Blob, mapping?: ColumnChoice): Promise<CsvImportResult>;
   /** The register as CSV (optionally of one entity), formulas escaped. */

@@ -7,6 +7,7 @@ import {
   CsvImportResult,
   EntityToilSummary,
   TeamToilRanking,
+  UnownedToil,
   TeamToilReport,
   ToilApiPaths,
   ToilErrorBody,
@@ -130,6 +131,11 @@ export class ToilClient implements ToilApi {
     const client = await this.client();
     const body = await this.unwrap('GET /api/toil/teams', client.GET('/teams'));
     return body.items;
+  }
+
+  async getUnownedToil(): Promise<UnownedToil> {
+    const client = await this.client();
+    return this.unwrap('GET /api/toil/unowned', client.GET('/unowned'));
   }
 
   async previewImport(

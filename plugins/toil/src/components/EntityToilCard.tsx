@@ -64,6 +64,7 @@ export function EntityToilCard() {
             percent={value.team.toilPercent}
             band={value.team.band}
             reason={value.team.toilPercentReason}
+            taskCount={value.team.taskCount}
           />{' '}
           of {value.team.groupRef.replace(/^group:default\//, '')}'s capacity
         </Typography>

@@ -83,17 +83,22 @@ function TeamReportView({ report }: { report: TeamToilReport }) {
     <Grid container spacing={2}>
       <Grid item xs={12} md={4}>
         <InfoCard title="Toil % of operations capacity">
-          <ToilGauge percent={figures.toilPercent} />
+          <ToilGauge
+            percent={figures.taskCount === 0 ? null : figures.toilPercent}
+          />
           <Typography align="center" variant="h5" aria-label="toil percent">
-            {figures.toilPercent === null
-              ? 'undefined'
-              : `${figures.toilPercent.toFixed(0)}%`}
+            {figures.taskCount === 0 && 'no toil recorded'}
+            {figures.taskCount !== 0 &&
+              (figures.toilPercent === null
+                ? 'undefined'
+                : `${figures.toilPercent.toFixed(0)}%`)}
           </Typography>
           <Typography align="center" variant="body2">
             <ToilPercentChip
               percent={figures.toilPercent}
               band={figures.band}
               reason={figures.toilPercentReason}
+              taskCount={figures.taskCount}
             />
           </Typography>
           <Typography variant="body2" color="textSecondary">

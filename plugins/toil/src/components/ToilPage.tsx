@@ -9,11 +9,12 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Button } from '@material-ui/core';
+import { Box, Button } from '@material-ui/core';
 import { TeamToilRanking } from '@cloud-native-portal/plugin-toil-common';
 import useAsync from 'react-use/esm/useAsync';
 import { toilApiRef } from '../api';
 import { ToilPercentChip, downloadText, formatHours } from './common';
+import { UnownedToilCard } from './UnownedToilCard';
 
 /** The organization view: teams ranked by toil %. */
 export function ToilPage() {
@@ -64,6 +65,7 @@ export function ToilPage() {
                     percent={r.direct.toilPercent}
                     band={r.direct.band}
                     reason={r.direct.toilPercentReason}
+                    taskCount={r.direct.taskCount}
                   />
                 ),
               },
@@ -75,7 +77,8 @@ export function ToilPage() {
               {
                 title: 'Incl. sub-teams',
                 render: r =>
-                  r.withDescendants.toilPercent === null
+                  r.withDescendants.toilPercent === null ||
+                  r.withDescendants.taskCount === 0
                     ? '—'
                     : `${r.withDescendants.toilPercent.toFixed(
                         0,
@@ -87,6 +90,9 @@ export function ToilPage() {
             }
           />
         )}
+        <Box mt={3}>
+          <UnownedToilCard />
+        </Box>
       </Content>
     </Page>
   );

@@ -18,8 +18,23 @@ export function ToilPercentChip(props: {
   percent: number | null;
   band: ToilBand | null;
   reason?: string;
+  /**
+   * Rows in the register behind the figure. With none, nothing was measured:
+   * the chip says "no toil recorded" rather than a green 0%.
+   */
+  taskCount?: number;
 }) {
   const { percent, band, reason } = props;
+  if (props.taskCount === 0) {
+    return (
+      <Chip
+        size="small"
+        variant="outlined"
+        label="no toil recorded"
+        title="Nobody has recorded operations tasks here yet; 0% would claim there is no toil."
+      />
+    );
+  }
   if (percent === null || band === null) {
     return (
       <Chip

@@ -685,6 +685,57 @@ export const spec = {
           },
         },
       },
+      UnownedToil: {
+        type: 'object',
+        description:
+          "Toil no team carries, register rows of entities whose owner does not resolve to a Group of the catalog; no team's toil % counts these hours.",
+        required: ['hoursPerWeek', 'taskCount', 'entities'],
+        properties: {
+          hoursPerWeek: {
+            type: 'number',
+          },
+          taskCount: {
+            type: 'integer',
+          },
+          entities: {
+            type: 'array',
+            description: 'Most hours first.',
+            items: {
+              type: 'object',
+              required: [
+                'entityRef',
+                'ownerRef',
+                'reason',
+                'hoursPerWeek',
+                'taskCount',
+              ],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                ownerRef: {
+                  type: ['string', 'null'],
+                  description: 'The owner the catalog names, if any.',
+                },
+                reason: {
+                  type: 'string',
+                  description:
+                    'Why no team carries it, e.g. the owner is not in the catalog.',
+                },
+                hoursPerWeek: {
+                  type: 'number',
+                },
+                taskCount: {
+                  type: 'integer',
+                },
+              },
+            },
+          },
+        },
+      },
       ToilEntityFacts: {
         type: 'object',
         required: [
@@ -1049,6 +1100,27 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/TeamToilRankingList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/unowned': {
+      get: {
+        operationId: 'GetUnownedToil',
+        responses: {
+          '200': {
+            description:
+              'Toil of entities whose owner does not resolve to a team.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UnownedToil',
                 },
               },
             },

@@ -99,6 +99,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/unowned': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['GetUnownedToil'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/teams/{namespace}/{name}': {
     parameters: {
       query?: never;
@@ -353,6 +369,22 @@ export interface components {
     TeamToilRankingList: {
       items: components['schemas']['TeamToilRanking'][];
     };
+    /** @description Toil no team carries, register rows of entities whose owner does not resolve to a Group of the catalog; no team's toil % counts these hours. */
+    UnownedToil: {
+      hoursPerWeek: number;
+      taskCount: number;
+      /** @description Most hours first. */
+      entities: {
+        entityRef: string;
+        title?: string;
+        /** @description The owner the catalog names, if any. */
+        ownerRef: string | null;
+        /** @description Why no team carries it, e.g. the owner is not in the catalog. */
+        reason: string;
+        hoursPerWeek: number;
+        taskCount: number;
+      }[];
+    };
     ToilEntityFacts: {
       registerExists: boolean;
       teamToilPercent: number | null;
@@ -457,6 +489,7 @@ export type EntityHours = components['schemas']['EntityHours'];
 export type TeamToilReport = components['schemas']['TeamToilReport'];
 export type TeamToilRanking = components['schemas']['TeamToilRanking'];
 export type TeamToilRankingList = components['schemas']['TeamToilRankingList'];
+export type UnownedToil = components['schemas']['UnownedToil'];
 export type ToilEntityFacts = components['schemas']['ToilEntityFacts'];
 export type ToilFactsResponse = components['schemas']['ToilFactsResponse'];
 export type CsvColumnMapping = components['schemas']['CsvColumnMapping'];
@@ -666,6 +699,27 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TeamToilRankingList'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetUnownedToil: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Toil of entities whose owner does not resolve to a team. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnownedToil'];
         };
       };
       default: components['responses']['ErrorResponse'];
