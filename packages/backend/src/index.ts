@@ -3,6 +3,7 @@
  * builds on, plus the portal's own plugins as they are added.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { maturityModuleDemoHistory } from '@cloud-native-portal/plugin-maturity-backend';
 import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
 import { ConfigSources } from '@backstage/config-loader';
 import { acquireStartupLock, StartupLock } from './startupLock';
@@ -53,11 +54,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // The portal's own plugins.
 backend.add(import('@cloud-native-portal/plugin-maturity-backend'));
 // Demo only: the recorded history, applied when maturity.demo is configured.
-backend.add(
-  import('@cloud-native-portal/plugin-maturity-backend').then(m => ({
-    default: m.maturityModuleDemoHistory,
-  })),
-);
+backend.add(maturityModuleDemoHistory);
 backend.add(import('@cloud-native-portal/plugin-zero-trust-backend'));
 backend.add(import('@cloud-native-portal/plugin-ownership-backend'));
 backend.add(import('@cloud-native-portal/plugin-ownership-backend/scaffolder'));
