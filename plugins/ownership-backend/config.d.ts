@@ -17,6 +17,12 @@ export interface Config {
      * `maturity.placeholderOwners`, else unassigned, unknown, tbd, none, n/a, nobody.
      */
     placeholderOwners?: string[];
+    /**
+     * Component types (spec.type) expected to have on-call; only these get the
+     * "No on-call" problem. APIs, Systems, Domains and Resources never do.
+     * Default: service, website, monolith, function.
+     */
+    oncallComponentTypes?: string[];
     /** The Software Template that fixes spec.owner. Default: template:default/fix-catalog-owner. */
     fixTemplateRef?: string;
   };

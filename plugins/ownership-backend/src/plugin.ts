@@ -55,6 +55,9 @@ export const ownershipPlugin = createBackendPlugin({
             config.getOptionalStringArray('ownership.placeholderOwners') ??
             config.getOptionalStringArray('maturity.placeholderOwners'),
           fixTemplateRef: config.getOptionalString('ownership.fixTemplateRef'),
+          oncallComponentTypes: config.getOptionalStringArray(
+            'ownership.oncallComponentTypes',
+          ),
           ttlMs:
             (config.getOptionalNumber('ownership.cacheTtlMinutes') ?? 15) *
             60_000,

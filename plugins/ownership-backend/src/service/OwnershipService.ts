@@ -24,6 +24,8 @@ export interface OwnershipServiceOptions {
   kinds?: string[];
   placeholderOwners?: string[];
   fixTemplateRef?: string;
+  /** Component types expected to have on-call (see computeOwnership). */
+  oncallComponentTypes?: string[];
   /** How long a report is served before a request recomputes it. */
   ttlMs: number;
   /**
@@ -104,6 +106,7 @@ export class OwnershipService {
       kinds: this.options.kinds,
       placeholderOwners: this.options.placeholderOwners,
       fixTemplateRef: this.options.fixTemplateRef,
+      oncallComponentTypes: this.options.oncallComponentTypes,
       openTree: entity =>
         openSourceTree(entity, {
           urlReader: this.options.urlReader,

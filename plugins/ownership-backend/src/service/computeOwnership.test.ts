@@ -317,6 +317,62 @@ describe('computeOwnershipReport', () => {
     expect(svc.facts['ownership.entityOncall']).toBe(true);
   });
 
+  it('flags "No on-call" only on running Components, not on APIs, Resources, Systems, Domains or libraries', async () => {
+    const owned = (kind: string, name: string, type?: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind,
+      metadata: { name, namespace: 'default' },
+      spec: { ...(type ? { type } : {}), owner: 'team' },
+    });
+    const snapshot = new CatalogSnapshot([
+      group('org'),
+      group('team', { parent: 'org', members: ['u'] }),
+      user('u'),
+      owned('Component', 'svc', 'service'),
+      owned('Component', 'site', 'website'),
+      owned('Component', 'lib', 'library'),
+      owned('API', 'api', 'openapi'),
+      owned('Resource', 'db', 'database'),
+      owned('System', 'sys'),
+      owned('Domain', 'dom'),
+    ]);
+    const report = await computeOwnershipReport(snapshot, { openTree: noTree });
+    expect(
+      report.coverage.problems['no-oncall'].map(p => p.entityRef).sort(),
+    ).toEqual(['component:default/site', 'component:default/svc']);
+
+    const configured = await computeOwnershipReport(snapshot, {
+      openTree: noTree,
+      oncallComponentTypes: ['library'],
+    });
+    expect(
+      configured.coverage.problems['no-oncall'].map(p => p.entityRef),
+    ).toEqual(['component:default/lib']);
+  });
+
+  it("does not flag the organisation's root group for having no parent, but does flag a detached team", async () => {
+    const root: Entity = {
+      ...group('org', { members: ['u'] }),
+      relations: [
+        { type: 'hasMember', targetRef: 'user:default/u' },
+        { type: 'parentOf', targetRef: 'group:default/team' },
+      ],
+    };
+    const snapshot = new CatalogSnapshot([
+      root,
+      group('team', { parent: 'org', members: ['u'] }),
+      group('detached', { members: ['u'] }),
+      user('u'),
+      component('platform', 'org', { 'pagerduty.com/service-id': 'P1' }),
+      component('lost', 'detached', { 'pagerduty.com/service-id': 'P2' }),
+    ]);
+    const report = await computeOwnershipReport(snapshot, { openTree: noTree });
+    expect(kinds(report, 'component:default/platform')).toEqual([]);
+    expect(kinds(report, 'component:default/lost')).toEqual([
+      'group-without-parent',
+    ]);
+  });
+
   it('reports an orphan', async () => {
     const snapshot = new CatalogSnapshot([
       group('root', { members: ['u'] }),

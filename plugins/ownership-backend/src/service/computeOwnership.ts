@@ -3,6 +3,7 @@ import {
   KubernetesValidatorFunctions,
   parseEntityRef,
   RELATION_HAS_MEMBER,
+  RELATION_PARENT_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { FactValue } from '@cloud-native-portal/plugin-maturity-common';
@@ -42,12 +43,42 @@ export const DEFAULT_OWNED_KINDS = [
   'Domain',
 ];
 
+/**
+ * Component types expected to have on-call: the ones that run and can break
+ * in production. APIs, Systems, Domains and Resources are not paged
+ * themselves: an API's or a database's alerts go to the rotation of the
+ * service that serves or uses it, and a System or Domain is a grouping.
+ * Libraries, documentation and templates do not run. So only Components of
+ * these types get the "No on-call" problem.
+ */
+export const DEFAULT_ONCALL_COMPONENT_TYPES = [
+  'service',
+  'website',
+  'monolith',
+  'function',
+];
+
+/** Whether an entity should have on-call: a Component of a running type. */
+export function expectsOncall(
+  entity: Entity,
+  componentTypes: string[] = DEFAULT_ONCALL_COMPONENT_TYPES,
+): boolean {
+  if (entity.kind.toLowerCase() !== 'component') return false;
+  const type = entity.spec?.type;
+  return (
+    typeof type === 'string' &&
+    componentTypes.some(t => t.toLowerCase() === type.toLowerCase())
+  );
+}
+
 /** Options of {@link computeOwnershipReport}. */
 export interface ComputeOwnershipOptions {
   /** Kinds to check; default {@link DEFAULT_OWNED_KINDS}. */
   kinds?: string[];
   placeholderOwners?: string[];
   fixTemplateRef?: string;
+  /** Component types expected to have on-call; default {@link DEFAULT_ONCALL_COMPONENT_TYPES}. */
+  oncallComponentTypes?: string[];
   /** Opens the entity's source tree; never throws (see `openSourceTree`). */
   openTree: (
     entity: Entity,
@@ -136,6 +167,7 @@ function describeProblems(
   fixTemplateRef: string,
   malformedReason: string | undefined,
   hasOwnerRotation: boolean,
+  context: { expectsOncall: boolean; ownerIsRoot: boolean },
 ): OwnershipProblem[] {
   const problems: OwnershipProblem[] = [];
   const add = (
@@ -201,7 +233,9 @@ function describeProblems(
         true,
       );
     }
-    if (!f['ownership.ownerHasParent']) {
+    // The top of the org hierarchy (no parent, but groups below it) is its
+    // root, not a detached team.
+    if (!f['ownership.ownerHasParent'] && !context.ownerIsRoot) {
       add(
         'group-without-parent',
         `The owning group ${e.owner.title} has no parent, so it is outside the org hierarchy and its work rolls up nowhere.`,
@@ -209,7 +243,7 @@ function describeProblems(
       );
     }
   }
-  if (!f['ownership.entityOncall']) {
+  if (context.expectsOncall && !f['ownership.entityOncall']) {
     add(
       'no-oncall',
       hasOwnerRotation
@@ -271,7 +305,11 @@ export async function computeEntityOwnership(
   entity: Entity,
   snapshot: CatalogSnapshot,
   opened: { tree: RepositoryTree } | { error: string },
-  options: { placeholderOwners?: string[]; fixTemplateRef?: string } = {},
+  options: {
+    placeholderOwners?: string[];
+    fixTemplateRef?: string;
+    oncallComponentTypes?: string[];
+  } = {},
 ): Promise<EntityOwnership> {
   const context = {
     entity,
@@ -370,6 +408,17 @@ export async function computeEntityOwnership(
     options.fixTemplateRef ?? DEFAULT_FIX_TEMPLATE_REF,
     malformedReason,
     oncall.some(o => o.source === 'owner'),
+    {
+      expectsOncall: expectsOncall(entity, options.oncallComponentTypes),
+      ownerIsRoot:
+        ownerEntity?.kind === 'Group' &&
+        parentChain.length === 0 &&
+        ((ownerEntity.relations ?? []).some(
+          r => r.type === RELATION_PARENT_OF,
+        ) ||
+          ((ownerEntity.spec?.children as unknown[] | undefined) ?? []).length >
+            0),
+    },
   );
   return result;
 }
@@ -449,6 +498,7 @@ export async function computeOwnershipReport(
       computeEntityOwnership(entity, snapshot, await options.openTree(entity), {
         placeholderOwners,
         fixTemplateRef: options.fixTemplateRef,
+        oncallComponentTypes: options.oncallComponentTypes,
       }),
   );
 
