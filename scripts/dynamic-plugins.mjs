@@ -178,8 +178,6 @@ async function exportPlugin(info, packages) {
   fs.rmSync(info.outDir, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
   fs.renameSync(produced, info.outDir);
-  // The CLI's own ignore file would hide the export from `npm pack`.
-  fs.rmSync(path.join(info.outDir, '.gitignore'), { force: true });
 }
 
 // ---------------------------------------------------------------- backend check
