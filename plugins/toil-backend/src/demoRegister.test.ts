@@ -165,10 +165,17 @@ describe('the demo register (examples/toil)', () => {
       '2026-11',
     ]);
     // The CDN invalidation was recorded 2026-08-01 and automated 2026-08-11;
-    // the other rows were recorded 2026-10-20.
+    // the other rows were recorded 2026-10-20. Before August the team had
+    // no register: no figure, not 0 h/week.
     expect(courses.trend.map(p => p.hoursPerWeek)).toEqual([
-      0, 0, 0, 0, 13.8, 13.8,
+      null,
+      null,
+      0,
+      0,
+      13.8,
+      13.8,
     ]);
+    expect(courses.trend.map(p => p.newlyRecorded)).toEqual([0, 0, 1, 0, 4, 0]);
     const payments = await metrics.teamReport(
       'group:default/payments-team',
       credentials,

@@ -116,10 +116,47 @@ describe('toil metrics', () => {
         months: 4,
       }),
     ).toEqual([
-      { month: '2026-08', hoursPerWeek: 0 },
-      { month: '2026-09', hoursPerWeek: 12 },
-      { month: '2026-10', hoursPerWeek: 12 },
-      { month: '2026-11', hoursPerWeek: 4 },
+      { month: '2026-08', hoursPerWeek: null, newlyRecorded: 0 },
+      { month: '2026-09', hoursPerWeek: 12, newlyRecorded: 1 },
+      { month: '2026-10', hoursPerWeek: 12, newlyRecorded: 0 },
+      { month: '2026-11', hoursPerWeek: 4, newlyRecorded: 0 },
+    ]);
+  });
+
+  it('gives no figure, not 0 h/week, for the months before a register was first recorded, and counts what each month first recorded', () => {
+    // A team writes its whole register down in October: the toil did not
+    // jump from 0 in October; the months before are simply not recorded.
+    const events: ToilAuditEvent[] = ['a', 'b'].map((taskId, i) => ({
+      id: i + 1,
+      taskId,
+      entityRef: base.entityRef,
+      action: 'create',
+      actor: 'plugin:toil/seed',
+      at: '2026-12-01T00:00:00Z',
+      before: null,
+      after: { ...base, id: taskId, recordedAt: '2026-10-02T00:00:00Z' },
+    }));
+    expect(
+      monthlyTrend(events, {
+        now: new Date('2026-12-06T00:00:00Z'),
+        months: 6,
+      }),
+    ).toEqual([
+      { month: '2026-07', hoursPerWeek: null, newlyRecorded: 0 },
+      { month: '2026-08', hoursPerWeek: null, newlyRecorded: 0 },
+      { month: '2026-09', hoursPerWeek: null, newlyRecorded: 0 },
+      { month: '2026-10', hoursPerWeek: 24, newlyRecorded: 2 },
+      { month: '2026-11', hoursPerWeek: 24, newlyRecorded: 0 },
+      { month: '2026-12', hoursPerWeek: 24, newlyRecorded: 0 },
+    ]);
+  });
+
+  it('gives no figure for any month when nothing was recorded', () => {
+    expect(
+      monthlyTrend([], { now: new Date('2026-12-06T00:00:00Z'), months: 2 }),
+    ).toEqual([
+      { month: '2026-11', hoursPerWeek: null, newlyRecorded: 0 },
+      { month: '2026-12', hoursPerWeek: null, newlyRecorded: 0 },
     ]);
   });
 });

@@ -193,6 +193,10 @@ function endOfMonth(year: number, month: number): number {
  * at the end of each month. A row counts from the earlier of its audit
  * creation and its recorded date (imports carry the date a team first wrote
  * the task down), and an automated row counts until its automation date.
+ * A month that ended before the first row was recorded has no figure (null):
+ * the register did not exist yet, which is not zero toil. `newlyRecorded`
+ * counts the rows first written down in the month, so a rise that is only
+ * toil being recorded for the first time reads as such.
  */
 export function monthlyTrend(
   events: ToilAuditEvent[],
@@ -208,6 +212,16 @@ export function monthlyTrend(
   );
   const points: ToilTrendPoint[] = [];
   const now = options.now;
+  // When each counted row was first recorded.
+  const recordedAt: number[] = [];
+  for (const event of sorted) {
+    if (event.action !== 'create' || !event.after) continue;
+    if (options.include && !options.include(event.after)) continue;
+    recordedAt.push(
+      Math.min(Date.parse(event.at), Date.parse(event.after.recordedAt)),
+    );
+  }
+  const firstRecorded = Math.min(...recordedAt);
   for (let i = options.months - 1; i >= 0; i--) {
     const year = now.getUTCFullYear();
     const month = now.getUTCMonth() - i;
@@ -235,9 +249,12 @@ export function monthlyTrend(
         stillManual ? { ...task, automationStatus: 'planned' } : task,
       );
     }
+    const monthStart = Date.UTC(year, month, 1);
     points.push({
-      month: monthKey(new Date(Date.UTC(year, month, 1))),
-      hoursPerWeek: round1(hours),
+      month: monthKey(new Date(monthStart)),
+      hoursPerWeek: cutoff < firstRecorded ? null : round1(hours),
+      newlyRecorded: recordedAt.filter(t => t >= monthStart && t <= cutoff)
+        .length,
     });
   }
   return points;

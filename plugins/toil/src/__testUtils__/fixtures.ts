@@ -92,8 +92,9 @@ export const teamReport: TeamToilReport = {
   ],
   backlog: [summary.bestCandidate!],
   trend: [
-    { month: '2026-10', hoursPerWeek: 61.6 },
-    { month: '2026-11', hoursPerWeek: 61.6 },
+    { month: '2026-09', hoursPerWeek: null, newlyRecorded: 0 },
+    { month: '2026-10', hoursPerWeek: 61.6, newlyRecorded: 9 },
+    { month: '2026-11', hoursPerWeek: 61.6, newlyRecorded: 0 },
   ],
   entities: [],
 };

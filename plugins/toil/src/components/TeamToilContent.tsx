@@ -19,8 +19,9 @@ import {
   BarChart,
   CartesianGrid,
   Cell,
+  ComposedChart,
+  Legend,
   Line,
-  LineChart,
   Pie,
   PieChart,
   ReferenceLine,
@@ -73,6 +74,84 @@ export function ToilGauge(props: { percent: number | null }) {
         </Pie>
       </PieChart>
     </ResponsiveContainer>
+  );
+}
+
+/**
+ * Hours/week at the end of each month, with the tasks first written down in
+ * that month as bars: a rise that comes with a bar is toil being recorded,
+ * not new toil. Months before the register's first row have no point.
+ */
+export function ToilTrendChart(props: {
+  report: TeamToilReport;
+  capacity: number;
+}) {
+  const { report, capacity } = props;
+  const trend = report.trend;
+  const firstRecorded = trend.find(p => p.hoursPerWeek !== null)?.month;
+  const notRecorded = trend.filter(p => p.hoursPerWeek === null).length;
+  return (
+    <>
+      <ResponsiveContainer width="100%" height={240}>
+        <ComposedChart data={trend}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="month" />
+          <YAxis yAxisId="hours" />
+          <YAxis
+            yAxisId="tasks"
+            orientation="right"
+            allowDecimals={false}
+            hide
+          />
+          <Tooltip />
+          <Legend verticalAlign="top" />
+          {capacity > 0 && (
+            <ReferenceLine
+              yAxisId="hours"
+              y={(capacity * RED_THRESHOLD_PERCENT) / 100}
+              stroke={BAND_COLORS.red}
+              label="50%"
+            />
+          )}
+          {capacity > 0 && (
+            <ReferenceLine
+              yAxisId="hours"
+              y={(capacity * AMBER_THRESHOLD_PERCENT) / 100}
+              stroke={BAND_COLORS.amber}
+              label="30%"
+            />
+          )}
+          <Bar
+            yAxisId="tasks"
+            dataKey="newlyRecorded"
+            name="tasks first recorded"
+            fill="#cfd8dc"
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="hours"
+            dataKey="hoursPerWeek"
+            name="hours/week"
+            stroke="#37474f"
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        </ComposedChart>
+      </ResponsiveContainer>
+      <Typography variant="body2" color="textSecondary">
+        {firstRecorded === undefined &&
+          'Nothing recorded in these months: the register has no rows for this team yet.'}
+        {firstRecorded !== undefined &&
+          notRecorded > 0 &&
+          `The register starts in ${firstRecorded}; ${
+            notRecorded === 1
+              ? 'the month before it is'
+              : `the ${notRecorded} months before it are`
+          } not recorded, which is not zero toil. `}
+        {firstRecorded !== undefined &&
+          'Bars count the tasks written down for the first time in each month: a rise that comes with a bar is toil being recorded, not new toil.'}
+      </Typography>
+    </>
   );
 }
 
@@ -134,34 +213,7 @@ function TeamReportView({ report }: { report: TeamToilReport }) {
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Toil trend (hours/week, end of month)">
-          <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={report.trend}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="month" />
-              <YAxis />
-              <Tooltip />
-              {capacity > 0 && (
-                <ReferenceLine
-                  y={(capacity * RED_THRESHOLD_PERCENT) / 100}
-                  stroke={BAND_COLORS.red}
-                  label="50%"
-                />
-              )}
-              {capacity > 0 && (
-                <ReferenceLine
-                  y={(capacity * AMBER_THRESHOLD_PERCENT) / 100}
-                  stroke={BAND_COLORS.amber}
-                  label="30%"
-                />
-              )}
-              <Line
-                dataKey="hoursPerWeek"
-                name="hours/week"
-                stroke="#37474f"
-                isAnimationActive={false}
-              />
-            </LineChart>
-          </ResponsiveContainer>
+          <ToilTrendChart report={report} capacity={capacity} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

@@ -468,14 +468,20 @@ export const spec = {
       },
       ToilTrendPoint: {
         type: 'object',
-        required: ['month', 'hoursPerWeek'],
+        required: ['month', 'hoursPerWeek', 'newlyRecorded'],
         properties: {
           month: {
             type: 'string',
             description: 'YYYY-MM.',
           },
           hoursPerWeek: {
-            type: 'number',
+            type: ['number', 'null'],
+            description:
+              'Hours/week in the register at the end of the month; null for a month that ended before the first row was recorded.',
+          },
+          newlyRecorded: {
+            type: 'integer',
+            description: 'Rows first recorded in the month.',
           },
         },
       },

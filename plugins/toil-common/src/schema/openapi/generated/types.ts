@@ -318,7 +318,10 @@ export interface components {
     ToilTrendPoint: {
       /** @description YYYY-MM. */
       month: string;
-      hoursPerWeek: number;
+      /** @description Hours/week in the register at the end of the month; null for a month that ended before the first row was recorded. */
+      hoursPerWeek: number | null;
+      /** @description Rows first recorded in the month. */
+      newlyRecorded: number;
     };
     RankedTask: components['schemas']['ToilTask'] & {
       hoursPerWeek: number;
