@@ -28,6 +28,12 @@ export interface FactCollector {
   version: number;
   /** Every fact it may produce; model rules are validated against these. */
   facts: FactDeclaration[];
+  /**
+   * True when its facts depend on the entity's source tree and nothing else
+   * (not the entity, the catalog or another service): the portal then reuses
+   * them while the tree is unchanged (same file stamps, or same ETag).
+   */
+  sourceTreeOnly?: boolean;
   /** Collects facts for one entity. Must not throw for bad input: report `unknown`. */
   collect(context: FactCollectorContext): Promise<FactSet>;
 }

@@ -26,11 +26,11 @@ import {
   evaluateFactSets,
   FactCollector,
   installedCollectorIds,
-  openSourceTree,
   toRef,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
+import { SourceTreeCache } from './SourceTreeCache';
 import {
   EntityEvaluation,
   EvaluationState,
@@ -171,11 +171,17 @@ export class MaturityEngine {
   // a new version of the portal may evaluate the same inputs differently.
   private completedCycles = 0;
   private readonly failedAt = new Map<string, number>();
+  // Source trees and their tree-only facts, while the repository is unchanged.
+  private readonly sourceTrees: SourceTreeCache;
   // What every evaluation reads besides an entity's own inputs.
   private readonly modelHash: string;
 
   constructor(private readonly options: MaturityEngineOptions) {
     this.installed = installedCollectorIds(options.collectors);
+    this.sourceTrees = new SourceTreeCache({
+      urlReader: options.urlReader,
+      allowedLocalRoots: options.allowedLocalRoots,
+    });
     this.checkDimensions = new Map(
       options.model.checks.map(c => [c.id, c.dimension]),
     );
@@ -214,31 +220,41 @@ export class MaturityEngine {
     );
   }
 
-  /** Runs every collector for one entity, opening its source tree once. */
+  /**
+   * Runs every collector for one entity, opening its source tree once. While
+   * the tree is unchanged (file stamps or ETag), it comes from memory, and
+   * the collectors that read nothing but the tree are not run again.
+   */
   async collectFacts(
     entity: Entity,
     snapshot: CatalogSnapshot,
   ): Promise<FactSet[]> {
-    const opened = await openSourceTree(entity, {
-      urlReader: this.options.urlReader,
-      allowedLocalRoots: this.options.allowedLocalRoots,
-    });
+    const opened = await this.sourceTrees.open(entity);
     const context = {
       entity,
-      sourceTree: 'tree' in opened ? opened.tree : undefined,
-      sourceTreeError: 'error' in opened ? opened.error : undefined,
+      sourceTree: opened.tree,
+      sourceTreeError: opened.error,
     };
     const collectors = entityCollectors(snapshot, this.options.collectors, {
       placeholderOwners: this.options.placeholderOwners,
     });
+    const reused = (c: FactCollector) =>
+      c.sourceTreeOnly ? opened.cachedFacts.get(c.id) : undefined;
+    const run = collectors.filter(c => !reused(c));
     // A collector bug must not cost the other collectors' facts.
-    return collectEntityFacts(context, collectors, {
+    const collected = await collectEntityFacts(context, run, {
       onCollectorError: (collector, e) =>
         this.options.logger.warn(
           `Collector ${collector.id} failed for ${stringifyEntityRef(
             entity,
           )}: ${e}`,
         ),
+    });
+    const fresh = new Map(run.map((c, i) => [c, collected[i]]));
+    return collectors.map(c => {
+      const set = reused(c) ?? fresh.get(c)!;
+      if (c.sourceTreeOnly && set.status === 'ok') opened.remember(c, set);
+      return set;
     });
   }
 

@@ -17,6 +17,8 @@ export function createRepoFactCollector(): FactCollector {
     id: 'repo',
     version: REPO_COLLECTOR_VERSION,
     facts: REPO_FACTS,
+    // Reads the source tree only.
+    sourceTreeOnly: true,
     async collect({ sourceTree, sourceTreeError }): Promise<FactSet> {
       const base = {
         collector: 'repo',
