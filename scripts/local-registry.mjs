@@ -243,13 +243,16 @@ function run(cmd, args, opts) {
 }
 
 /**
- * Publishes every non-private workspace package to the registry at url.
- * Returns the list of { name, version } published.
+ * Publishes every non-private workspace package to the registry at url, or
+ * only the packages named in `only`. Returns the list of { name, version }
+ * published.
  */
-export async function publishWorkspaces(url, { log = () => {} } = {}) {
+export async function publishWorkspaces(url, { log = () => {}, only } = {}) {
   const registry = url.endsWith('/') ? url : `${url}/`;
   const host = registry.replace(/^https?:/, '');
-  const packages = await publishableWorkspaces();
+  const packages = (await publishableWorkspaces()).filter(
+    p => !only || only.includes(p.name),
+  );
   if (packages.length === 0) {
     throw new Error('local registry: no publishable workspace package found');
   }
@@ -271,6 +274,7 @@ export async function publishWorkspaces(url, { log = () => {} } = {}) {
         'foreach',
         '--all',
         '--no-private',
+        ...(only ?? []).flatMap(name => ['--include', name]),
         '--parallel',
         '--jobs',
         '4',
