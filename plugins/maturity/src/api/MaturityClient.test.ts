@@ -13,6 +13,38 @@ const client = new MaturityClient({
 });
 
 describe('MaturityClient', () => {
+  it("creates a campaign through Backstage's fetch middlewares, which copy a Request before passing the original on", async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${baseUrl}/campaigns`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ id: 'c1' }, { status: 201 });
+      }),
+    );
+    // What @backstage/core-app-api's plugin-protocol and identity
+    // middlewares do with a URL they leave alone.
+    const middlewareClient = new MaturityClient({
+      discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+      fetchApi: {
+        fetch: (input, init) => {
+          const probe = new Request(input, init);
+          expect(probe.url).toContain('/campaigns');
+          return fetch(input, init);
+        },
+      },
+    });
+    const campaign = {
+      title: 'Security level 3',
+      dimension: 'security',
+      targetLevel: 3,
+      deadline: '2027-03-31',
+    };
+    await expect(
+      middlewareClient.createCampaign(campaign),
+    ).resolves.toMatchObject({ id: 'c1' });
+    expect(body).toEqual(campaign);
+  });
+
   it('requests an entity scorecard by kind, namespace and name', async () => {
     server.use(
       http.get(

@@ -42,6 +42,30 @@ function compact<T extends object>(query: T): T {
   ) as T;
 }
 
+/**
+ * Hands a request to Backstage's fetch API as a URL and init, not as the
+ * Request itself. Backstage's fetch middlewares read `new Request(input)`
+ * and then pass the original input on; a Request with a body is used up by
+ * the first copy, so a POST sent as a Request fails in the browser with
+ * "Cannot construct a Request with a Request object that has already been
+ * used".
+ */
+export async function forward(
+  fetchApi: FetchApi,
+  request: Request,
+): Promise<Response> {
+  const body =
+    request.method === 'GET' || request.method === 'HEAD'
+      ? undefined
+      : await request.arrayBuffer();
+  return fetchApi.fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+    signal: request.signal,
+  });
+}
+
 function entityPath(entityRef: string) {
   const { kind, namespace, name } = parseEntityRef(entityRef);
   return { kind, namespace, name };
@@ -79,7 +103,7 @@ export class MaturityClient implements MaturityApi {
       // openapi-fetch passes a Request; the fetch API adds the credentials.
       fetch: r => {
         request = r;
-        return this.fetchApi.fetch(r);
+        return forward(this.fetchApi, r);
       },
     });
     const label = () =>
