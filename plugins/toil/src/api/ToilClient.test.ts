@@ -24,6 +24,37 @@ const json = (status: number, body: unknown) =>
   });
 
 describe('ToilClient', () => {
+  it("creates a task through Backstage's fetch middlewares, which copy a Request before passing the original on", async () => {
+    let body: unknown;
+    const client = new ToilClient({
+      discoveryApi: { getBaseUrl: async () => 'http://backend.test/api/toil' },
+      fetchApi: {
+        // What @backstage/core-app-api's plugin-protocol middleware does
+        // with a URL it leaves alone, then the next one reading the input.
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+          const probe = new Request(input, init);
+          expect(probe.method).toBe('POST');
+          body = await new Request(input, init).json();
+          return json(201, { id: 't1' });
+        },
+      },
+    });
+    const input = {
+      entityRef: 'component:default/quiz-engine',
+      task: 'Rotate the certificates',
+      category: 'certificates' as const,
+      frequency: 1,
+      frequencyUnit: 'week' as const,
+      minutesPerOccurrence: 30,
+      people: 1,
+      automatable: 'yes' as const,
+    };
+    await expect(client.createTask(input as any)).resolves.toEqual({
+      id: 't1',
+    });
+    expect(body).toMatchObject({ task: 'Rotate the certificates' });
+  });
+
   it('names the request and carries the server message when a row is stale (409)', async () => {
     const { client, requests } = fakeBackend(() =>
       json(409, {

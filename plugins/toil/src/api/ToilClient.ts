@@ -44,7 +44,18 @@ export class ToilClient implements ToilApi {
     // openapi-fetch passes a Request; the fetch API adds the credentials.
     return createClient<ToilApiPaths>({
       baseUrl,
-      fetch: request => this.options.fetchApi.fetch(request),
+      // As URL and init: Backstage's fetch middlewares copy a Request and
+      // pass the original on, which a Request with a body does not survive.
+      fetch: async request =>
+        this.options.fetchApi.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body:
+            request.method === 'GET' || request.method === 'HEAD'
+              ? undefined
+              : await request.arrayBuffer(),
+          signal: request.signal,
+        }),
     });
   }
 
