@@ -1,0 +1,783 @@
+/*
+ * The end-to-end part of `yarn bench:maturity`, run by benchmark.ts in a
+ * child process per database and model (so that each has its own peak RSS):
+ *
+ *   node -r @backstage/cli/config/nodeTransform.cjs endToEnd.ts '<json spec>'
+ *
+ * Starts the real backend in this process (createBackend with the catalog
+ * and maturity plugins) on a free port, feeds the synthetic catalog in
+ * through an entity provider, waits until the catalog serves it, triggers
+ * cycles through the maturity plugin's scheduler task (what the plugin's own
+ * triggers call) and reads the results back over REST. Then runs the bare
+ * loop over the catalog's database. Prints one line `@@RESULT <json>`.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+  LoggerService,
+  RootLoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { CatalogClient } from '@backstage/catalog-client';
+import { ConfigReader } from '@backstage/config';
+import { isError } from '@backstage/errors';
+import {
+  CatalogService,
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import { JsonObject } from '@backstage/types';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CYCLE_TASK_ID } from '../src/schedule';
+import { runBareLoop } from './bareLoop';
+import {
+  createSyntheticEntities,
+  VARIANT_ANNOTATION,
+} from './syntheticEntities';
+
+export interface EndToEndSpec {
+  db: 'sqlite' | 'postgres';
+  /** SQLite: the data directory. */
+  dir: string;
+  /** PostgreSQL: the server's connection string. */
+  pg?: string;
+  /** PostgreSQL: database name prefix of this run. */
+  prefix?: string;
+  model: 'default' | 'nine';
+  entities: number;
+  /** Only ingest and one timed full cycle (the scale run). */
+  scaleOnly?: boolean;
+  runs: number;
+}
+
+/** One measured figure: the runs, their median and the 1-minute load. */
+export interface Figure {
+  runs: number[];
+  median: number;
+  load: number;
+}
+
+const TOKEN = 'maturity-bench-static-token';
+/** The cycle task's timeout; a cycle longer than this is aborted. */
+const CYCLE_TIMEOUT_S = Number(process.env.BENCH_CYCLE_TIMEOUT_S ?? 40);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+};
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.max(
+      0,
+      Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1),
+    )
+  ];
+};
+const figure = (runs: number[], loads: number[]): Figure => ({
+  runs,
+  median: median(runs),
+  load: median(loads),
+});
+const sleep = (msec: number) => new Promise(r => setTimeout(r, msec));
+const progress = (message: string) =>
+  process.stderr.write(
+    `  [${new Date().toISOString().slice(11, 19)} load ${loadavg()[0].toFixed(
+      2,
+    )}] ${message}\n`,
+  );
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise(r => server.close(r));
+  return port;
+}
+
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Log lines of the backend, kept for the benchmark to read. */
+class CapturingLogger implements RootLoggerService {
+  constructor(
+    private readonly lines: Array<{ at: number; plugin?: string; msg: string }>,
+    private readonly meta: JsonObject = {},
+  ) {}
+  private log(level: string, message: string, extra?: unknown) {
+    this.lines.push({
+      at: performance.now(),
+      plugin: this.meta.plugin as string | undefined,
+      msg: message,
+    });
+    if (
+      level === 'error' ||
+      (process.env.BENCH_DEBUG &&
+        (level === 'warn' || this.meta.plugin === 'maturity'))
+    ) {
+      process.stderr.write(
+        `    backend ${level} (${this.meta.plugin ?? 'root'}): ${message} ${
+          extra instanceof Error ? extra.message : ''
+        }\n`,
+      );
+    }
+  }
+  error(message: string, meta?: Error | JsonObject) {
+    this.log('error', message, meta);
+  }
+  warn(message: string, meta?: Error | JsonObject) {
+    this.log('warn', message, meta);
+  }
+  info(message: string, meta?: Error | JsonObject) {
+    this.log('info', message, meta);
+  }
+  debug() {}
+  child(meta: JsonObject): LoggerService {
+    return new CapturingLogger(this.lines, { ...this.meta, ...meta });
+  }
+}
+
+/**
+ * The backend's catalog client, as the default factory builds it, noting
+ * when each plugin calls it: the maturity cycle's first catalog read is the
+ * moment it has started.
+ */
+function observedCatalogService(
+  onCall: (pluginId: string, method: string) => void,
+) {
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {
+      auth: coreServices.auth,
+      discoveryApi: coreServices.discovery,
+      plugin: coreServices.pluginMetadata,
+    },
+    factory({ auth, discoveryApi, plugin }) {
+      const client = new CatalogClient({ discoveryApi }) as any;
+      const tokenFor = async (options: any) =>
+        auth.getPluginRequestToken({
+          onBehalfOf: options.credentials,
+          targetPluginId: 'catalog',
+        });
+      return new Proxy({} as CatalogService, {
+        get: (_, method) => {
+          if (typeof method !== 'string' || method === 'then') return undefined;
+          if (method === 'streamEntities') {
+            return async function* stream(request: unknown, options: any) {
+              onCall(plugin.getId(), method);
+              yield* client.streamEntities(request, await tokenFor(options));
+            };
+          }
+          return async (...args: unknown[]) => {
+            onCall(plugin.getId(), method);
+            const options = args[args.length - 1];
+            return client[method](
+              ...args.slice(0, -1),
+              await tokenFor(options),
+            );
+          };
+        },
+      });
+    },
+  });
+}
+
+export async function runEndToEnd(spec: EndToEndSpec) {
+  const logs: Array<{ at: number; plugin?: string; msg: string }> = [];
+  const maturityCatalogCalls: number[] = [];
+  let connection: EntityProviderConnection | undefined;
+  let scheduler: SchedulerService | undefined;
+
+  // A 20-file repository for the entity refreshed on demand.
+  const treeDir = join(spec.dir, 'trees', 'service-0');
+  rmSync(treeDir, { recursive: true, force: true });
+  cpSync(
+    resolve(__dirname, '../../../examples/repos/course-catalog-service'),
+    treeDir,
+    { recursive: true },
+  );
+  for (const extra of [
+    'SECURITY.md',
+    'renovate.json',
+    '.github/workflows/codeql.yml',
+  ]) {
+    rmSync(join(treeDir, extra), { force: true });
+  }
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const database =
+    spec.db === 'sqlite'
+      ? {
+          client: 'better-sqlite3',
+          connection: { directory: spec.dir },
+          plugin: {
+            maturity: {
+              connection: { filename: `maturity-${spec.model}.sqlite` },
+            },
+          },
+        }
+      : {
+          client: 'pg',
+          connection: spec.pg,
+          prefix: spec.prefix,
+          plugin: {
+            maturity: {
+              connection: { database: `${spec.prefix}maturity_${spec.model}` },
+            },
+          },
+        };
+  const config = {
+    app: { baseUrl: base },
+    backend: {
+      baseUrl: base,
+      listen: { host: '127.0.0.1', port },
+      database,
+      auth: {
+        externalAccess: [
+          { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+        ],
+      },
+    },
+    catalog: {
+      rules: [{ allow: ['Component', 'Group', 'System', 'Domain', 'User'] }],
+    },
+    maturity: {
+      allowedLocalRoots: [spec.dir],
+      // Off so that its catalog reads do not pass for a cycle's start.
+      newEntities: { enabled: false },
+      // No scheduled run during the benchmark: cycles start when it
+      // triggers the task. A triggered run starts no cycle within half the
+      // timeout of the previous start, so triggers are spaced by that.
+      schedule: {
+        frequency: { cron: '0 0 1 1 *' },
+        timeout: { seconds: CYCLE_TIMEOUT_S },
+      },
+      ...(spec.model === 'nine'
+        ? { modelFile: resolve(__dirname, 'nine-check-model.yaml') }
+        : {}),
+    },
+  };
+
+  const backend = createBackend();
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootConfig,
+      deps: {},
+      factory: () => new ConfigReader(config),
+    }),
+  );
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootLogger,
+      deps: {},
+      factory: () => new CapturingLogger(logs),
+    }),
+  );
+  backend.add(
+    observedCatalogService(pluginId => {
+      if (pluginId === 'maturity') maturityCatalogCalls.push(performance.now());
+    }),
+  );
+  backend.add(import('@backstage/plugin-catalog-backend'));
+  backend.add(import('../src'));
+  backend.add(
+    createBackendModule({
+      pluginId: 'catalog',
+      moduleId: 'bench-synthetic-entities',
+      register(env) {
+        env.registerInit({
+          deps: { processing: catalogProcessingExtensionPoint },
+          async init({ processing }) {
+            processing.addEntityProvider({
+              getProviderName: () => 'bench-synthetic-entities',
+              connect: async c => {
+                connection = c;
+              },
+            });
+          },
+        });
+      },
+    }),
+  );
+  backend.add(
+    createBackendModule({
+      pluginId: 'maturity',
+      moduleId: 'bench-trigger',
+      register(env) {
+        env.registerInit({
+          deps: { s: coreServices.scheduler },
+          async init({ s }) {
+            scheduler = s;
+          },
+        });
+      },
+    }),
+  );
+
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    if (!res.ok)
+      throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const catalogCount = async (filter: string) =>
+    (await get(`/api/catalog/entities/by-query?limit=1&filter=${filter}`))
+      .totalItems as number;
+
+  const result: Record<string, unknown> = {
+    db: spec.db,
+    model: spec.model,
+    entities: spec.entities,
+  };
+  const started = performance.now();
+  await backend.start();
+  result.startupMs = performance.now() - started;
+  progress(`${spec.db}/${spec.model}: backend up on :${port}`);
+
+  let variant = 0;
+  const feed = async () => {
+    await connection!.applyMutation({
+      type: 'full',
+      entities: createSyntheticEntities({
+        components: spec.entities,
+        variant,
+        treeDir,
+      }).map(entity => ({ entity, locationKey: 'bench-synthetic' })),
+    });
+  };
+  const ingestStart = performance.now();
+  await waitFor('the catalog provider connects', () => connection, 60_000);
+  await feed();
+  await waitFor(
+    `the catalog serves ${spec.entities} components`,
+    async () =>
+      (await catalogCount('kind=component')) >= spec.entities
+        ? true
+        : undefined,
+    Math.max(600_000, spec.entities * 60),
+    1000,
+  );
+  result.ingestMs = performance.now() - ingestStart;
+  progress(
+    `catalog serves ${spec.entities} components (${(
+      (performance.now() - ingestStart) /
+      1000
+    ).toFixed(1)} s after the feed)`,
+  );
+
+  const cycleLogs = () =>
+    logs.filter(
+      l =>
+        l.plugin === 'maturity' &&
+        /^Maturity cycle\b.*entities evaluated/.test(l.msg),
+    );
+  const notStartedLogs = () =>
+    logs.filter(
+      l => l.plugin === 'maturity' && /^Maturity cycle not started/.test(l.msg),
+    );
+  const startedLogs = () =>
+    logs.filter(
+      l => l.plugin === 'maturity' && /^Maturity cycle \d+ started/.test(l.msg),
+    );
+  // The backend started a cycle itself at startup.
+  let lastTrigger = performance.now();
+
+  // Results are readable when a sample of three systems' components (spread
+  // over the catalog) shows the new evaluation, confirmed by then reading
+  // all of them page by page.
+  const sampleSystems = ['system-0', 'system-150', 'system-299'];
+  const isNew = (item: { evaluatedAt: string }, wall: number) =>
+    new Date(item.evaluatedAt).getTime() >= wall - 1;
+  const readableAfter = async (wall: number): Promise<number> => {
+    const sampleNew = async () => {
+      const pages = await Promise.all(
+        sampleSystems.map(s =>
+          get(`/api/maturity/entities?system=system:default/${s}&limit=500`),
+        ),
+      );
+      const items = pages.flatMap((p: any) => p.items);
+      return items.length > 0 && items.every((i: any) => isNew(i, wall))
+        ? performance.now()
+        : undefined;
+    };
+    const allNew = async () => {
+      let count = 0;
+      for (let offset = 0; ; offset += 500) {
+        const page = await get(
+          `/api/maturity/entities?kind=component&limit=500&offset=${offset}`,
+        );
+        for (const item of page.items) {
+          if (!isNew(item, wall)) return false;
+          count++;
+        }
+        if (page.items.length < 500) break;
+      }
+      return count >= spec.entities;
+    };
+    for (;;) {
+      const seen = await waitFor('a sample readable', sampleNew, 1_200_000, 10);
+      if (await allNew()) return seen;
+      const confirmed = await waitFor(
+        'all results readable',
+        async () => ((await allNew()) ? performance.now() : undefined),
+        1_200_000,
+        50,
+      );
+      return confirmed;
+    }
+  };
+
+  /** Triggers a cycle; returns its timings once its completion is logged. */
+  const cycle = async (options: {
+    readable?: boolean;
+    during?: (done: Promise<void>) => Promise<unknown>;
+  }) => {
+    let tTrigger = 0;
+    let wallTrigger = 0;
+    let doneBefore = 0;
+    let tStart = 0;
+    let markDone: () => void = () => {};
+    const done = new Promise<void>(r => {
+      markDone = r;
+    });
+    let during: Promise<unknown> | undefined;
+    // The plugin starts no cycle when the previous one started less than
+    // half the task's timeout ago.
+    const gapMs = (CYCLE_TIMEOUT_S * 1000) / 2 + 500;
+    for (;;) {
+      await sleep(Math.max(0, lastTrigger + gapMs - performance.now()));
+      // Never while a cycle the backend started by itself runs: its catalog
+      // reads would pass for the start of this one.
+      await waitFor(
+        'the running cycle ends',
+        () => (startedLogs().length <= cycleLogs().length ? true : undefined),
+        1_200_000,
+        50,
+      );
+      doneBefore = cycleLogs().length;
+      const notStartedBefore = notStartedLogs().length;
+      wallTrigger = Date.now();
+      tTrigger = performance.now();
+      try {
+        await scheduler!.triggerTask(CYCLE_TASK_ID);
+      } catch (e) {
+        if (!(isError(e) && e.name === 'ConflictError')) throw e;
+        // The task is running: wait, then trigger again.
+        await sleep(200);
+        continue;
+      }
+      lastTrigger = tTrigger;
+      during ??= options.during?.(done);
+      const triggeredAt = tTrigger;
+      const endedBefore = doneBefore;
+      const outcome = await waitFor(
+        'the cycle starts',
+        () => {
+          const call = maturityCatalogCalls.find(t => t >= triggeredAt);
+          if (call !== undefined) return call;
+          return notStartedLogs().length > notStartedBefore ? -1 : undefined;
+        },
+        600_000,
+        2,
+      );
+      if (outcome >= 0) {
+        tStart = outcome;
+        break;
+      }
+      // A cycle the backend started by itself was running: wait for its
+      // end, then trigger again.
+      await waitFor(
+        'the running cycle ends',
+        () => (cycleLogs().length > endedBefore ? true : undefined),
+        1_200_000,
+        50,
+      );
+    }
+    let tReadable: number | undefined;
+    if (options.readable) {
+      tReadable = await readableAfter(wallTrigger);
+    }
+    const log = await waitFor(
+      'the cycle logs its end',
+      () => cycleLogs()[doneBefore],
+      1_200_000,
+      5,
+    );
+    markDone();
+    const engineMs = Number(/in (\d+) ?ms/.exec(log.msg)?.[1]);
+    return {
+      startMs: tStart - tTrigger,
+      readableMs: tReadable !== undefined ? tReadable - tTrigger : undefined,
+      doneMs: log.at - tTrigger,
+      engineMs: Number.isFinite(engineMs) ? engineMs : undefined,
+      load: loadavg()[0],
+      during: await during,
+    };
+  };
+
+  const changeGroups = async () => {
+    variant += 1;
+    await feed();
+    await waitFor(
+      'the catalog serves the changed groups',
+      async () =>
+        (await catalogCount(
+          `kind=group,metadata.annotations.${VARIANT_ANNOTATION}=${variant}`,
+        )) >= 224
+          ? true
+          : undefined,
+      300_000,
+      200,
+    );
+  };
+
+  // Let the cycle the backend started at startup (over a partly ingested
+  // catalog) finish, then run one over the whole catalog.
+  const warm = await cycle({});
+  progress(
+    `first cycle over the whole catalog: ${(warm.doneMs / 1000).toFixed(1)} s`,
+  );
+  result.firstCycle = warm;
+
+  const full: Awaited<ReturnType<typeof cycle>>[] = [];
+  const runs = spec.scaleOnly ? 1 : spec.runs;
+  for (let i = 0; i < runs; i++) {
+    await changeGroups();
+    const c = await cycle({ readable: !spec.scaleOnly });
+    progress(
+      `full cycle ${i + 1}: start ${c.startMs.toFixed(0)} ms, readable ${(
+        c.readableMs ?? NaN
+      ).toFixed(0)} ms, done ${c.doneMs.toFixed(0)} ms, engine ${
+        c.engineMs
+      } ms`,
+    );
+    full.push(c);
+  }
+  const loads = full.map(c => c.load);
+  result.fullStart = figure(
+    full.map(c => c.startMs),
+    loads,
+  );
+  result.fullDone = figure(
+    full.map(c => c.doneMs),
+    loads,
+  );
+  result.fullEngine = figure(
+    full.map(c => c.engineMs ?? NaN),
+    loads,
+  );
+  if (!spec.scaleOnly) {
+    result.fullReadable = figure(
+      full.map(c => c.readableMs!),
+      loads,
+    );
+  }
+
+  if (!spec.scaleOnly) {
+    const unchanged: Awaited<ReturnType<typeof cycle>>[] = [];
+    for (let i = 0; i < spec.runs; i++) {
+      const c = await cycle({});
+      progress(
+        `unchanged cycle ${i + 1}: start ${c.startMs.toFixed(
+          0,
+        )} ms, done ${c.doneMs.toFixed(0)} ms, engine ${c.engineMs} ms`,
+      );
+      unchanged.push(c);
+    }
+    result.unchangedDone = figure(
+      unchanged.map(c => c.doneMs),
+      unchanged.map(c => c.load),
+    );
+    result.unchangedEngine = figure(
+      unchanged.map(c => c.engineMs ?? NaN),
+      unchanged.map(c => c.load),
+    );
+  }
+
+  if (!spec.scaleOnly && spec.model === 'default') {
+    // The liveness route and a catalog read, every ~20 ms while a full
+    // cycle runs.
+    const poll = async (path: string, done: Promise<void>) => {
+      let finished = false;
+      done.then(() => {
+        finished = true;
+      });
+      const times: number[] = [];
+      while (!finished) {
+        const t = performance.now();
+        const res = await fetch(`${base}${path}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+        times.push(performance.now() - t);
+        await sleep(20);
+      }
+      return times;
+    };
+    const p99s = { liveness: [] as number[], catalog: [] as number[] };
+    const maxes = { liveness: [] as number[], catalog: [] as number[] };
+    const counts: number[] = [];
+    const pollLoads: number[] = [];
+    for (let i = 0; i < spec.runs; i++) {
+      await changeGroups();
+      const c = await cycle({
+        during: done =>
+          Promise.all([
+            poll('/.backstage/health/v1/liveness', done),
+            poll(
+              '/api/catalog/entities/by-query?limit=20&filter=kind=component',
+              done,
+            ),
+          ]),
+      });
+      const [liveness, catalog] = c.during as number[][];
+      p99s.liveness.push(percentile(liveness, 99));
+      p99s.catalog.push(percentile(catalog, 99));
+      maxes.liveness.push(Math.max(...liveness));
+      maxes.catalog.push(Math.max(...catalog));
+      counts.push(liveness.length + catalog.length);
+      pollLoads.push(c.load);
+      progress(
+        `cycle ${i + 1} under polling (${(c.doneMs / 1000).toFixed(
+          1,
+        )} s): liveness p99 ${percentile(liveness, 99).toFixed(
+          1,
+        )} ms (max ${Math.max(...liveness).toFixed(
+          0,
+        )}), catalog p99 ${percentile(catalog, 99).toFixed(
+          1,
+        )} ms (max ${Math.max(...catalog).toFixed(0)})`,
+      );
+    }
+    result.livenessP99 = figure(p99s.liveness, pollLoads);
+    result.catalogP99 = figure(p99s.catalog, pollLoads);
+    result.livenessMax = figure(maxes.liveness, pollLoads);
+    result.catalogMax = figure(maxes.catalog, pollLoads);
+    result.pollRequests = counts;
+
+    // One entity on demand: its 20-file repository unchanged, then changed
+    // before every request.
+    const refresh = async () => {
+      const t = performance.now();
+      const res = await fetch(
+        `${base}/api/maturity/entity/component/default/service-0/refresh`,
+        { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } },
+      );
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`refresh: ${res.status}`);
+      return performance.now() - t;
+    };
+    for (let i = 0; i < 5; i++) await refresh();
+    const unchangedTimes: number[] = [];
+    for (let i = 0; i < 40; i++) unchangedTimes.push(await refresh());
+    const changedTimes: number[] = [];
+    const readme = join(treeDir, 'README.md');
+    const original = readFileSync(readme, 'utf8');
+    for (let i = 0; i < 40; i++) {
+      writeFileSync(readme, `${original}\n<!-- change ${i} -->\n`);
+      changedTimes.push(await refresh());
+    }
+    writeFileSync(readme, original);
+    const load = loadavg()[0];
+    result.onDemandUnchanged = {
+      p50: percentile(unchangedTimes, 50),
+      p95: percentile(unchangedTimes, 95),
+      n: unchangedTimes.length,
+      load,
+    };
+    result.onDemandChanged = {
+      p50: percentile(changedTimes, 50),
+      p95: percentile(changedTimes, 95),
+      n: changedTimes.length,
+      load,
+    };
+    progress(
+      `on demand: unchanged p50 ${percentile(unchangedTimes, 50).toFixed(
+        1,
+      )} ms, changed p50 ${percentile(changedTimes, 50).toFixed(1)} ms`,
+    );
+  }
+
+  result.peakRssMiB = peakRssMiB();
+  await backend.stop();
+
+  // The bare loop over the catalog's database, in this process, after the
+  // backend has stopped.
+  const bare = [];
+  for (let i = 0; i < spec.runs; i++) {
+    bare.push(
+      await runBareLoop({
+        db: spec.db,
+        dir: spec.dir,
+        pg: spec.pg,
+        catalogDatabase: `${spec.prefix ?? ''}catalog`,
+        bareDatabase: `${spec.prefix ?? ''}bare`,
+        modelFile:
+          spec.model === 'nine'
+            ? resolve(__dirname, 'nine-check-model.yaml')
+            : undefined,
+        allowedLocalRoots: [spec.dir],
+      }),
+    );
+    progress(
+      `bare loop ${i + 1}: ${bare[i].totalMs.toFixed(0)} ms (${
+        bare[i].entities
+      } entities, ${bare[i].checks} checks)`,
+    );
+  }
+  result.bare = figure(
+    bare.map(b => b.totalMs),
+    bare.map(b => b.load),
+  );
+  result.bareDetail = bare[Math.floor(bare.length / 2)];
+  return result;
+}
+
+/** Peak resident set of this process, MiB (VmHWM, else maxRSS). */
+function peakRssMiB(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+    if (Number.isFinite(kb)) return kb / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+if (require.main === module) {
+  runEndToEnd(JSON.parse(process.argv[2]) as EndToEndSpec)
+    .then(result => {
+      process.stdout.write(`@@RESULT ${JSON.stringify(result)}\n`);
+      // The catalog's and scheduler's timers may hold the loop open.
+      process.exit(0);
+    })
+    .catch(e => {
+      console.error(e);
+      process.exit(1);
+    });
+}
