@@ -110,7 +110,16 @@ export function EntityToilContent() {
           isWeeklyRepeat(t) ? ' · weekly repeat' : ''
         }`,
     },
-    { title: 'Recorded by', field: 'recordedBy' },
+    {
+      title: 'Recorded by',
+      field: 'recordedBy',
+      // The person's name, whole: "user:default/" adds nothing here.
+      render: t => (
+        <span title={t.recordedBy} style={{ whiteSpace: 'nowrap' }}>
+          {t.recordedBy.replace(/^user:(default\/)?/, '')}
+        </span>
+      ),
+    },
   ];
 
   if (tasks.loading && !tasks.value) return <Progress />;

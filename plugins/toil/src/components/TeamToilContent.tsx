@@ -6,7 +6,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { Grid, Typography } from '@material-ui/core';
 import {
   AMBER_THRESHOLD_PERCENT,
@@ -224,7 +224,16 @@ function TeamReportView({ report }: { report: TeamToilReport }) {
           columns={[
             { title: '#', field: 'rank' },
             { title: 'Task', render: c => c.task.task },
-            { title: 'Entity', render: c => c.task.entityRef },
+            {
+              title: 'Entity',
+              render: c => (
+                <EntityRefLink
+                  entityRef={c.task.entityRef}
+                  defaultKind="component"
+                  style={{ whiteSpace: 'nowrap' }}
+                />
+              ),
+            },
             { title: 'Hours/week', render: c => c.hoursPerWeek.toFixed(1) },
             {
               title: 'Hours/year saved',

@@ -132,4 +132,27 @@ describe('ZeroTrustPage', () => {
       screen.getByText(/facts\/status-counts\?collector=zeroTrust failed: 404/),
     ).toBeInTheDocument();
   });
+
+  it('does not break team names inside a word, and gives each posture table the full width below extra-large screens', async () => {
+    const api = mockZeroTrustApi({
+      getPostureSummary: jest.fn(async () => [
+        {
+          key: 'group:default/assessments-team',
+          entityCount: 2,
+          average: 60,
+          min: 40,
+          max: 80,
+        },
+      ]),
+    });
+    await render(api);
+    const section = await screen.findByTestId('section-Posture by team');
+    const name = await within(section).findByText('assessments-team');
+    const cell = name.closest('td')!;
+    expect(cell).toHaveStyle({ wordBreak: 'normal', overflowWrap: 'normal' });
+    // Side by side only from the xl breakpoint (1920 px) on.
+    const gridItem = section.parentElement!;
+    expect(gridItem.className).toMatch(/MuiGrid-grid-xl-6/);
+    expect(gridItem.className).not.toMatch(/MuiGrid-grid-lg-6/);
+  });
 });

@@ -84,6 +84,16 @@ function Section<T>(props: {
   );
 }
 
+/**
+ * Names wrap between words only, never inside one ("Assess-ments"), and take
+ * the room they need; the number columns give way.
+ */
+const NAME_CELL = {
+  wordBreak: 'normal',
+  overflowWrap: 'normal',
+  minWidth: 180,
+} as const;
+
 const scoreText = (n: number | null) =>
   n === null || n === undefined ? '–' : String(Math.round(n * 10) / 10);
 
@@ -92,6 +102,7 @@ function summaryColumns(label: string): TableColumn<PostureSummaryRow>[] {
     {
       title: label,
       field: 'key',
+      cellStyle: NAME_CELL,
       render: row => <EntityRefLink entityRef={row.key} />,
     },
     { title: 'Services', field: 'entityCount', type: 'numeric' },
@@ -133,6 +144,7 @@ const controlColumns: TableColumn<ControlCountRow>[] = [
   {
     title: 'Control',
     field: 'control.title',
+    cellStyle: { ...NAME_CELL, minWidth: 320, width: '45%' },
     render: row => (
       <>
         <Typography variant="subtitle2">{row.control.title}</Typography>
@@ -157,17 +169,20 @@ const criticalColumns: TableColumn<FactEntity>[] = [
   {
     title: 'Service',
     field: 'entityRef',
+    cellStyle: NAME_CELL,
     render: row => <EntityRefLink entityRef={row.entityRef} />,
   },
   {
     title: 'Owner',
     field: 'ownerRef',
+    cellStyle: NAME_CELL,
     render: row =>
       row.ownerRef ? <EntityRefLink entityRef={row.ownerRef} /> : '–',
   },
   {
     title: 'System',
     field: 'systemRef',
+    cellStyle: NAME_CELL,
     render: row =>
       row.systemRef ? <EntityRefLink entityRef={row.systemRef} /> : '–',
   },
@@ -213,7 +228,7 @@ export const ZeroTrustPage = () => {
           </Typography>
         </ContentHeader>
         <Grid container spacing={3}>
-          <Grid item xs={12} lg={6}>
+          <Grid item xs={12} xl={6}>
             <Section
               title="Posture by team"
               subheader="Average score of each owner group, including its sub-teams"
@@ -230,7 +245,7 @@ export const ZeroTrustPage = () => {
               )}
             </Section>
           </Grid>
-          <Grid item xs={12} lg={6}>
+          <Grid item xs={12} xl={6}>
             <Section
               title="Posture by system"
               subheader="Average score of the services in each system"

@@ -37,6 +37,18 @@ const NO_DIMENSIONS: Array<{ id: string; title: string }> = [];
 
 type SortKey = 'team' | 'averageScore' | 'entityCount' | string;
 
+/**
+ * Number and level cells: narrow padding, and labels that wrap between words
+ * only, so the team column and all eight dimensions fit a 1440-pixel window
+ * without scrolling sideways.
+ */
+const COMPACT_CELL = {
+  padding: '6px 4px',
+  wordBreak: 'normal',
+  overflowWrap: 'normal',
+  hyphens: 'none',
+} as const;
+
 /** The teams × dimensions heat map, with drill-down into a team's entities. */
 export function HeatMapTable(props: {
   filters: MaturityFilters;
@@ -102,8 +114,7 @@ export function HeatMapTable(props: {
       align={align}
       sortDirection={sortDirectionOf(key)}
       title={fullTitle}
-      // Short labels on one line keep eight dimensions readable at 1280px.
-      style={{ whiteSpace: 'nowrap' }}
+      style={key === 'team' ? undefined : COMPACT_CELL}
     >
       <TableSortLabel
         active={sort.key === key}
@@ -131,7 +142,20 @@ export function HeatMapTable(props: {
       emptyDescription="Clear a filter, or wait for the maturity engine's next run."
     >
       <Box overflow="auto">
-        <Table size="small" aria-label="Teams by dimension">
+        <Table
+          size="small"
+          aria-label="Teams by dimension"
+          style={{ tableLayout: 'fixed', width: '100%' }}
+        >
+          <colgroup>
+            <col style={{ width: 40 }} />
+            <col style={{ width: '20%' }} />
+            <col style={{ width: 84 }} />
+            <col style={{ width: 76 }} />
+            {dimensions.map(d => (
+              <col key={d.id} />
+            ))}
+          </colgroup>
           <TableHead>
             <TableRow>
               <TableCell padding="checkbox" />
@@ -166,7 +190,7 @@ export function HeatMapTable(props: {
                         )}
                       </IconButton>
                     </TableCell>
-                    <TableCell style={{ minWidth: 190 }}>
+                    <TableCell style={{ overflowWrap: 'anywhere' }}>
                       <Box pl={sort.key === 'team' ? ancestors.length * 2 : 0}>
                         <Typography variant="body2" style={{ fontWeight: 600 }}>
                           {tree.titleOf.get(r.key) ?? shortRef(r.key)}
@@ -178,8 +202,10 @@ export function HeatMapTable(props: {
                         )}
                       </Box>
                     </TableCell>
-                    <TableCell align="right">{r.entityCount}</TableCell>
-                    <TableCell align="right">
+                    <TableCell align="right" style={COMPACT_CELL}>
+                      {r.entityCount}
+                    </TableCell>
+                    <TableCell align="right" style={COMPACT_CELL}>
                       {Math.round(r.averageScore)}
                     </TableCell>
                     {dimensions.map(d => {
@@ -204,7 +230,10 @@ export function HeatMapTable(props: {
                             <TableCell
                               align="center"
                               aria-label={`${d.title}: ${NOT_EVALUATED_LABEL}`}
-                              style={NOT_EVALUATED_STYLE}
+                              style={{
+                                ...NOT_EVALUATED_STYLE,
+                                ...COMPACT_CELL,
+                              }}
                             >
                               n/e
                             </TableCell>
@@ -233,11 +262,12 @@ export function HeatMapTable(props: {
                             style={
                               avg
                                 ? {
+                                    ...COMPACT_CELL,
                                     backgroundColor: levelColor(avg),
                                     color: levelTextColor(avg),
                                     fontWeight: 600,
                                   }
-                                : undefined
+                                : COMPACT_CELL
                             }
                           >
                             {avg ? avg.toFixed(1) : '-'}
