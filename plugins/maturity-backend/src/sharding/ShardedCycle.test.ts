@@ -99,6 +99,26 @@ describe.each(databases.eachSupportedId())(
       expect(await a.status()).toEqual({ cycle: 2, shards: 8, done: 8 });
     });
 
+    it('start a cycle of 520 shards (more rows than one SQLite multi-row insert takes), and grow from 2 shards to 3', async () => {
+      const evaluated = new Map<number, string[]>();
+      const many = replica(knex, evaluated, { shards: 520 });
+      expect(await many.start()).toEqual({ started: true, cycle: 1 });
+      expect(await many.status()).toEqual({
+        cycle: 1,
+        shards: 520,
+        done: 0,
+      });
+      await many.work();
+      expectEachOnce(evaluated.get(1));
+
+      await replica(knex, evaluated, { shards: 2 }).start();
+      const three = replica(knex, evaluated, { shards: 3 });
+      await three.work();
+      expect(await three.start()).toEqual({ started: true, cycle: 3 });
+      expect((await three.work()).sort()).toEqual([0, 1, 2]);
+      expectEachOnce(evaluated.get(3));
+    });
+
     it('start no second cycle while shards of the first are not done', async () => {
       let release: () => void = () => {};
       const hold = new Promise<void>(r => (release = r));

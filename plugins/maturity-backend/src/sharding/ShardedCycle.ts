@@ -100,13 +100,18 @@ export class ShardedCycle {
    * evaluating at once.
    */
   async start(options?: { notWithinMs?: number }): Promise<CycleStart> {
-    await this.knex(CYCLE_LEASES_TABLE)
-      .insert({ name: CYCLE_ROW, cycle: 0 })
-      .onConflict('name')
-      .ignore();
-    const row = await this.knex(CYCLE_LEASES_TABLE)
+    let row = await this.knex(CYCLE_LEASES_TABLE)
       .where('name', CYCLE_ROW)
       .first();
+    if (!row) {
+      await this.knex(CYCLE_LEASES_TABLE)
+        .insert({ name: CYCLE_ROW, cycle: 0 })
+        .onConflict('name')
+        .ignore();
+      row = await this.knex(CYCLE_LEASES_TABLE)
+        .where('name', CYCLE_ROW)
+        .first();
+    }
     const cycle = Number(row.cycle);
     if (cycle > 0) {
       const unfinished = await this.knex(CYCLE_LEASES_TABLE)
@@ -125,15 +130,20 @@ export class ShardedCycle {
       return { started: false, cycle, reason: 'recent' };
     }
     const shards = this.options.shards;
-    await this.knex(CYCLE_LEASES_TABLE)
-      .insert(
-        Array.from({ length: shards }, (_, i) => ({
-          name: shardRow(i),
-          cycle,
-        })),
-      )
-      .onConflict('name')
-      .ignore();
+    // The shard rows exist from earlier cycles unless the count grew. In
+    // chunks: SQLite caps a multi-row insert at 500 terms.
+    if (cycle === 0 || shards > Number(row.shards ?? 1)) {
+      const rows = Array.from({ length: shards }, (_, i) => ({
+        name: shardRow(i),
+        cycle,
+      }));
+      for (let i = 0; i < rows.length; i += 200) {
+        await this.knex(CYCLE_LEASES_TABLE)
+          .insert(rows.slice(i, i + 200))
+          .onConflict('name')
+          .ignore();
+      }
+    }
     const updated = await this.knex(CYCLE_LEASES_TABLE)
       .where({ name: CYCLE_ROW, cycle })
       .update({ cycle: cycle + 1, shards, started_at: this.now() });
@@ -170,34 +180,38 @@ export class ShardedCycle {
     const count = Number(row.shards ?? 1);
     const tried = new Set<string>();
     for (;;) {
-      const now = this.now();
       const open = (
         await this.knex(CYCLE_LEASES_TABLE)
           .whereIn('name', shardNames(count))
           .where('cycle', '<', cycle)
-          .where(q => q.whereNull('holder').orWhere('expires_at', '<', now))
+          .where(q =>
+            q.whereNull('holder').orWhere('expires_at', '<', this.now()),
+          )
           .select('name')
       )
         .map(r => r.name as string)
         .filter(name => !tried.has(name));
       if (open.length === 0) return done;
-      // A random one, so that replicas starting together rarely collide.
-      const name = open[Math.floor(Math.random() * open.length)];
-      tried.add(name);
-      const token = randomUUID();
-      const claimed = await this.knex(CYCLE_LEASES_TABLE)
-        .where('name', name)
-        .where('cycle', '<', cycle)
-        .where(q => q.whereNull('holder').orWhere('expires_at', '<', now))
-        .update({
-          holder: token,
-          expires_at: now + this.options.leaseMs,
-          hold_until: now + this.options.maxHoldMs,
-        });
-      if (claimed !== 1) continue;
-      const index = Number(name.slice('shard:'.length));
-      if (await this.runClaimed({ name, index, count, cycle, token })) {
-        done.push(index);
+      // In random order, so that replicas starting together rarely collide;
+      // a shard another replica claimed meanwhile is skipped by the update.
+      for (const name of shuffle(open)) {
+        tried.add(name);
+        const now = this.now();
+        const token = randomUUID();
+        const claimed = await this.knex(CYCLE_LEASES_TABLE)
+          .where('name', name)
+          .where('cycle', '<', cycle)
+          .where(q => q.whereNull('holder').orWhere('expires_at', '<', now))
+          .update({
+            holder: token,
+            expires_at: now + this.options.leaseMs,
+            hold_until: now + this.options.maxHoldMs,
+          });
+        if (claimed !== 1) continue;
+        const index = Number(name.slice('shard:'.length));
+        if (await this.runClaimed({ name, index, count, cycle, token })) {
+          done.push(index);
+        }
       }
     }
   }
@@ -277,6 +291,15 @@ export class ShardedCycle {
       .count({ n: '*' });
     return { cycle, shards, done: Number(n) };
   }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 function shardNames(count: number): string[] {
