@@ -46,6 +46,28 @@ const SCORE_CHUNK = 200;
 /** Lets other work (HTTP requests, timers) run between bulk statements. */
 const yieldToEventLoop = () => new Promise<void>(r => setImmediate(r));
 
+// Rows written through one prepared SQLite statement between two turns of
+// the event loop.
+const SQLITE_ROWS_PER_TURN = 500;
+
+/** The part of a better-sqlite3 connection the bulk writes use. */
+interface SqliteConnection {
+  prepare(sql: string): { run(...values: unknown[]): unknown };
+}
+
+// Prepared upserts per better-sqlite3 connection, by SQL text.
+const sqliteStatements = new WeakMap<
+  SqliteConnection,
+  Map<string, { run(...values: unknown[]): unknown }>
+>();
+
+function sqliteValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.valueOf();
+  if (typeof value === 'boolean') return Number(value);
+  return value;
+}
+
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) {
@@ -183,6 +205,77 @@ export class DatabaseMaturityStore implements MaturityStore {
     await tx('maturity_data_version').where({ id: 1 }).increment('version', 1);
   }
 
+  private get isBetterSqlite(): boolean {
+    return (
+      (this.db.client as { driverName?: string }).driverName ===
+      'better-sqlite3'
+    );
+  }
+
+  /**
+   * Inserts rows (all with the same columns), replacing the stored row on a
+   * conflict of `conflict` when given. On SQLite (better-sqlite3) the rows go
+   * through one prepared statement per table and connection, run once per
+   * row: no SQL is built or prepared per chunk, and no statement holds a
+   * chunk's bound values until garbage collection. Elsewhere, knex multi-row
+   * inserts of `chunk` rows. The event loop gets turns in between.
+   */
+  private async bulkInsert(
+    tx: Knex.Transaction,
+    table: string,
+    rows: Array<Record<string, unknown>>,
+    options: { conflict?: string[]; chunk: number },
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]);
+    if (this.isBetterSqlite) {
+      const connection: SqliteConnection = await (
+        tx as unknown as {
+          client: { acquireConnection(): Promise<SqliteConnection> };
+        }
+      ).client.acquireConnection();
+      const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+      const { conflict } = options;
+      const update = conflict ? columns.filter(c => !conflict.includes(c)) : [];
+      const sql = `INSERT INTO ${quote(table)} (${columns
+        .map(quote)
+        .join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${
+        conflict
+          ? ` ON CONFLICT (${conflict.map(quote).join(', ')}) DO ${
+              update.length
+                ? `UPDATE SET ${update
+                    .map(c => `${quote(c)} = excluded.${quote(c)}`)
+                    .join(', ')}`
+                : 'NOTHING'
+            }`
+          : ''
+      }`;
+      let statements = sqliteStatements.get(connection);
+      if (!statements) {
+        statements = new Map();
+        sqliteStatements.set(connection, statements);
+      }
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = connection.prepare(sql);
+        statements.set(sql, statement);
+      }
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
+        statement.run(...columns.map(c => sqliteValue(row[c])));
+        if ((i + 1) % SQLITE_ROWS_PER_TURN === 0) await yieldToEventLoop();
+      }
+      return;
+    }
+    for (const part of chunks(rows, options.chunk)) {
+      const insert = tx(table).insert(part);
+      await (options.conflict
+        ? insert.onConflict(options.conflict).merge()
+        : insert);
+      await yieldToEventLoop();
+    }
+  }
+
   async saveFacts(
     entries: Array<{
       entityRef: string;
@@ -207,13 +300,10 @@ export class DatabaseMaturityStore implements MaturityStore {
     // One transaction (one commit) for the lot, in multi-row upserts; the
     // event loop gets a turn between statements.
     await this.db.transaction(async tx => {
-      for (const batch of chunks(rows, LARGE_CHUNK)) {
-        await tx('maturity_facts')
-          .insert(batch)
-          .onConflict(['entity_ref', 'collector'])
-          .merge();
-        await yieldToEventLoop();
-      }
+      await this.bulkInsert(tx, 'maturity_facts', rows, {
+        conflict: ['entity_ref', 'collector'],
+        chunk: LARGE_CHUNK,
+      });
     });
   }
 
@@ -260,13 +350,10 @@ export class DatabaseMaturityStore implements MaturityStore {
         results: JSON.stringify(e.results),
         evaluated_at: options.at,
       }));
-      for (const rows of chunks(results, RESULT_CHUNK)) {
-        await tx('maturity_entity_results')
-          .insert(rows)
-          .onConflict('entity_ref')
-          .merge();
-        await yieldToEventLoop();
-      }
+      await this.bulkInsert(tx, 'maturity_entity_results', results, {
+        conflict: ['entity_ref'],
+        chunk: RESULT_CHUNK,
+      });
 
       // A dimension that was not evaluated has no level to roll up: the
       // team and rollup views show it as not evaluated, not as level 1.
@@ -290,10 +377,9 @@ export class DatabaseMaturityStore implements MaturityStore {
             ),
           })),
       );
-      for (const rows of chunks(dimensions, LARGE_CHUNK)) {
-        await tx('maturity_entity_dimensions').insert(rows);
-        await yieldToEventLoop();
-      }
+      await this.bulkInsert(tx, 'maturity_entity_dimensions', dimensions, {
+        chunk: LARGE_CHUNK,
+      });
 
       // When a history point is due, write it; either way each score row
       // keeps the time of its entity's last history point.
@@ -321,13 +407,10 @@ export class DatabaseMaturityStore implements MaturityStore {
           ? { snapshot_at: snapshotAt.get(e.entity.entityRef) ?? null }
           : {}),
       }));
-      for (const rows of chunks(scores, SCORE_CHUNK)) {
-        await tx('maturity_entity_scores')
-          .insert(rows)
-          .onConflict('entity_ref')
-          .merge();
-        await yieldToEventLoop();
-      }
+      await this.bulkInsert(tx, 'maturity_entity_scores', scores, {
+        conflict: ['entity_ref'],
+        chunk: SCORE_CHUNK,
+      });
       await this.bumpDataVersion(tx);
     });
   }
@@ -407,10 +490,9 @@ export class DatabaseMaturityStore implements MaturityStore {
         return due;
       })
       .map(({ row }) => row);
-    for (const rows of chunks(snapshots, LARGE_CHUNK)) {
-      await tx('maturity_snapshots').insert(rows);
-      await yieldToEventLoop();
-    }
+    await this.bulkInsert(tx, 'maturity_snapshots', snapshots, {
+      chunk: LARGE_CHUNK,
+    });
     return snapshotAt;
   }
 

@@ -474,7 +474,8 @@ export class MaturityEngine {
           .slice(i, i + YIELD_EVERY)
           .map(entity => limit(() => this.collectFacts(entity, snapshot))),
       );
-      collected.forEach((factSets, j) => {
+      for (let j = 0; j < collected.length; j++) {
+        const factSets = collected[j];
         const info = infos[i + j];
         const active = waivers.get(info.entityRef) ?? new Set<string>();
         // Serialised once: without the collection time for the hash, and
@@ -492,7 +493,7 @@ export class MaturityEngine {
           ) {
             carryForward.push(info.entityRef);
           }
-          return;
+          continue;
         }
         changed.push({
           info,
@@ -506,7 +507,7 @@ export class MaturityEngine {
           waivers: active,
           inputHash,
         });
-      });
+      }
       await yieldToEventLoop();
     }
 

@@ -3,6 +3,24 @@ import {
   FactSet,
 } from '@cloud-native-portal/plugin-maturity-common';
 
+// Fact name -> namespace. A model reads a few hundred fact names, looked up
+// for every entity of a cycle; splitting each name anew allocated an array
+// per lookup.
+const namespaces = new Map<string, string>();
+const NAMESPACE_CACHE_LIMIT = 10_000;
+
+function namespaceOf(name: string): string {
+  let namespace = namespaces.get(name);
+  if (namespace === undefined) {
+    const dot = name.indexOf('.');
+    namespace = dot < 0 ? name : name.slice(0, dot);
+    if (namespaces.size < NAMESPACE_CACHE_LIMIT) {
+      namespaces.set(name, namespace);
+    }
+  }
+  return namespace;
+}
+
 /**
  * Builds the rule evaluator's lookup over an entity's stored fact sets.
  * A fact is unknown when its collector could not read its source, when the
@@ -15,7 +33,7 @@ export function createFactLookup(
 ): FactLookup {
   const byCollector = new Map(factSets.map(set => [set.collector, set]));
   return name => {
-    const namespace = name.split('.')[0];
+    const namespace = namespaceOf(name);
     const set = byCollector.get(namespace);
     if (!set) {
       return {
