@@ -227,7 +227,7 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
 
   it('reads a catalog larger than a page page by page, writing each page before reading the next', async () => {
     const { collector } = repoCollector();
-    const components = Array.from({ length: 1100 }, (_, i) =>
+    const components = Array.from({ length: 2100 }, (_, i) =>
       component(`service-${i}`),
     );
     const mock = catalogServiceMock({ entities: [team, ...components] });
@@ -244,11 +244,11 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     const engine = createEngine({ store, catalog, collector });
 
     const summary = await engine.runCycle();
-    expect(summary).toMatchObject({ entities: 1100, evaluated: 1100 });
-    expect((await store.listScoredEntityRefs()).length).toBe(1100);
+    expect(summary).toMatchObject({ entities: 2100, evaluated: 2100 });
+    expect((await store.listScoredEntityRefs()).length).toBe(2100);
     // Every read is a page, and each next page of components is read only
     // after the previous page's scores are stored.
     expect(limits.every(l => l !== undefined && l <= 1000)).toBe(true);
-    expect(scoredWhenRead).toEqual([500, 1000]);
+    expect(scoredWhenRead).toEqual([1000, 2000]);
   });
 });

@@ -85,7 +85,7 @@ const NEW_ENTITY_RETRY_MS = 5 * 60_000;
 const REF_PAGE_SIZE = 1000;
 // Scored entities per catalog page in a cycle: collected, evaluated and
 // written together, so memory stays flat however large the catalog is.
-const CYCLE_PAGE_SIZE = 500;
+const CYCLE_PAGE_SIZE = 1000;
 // Entities collected or evaluated between two turns of the event loop.
 const YIELD_EVERY = 50;
 // Catalog page size for the entities facts look up (owners, systems, APIs).
