@@ -54,4 +54,51 @@ describe('HeatMapTable', () => {
       4 + EIGHT_DIMENSIONS.length,
     );
   });
+
+  it('shows owners that are not teams (an unresolved group ref, a person) as problems, not as teams', async () => {
+    const team = rollups[0];
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            maturityApiRef,
+            mockMaturityApi({
+              getRollups: jest.fn(async () => ({
+                items: [
+                  team,
+                  { ...team, key: 'group:default/search-guild' },
+                  { ...team, key: 'user:default/dana.okafor' },
+                ],
+                totalCount: 3,
+                limit: 50,
+                offset: 0,
+              })),
+            }),
+          ],
+        ]}
+      >
+        <HeatMapTable
+          filters={{}}
+          dimensions={EIGHT_DIMENSIONS}
+          tree={{
+            parentOf: new Map(),
+            titleOf: new Map([[team.key, 'Courses Team']]),
+          }}
+        />
+      </TestApiProvider>,
+    );
+    const table = await screen.findByRole('table', {
+      name: 'Teams by dimension',
+    });
+    const row = (name: string) => within(table).getByText(name).closest('tr')!;
+    expect(
+      within(row('search-guild')).getByText('Problem: owner not in the catalog'),
+    ).toBeInTheDocument();
+    expect(
+      within(row('user:dana.okafor')).getByText(
+        'Problem: a person, not a team',
+      ),
+    ).toBeInTheDocument();
+    expect(within(row('Courses Team')).queryByText(/^Problem/)).toBeNull();
+  });
 });

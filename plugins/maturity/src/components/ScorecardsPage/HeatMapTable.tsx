@@ -49,6 +49,21 @@ const COMPACT_CELL = {
   hyphens: 'none',
 } as const;
 
+/**
+ * Why a roll-up's owner is not a team, or undefined when it is one: roll-ups
+ * group by the owner the catalog names, and an owner ref that points to no
+ * Group (a missing group, a person, no owner at all) is a problem to fix,
+ * not a team. Without the catalog's groups nothing can be told, so nothing is
+ * flagged.
+ */
+export function ownerProblem(key: string, tree: GroupTree): string | undefined {
+  if (tree.titleOf.size === 0) return undefined;
+  if (key === 'none') return 'Problem: no owner';
+  if (key.startsWith('user:')) return 'Problem: a person, not a team';
+  if (!tree.titleOf.has(key)) return 'Problem: owner not in the catalog';
+  return undefined;
+}
+
 /** The teams × dimensions heat map, with drill-down into a team's entities. */
 export function HeatMapTable(props: {
   filters: MaturityFilters;
@@ -195,6 +210,15 @@ export function HeatMapTable(props: {
                         <Typography variant="body2" style={{ fontWeight: 600 }}>
                           {tree.titleOf.get(r.key) ?? shortRef(r.key)}
                         </Typography>
+                        {ownerProblem(r.key, tree) && (
+                          <Typography
+                            variant="caption"
+                            display="block"
+                            style={{ color: '#c62828' }}
+                          >
+                            {ownerProblem(r.key, tree)}
+                          </Typography>
+                        )}
                         {parent && (
                           <Typography variant="caption" color="textSecondary">
                             in {tree.titleOf.get(parent) ?? shortRef(parent)}
