@@ -2,13 +2,13 @@
 // Cold start of the maturity CLI as an adopter runs it: the compiled package
 // installed with npm, outside this repository.
 //
-//   yarn bench:cli [--runs 15] [--installed DIR] [--before CLI_DIR]
+//   yarn bench:cli [--runs 15] [--installed DIR] [--keep] [--before CLI_DIR]
 //
 // It packs the CLI and the workspace libraries it depends on (they must be
 // built: `yarn tsc` and `backstage-cli package build` in each, or
 // `yarn build:all`), installs the tarballs with npm into a temporary
-// directory (or uses DIR from an earlier run), then times, round-robin in the
-// same run:
+// directory (--keep keeps it; --installed DIR reuses it), then times,
+// round-robin in the same run:
 //   - `node -e 0`, the bare start of Node, the reference for the ratios;
 //   - `maturity --version`;
 //   - `maturity scan` and `maturity zero-trust` of a copy of
@@ -31,6 +31,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -213,7 +214,12 @@ function main() {
     );
   }
   console.log('');
-  console.log(`installed CLI: ${installed}`);
+  rmSync(work, { recursive: true, force: true });
+  if (args.includes('--keep') || argValue('--installed')) {
+    console.log(`installed CLI: ${installed} (reuse it with --installed)`);
+  } else {
+    rmSync(installed, { recursive: true, force: true });
+  }
 }
 
 main();
