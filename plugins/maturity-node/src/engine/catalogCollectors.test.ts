@@ -1,6 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { CatalogSnapshot } from './CatalogSnapshot';
-import { createCatalogFactCollector } from './catalogCollectors';
+import {
+  createCatalogFactCollector,
+  createOwnershipFactCollector,
+} from './catalogCollectors';
 
 function component(annotations: Record<string, string>): Entity {
   return {
@@ -45,5 +48,45 @@ describe('catalog.statelessDeclared', () => {
     ]) {
       expect((await statelessDeclared(annotations)).declared).toBe(false);
     }
+  });
+});
+
+describe('ownership.ownerHasParent', () => {
+  const group = (
+    name: string,
+    spec: Record<string, unknown>,
+    relations: Entity['relations'] = [],
+  ): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children: [], ...spec },
+    relations,
+  });
+  const ownedBy = (owner: string): Entity => ({
+    ...component({}),
+    spec: { type: 'service', lifecycle: 'production', owner },
+  });
+
+  it("is true for the organisation's root group (no parent, groups below it) and false for a detached group", async () => {
+    const snapshot = new CatalogSnapshot([
+      group('org', { children: ['team'] }, [
+        { type: 'parentOf', targetRef: 'group:default/team' },
+      ]),
+      group('team', { parent: 'org' }, [
+        { type: 'childOf', targetRef: 'group:default/org' },
+      ]),
+      group('detached', {}),
+    ]);
+    const hasParent = async (owner: string) => {
+      const entity = ownedBy(owner);
+      const facts = await createOwnershipFactCollector(snapshot).collect({
+        entity,
+      });
+      return facts.facts['ownership.ownerHasParent'];
+    };
+    expect(await hasParent('org')).toBe(true);
+    expect(await hasParent('team')).toBe(true);
+    expect(await hasParent('detached')).toBe(false);
   });
 });

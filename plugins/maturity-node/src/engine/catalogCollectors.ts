@@ -3,6 +3,7 @@ import {
   RELATION_CONSUMES_API,
   RELATION_DEPENDS_ON,
   RELATION_HAS_MEMBER,
+  RELATION_PARENT_OF,
   RELATION_PROVIDES_API,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -322,15 +323,29 @@ export function createOwnershipFactCollector(
         note: `${memberRefs.length} member(s)`,
       });
       const parents = isGroup ? snapshot.parentChain(ownerRef!) : [];
+      // The organisation's root group has no parent, but groups below it:
+      // it is the top of the hierarchy, not a group detached from it.
+      const isRoot =
+        isGroup &&
+        parents.length === 0 &&
+        typeof owner!.spec?.parent !== 'string' &&
+        (relationTargets(owner!, RELATION_PARENT_OF).length > 0 ||
+          ((owner!.spec?.children as unknown[] | undefined) ?? []).length > 0);
+      let parentNote = 'no parent group';
+      if (parents.length) {
+        parentNote = `parent chain: ${parents
+          .map(p => p.metadata.name)
+          .join(' > ')}`;
+      } else if (isRoot) {
+        parentNote = 'the root of the org hierarchy';
+      }
       f.set(
         'ownership.ownerHasParent',
         isGroup &&
-          (parents.length > 0 || typeof owner!.spec?.parent === 'string'),
-        {
-          note: parents.length
-            ? `parent chain: ${parents.map(p => p.metadata.name).join(' > ')}`
-            : 'no parent group',
-        },
+          (parents.length > 0 ||
+            typeof owner!.spec?.parent === 'string' ||
+            isRoot),
+        { note: parentNote },
       );
       const oncall = hasOncall(owner);
       f.set('ownership.ownerOncall', !!oncall, {
