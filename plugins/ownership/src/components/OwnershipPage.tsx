@@ -173,7 +173,12 @@ export function CoverageView(props: { coverage: OwnershipCoverage }) {
                 interval={0}
               />
               <Tooltip />
-              <Bar dataKey="entities" fill="#1f77b4" />
+              <Bar
+                dataKey="entities"
+                fill="#1f77b4"
+                // Drawn at once, so a screenshot or a print shows the bars.
+                isAnimationActive={false}
+              />
             </BarChart>
           </ResponsiveContainer>
         </InfoCard>
