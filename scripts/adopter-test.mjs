@@ -29,6 +29,7 @@ import { existsSync } from 'node:fs';
 import {
   appendFile,
   copyFile,
+  cp,
   mkdir,
   mkdtemp,
   readFile,
@@ -286,6 +287,34 @@ async function main() {
 }
 
 async function startBackend(appDir, port, configFiles) {
+  // A service of the adopter's with a source tree the zero-trust scanner can
+  // read: one of this repository's example trees, registered beside the
+  // app's own example entities (a config list replaces, so they are listed).
+  const fixture = join(appDir, 'adopter-fixture');
+  await rm(fixture, { recursive: true, force: true });
+  await cp(
+    join(root, 'examples/repos/course-catalog-service'),
+    join(fixture, 'repo'),
+    {
+      recursive: true,
+    },
+  );
+  await writeFile(
+    join(fixture, 'catalog-info.yaml'),
+    [
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Component',
+      'metadata:',
+      '  name: adopter-service',
+      '  annotations:',
+      '    backstage.io/source-location: dir:./repo/',
+      'spec:',
+      '  type: service',
+      '  lifecycle: production',
+      '  owner: group:default/guests',
+      '',
+    ].join('\n'),
+  );
   const overrides = join(appDir, 'app-config.adopter-test.yaml');
   await writeFile(
     overrides,
@@ -301,6 +330,20 @@ async function startBackend(appDir, port, configFiles) {
       '  database:',
       '    client: better-sqlite3',
       "    connection: ':memory:'",
+      'catalog:',
+      '  locations:',
+      '    - type: file',
+      '      target: ../../examples/entities.yaml',
+      '    - type: file',
+      '      target: ../../examples/template/template.yaml',
+      '      rules: [{ allow: [Template] }]',
+      '    - type: file',
+      '      target: ../../examples/org.yaml',
+      '      rules: [{ allow: [User, Group] }]',
+      '    - type: file',
+      `      target: ${join(fixture, 'catalog-info.yaml')}`,
+      'maturity:',
+      `  allowedLocalRoots: [${JSON.stringify(fixture)}]`,
       'auth:',
       '  providers:',
       '    guest:',
