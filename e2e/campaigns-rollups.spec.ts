@@ -92,6 +92,19 @@ test('the roll-ups do not mislead: checks ranked by what blocks the next level, 
   await expect(
     checks.getByRole('columnheader', { name: 'Blocks next level' }),
   ).toBeVisible();
+  // An owner that resolves to no group is a problem, not a team.
+  const teams = page.getByRole('table', { name: 'Teams by dimension' });
+  await expect(
+    teams
+      .getByRole('row')
+      .filter({ hasText: 'search-guild' })
+      .getByText('Problem: owner not in the catalog'),
+  ).toBeVisible();
+  await teams.getByText('search-guild').scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: `${screenshotDir}/rollups-00-owners-that-are-not-teams.png`,
+    fullPage: true,
+  });
   await checks.scrollIntoViewIfNeeded();
   await page.screenshot({
     path: `${screenshotDir}/rollups-01-checks-that-fail-most.png`,
