@@ -656,17 +656,24 @@ async function main() {
     if (cli.code !== 0) fail(`cannot run ${RHDH_CLI}:\n${cli.output}`);
     console.log(`rhdh-cli ${cli.output.trim()} (${seconds(started)})`);
     // Two at a time: a backend export mostly installs packages while a
-    // frontend export mostly bundles, so they share two cores well.
-    const frontends = infos.filter(i => i.kind === 'frontend');
-    const backends = infos.filter(i => i.kind === 'backend');
-    const queue = [];
-    while (frontends.length || backends.length) {
-      queue.push(...frontends.splice(0, 1), ...backends.splice(0, 1));
-    }
-    const worker = async () => {
-      for (let info = queue.shift(); info; info = queue.shift()) {
+    // frontend export mostly bundles, so one worker takes the frontends and
+    // the other the backends, each taking the other kind when its own runs out.
+    const queue = [...infos];
+    const take = prefer => {
+      const index = queue.findIndex(i => i.kind === prefer);
+      return queue.splice(Math.max(index, 0), 1)[0];
+    };
+    let failed = false;
+    const worker = async (_, n) => {
+      const prefer = n % 2 === 0 ? 'frontend' : 'backend';
+      for (let info = take(prefer); info && !failed; info = take(prefer)) {
         const t = Date.now();
-        await exportPlugin(info, packages);
+        try {
+          await exportPlugin(info, packages);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
         console.log(
           `exported ${info.dir} -> dist-dynamic/${info.outName} (${seconds(
             t,
@@ -674,7 +681,12 @@ async function main() {
         );
       }
     };
-    await Promise.all(Array.from({ length: jobs }, worker));
+    // Let a running export finish rather than leave it behind on a failure.
+    const results = await Promise.allSettled(
+      Array.from({ length: jobs }, worker),
+    );
+    const rejected = results.find(r => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
     console.log(
       `exported ${infos.length} dynamic plugins in ${seconds(started)}`,
     );
