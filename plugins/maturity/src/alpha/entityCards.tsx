@@ -12,6 +12,18 @@ export const maturitySummaryCard = EntityCardBlueprint.make({
   },
 });
 
+/** The team's scorecard roll-up on Group pages. */
+export const maturityTeamCard = EntityCardBlueprint.make({
+  name: 'team',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('../components/EntityMaturityCard/TeamMaturityCard').then(m => (
+        <m.TeamMaturityCard />
+      )),
+  },
+});
+
 /** The card on System and Domain pages that opens the architecture review. */
 export const maturityReviewCard = EntityCardBlueprint.make({
   name: 'review',

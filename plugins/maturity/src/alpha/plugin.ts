@@ -1,7 +1,11 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { reviewRouteRef, scorecardsRouteRef } from '../routes';
 import { maturityApi } from './apis';
-import { maturityReviewCard, maturitySummaryCard } from './entityCards';
+import {
+  maturityReviewCard,
+  maturitySummaryCard,
+  maturityTeamCard,
+} from './entityCards';
 import { maturityEntityContent } from './entityContent';
 import { reviewPage, scorecardsPage } from './pages';
 
@@ -13,6 +17,7 @@ export const maturityPlugin = createFrontendPlugin({
     maturityApi,
     maturitySummaryCard,
     maturityReviewCard,
+    maturityTeamCard,
     maturityEntityContent,
     scorecardsPage,
     reviewPage,

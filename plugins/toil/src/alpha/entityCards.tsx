@@ -9,3 +9,13 @@ export const toilEntityCard = EntityCardBlueprint.make({
       import('../components/EntityToilCard').then(m => <m.EntityToilCard />),
   },
 });
+
+/** The team's toil on Group pages. */
+export const toilTeamCard = EntityCardBlueprint.make({
+  name: 'team',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('../components/TeamToilCard').then(m => <m.TeamToilCard />),
+  },
+});

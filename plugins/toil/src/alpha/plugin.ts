@@ -1,7 +1,7 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { toilPageRouteRef } from '../routes';
 import { toilApi } from './apis';
-import { toilEntityCard } from './entityCards';
+import { toilEntityCard, toilTeamCard } from './entityCards';
 import { toilEntityContent, toilTeamContent } from './entityContent';
 import { toilPage } from './pages';
 
@@ -12,6 +12,7 @@ export const toilPlugin = createFrontendPlugin({
   extensions: [
     toilApi,
     toilEntityCard,
+    toilTeamCard,
     toilEntityContent,
     toilTeamContent,
     toilPage,

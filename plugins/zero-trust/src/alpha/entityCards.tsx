@@ -11,3 +11,13 @@ export const zeroTrustPostureCard = EntityCardBlueprint.make({
       )),
   },
 });
+
+/** `entity-card:zero-trust/team`: a team's posture on its Group page. */
+export const zeroTrustTeamCard = EntityCardBlueprint.make({
+  name: 'team',
+  params: {
+    filter: { kind: 'group' },
+    loader: () =>
+      import('../components/TeamPostureCard').then(m => <m.TeamPostureCard />),
+  },
+});

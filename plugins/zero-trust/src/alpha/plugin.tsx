@@ -3,7 +3,7 @@ import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import SecurityIcon from '@material-ui/icons/Security';
 import { rootRouteRef } from '../routes';
 import { zeroTrustApi } from './apis';
-import { zeroTrustPostureCard } from './entityCards';
+import { zeroTrustPostureCard, zeroTrustTeamCard } from './entityCards';
 import { zeroTrustEntityContent } from './entityContent';
 import { zeroTrustPage } from './pages';
 
@@ -15,6 +15,7 @@ export const zeroTrustFrontendPlugin = createFrontendPlugin({
   extensions: [
     zeroTrustApi,
     zeroTrustPostureCard,
+    zeroTrustTeamCard,
     zeroTrustEntityContent,
     zeroTrustPage,
   ],

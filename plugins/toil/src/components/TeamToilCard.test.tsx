@@ -1,0 +1,26 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { toilApiRef } from '../api';
+import { groupEntity, mockToilApi } from '../__testUtils__/fixtures';
+import { TeamToilCard } from './TeamToilCard';
+
+describe('TeamToilCard', () => {
+  it("shows the team's toil share and hours/week on its Group page", async () => {
+    const api = mockToilApi();
+    await renderInTestApp(
+      <TestApiProvider apis={[[toilApiRef, api]]}>
+        <EntityProvider entity={groupEntity}>
+          <TeamToilCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByLabelText('team hours per week'),
+    ).toHaveTextContent('61.6 h/week');
+    expect(screen.getByText('51% toil (red)')).toBeInTheDocument();
+    expect(api.getTeamReport).toHaveBeenCalledWith(
+      'group:default/payments-team',
+    );
+  });
+});
