@@ -22,7 +22,8 @@ export default defineConfig({
   outputDir: 'node_modules/.cache/e2e-test-results',
   use: {
     baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
-    viewport: { width: 1280, height: 800 },
+    // The window the portal is designed for: every page fits 1440 px wide.
+    viewport: { width: 1440, height: 900 },
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath:

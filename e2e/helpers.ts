@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 
 /** Screenshots a person looks at; kept out of git. */
 export const screenshotDir = 'e2e-screenshots';
@@ -33,4 +33,33 @@ export async function pickEntity(
     .getByRole('option', { name: option })
     .first()
     .click({ timeout: 20_000 });
+}
+
+/**
+ * Saves a screenshot of the whole page, not only the window, as
+ * `e2e-screenshots/<name>.png`. The portal scrolls inside its layout rather
+ * than the document, so the layout is let grow to its content for the
+ * capture, then restored.
+ */
+export async function fullPageScreenshot(page: Page, name: string) {
+  const style = await page.addStyleTag({
+    content:
+      'html, body, #root, #root > div, main { height: auto !important; overflow: visible !important; }',
+  });
+  await page.screenshot({
+    path: `${screenshotDir}/${name}.png`,
+    fullPage: true,
+  });
+  await style.evaluate(element => element.remove());
+}
+
+/**
+ * Fails when an element reaches past the right edge of the window: at
+ * 1440 × 900 nothing on the portal's pages may need a sideways scroll.
+ */
+export async function expectWithinWindowWidth(page: Page, locator: Locator) {
+  const width = page.viewportSize()!.width;
+  const box = await locator.boundingBox();
+  expect(box, 'the element is rendered').not.toBeNull();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(width);
 }

@@ -1,8 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { screenshotDir, signInAsGuest } from './helpers';
 
-test.use({ viewport: { width: 1280, height: 800 } });
-
 // The register is seeded from examples/toil shortly after the catalog has
 // ingested the demo organization, so the first visit may need a reload.
 async function openWithSeededRegister(page: Page, path: string, text: RegExp) {

@@ -1,4 +1,4 @@
-import { InfoCard, Link } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -88,9 +88,6 @@ export function TeamMaturityCard() {
                   />
                 );
               })}
-            </Box>
-            <Box mt={1}>
-              <Link to="/maturity">Compare with the other teams</Link>
             </Box>
           </>
         )}
