@@ -39,6 +39,22 @@ test('a service page shows maturity, owner, zero trust and toil in the first scr
   await fullPageScreenshot(page, 'fit-01-service-overview');
 });
 
+test("the catalog table shows each Component's maturity level, within the window", async ({
+  page,
+}) => {
+  test.setTimeout(5 * 60_000);
+  await signInAsGuest(page);
+  const table = page.getByRole('table');
+  const maturity = table.getByRole('columnheader', { name: 'Maturity' });
+  await reloadUntil(page, async () => {
+    await expect(table.getByText(/^L\d /).first()).toBeVisible({
+      timeout: 10_000,
+    });
+  });
+  await expectWithinWindowWidth(page, maturity);
+  await fullPageScreenshot(page, 'fit-00-catalog');
+});
+
 test("a team's Group page shows its scorecard roll-up, zero-trust posture and toil", async ({
   page,
 }) => {

@@ -1,8 +1,8 @@
 import { createApp } from '@backstage/frontend-defaults';
-import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import { catalogPluginWithMaturity } from './modules/catalogMaturity';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, navModule, signInModule],
+  features: [catalogPluginWithMaturity, navModule, signInModule],
 });

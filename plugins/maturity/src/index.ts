@@ -15,4 +15,8 @@ export {
   MaturityReviewPage,
 } from './plugin';
 export * from './api';
+export {
+  MaturityLevelsProvider,
+  EntityMaturityLevel,
+} from './components/EntityMaturityCard/MaturityLevels';
 export { MATURITY_BASE_PATH, reviewPagePath } from './routes';

@@ -1,0 +1,32 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { maturityApiRef } from '../../api';
+import { mockMaturityApi } from '../../__testUtils__/fixtures';
+import { EntityMaturityLevel, MaturityLevelsProvider } from './MaturityLevels';
+
+describe('EntityMaturityLevel', () => {
+  it('shows each listed entity its level from one paged load, and "not scored yet" for an unscored one', async () => {
+    const listEntities = jest.fn(async (_filters, paging) => ({
+      items:
+        paging.offset === 0
+          ? [{ entityRef: 'component:default/enrolment-service', level: 3 }]
+          : [],
+      totalCount: 1,
+      limit: 500,
+      offset: paging.offset,
+    }));
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[maturityApiRef, mockMaturityApi({ listEntities })]]}
+      >
+        <MaturityLevelsProvider>
+          <EntityMaturityLevel entityRef="component:default/enrolment-service" />
+          <EntityMaturityLevel entityRef="component:default/new-service" />
+        </MaturityLevelsProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('L3 Cloud-native')).toBeInTheDocument();
+    expect(screen.getByText('not scored yet')).toBeInTheDocument();
+    expect(listEntities).toHaveBeenCalledTimes(1);
+  });
+});
