@@ -47,7 +47,7 @@ test("the catalog table shows each Component's maturity level, within the window
   const table = page.getByRole('table');
   const maturity = table.getByRole('columnheader', { name: 'Maturity' });
   await reloadUntil(page, async () => {
-    await expect(table.getByText(/^L\d /).first()).toBeVisible({
+    await expect(table.getByText(/^L\d$/).first()).toBeVisible({
       timeout: 10_000,
     });
   });

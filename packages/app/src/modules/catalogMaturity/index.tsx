@@ -25,7 +25,7 @@ export const maturityColumn: TableColumn<CatalogTableRow> = {
   render: row => <EntityMaturityLevel entityRef={row.resolved.entityRef} />,
 };
 
-/** Names and owners wrap between words, never inside one. */
+/** Names, systems and owners wrap between words, never inside one. */
 const WHOLE_WORDS = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
 
 /**
@@ -49,6 +49,7 @@ export const catalogColumns: CatalogTableColumnsFunc = context => {
     .filter(c => c.field !== 'entity.metadata.description')
     .map(c =>
       c.field === 'resolved.entityRef' ||
+      c.field === 'resolved.partOfSystemRelationTitle' ||
       c.field === 'resolved.ownedByRelationsTitle'
         ? { ...c, cellStyle: { ...(c.cellStyle as object), ...WHOLE_WORDS } }
         : c,

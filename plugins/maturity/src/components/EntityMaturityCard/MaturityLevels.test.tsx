@@ -25,7 +25,8 @@ describe('EntityMaturityLevel', () => {
         </MaturityLevelsProvider>
       </TestApiProvider>,
     );
-    expect(await screen.findByText('L3 Cloud-native')).toBeInTheDocument();
+    expect(await screen.findByText('L3')).toBeInTheDocument();
+    expect(screen.getByTitle('Level 3: Cloud-native')).toBeInTheDocument();
     expect(screen.getByText('not scored yet')).toBeInTheDocument();
     expect(listEntities).toHaveBeenCalledTimes(1);
   });

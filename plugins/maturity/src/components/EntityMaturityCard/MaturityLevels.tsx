@@ -3,7 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import { createContext, ReactNode, useContext } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { maturityApiRef } from '../../api';
-import { LevelChip } from '../common';
+import { LEVEL_NAMES, LevelChip } from '../common';
 
 /** Scores requested per page: the API's largest page. */
 const PAGE = 500;
@@ -73,5 +73,10 @@ export function EntityMaturityLevel(props: { entityRef: string }) {
       </Typography>
     );
   }
-  return <LevelChip level={level} />;
+  // "L3" in a narrow column; the level's name on hover.
+  return (
+    <span title={`Level ${level}: ${LEVEL_NAMES[level] ?? ''}`}>
+      <LevelChip level={level} name="" />
+    </span>
+  );
 }
