@@ -92,6 +92,17 @@ describe('ReviewPage', () => {
     expect(screen.queryByText(/No failing checks/)).not.toBeInTheDocument();
   });
 
+  it('labels each dimension column with its first word and keeps the full title on hover, so the table fits 1440 px', async () => {
+    await renderReview(
+      mockMaturityApi({ getReview: jest.fn(async () => review) }),
+    );
+    const table = await screen.findByRole('table', {
+      name: 'Components by dimension',
+    });
+    const header = within(table).getByTitle('Delivery (GitOps)');
+    expect(header).toHaveTextContent(/^Delivery$/);
+  });
+
   it('says "not found" for a system the catalog does not hold', async () => {
     const api = mockMaturityApi({
       getReview: jest.fn(async () => ({

@@ -20,6 +20,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
@@ -76,6 +77,21 @@ function NotEvaluatedYet() {
     </Typography>
   );
 }
+
+/**
+ * Words wrap whole ("Architecture", "courses-team"), never broken inside, so
+ * the table reads at 1440 px; dimension headers show their first word and
+ * the full title on hover, as in the scorecards' heat map.
+ */
+const useWholeWords = makeStyles({
+  table: {
+    '& th, & td': {
+      wordBreak: 'normal',
+      overflowWrap: 'normal',
+      hyphens: 'none',
+    },
+  },
+});
 
 function DecompositionView(props: {
   items: Decomposition[];
@@ -154,9 +170,14 @@ function ComponentsTable(props: {
   dimensions: Array<{ id: string; title: string }>;
 }) {
   const { components, dimensions } = props;
+  const classes = useWholeWords();
   return (
     <Box overflow="auto">
-      <Table size="small" aria-label="Components by dimension">
+      <Table
+        size="small"
+        aria-label="Components by dimension"
+        className={classes.table}
+      >
         <TableHead>
           <TableRow>
             <TableCell>Component</TableCell>
@@ -164,8 +185,8 @@ function ComponentsTable(props: {
             <TableCell>Level</TableCell>
             <TableCell align="right">Score</TableCell>
             {dimensions.map(d => (
-              <TableCell key={d.id} align="center">
-                {d.title}
+              <TableCell key={d.id} align="center" title={d.title}>
+                {d.title.split(/[\s(]/)[0]}
               </TableCell>
             ))}
           </TableRow>
