@@ -451,7 +451,7 @@ function targetsOf(db: string, d: E2eResult, n?: E2eResult): Target[] {
     },
     {
       db,
-      name: 'liveness p99 during a 10,000 cycle',
+      name: `liveness p99 during a ${d.entities} cycle`,
       figure: d.livenessP99?.median,
       unit: 'ms',
       target: 100,
@@ -460,7 +460,7 @@ function targetsOf(db: string, d: E2eResult, n?: E2eResult): Target[] {
     },
     {
       db,
-      name: 'catalog read p99 during a 10,000 cycle',
+      name: `catalog read p99 during a ${d.entities} cycle`,
       figure: d.catalogP99?.median,
       unit: 'ms',
       target: 100,
