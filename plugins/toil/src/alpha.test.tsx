@@ -2,7 +2,10 @@ import {
   createExtensionTester,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import toilPlugin, { toilEntityCard, toilTeamContent } from './alpha';
 import { toilApiRef } from './api';
@@ -47,7 +50,11 @@ describe('new frontend system plugin', () => {
       <EntityProvider entity={groupEntity}>
         {tester.reactElement()}
       </EntityProvider>,
-      { apis: [[toilApiRef, mockToilApi()]] },
+      {
+        apis: [[toilApiRef, mockToilApi()]],
+        // The backlog links each task's entity.
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
     expect(
       await screen.findByLabelText('toil percent', {}, { timeout: 10000 }),
