@@ -263,6 +263,14 @@ export async function publishWorkspaces(url, { log = () => {}, only } = {}) {
       );
     }
   }
+  // prepack rewrites package.json in place and postpack restores it; two
+  // publishers packing the same tree at once can leave a rewritten one
+  // behind, so every package.json is put back as it was afterwards.
+  const manifests = new Map();
+  for (const { dir } of packages) {
+    const file = join(dir, 'package.json');
+    manifests.set(file, await readFile(file, 'utf8'));
+  }
   const outDir = await mkdtemp(join(tmpdir(), 'cnp-pack-'));
   try {
     // One yarn process packs them all: each package's prepack rewrites only
@@ -317,6 +325,12 @@ export async function publishWorkspaces(url, { log = () => {}, only } = {}) {
     await Promise.all([worker(), worker(), worker(), worker()]);
   } finally {
     await rm(outDir, { recursive: true, force: true });
+    for (const [file, text] of manifests) {
+      if ((await readFile(file, 'utf8')) !== text) {
+        await writeFile(file, text);
+        log(`restored ${file} after packing`);
+      }
+    }
   }
   return packages.map(({ name, version }) => ({ name, version }));
 }
