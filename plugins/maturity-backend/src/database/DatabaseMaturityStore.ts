@@ -68,6 +68,17 @@ function sqliteValue(value: unknown): unknown {
   return value;
 }
 
+/** The last history point of each of these entities. */
+function latestSnapshots(tx: Knex.Transaction, entityRefs: string[]) {
+  return tx('maturity_snapshots').whereIn(
+    'id',
+    tx('maturity_snapshots')
+      .max('id')
+      .whereIn('entity_ref', entityRefs)
+      .groupBy('entity_ref'),
+  );
+}
+
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) {
@@ -428,22 +439,14 @@ export class DatabaseMaturityStore implements MaturityStore {
     const refs = evaluations.map(e => e.entity.entityRef);
     const last = new Map<string, { key: string; at: number }>();
     for (const part of chunks(refs, 500)) {
-      const rows = await tx('maturity_snapshots')
-        .whereIn(
-          'id',
-          tx('maturity_snapshots')
-            .max('id')
-            .whereIn('entity_ref', part)
-            .groupBy('entity_ref'),
-        )
-        .select(
-          'entity_ref',
-          'level',
-          'score',
-          'dimensions',
-          'metrics',
-          'created_at',
-        );
+      const rows = await latestSnapshots(tx, part).select(
+        'entity_ref',
+        'level',
+        'score',
+        'dimensions',
+        'metrics',
+        'created_at',
+      );
       for (const row of rows) {
         last.set(row.entity_ref, {
           key: `${row.level}|${Number(row.score)}|${row.dimensions}|${
@@ -518,22 +521,14 @@ export class DatabaseMaturityStore implements MaturityStore {
     if (entityRefs.length === 0) return;
     await this.db.transaction(async tx => {
       for (const part of chunks(entityRefs, 500)) {
-        const rows = await tx('maturity_snapshots')
-          .whereIn(
-            'id',
-            tx('maturity_snapshots')
-              .max('id')
-              .whereIn('entity_ref', part)
-              .groupBy('entity_ref'),
-          )
-          .select(
-            'entity_ref',
-            'level',
-            'score',
-            'dimensions',
-            'metrics',
-            'model_version',
-          );
+        const rows = await latestSnapshots(tx, part).select(
+          'entity_ref',
+          'level',
+          'score',
+          'dimensions',
+          'metrics',
+          'model_version',
+        );
         for (const copies of chunks(rows, LARGE_CHUNK)) {
           await tx('maturity_snapshots').insert(
             copies.map(row => ({ ...row, created_at: at })),
