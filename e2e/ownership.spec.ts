@@ -1,8 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { screenshotDir, signInAsGuest } from './helpers';
 
-test.use({ viewport: { width: 1280, height: 800 } });
-
 test('the platform team reads ownership coverage, and a service shows its owner card', async ({
   page,
 }) => {

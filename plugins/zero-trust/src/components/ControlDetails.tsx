@@ -1,4 +1,5 @@
 import { Box, Chip, Typography } from '@material-ui/core';
+import { Fragment } from 'react';
 import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
 import {
   ControlRisk,
@@ -57,6 +58,28 @@ export function formatEvidence(evidence: Evidence): string {
   return evidence.annotation ?? evidence.note ?? '';
 }
 
+/**
+ * A path that a narrow column may wrap after each '/', never inside a file or
+ * folder name: a line-break opportunity follows every separator.
+ */
+export const WrappablePath = (props: { text: string }) => {
+  const parts = props.text.split('/');
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {part}
+          {i < parts.length - 1 && (
+            <>
+              /<wbr />
+            </>
+          )}
+        </Fragment>
+      ))}
+    </>
+  );
+};
+
 /** The files and lines (or annotations) behind a control, as code. */
 export const EvidenceList = (props: { evidence: Evidence[]; max?: number }) => {
   const max = props.max ?? 5;
@@ -69,9 +92,14 @@ export const EvidenceList = (props: { evidence: Evidence[]; max?: number }) => {
           key={i}
           variant="body2"
           component="code"
-          style={{ display: 'block', fontFamily: 'monospace' }}
+          style={{
+            display: 'block',
+            fontFamily: 'monospace',
+            wordBreak: 'normal',
+            overflowWrap: 'normal',
+          }}
         >
-          {formatEvidence(e)}
+          <WrappablePath text={formatEvidence(e)} />
           {e.note && (e.path || e.annotation) ? ` (${e.note})` : ''}
         </Typography>
       ))}
