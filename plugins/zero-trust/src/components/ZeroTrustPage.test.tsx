@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { zeroTrustApiRef } from '../api/ZeroTrustApi';
 import { mockZeroTrustApi } from '../__testUtils__/mockApi';
 import { ZeroTrustPage } from './ZeroTrustPage';
@@ -108,6 +109,63 @@ describe('ZeroTrustPage', () => {
     expect(titles).toEqual(['SBOM', 'Strict mutual TLS', 'Security policy']);
     expect(api.getPostureSummary).toHaveBeenCalledWith('owner');
     expect(api.getPostureSummary).toHaveBeenCalledWith('system');
+  });
+
+  it('shows owners that resolve to no catalog group as problems, not as teams', async () => {
+    const api = mockZeroTrustApi({
+      getPostureSummary: jest.fn(async () => [
+        {
+          key: 'group:default/courses-team',
+          entityCount: 2,
+          average: 70,
+          min: 40,
+          max: 100,
+        },
+        {
+          key: 'group:default/disbanded-team',
+          entityCount: 1,
+          average: 20,
+          min: 20,
+          max: 20,
+        },
+        {
+          key: 'user:default/jane',
+          entityCount: 1,
+          average: 50,
+          min: 50,
+          max: 50,
+        },
+      ]),
+    });
+    await renderInTestApp(<ZeroTrustPage />, {
+      apis: [
+        [zeroTrustApiRef, api],
+        [
+          catalogApiRef,
+          catalogApiMock({
+            entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Group',
+                metadata: { name: 'courses-team', namespace: 'default' },
+                spec: { type: 'team', children: [] },
+              },
+            ],
+          }),
+        ],
+      ],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    const team = within(card('Posture by team'));
+    expect(
+      await team.findByText('Problem: owner not in the catalog'),
+    ).toBeInTheDocument();
+    const missing = team.getByText('disbanded-team').closest('tr')!;
+    expect(missing).toHaveTextContent('Problem: owner not in the catalog');
+    const person = team.getByText('jane').closest('tr')!;
+    expect(person).toHaveTextContent('Problem: a person, not a team');
+    const real = team.getByText('courses-team').closest('tr')!;
+    expect(real).not.toHaveTextContent(/Problem/);
   });
 
   it('shows empty states, and an error naming the failing request', async () => {

@@ -10,8 +10,9 @@ import {
   TableColumn,
   WarningPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import { Box, Grid, Typography } from '@material-ui/core';
 import {
   gradeFor,
@@ -97,13 +98,72 @@ const NAME_CELL = {
 const scoreText = (n: number | null) =>
   n === null || n === undefined ? '–' : String(Math.round(n * 10) / 10);
 
-function summaryColumns(label: string): TableColumn<PostureSummaryRow>[] {
+/**
+ * Why a posture owner is not a team, or undefined when it is one. Posture is
+ * grouped by the owner the catalog names; an owner ref that points to no
+ * Group (a missing group, a person, no owner at all) is a problem to fix, not
+ * a team. Without the catalog's groups nothing can be told, so nothing is
+ * flagged.
+ */
+export function ownerProblem(
+  key: string,
+  groups: ReadonlySet<string> | undefined,
+): string | undefined {
+  if (!groups) return undefined;
+  if (key === 'none' || !key) return 'Problem: no owner';
+  if (key.startsWith('user:')) return 'Problem: a person, not a team';
+  if (!groups.has(key.toLocaleLowerCase('en-US'))) {
+    return 'Problem: owner not in the catalog';
+  }
+  return undefined;
+}
+
+/** The catalog's groups as lower-case refs; undefined without a catalog. */
+function useCatalogGroups(): ReadonlySet<string> | undefined {
+  const catalogApi = useApiHolder().get(catalogApiRef);
+  const { value } = useAsync(async () => {
+    if (!catalogApi) return undefined;
+    const { items } = await catalogApi.getEntities({
+      filter: { kind: 'Group' },
+      fields: ['kind', 'metadata.name', 'metadata.namespace'],
+    });
+    return new Set(
+      items.map(g => stringifyEntityRef(g).toLocaleLowerCase('en-US')),
+    );
+  }, [catalogApi]);
+  return value;
+}
+
+function summaryColumns(
+  label: string,
+  groups?: ReadonlySet<string>,
+): TableColumn<PostureSummaryRow>[] {
   return [
     {
       title: label,
       field: 'key',
       cellStyle: NAME_CELL,
-      render: row => <EntityRefLink entityRef={row.key} />,
+      render: row => {
+        const problem = groups ? ownerProblem(row.key, groups) : undefined;
+        return (
+          <>
+            {row.key && row.key !== 'none' ? (
+              <EntityRefLink entityRef={row.key} />
+            ) : (
+              '–'
+            )}
+            {problem && (
+              <Typography
+                variant="caption"
+                display="block"
+                style={{ color: '#c62828' }}
+              >
+                {problem}
+              </Typography>
+            )}
+          </>
+        );
+      },
     },
     { title: 'Services', field: 'entityCount', type: 'numeric' },
     {
@@ -200,6 +260,7 @@ export const ZeroTrustPage = () => {
   const api = useApi(zeroTrustApiRef);
   const byOwner = useAsync(() => api.getPostureSummary('owner'), [api]);
   const bySystem = useAsync(() => api.getPostureSummary('system'), [api]);
+  const groups = useCatalogGroups();
   const counts = useAsync(async () => {
     const byFact = new Map(
       (await api.getControlStatusCounts()).map(c => [c.fact, c]),
@@ -239,7 +300,7 @@ export const ZeroTrustPage = () => {
               {rows => (
                 <Table<PostureSummaryRow>
                   options={tableOptions}
-                  columns={summaryColumns('Team')}
+                  columns={summaryColumns('Team', groups)}
                   data={rows}
                 />
               )}
