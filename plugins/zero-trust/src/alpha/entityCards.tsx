@@ -1,13 +1,17 @@
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 
-/** `entity-card:zero-trust/posture`: the grade and failing controls. */
+/**
+ * `entity-card:zero-trust/posture`: the grade and the failing controls, short,
+ * beside the overview's main column; the Zero trust tab has the details.
+ */
 export const zeroTrustPostureCard = EntityCardBlueprint.make({
   name: 'posture',
   params: {
+    type: 'info',
     filter: { kind: 'component' },
     loader: () =>
       import('../components/ZeroTrustPostureCard').then(m => (
-        <m.ZeroTrustPostureCard />
+        <m.ZeroTrustPostureCard compact />
       )),
   },
 });

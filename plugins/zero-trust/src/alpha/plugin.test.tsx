@@ -24,7 +24,7 @@ describe('zero-trust plugin (new frontend system)', () => {
     }
   });
 
-  it('renders the posture card extension with the grade and failing controls', async () => {
+  it('renders the posture card extension short: the grade, the failing controls by title and a link to the tab', async () => {
     const api = mockZeroTrustApi({
       getEntityPosture: jest.fn(async () => postureFromFactSet(failingFactSet)),
     });
@@ -38,7 +38,15 @@ describe('zero-trust plugin (new frontend system)', () => {
       { apis: [[zeroTrustApiRef, api]] },
     );
     expect(await screen.findByRole('img', { name: 'Grade F' })).toBeVisible();
-    expect(screen.getByText('No plaintext secrets')).toBeInTheDocument();
+    expect(screen.getByLabelText('failing controls')).toHaveTextContent(
+      /No plaintext secrets/,
+    );
+    // The overview card is the short form; the tab has the details.
+    expect(
+      screen.getByRole('link', {
+        name: 'Evidence and fixes on the Zero trust tab',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('mounts the organization page at /zero-trust', async () => {

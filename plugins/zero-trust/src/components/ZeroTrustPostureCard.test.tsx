@@ -117,6 +117,36 @@ describe('ZeroTrustPostureCard', () => {
     ).toBeNull();
   });
 
+  it('compact, on the overview: keeps the grade, the score and the failing controls by title, and links to the Zero trust tab instead of listing evidence', async () => {
+    const api = mockZeroTrustApi({
+      getEntityPosture: jest.fn(async () => postureFromFactSet(failingFactSet)),
+    });
+    await renderInTestApp(
+      <EntityProvider entity={component('payments-gateway')}>
+        <ZeroTrustPostureCard compact />
+      </EntityProvider>,
+      {
+        apis: [[zeroTrustApiRef, api]],
+        initialRouteEntries: ['/catalog/default/component/payments-gateway'],
+      },
+    );
+    expect(await screen.findByRole('img', { name: 'Grade F' })).toBeVisible();
+    expect(screen.getByText(/2 Critical failures/)).toBeInTheDocument();
+    expect(screen.getByLabelText('failing controls')).toHaveTextContent(
+      /No plaintext secrets/,
+    );
+    expect(screen.queryByText('k8s/secret.yaml:3')).not.toBeInTheDocument();
+    expect(screen.queryByText(/Show the fix for/)).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('link', {
+        name: 'Evidence and fixes on the Zero trust tab',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-gateway/zero-trust',
+    );
+  });
+
   it('says when the entity has not been scanned', async () => {
     await render(mockZeroTrustApi(), 'new-service');
     expect(await screen.findByText('Not scanned yet')).toBeInTheDocument();

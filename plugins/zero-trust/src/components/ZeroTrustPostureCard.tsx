@@ -1,11 +1,13 @@
 import {
   EmptyState,
   InfoCard,
+  Link,
   Progress,
   WarningPanel,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { Box, Divider, Typography } from '@material-ui/core';
+import { useLocation } from 'react-router-dom';
 import { ControlView } from '../api/types';
 import { EvidenceList, FixSnippetView, RiskChip } from './ControlDetails';
 import { ConnectSource } from './ConnectSource';
@@ -34,8 +36,38 @@ const FailingControl = (props: { view: ControlView }) => {
   );
 };
 
-/** Entity card: the zero-trust grade and score, failing controls first. */
-export const ZeroTrustPostureCard = () => {
+/**
+ * The overview's short form: the failing controls by title, Critical first,
+ * and a link to the Zero trust tab for their evidence and fixes.
+ */
+const CompactFailing = (props: { failing: ControlView[] }) => {
+  const { pathname } = useLocation();
+  const tab = `${pathname.replace(/\/+$/, '')}/zero-trust`;
+  const order = ['Critical', 'High', 'Medium', 'Low'];
+  const failing = [...props.failing].sort(
+    (a, b) => order.indexOf(a.control.risk) - order.indexOf(b.control.risk),
+  );
+  return (
+    <Box pt={1}>
+      {failing.length ? (
+        <Typography variant="body2" aria-label="failing controls">
+          Failing: {failing.map(v => v.control.title).join(', ')}.
+        </Typography>
+      ) : (
+        <Typography variant="body2">No failing controls.</Typography>
+      )}
+      <Link to={tab}>Evidence and fixes on the Zero trust tab</Link>
+    </Box>
+  );
+};
+
+/**
+ * Entity card: the zero-trust grade and score, failing controls first.
+ * `compact` (the overview page) keeps the grade, the score and the failing
+ * controls' titles, and links to the entity's Zero trust tab for the rest.
+ */
+export const ZeroTrustPostureCard = (props: { compact?: boolean } = {}) => {
+  const { compact = false } = props;
   const { entity } = useEntity();
   const { value: posture, loading, error } = useEntityPosture();
   let body;
@@ -74,7 +106,13 @@ export const ZeroTrustPostureCard = () => {
   } else {
     const failing = posture.controls.filter(c => c.status === 'fail');
     const unknown = posture.controls.filter(c => c.status === 'unknown');
-    body = (
+    body = compact ? (
+      <>
+        <PostureSummary posture={posture} />
+        <Divider />
+        <CompactFailing failing={failing} />
+      </>
+    ) : (
       <>
         <PostureSummary posture={posture} />
         <Divider />
