@@ -16,7 +16,7 @@ test('a guest reads a service toil card and register, and a team toil page', asy
   test.setTimeout(240_000);
   await signInAsGuest(page);
 
-  // The card on the service overview: hours/week, toil %, top tasks, best candidate.
+  // The card on the service overview: hours/week, toil %, best candidate.
   await openWithSeededRegister(
     page,
     '/catalog/default/component/payments-gateway',

@@ -1,12 +1,18 @@
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 
-/** The toil card on Component and Resource pages. */
+/**
+ * The toil card on Component and Resource pages: short, beside the
+ * overview's main column; the Toil tab has the register.
+ */
 export const toilEntityCard = EntityCardBlueprint.make({
   name: 'summary',
   params: {
+    type: 'info',
     filter: { kind: { $in: ['component', 'resource'] } },
     loader: () =>
-      import('../components/EntityToilCard').then(m => <m.EntityToilCard />),
+      import('../components/EntityToilCard').then(m => (
+        <m.EntityToilCard compact />
+      )),
   },
 });
 

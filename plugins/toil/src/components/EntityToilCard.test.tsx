@@ -28,6 +28,31 @@ describe('EntityToilCard', () => {
     );
   });
 
+  it('compact, on the overview: keeps hours/week, toil % and the best candidate, leaves the top tasks to the Toil tab it links to', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[toilApiRef, mockToilApi()]]}>
+        <EntityProvider entity={serviceEntity}>
+          <EntityToilCard compact />
+        </EntityProvider>
+      </TestApiProvider>,
+      { routeEntries: ['/catalog/default/component/payments-gateway'] },
+    );
+    expect(await screen.findByLabelText('hours per week')).toHaveTextContent(
+      '61.6 h/week',
+    );
+    expect(screen.getByText('51% toil (red)')).toBeInTheDocument();
+    expect(screen.getByLabelText('best candidate')).toHaveTextContent(
+      'Reconcile failed payouts by hand',
+    );
+    expect(screen.queryByLabelText('top tasks')).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Every task on the Toil tab' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-gateway/toil',
+    );
+  });
+
   it('says there is no register yet instead of showing a blank card', async () => {
     await renderCard(
       mockToilApi({

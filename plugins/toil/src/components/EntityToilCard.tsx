@@ -1,5 +1,6 @@
 import {
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -7,12 +8,19 @@ import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { List, ListItem, ListItemText, Typography } from '@material-ui/core';
+import { useLocation } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { toilApiRef } from '../api';
 import { formatHours, ToilPercentChip } from './common';
 
-/** Card: hours/week, team toil %, the top 3 tasks and the best candidate. */
-export function EntityToilCard() {
+/**
+ * Card: hours/week, team toil %, the top 3 tasks and the best candidate.
+ * `compact` (the overview page) leaves out the top tasks and links to the
+ * entity's Toil tab, where the register is.
+ */
+export function EntityToilCard(props: { compact?: boolean } = {}) {
+  const { compact = false } = props;
+  const { pathname } = useLocation();
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(toilApiRef);
@@ -73,22 +81,31 @@ export function EntityToilCard() {
           Team toil % unavailable: {value.teamReason}
         </Typography>
       )}
-      <Typography variant="subtitle2" style={{ marginTop: 12 }}>
-        Top tasks
+      {!compact && (
+        <>
+          <Typography variant="subtitle2" style={{ marginTop: 12 }}>
+            Top tasks
+          </Typography>
+          <List dense aria-label="top tasks">
+            {value.topTasks.map(task => (
+              <ListItem key={task.id} disableGutters>
+                <ListItemText
+                  primary={task.task}
+                  secondary={`${formatHours(task.hoursPerWeek)} · ${
+                    task.category
+                  } · plan: ${task.automationStatus}`}
+                />
+              </ListItem>
+            ))}
+          </List>
+        </>
+      )}
+      <Typography
+        variant="subtitle2"
+        style={compact ? { marginTop: 12 } : undefined}
+      >
+        Best automation candidate
       </Typography>
-      <List dense aria-label="top tasks">
-        {value.topTasks.map(task => (
-          <ListItem key={task.id} disableGutters>
-            <ListItemText
-              primary={task.task}
-              secondary={`${formatHours(task.hoursPerWeek)} · ${
-                task.category
-              } · plan: ${task.automationStatus}`}
-            />
-          </ListItem>
-        ))}
-      </List>
-      <Typography variant="subtitle2">Best automation candidate</Typography>
       {best ? (
         <Typography variant="body2" aria-label="best candidate">
           {best.task.task}: saves {Math.round(best.yearlyHoursSaved)} h/year
@@ -99,6 +116,13 @@ export function EntityToilCard() {
       ) : (
         <Typography variant="body2" color="textSecondary">
           No automatable task left.
+        </Typography>
+      )}
+      {compact && (
+        <Typography variant="body2" style={{ marginTop: 8 }}>
+          <Link to={`${pathname.replace(/\/+$/, '')}/toil`}>
+            Every task on the Toil tab
+          </Link>
         </Typography>
       )}
     </InfoCard>
