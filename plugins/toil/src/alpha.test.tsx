@@ -6,6 +6,7 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { screen } from '@testing-library/react';
 import toilPlugin, { toilEntityCard, toilTeamContent } from './alpha';
 import { toilApiRef } from './api';
@@ -29,6 +30,11 @@ describe('new frontend system plugin', () => {
     ] as const) {
       expect(toilPlugin.getExtension(id)).toBeDefined();
     }
+  });
+
+  it('places the toil card in the overview info column, not below the main cards', () => {
+    const tester = createExtensionTester(toilEntityCard);
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
   });
 
   it('renders the entity card extension', async () => {

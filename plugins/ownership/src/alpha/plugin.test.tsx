@@ -7,6 +7,7 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { screen } from '@testing-library/react';
 import { ownershipApiRef } from '../api/OwnershipApi';
 import { component, mockOwnershipApi } from '../__testUtils__/fixtures';
@@ -51,6 +52,13 @@ describe('ownership plugin (new frontend system)', () => {
         '/create/templates/default/fix-catalog-owner?formData=',
       ),
     );
+  });
+
+  it('places the owner card in the overview info column, not below the main cards', () => {
+    const tester = createExtensionTester(
+      ownershipFrontendPlugin.getExtension('entity-card:ownership/owner'),
+    );
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
   });
 
   it('mounts the coverage page at /ownership', () => {

@@ -5,6 +5,7 @@ import {
 } from '@backstage/frontend-test-utils';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { zeroTrustApiRef } from '../api/ZeroTrustApi';
 import { postureFromFactSet } from '../api/posture';
 import { component, failingFactSet } from '../__testUtils__/fixtures';
@@ -22,6 +23,13 @@ describe('zero-trust plugin (new frontend system)', () => {
     ] as const) {
       expect(zeroTrustFrontendPlugin.getExtension(id)).toBeDefined();
     }
+  });
+
+  it('places the posture card in the overview info column, not below the main cards', () => {
+    const tester = createExtensionTester(
+      zeroTrustFrontendPlugin.getExtension('entity-card:zero-trust/posture'),
+    );
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
   });
 
   it('renders the posture card extension short: the grade, the failing controls by title and a link to the tab', async () => {
