@@ -122,9 +122,7 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     const second = await engine.runCycle();
     expect(second).toMatchObject({ entities: 2, evaluated: 0, unchanged: 2 });
     expect(await evaluatedAt(knex)).toEqual(before);
-    expect(await store.getCheckResults('component:default/a')).toEqual(
-      results,
-    );
+    expect(await store.getCheckResults('component:default/a')).toEqual(results);
     expect(await snapshotCount(knex, 'component:default/a')).toBe(1);
 
     // A day later, still unchanged: one history point more, with the same
@@ -174,11 +172,8 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     );
     const facts = await store.getFacts(['component:default/b']);
     expect(
-      facts
-        .get('component:default/b')!
-        .find(s => s.collector === 'repo')!.facts[
-        'repo.workloads.minReplicas'
-      ],
+      facts.get('component:default/b')!.find(s => s.collector === 'repo')!
+        .facts['repo.workloads.minReplicas'],
     ).toBe(3);
   });
 
@@ -189,9 +184,9 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     });
     const engine = createEngine({ store, catalog, collector });
     await engine.runCycle();
-    const failing = (
-      await store.getCheckResults('component:default/a')
-    ).find(r => r.status === 'fail')!;
+    const failing = (await store.getCheckResults('component:default/a')).find(
+      r => r.status === 'fail',
+    )!;
     await store.createWaiver({
       entityRef: 'component:default/a',
       checkId: failing.checkId,

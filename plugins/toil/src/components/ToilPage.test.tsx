@@ -62,7 +62,8 @@ describe('ToilPage', () => {
               entityRef: 'component:default/quiz-engine',
               title: 'Quiz engine',
               ownerRef: 'group:default/unassigned',
-              reason: 'the owner group:default/unassigned is not in the catalog',
+              reason:
+                'the owner group:default/unassigned is not in the catalog',
               hoursPerWeek: 23,
               taskCount: 4,
             },

@@ -18,7 +18,9 @@ import { formatHours } from './common';
 
 function toilPath(entityRef: string) {
   const { kind, namespace, name } = parseEntityRef(entityRef);
-  return `/catalog/${namespace}/${kind.toLocaleLowerCase('en-US')}/${name}/toil`;
+  return `/catalog/${namespace}/${kind.toLocaleLowerCase(
+    'en-US',
+  )}/${name}/toil`;
 }
 
 /**

@@ -92,7 +92,9 @@ describe('HeatMapTable', () => {
     });
     const row = (name: string) => within(table).getByText(name).closest('tr')!;
     expect(
-      within(row('search-guild')).getByText('Problem: owner not in the catalog'),
+      within(row('search-guild')).getByText(
+        'Problem: owner not in the catalog',
+      ),
     ).toBeInTheDocument();
     expect(
       within(row('user:dana.okafor')).getByText(
