@@ -4,7 +4,12 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -17,6 +22,7 @@ import {
   freeTextInput,
   inputErrorMap,
   maturityCampaignManagePermission,
+  maturityCycleRunPermission,
   maturityEntityReadPermission,
   maturityRefreshPermission,
   maturityWaiverCreatePermission,
@@ -41,6 +47,7 @@ import {
   summarizeFact,
 } from './service/aggregates';
 import { buildEntityReport } from './service/entityReport';
+import { CycleStart, CycleStatus } from './sharding/ShardedCycle';
 
 /** Dependencies of the REST API. */
 export interface RouterOptions {
@@ -50,6 +57,12 @@ export interface RouterOptions {
   permissions: PermissionsService;
   /** The latest a waiver may expire, in days from now. Default: 90. */
   waiverMaxDays?: number;
+  /** Whole evaluation cycles, started on demand (`POST /cycles`). */
+  cycles?: {
+    /** Starts the next cycle and answers once it started; it runs on. */
+    start(reason: string): Promise<CycleStart>;
+    status(): Promise<CycleStatus>;
+  };
 }
 
 /** The largest JSON body a route accepts. */
@@ -188,7 +201,7 @@ function filtersOf(query: Record<string, unknown>): EntityFilters {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { engine, store, httpAuth, permissions } = options;
+  const { engine, store, httpAuth, permissions, cycles } = options;
   const waiverMaxDays = options.waiverMaxDays ?? DEFAULT_WAIVER_MAX_DAYS;
   if (!Number.isInteger(waiverMaxDays) || waiverMaxDays < 1) {
     throw new InputError(
@@ -300,6 +313,43 @@ export async function createRouter(
     res.json({
       model: engine.model,
       installedCollectors: engine.installedCollectors(),
+    });
+  });
+
+  router.post('/cycles', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await authorize(credentials, maturityCycleRunPermission);
+    if (!cycles) {
+      throw new ServiceUnavailableError('This backend runs no cycles');
+    }
+    const by =
+      credentials.principal.type === 'user'
+        ? credentials.principal.userEntityRef
+        : credentials.principal.subject;
+    const start = await cycles.start(`requested by ${by}`);
+    res
+      .status(start.started ? 202 : 200)
+      .json(
+        start.started
+          ? { started: true, cycle: start.cycle }
+          : { started: false, cycle: start.cycle, reason: 'running' },
+      );
+  });
+
+  router.get('/cycles/current', async (_req, res) => {
+    if (!cycles)
+      throw new ServiceUnavailableError('This backend runs no cycles');
+    const status = await cycles.status();
+    res.json({
+      cycle: status.cycle,
+      shards: status.shards,
+      done: status.done,
+      running: status.done < status.shards,
+      ...(status.startedAt === undefined
+        ? {}
+        : { startedAt: new Date(status.startedAt).toISOString() }),
     });
   });
 

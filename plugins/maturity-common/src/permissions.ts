@@ -42,6 +42,12 @@ export const maturityCampaignManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Start a whole evaluation cycle now (organization-wide, so not entity-scoped). */
+export const maturityCycleRunPermission = createPermission({
+  name: 'maturity.cycle.run',
+  attributes: { action: 'update' },
+});
+
 /** Every maturity permission, for registering with the permission framework. */
 export const maturityPermissions = [
   maturityEntityReadPermission,
@@ -49,4 +55,5 @@ export const maturityPermissions = [
   maturityWaiverRevokePermission,
   maturityRefreshPermission,
   maturityCampaignManagePermission,
+  maturityCycleRunPermission,
 ];

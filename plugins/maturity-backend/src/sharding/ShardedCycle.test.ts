@@ -96,7 +96,12 @@ describe.each(databases.eachSupportedId())(
       await Promise.all([a.work(), b.work()]);
       expectEachOnce(evaluated.get(1));
       expectEachOnce(evaluated.get(2));
-      expect(await a.status()).toEqual({ cycle: 2, shards: 8, done: 8 });
+      expect(await a.status()).toEqual({
+        cycle: 2,
+        shards: 8,
+        done: 8,
+        startedAt: expect.any(Number),
+      });
     });
 
     it('start a cycle of 520 shards (more rows than one SQLite multi-row insert takes), and grow from 2 shards to 3', async () => {
@@ -107,6 +112,7 @@ describe.each(databases.eachSupportedId())(
         cycle: 1,
         shards: 520,
         done: 0,
+        startedAt: expect.any(Number),
       });
       await many.work();
       expectEachOnce(evaluated.get(1));

@@ -45,6 +45,18 @@ export type CycleStart =
       reason: 'running' | 'recent';
     };
 
+/** Where the current cycle stands (`ShardedCycle.status`). */
+export interface CycleStatus {
+  /** The number of the current cycle; 0 before the first. */
+  cycle: number;
+  /** Its shard count. */
+  shards: number;
+  /** How many of its shards are done. */
+  done: number;
+  /** When it started, in epoch ms. */
+  startedAt?: number;
+}
+
 /** Settings of the sharded cycle. */
 export interface ShardedCycleOptions {
   /** The plugin's database, holding the lease table. */
@@ -277,8 +289,11 @@ export class ShardedCycle {
     return true;
   }
 
-  /** The current cycle: its number, its shard count, and the shards done. */
-  async status(): Promise<{ cycle: number; shards: number; done: number }> {
+  /**
+   * The current cycle: its number (0 before the first), its shard count, the
+   * shards done, and when it started (epoch ms).
+   */
+  async status(): Promise<CycleStatus> {
     const row = await this.knex(CYCLE_LEASES_TABLE)
       .where('name', CYCLE_ROW)
       .first();
@@ -289,7 +304,14 @@ export class ShardedCycle {
       .whereIn('name', shardNames(shards))
       .where('cycle', '>=', cycle)
       .count({ n: '*' });
-    return { cycle, shards, done: Number(n) };
+    return {
+      cycle,
+      shards,
+      done: Number(n),
+      ...(row.started_at === null || row.started_at === undefined
+        ? {}
+        : { startedAt: Number(row.started_at) }),
+    };
   }
 }
 

@@ -178,6 +178,50 @@ export const spec = {
       },
     },
     schemas: {
+      CycleStartResponse: {
+        type: 'object',
+        required: ['started', 'cycle'],
+        properties: {
+          started: {
+            type: 'boolean',
+          },
+          cycle: {
+            type: 'integer',
+            description: 'The cycle started, or the one running already.',
+          },
+          reason: {
+            type: 'string',
+            enum: ['running'],
+            description: 'Why none started.',
+          },
+        },
+        additionalProperties: false,
+      },
+      CycleStatus: {
+        type: 'object',
+        required: ['cycle', 'shards', 'done', 'running'],
+        properties: {
+          cycle: {
+            type: 'integer',
+            description: 'The number of the current cycle; 0 before the first.',
+          },
+          shards: {
+            type: 'integer',
+          },
+          done: {
+            type: 'integer',
+            description: 'How many of its shards are done.',
+          },
+          running: {
+            type: 'boolean',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        additionalProperties: false,
+      },
       Evidence: {
         type: 'object',
         description: 'Where a fact or verdict was read.',
@@ -1776,6 +1820,57 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ModelResponse',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/cycles': {
+      post: {
+        operationId: 'startCycle',
+        summary:
+          'Start a whole evaluation cycle now, without waiting for the schedule (permission maturity.cycle.run). Answers once the cycle has started; it runs on in the background.',
+        responses: {
+          '200': {
+            description:
+              'No cycle started, because one is running already; its results follow when it ends',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CycleStartResponse',
+                },
+              },
+            },
+          },
+          '202': {
+            description: 'The cycle started',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CycleStartResponse',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+        },
+      },
+    },
+    '/cycles/current': {
+      get: {
+        operationId: 'getCurrentCycle',
+        summary: 'Where the current evaluation cycle stands.',
+        responses: {
+          '200': {
+            description: 'The current cycle',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CycleStatus',
                 },
               },
             },

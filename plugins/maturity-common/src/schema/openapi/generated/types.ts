@@ -23,6 +23,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/cycles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a whole evaluation cycle now, without waiting for the schedule (permission maturity.cycle.run). Answers once the cycle has started; it runs on in the background. */
+    post: operations['startCycle'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/cycles/current': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the current evaluation cycle stands. */
+    get: operations['getCurrentCycle'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/entities': {
     parameters: {
       query?: never;
@@ -339,6 +373,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    CycleStartResponse: {
+      started: boolean;
+      /** @description The cycle started, or the one running already. */
+      cycle: number;
+      /**
+       * @description Why none started.
+       * @enum {string}
+       */
+      reason?: 'running';
+    };
+    CycleStatus: {
+      /** @description The number of the current cycle; 0 before the first. */
+      cycle: number;
+      shards: number;
+      /** @description How many of its shards are done. */
+      done: number;
+      running: boolean;
+      /** Format: date-time */
+      startedAt?: string;
+    };
     /** @description Where a fact or verdict was read. */
     Evidence: {
       /** @description File path relative to the root of the source tree. */
@@ -911,6 +965,8 @@ export interface components {
   headers: never;
   pathItems: never;
 }
+export type CycleStartResponse = components['schemas']['CycleStartResponse'];
+export type CycleStatus = components['schemas']['CycleStatus'];
 export type Evidence = components['schemas']['Evidence'];
 export type EntityFilters = components['schemas']['EntityFilters'];
 export type MaturityModel = components['schemas']['MaturityModel'];
@@ -992,6 +1048,56 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ModelResponse'];
+        };
+      };
+    };
+  };
+  startCycle: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No cycle started, because one is running already; its results follow when it ends */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleStartResponse'];
+        };
+      };
+      /** @description The cycle started */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleStartResponse'];
+        };
+      };
+      403: components['responses']['Forbidden'];
+    };
+  };
+  getCurrentCycle: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The current cycle */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CycleStatus'];
         };
       };
     };
