@@ -27,7 +27,7 @@ import {
   scheduledCycleGapMs,
   SHARD_POLL_TASK_ID,
 } from './schedule';
-import { ShardedCycle } from './sharding/ShardedCycle';
+import { CycleStart, ShardedCycle } from './sharding/ShardedCycle';
 
 /**
  * The maturity scorecard backend plugin: collects facts on a schedule,
@@ -141,22 +141,41 @@ export const maturityPlugin = createBackendPlugin({
           },
         });
 
-        // Starts the next cycle now, in this process, without waiting for a
-        // scheduler poll. When a cycle is running already (on any replica),
-        // none starts, and this replica helps with its unclaimed shards.
+        // Starts the next cycle in the database, and says why it did or did
+        // not: when a cycle is running already (on any replica), none starts;
+        // a scheduled run right after another start is skipped.
+        const beginCycle = async (
+          reason: string,
+          options?: { notWithinMs?: number },
+        ): Promise<CycleStart> => {
+          const start = await cycles.start(options);
+          if (start.started) {
+            logger.info(`Maturity cycle ${start.cycle} started: ${reason}`);
+          } else if (start.reason === 'running') {
+            logger.info(
+              `Maturity cycle not started (${reason}): cycle ${start.cycle} is running already`,
+            );
+          } else {
+            logger.info(
+              `Maturity cycle not started (${reason}): cycle ${
+                start.cycle
+              } started less than ${Math.round(
+                (options?.notWithinMs ?? 0) / 1000,
+              )} s ago`,
+            );
+          }
+          return start;
+        };
+
+        // Starts the next cycle now and works on it in this process, without
+        // waiting for a scheduler poll. This replica also helps with the
+        // unclaimed shards of a cycle that is running already.
         const startCycle = async (
           reason: string,
           options?: { notWithinMs?: number },
         ) => {
           try {
-            const start = await cycles.start(options);
-            if (start.started) {
-              logger.info(`Maturity cycle ${start.cycle} started: ${reason}`);
-            } else if (start.reason === 'running') {
-              logger.info(
-                `Maturity cycle not started (${reason}): cycle ${start.cycle} is running already`,
-              );
-            }
+            await beginCycle(reason, options);
             await cycles.work();
           } catch (e) {
             logger.warn(`Could not start the maturity cycle (${reason}): ${e}`);
@@ -233,6 +252,17 @@ export const maturityPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             waiverMaxDays: config.getOptionalNumber('maturity.waivers.maxDays'),
+            cycles: {
+              // Answers once the cycle is started; it runs on in the background.
+              start: async reason => {
+                const start = await beginCycle(reason);
+                cycles.work().catch(e => {
+                  logger.warn(`Maturity cycle ${start.cycle} failed: ${e}`);
+                });
+                return start;
+              },
+              status: () => cycles.status(),
+            },
           }),
         );
       },
