@@ -16,7 +16,19 @@ import {
   MaturityModel,
   ScoreCoverage,
 } from './model';
-import { evaluateRule, FactLookup } from './rules';
+import {
+  CompiledRule,
+  compileRule,
+  EvidenceAccumulator,
+  FactReader,
+  FAIL,
+  PASS,
+  runRule,
+  STATUS_NAMES,
+  uniqueReasons,
+  UNKNOWN,
+} from './compiledRules';
+import { FactLookup } from './rules';
 
 /** Options of evaluateChecks. */
 export interface EvaluateChecksOptions {
@@ -27,60 +39,102 @@ export interface EvaluateChecksOptions {
 /** The reason recorded on a waived check. */
 export const WAIVED_REASON = 'waived';
 
-/** Evaluates every check of the model for one entity, in model order. */
+/** A check with its rules compiled (see compiledRules.ts). */
+interface CompiledCheck {
+  check: CheckDefinition;
+  rule: CompiledRule;
+  applicableWhen: CompiledRule | undefined;
+}
+
+// Per model: a cycle evaluates one model for every entity, so its rules are
+// compiled once. Models are data and are not changed once evaluated; a model
+// whose checks were replaced is compiled anew.
+const compiledChecks = new WeakMap<
+  MaturityModel,
+  { checks: CheckDefinition[]; compiled: CompiledCheck[] }
+>();
+
+function checksOf(model: MaturityModel): CompiledCheck[] {
+  const cached = compiledChecks.get(model);
+  if (cached && cached.checks === model.checks) return cached.compiled;
+  const compiled = model.checks.map(check => ({
+    check,
+    rule: compileRule(check.rule),
+    applicableWhen: check.applicableWhen
+      ? compileRule(check.applicableWhen)
+      : undefined,
+  }));
+  compiledChecks.set(model, { checks: model.checks, compiled });
+  return compiled;
+}
+
+/**
+ * Evaluates every check of the model for one entity, in model order. The
+ * lookup is asked about each fact once, however many checks read it, so it
+ * must answer the same for the same name throughout the call.
+ */
 export function evaluateChecks(
   model: MaturityModel,
   lookup: FactLookup,
   options: EvaluateChecksOptions = {},
 ): CheckResult[] {
-  return model.checks.map(check => evaluateCheck(check, lookup, options));
+  const checks = checksOf(model);
+  const { waivers } = options;
+  // One entity: each fact is looked up once, however many checks read it.
+  const facts = new FactReader(lookup);
+  const results: CheckResult[] = new Array(checks.length);
+  for (let i = 0; i < checks.length; i++) {
+    results[i] = evaluateCheck(checks[i], facts, waivers);
+  }
+  return results;
 }
 
 function evaluateCheck(
-  check: CheckDefinition,
-  lookup: FactLookup,
-  { waivers }: EvaluateChecksOptions,
+  { check, rule, applicableWhen }: CompiledCheck,
+  facts: FactReader,
+  waivers: Set<string> | undefined,
 ): CheckResult {
-  let applicabilityEvidence: Evidence[] = [];
-  if (check.applicableWhen) {
-    const applicable = evaluateRule(check.applicableWhen, lookup);
-    applicabilityEvidence = applicable.evidence;
-    if (applicable.status === 'fail') {
+  let applicability: EvidenceAccumulator | undefined;
+  if (applicableWhen) {
+    applicability = new EvidenceAccumulator();
+    const applicable = runRule(applicableWhen, facts, applicability, []);
+    if (applicable === FAIL) {
       return {
         checkId: check.id,
         status: 'not-applicable',
         reason: 'applicableWhen is false for this entity',
-        evidence: applicable.evidence,
+        evidence: applicability.evidence,
       };
     }
     // Unknown applicability: evaluate anyway rather than hide a failure.
   }
-  const outcome = evaluateRule(check.rule, lookup);
-  // What decided applicability was looked at too; list it after the rule's own.
-  const evidence = mergeEvidence(outcome.evidence, applicabilityEvidence);
-  if (outcome.status !== 'pass' && waivers?.has(check.id)) {
+  const acc = new EvidenceAccumulator();
+  const reasons: string[] = [];
+  const status = runRule(rule, facts, acc, reasons);
+  // What decided applicability was looked at too; list it after the rule's
+  // own, leaving out what the rule's evidence already holds.
+  if (applicability) acc.add(applicability.evidence);
+  if (status !== PASS && waivers?.has(check.id)) {
     return {
       checkId: check.id,
       status: 'waived',
       reason: WAIVED_REASON,
-      evidence,
+      evidence: acc.evidence,
+    };
+  }
+  if (status === UNKNOWN) {
+    return {
+      checkId: check.id,
+      status: 'unknown',
+      reason: uniqueReasons(reasons).join('; '),
+      evidence: acc.evidence,
     };
   }
   return {
     checkId: check.id,
-    status: outcome.status,
-    ...(outcome.status === 'unknown' && {
-      reason: outcome.unknownReasons.join('; '),
-    }),
-    evidence,
+    status: STATUS_NAMES[status],
+    evidence: acc.evidence,
   };
-}
-
-function mergeEvidence(first: Evidence[], second: Evidence[]): Evidence[] {
-  const key = (e: Evidence) =>
-    JSON.stringify([e.path, e.line, e.annotation, e.note]);
-  const seen = new Set(first.map(key));
-  return [...first, ...second.filter(e => !seen.has(key(e)))];
 }
 
 /** Statuses that count as evidence about a dimension. */
@@ -121,20 +175,24 @@ export function computeEntityScore(
   model: MaturityModel,
   results: CheckResult[],
 ): EntityScore {
-  const byId = new Map(results.map(r => [r.checkId, r]));
+  const { dimensions: scoring, ids, uniqueIds } = scoringOf(model);
+  const statuses = statusesOf(ids, uniqueIds, results);
   const dimensions: DimensionScore[] = [];
   const counted: Array<{ weight: number; level: LevelNumber; raw: number }> =
     [];
   let measured = 0;
 
-  for (const dimension of model.dimensions) {
-    const checks = model.checks.filter(c => c.dimension === dimension.id);
-    const statuses = new Map(checks.map(c => [c.id, statusOf(byId, c.id)]));
-    const measuredChecks = checks.filter(
-      c => statuses.get(c.id) !== 'unknown',
-    ).length;
+  for (const dimension of scoring) {
+    const checks = dimension.checks;
+    let measuredChecks = 0;
+    let evidenced = false;
+    for (let i = 0; i < checks.length; i++) {
+      const status = statuses[checks[i]];
+      if (status !== 'unknown') measuredChecks++;
+      if (EVIDENCE.has(status)) evidenced = true;
+    }
     measured += measuredChecks;
-    if (!checks.some(c => EVIDENCE.has(statuses.get(c.id)!))) {
+    if (!evidenced) {
       dimensions.push({
         dimension: dimension.id,
         level: null,
@@ -147,37 +205,39 @@ export function computeEntityScore(
       continue;
     }
 
-    const maxLevel = checks.reduce<number>((m, c) => Math.max(m, c.level), 1);
+    const maxLevel = dimension.maxLevel;
     let level = 1;
     for (let n = 2; n <= maxLevel; n++) {
-      const atLevel = checks
-        .filter(c => c.level === n)
-        .map(c => statuses.get(c.id)!);
       // Reached when nothing measured fails and something was demonstrated:
       // a pass or waiver, or every check not applicable. Unknown checks
       // neither block the level nor count towards it.
-      const reached =
-        !atLevel.includes('fail') &&
-        (atLevel.some(status => status === 'pass' || status === 'waived') ||
-          atLevel.every(status => status === 'not-applicable'));
+      let fails = false;
+      let demonstrated = false;
+      let allNotApplicable = true;
+      for (const index of dimension.atLevel.get(n) ?? []) {
+        const status = statuses[index];
+        if (status === 'fail') fails = true;
+        else if (status === 'pass' || status === 'waived') demonstrated = true;
+        if (status !== 'not-applicable') allNotApplicable = false;
+      }
+      const reached = !fails && (demonstrated || allNotApplicable);
       if (!reached) break;
       level = n;
     }
-    const blockingChecks =
-      level < maxLevel
-        ? checks
-            .filter(c => c.level === level + 1)
-            .filter(c => statuses.get(c.id) === 'fail')
-            .map(c => c.id)
-        : [];
+    const blockingChecks: string[] = [];
+    if (level < maxLevel) {
+      for (const index of dimension.atLevel.get(level + 1) ?? []) {
+        if (statuses[index] === 'fail') blockingChecks.push(ids[index]);
+      }
+    }
 
     let measuredWeight = 0;
     let passingWeight = 0;
-    for (const c of checks) {
-      const status = statuses.get(c.id);
+    for (let i = 0; i < checks.length; i++) {
+      const status = statuses[checks[i]];
       if (status !== 'pass' && status !== 'fail') continue;
-      measuredWeight += c.weight;
-      if (status === 'pass') passingWeight += c.weight;
+      measuredWeight += dimension.weights[i];
+      if (status === 'pass') passingWeight += dimension.weights[i];
     }
     const raw =
       measuredWeight === 0 ? 100 : (100 * passingWeight) / measuredWeight;
@@ -198,21 +258,122 @@ export function computeEntityScore(
     });
   }
 
-  const totalWeight = counted.reduce((s, d) => s + d.weight, 0);
-  const score =
-    totalWeight === 0
-      ? 0
-      : counted.reduce((s, d) => s + d.weight * d.raw, 0) / totalWeight;
-  const level =
-    counted.length === 0
-      ? 1
-      : (Math.min(...counted.map(d => d.level)) as LevelNumber);
+  let totalWeight = 0;
+  for (const d of counted) totalWeight += d.weight;
+  let weighted = 0;
+  for (const d of counted) weighted += d.weight * d.raw;
+  const score = totalWeight === 0 ? 0 : weighted / totalWeight;
+  let level = 1;
+  if (counted.length > 0) {
+    level = counted[0].level;
+    for (const d of counted) level = Math.min(level, d.level);
+  }
   return {
-    level,
+    level: level as LevelNumber,
     score: roundScore(score),
     dimensions,
     coverage: { measured, total: model.checks.length },
   };
+}
+
+/** What scoring needs of a model, worked out once per model. */
+interface ModelScoring {
+  /** The check ids, in model order. */
+  ids: string[];
+  /** No two checks share an id. */
+  uniqueIds: boolean;
+  dimensions: Array<{
+    id: string;
+    weight: number;
+    /** Model positions of the dimension's checks, in model order. */
+    checks: number[];
+    /** Their weights, in the same order. */
+    weights: number[];
+    /** The highest level a check of the dimension gates, at least 1. */
+    maxLevel: number;
+    /** Model positions of the dimension's checks by the level they gate. */
+    atLevel: Map<number, number[]>;
+  }>;
+}
+
+const scorings = new WeakMap<
+  MaturityModel,
+  {
+    checks: CheckDefinition[];
+    dimensions: MaturityModel['dimensions'];
+    scoring: ModelScoring;
+  }
+>();
+
+// Per model, as evaluateChecks compiles its rules: grouping the checks by
+// dimension and level depends only on the model.
+function scoringOf(model: MaturityModel): ModelScoring {
+  const cached = scorings.get(model);
+  if (
+    cached &&
+    cached.checks === model.checks &&
+    cached.dimensions === model.dimensions
+  ) {
+    return cached.scoring;
+  }
+  const ids = model.checks.map(c => c.id);
+  const scoring: ModelScoring = {
+    ids,
+    uniqueIds: new Set(ids).size === ids.length,
+    dimensions: model.dimensions.map(dimension => {
+      const checks: number[] = [];
+      model.checks.forEach((c, i) => {
+        if (c.dimension === dimension.id) checks.push(i);
+      });
+      const atLevel = new Map<number, number[]>();
+      for (const i of checks) {
+        const at = atLevel.get(model.checks[i].level) ?? [];
+        at.push(i);
+        atLevel.set(model.checks[i].level, at);
+      }
+      return {
+        id: dimension.id,
+        weight: dimension.weight,
+        checks,
+        weights: checks.map(i => model.checks[i].weight),
+        maxLevel: checks.reduce<number>(
+          (m, i) => Math.max(m, model.checks[i].level),
+          1,
+        ),
+        atLevel,
+      };
+    }),
+  };
+  scorings.set(model, {
+    checks: model.checks,
+    dimensions: model.dimensions,
+    scoring,
+  });
+  return scoring;
+}
+
+/**
+ * Each model check's status, by model position. Results usually come from
+ * evaluateChecks, one per check in model order, and are read by position;
+ * otherwise by id, the last result of an id winning, and a check without a
+ * result is unknown.
+ */
+function statusesOf(
+  ids: string[],
+  uniqueIds: boolean,
+  results: CheckResult[],
+): CheckStatus[] {
+  const statuses: CheckStatus[] = new Array(ids.length);
+  let aligned = uniqueIds && results.length === ids.length;
+  for (let i = 0; aligned && i < ids.length; i++) {
+    const result = results[i];
+    if (!result || result.checkId !== ids[i]) aligned = false;
+    else statuses[i] = result.status ?? 'unknown';
+  }
+  if (aligned) return statuses;
+  const byId = new Map(results.map(r => [r.checkId, r]));
+  for (let i = 0; i < ids.length; i++) statuses[i] = statusOf(byId, ids[i]);
+  return statuses;
 }
 
 /**
