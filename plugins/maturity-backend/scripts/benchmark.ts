@@ -13,7 +13,9 @@
  *    bare loop (bareLoop.ts) every figure is divided by.
  *
  * Environment:
- *   BENCH_MODE      all (default), store or e2e
+ *   BENCH_MODE      all (default), store, cycle or e2e; cycle is the
+ *                   store-level runCycle benchmark (cycleBench.ts), with
+ *                   BENCH_PROFILE_DIR=<dir> for V8 CPU profiles of cycles
  *   BENCH_ENTITIES  components (default 10000)
  *   BENCH_RUNS      runs per median (default 3)
  *   BENCH_DBS       sqlite,postgres (default: both; PostgreSQL only when
@@ -44,6 +46,7 @@ import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
 import { loadMaturityModel } from '../src/engine/loadModel';
 import { MaturityEngine } from '../src/engine/MaturityEngine';
 import { createRouter } from '../src/router';
+import { cycleBench, cycleConnections } from './cycleBench';
 import type { EndToEndSpec, Figure } from './endToEnd';
 import { createSyntheticCatalog } from './syntheticCatalog';
 
@@ -220,6 +223,33 @@ async function storeLevel(dbs: string[]) {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The store-level cycle benchmark on each database. */
+async function storeLevelCycles(dbs: string[]) {
+  const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const profileDir = process.env.BENCH_PROFILE_DIR
+    ? resolve(process.env.BENCH_PROFILE_DIR)
+    : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  for (const db of dbs) {
+    if (db !== 'sqlite' && (db !== 'postgres' || !pg)) continue;
+    const dir = mkdtempSync(join(tmpdir(), 'maturity-cycle-'));
+    const connections = cycleConnections(db, dir, pg);
+    try {
+      await cycleBench({
+        label: db === 'sqlite' ? 'SQLite (files)' : 'PostgreSQL 15',
+        connect: connections.connect,
+        entities: ENTITIES,
+        runs,
+        profileDir,
+      });
+    } finally {
+      await connections.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -670,6 +700,9 @@ async function main() {
         0,
       )} MiB`,
     );
+  }
+  if (mode === 'all' || mode === 'cycle') {
+    await storeLevelCycles(dbs);
   }
   if (mode === 'all' || mode === 'e2e') {
     await endToEnd(dbs);

@@ -8,6 +8,9 @@ import {
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '@cloud-native-portal/plugin-maturity-node';
 import { Knex } from 'knex';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
 import { loadMaturityModel } from './loadModel';
@@ -55,21 +58,63 @@ function repoCollector() {
   return { collector, replicas };
 }
 
+/** A catalog whose entities the test replaces between cycles. */
+function mutableCatalog(entities: Entity[]) {
+  let current = catalogServiceMock({ entities });
+  const catalog: CatalogService = Object.create(current);
+  catalog.queryEntities = (request, options) =>
+    current.queryEntities(request, options);
+  return {
+    catalog,
+    set(next: Entity[]) {
+      current = catalogServiceMock({ entities: next });
+    },
+  };
+}
+
+/** A collector that reads nothing but the source tree, counting its runs. */
+function treeOnlyCollector() {
+  const runs: string[] = [];
+  const collector: FactCollector = {
+    id: 'probe',
+    version: 1,
+    facts: [],
+    sourceTreeOnly: true,
+    async collect({ entity, sourceTree }): Promise<FactSet> {
+      runs.push(entity.metadata.name);
+      return {
+        collector: 'probe',
+        version: 1,
+        collectedAt: new Date().toISOString(),
+        status: 'ok',
+        facts: { 'probe.files': sourceTree?.files().length ?? 0 },
+      };
+    },
+  };
+  return { collector, runs };
+}
+
+async function factsOf(store: DatabaseMaturityStore, ref: string, id: string) {
+  const sets = (await store.getFacts([ref])).get(ref) ?? [];
+  return sets.find(s => s.collector === id)?.facts ?? {};
+}
+
 function createEngine(options: {
   store: DatabaseMaturityStore;
   catalog: CatalogService;
   collector: FactCollector;
+  extra?: FactCollector[];
+  allowedLocalRoots?: string[];
 }) {
+  const collectors = [options.collector, ...(options.extra ?? [])];
   return new MaturityEngine({
     store: options.store,
-    model: loadMaturityModel(mockServices.rootConfig({ data: {} }), [
-      options.collector,
-    ]),
-    collectors: [options.collector],
+    model: loadMaturityModel(mockServices.rootConfig({ data: {} }), collectors),
+    collectors,
     catalog: options.catalog,
     auth: mockServices.auth(),
     logger: mockServices.rootLogger({ level: 'error' }),
-    allowedLocalRoots: [],
+    allowedLocalRoots: options.allowedLocalRoots ?? [],
     entityKinds: ['Component'],
     retentionDays: 400,
   });
@@ -245,5 +290,146 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     // after the previous page's scores are stored.
     expect(limits.every(l => l !== undefined && l <= 1000)).toBe(true);
     expect(scoredWhenRead).toEqual([1000, 2000]);
+  });
+  it("re-evaluates an entity whose owner group's on-call annotation changed although the entity itself did not", async () => {
+    const { collector } = repoCollector();
+    const { catalog, set } = mutableCatalog([
+      team,
+      component('a'),
+      component('b'),
+    ]);
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 0 });
+    expect(
+      (await factsOf(store, 'component:default/a', 'ownership'))[
+        'ownership.ownerOncall'
+      ],
+    ).toBe(false);
+
+    const onCall: Entity = {
+      ...team,
+      metadata: {
+        ...team.metadata,
+        annotations: { 'pagerduty.com/service-id': 'P123' },
+      },
+    };
+    set([onCall, component('a'), component('b')]);
+    expect(await engine.runCycle()).toMatchObject({
+      evaluated: 2,
+      unchanged: 0,
+    });
+    expect(
+      (await factsOf(store, 'component:default/a', 'ownership'))[
+        'ownership.ownerOncall'
+      ],
+    ).toBe(true);
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 0 });
+  });
+
+  it('re-evaluates an entity whose owner group appeared in the catalog after its last evaluation', async () => {
+    const { collector } = repoCollector();
+    const { catalog, set } = mutableCatalog([component('a')]);
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 0 });
+    expect(
+      (await factsOf(store, 'component:default/a', 'ownership'))[
+        'ownership.ownerResolves'
+      ],
+    ).toBe(false);
+
+    set([team, component('a')]);
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 1 });
+    expect(
+      (await factsOf(store, 'component:default/a', 'ownership'))[
+        'ownership.ownerResolves'
+      ],
+    ).toBe(true);
+  });
+
+  it('re-evaluates an entity whose system moved to another domain although the entity itself did not', async () => {
+    const { collector } = repoCollector();
+    const system = (domain: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: 'shop', namespace: 'default' },
+      spec: { owner: 'team-a', domain },
+    });
+    const inShop: Entity = {
+      ...component('a'),
+      spec: { ...component('a').spec, system: 'shop' },
+    };
+    const { catalog, set } = mutableCatalog([team, system('retail'), inShop]);
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 0 });
+
+    set([team, system('payments'), inShop]);
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 1 });
+    expect((await store.getEntityScore('component:default/a'))?.domainRef).toBe(
+      'domain:default/payments',
+    );
+  });
+
+  it('does not run the catalog and source-tree collectors again for an entity whose inputs did not change', async () => {
+    const { collector } = repoCollector();
+    const probe = treeOnlyCollector();
+    const { catalog } = mutableCatalog([team, component('a')]);
+    const engine = createEngine({
+      store,
+      catalog,
+      collector,
+      extra: [probe.collector],
+    });
+    await engine.runCycle();
+    expect(probe.runs).toEqual(['a']);
+    expect(await engine.runCycle()).toMatchObject({
+      evaluated: 0,
+      unchanged: 1,
+    });
+    expect(probe.runs).toEqual(['a']);
+  });
+
+  it('re-evaluates an entity whose local source tree changed although the catalog did not', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'maturity-engine-tree-'));
+    try {
+      writeFileSync(join(root, 'README.md'), '# a\n');
+      const { collector } = repoCollector();
+      const probe = treeOnlyCollector();
+      const withTree: Entity = {
+        ...component('a'),
+        metadata: {
+          ...component('a').metadata,
+          annotations: { 'backstage.io/source-location': `dir:${root}/` },
+        },
+      };
+      const { catalog } = mutableCatalog([team, withTree]);
+      const engine = createEngine({
+        store,
+        catalog,
+        collector,
+        extra: [probe.collector],
+        allowedLocalRoots: [root],
+      });
+      await engine.runCycle();
+      expect(await engine.runCycle()).toMatchObject({ evaluated: 0 });
+      expect(
+        (await factsOf(store, 'component:default/a', 'probe'))['probe.files'],
+      ).toBe(1);
+
+      writeFileSync(join(root, 'CODEOWNERS'), '* @team-a\n');
+      expect(await engine.runCycle()).toMatchObject({ evaluated: 1 });
+      expect(
+        (await factsOf(store, 'component:default/a', 'probe'))['probe.files'],
+      ).toBe(2);
+      expect(
+        (await factsOf(store, 'component:default/a', 'ownership'))[
+          'ownership.codeownersPresent'
+        ],
+      ).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

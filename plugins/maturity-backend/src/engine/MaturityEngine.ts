@@ -30,7 +30,8 @@ import {
 } from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { SourceTreeCache } from './SourceTreeCache';
+import { CatalogReads, EntityDigests, recordingSnapshot } from './catalogReads';
+import { OpenedSourceTree, SourceTreeCache } from './SourceTreeCache';
 import {
   EntityEvaluation,
   EvaluationState,
@@ -101,13 +102,13 @@ const DAY_MS = 86400_000;
 /** Lets other work (HTTP requests, timers) run between chunks of a cycle. */
 const yieldToEventLoop = () => new Promise<void>(r => setImmediate(r));
 
-/** One entity's collected facts, serialised once for the hash and the store. */
+/** One entity whose inputs changed: its facts, to evaluate and store. */
 interface CollectedEntity {
   info: ScoredEntityInfo;
   factSets: FactSet[];
-  payloads: string[];
   waivers: Set<string>;
-  inputHash: string;
+  /** Undefined when its inputs cannot be hashed: the next cycle collects it. */
+  inputHash?: string;
 }
 
 /** Which part of the catalog one cycle evaluates. */
@@ -175,6 +176,9 @@ export class MaturityEngine {
   private readonly sourceTrees: SourceTreeCache;
   // What every evaluation reads besides an entity's own inputs.
   private readonly modelHash: string;
+  // The catalog lookups of each entity's last collection by this process:
+  // what its input hash covers besides the entity and its source tree.
+  private readonly catalogReads = new Map<string, CatalogReads>();
 
   constructor(private readonly options: MaturityEngineOptions) {
     this.installed = installedCollectorIds(options.collectors);
@@ -191,6 +195,7 @@ export class MaturityEngine {
           model: options.model,
           installed: [...this.installed].sort(),
           tracked: options.trackedFacts ?? DEFAULT_TRACKED_FACTS,
+          placeholderOwners: options.placeholderOwners ?? null,
         }),
       )
       .digest('hex');
@@ -230,32 +235,107 @@ export class MaturityEngine {
     snapshot: CatalogSnapshot,
   ): Promise<FactSet[]> {
     const opened = await this.sourceTrees.open(entity);
-    const context = {
+    const volatile = await this.runCollectors(
       entity,
-      sourceTree: opened.tree,
-      sourceTreeError: opened.error,
-    };
-    const collectors = entityCollectors(snapshot, this.options.collectors, {
-      placeholderOwners: this.options.placeholderOwners,
-    });
-    const reused = (c: FactCollector) =>
-      c.sourceTreeOnly ? opened.cachedFacts.get(c.id) : undefined;
-    const run = collectors.filter(c => !reused(c));
+      opened,
+      this.volatileCollectors(),
+    );
+    return (await this.collectRest(entity, snapshot, opened, volatile))
+      .factSets;
+  }
+
+  /**
+   * The modules' collectors that may read more than the entity's source
+   * tree (another service, a register): they run for every entity in every
+   * cycle, and their facts are part of its input hash.
+   */
+  private volatileCollectors(): FactCollector[] {
+    return this.options.collectors.filter(c => !c.sourceTreeOnly);
+  }
+
+  private runCollectors(
+    entity: Entity,
+    opened: OpenedSourceTree,
+    collectors: FactCollector[],
+  ): Promise<FactSet[]> {
     // A collector bug must not cost the other collectors' facts.
-    const collected = await collectEntityFacts(context, run, {
-      onCollectorError: (collector, e) =>
-        this.options.logger.warn(
-          `Collector ${collector.id} failed for ${stringifyEntityRef(
-            entity,
-          )}: ${e}`,
-        ),
-    });
+    return collectEntityFacts(
+      { entity, sourceTree: opened.tree, sourceTreeError: opened.error },
+      collectors,
+      {
+        onCollectorError: (collector, e) =>
+          this.options.logger.warn(
+            `Collector ${collector.id} failed for ${stringifyEntityRef(
+              entity,
+            )}: ${e}`,
+          ),
+      },
+    );
+  }
+
+  /**
+   * Runs the collectors other than the volatile ones, logging their catalog
+   * lookups, and returns every fact set in the collectors' order.
+   */
+  private async collectRest(
+    entity: Entity,
+    snapshot: CatalogSnapshot,
+    opened: OpenedSourceTree,
+    volatile: FactSet[],
+  ): Promise<{ factSets: FactSet[]; reads: CatalogReads }> {
+    const reads: CatalogReads = { refs: [], extracted: [], opaque: false };
+    const collectors = entityCollectors(
+      recordingSnapshot(snapshot, reads),
+      this.options.collectors,
+      { placeholderOwners: this.options.placeholderOwners },
+    );
+    const volatileSets = new Map(
+      this.volatileCollectors().map((c, i) => [c, volatile[i]]),
+    );
+    const reused = (c: FactCollector) =>
+      volatileSets.get(c) ??
+      (c.sourceTreeOnly ? opened.cachedFacts.get(c.id) : undefined);
+    const run = collectors.filter(c => !reused(c));
+    const collected = await this.runCollectors(entity, opened, run);
     const fresh = new Map(run.map((c, i) => [c, collected[i]]));
-    return collectors.map(c => {
+    const factSets = collectors.map(c => {
       const set = reused(c) ?? fresh.get(c)!;
       if (c.sourceTreeOnly && set.status === 'ok') opened.remember(c, set);
       return set;
     });
+    return { factSets, reads };
+  }
+
+  /**
+   * The hash of everything an entity's evaluation reads: the model, the
+   * installed collectors, its active waivers, the entity and its system
+   * (its stored catalog fields), its source tree's version, what its catalog
+   * lookups find now,
+   * and the facts of the volatile collectors without their collection times.
+   * Undefined when the tree has no version or the lookups cannot be replayed.
+   */
+  private inputHash(
+    entity: Entity,
+    info: ScoredEntityInfo,
+    waivers: Set<string>,
+    treeVersion: string | undefined,
+    reads: CatalogReads,
+    digests: EntityDigests,
+    volatile: FactSet[],
+  ): string | undefined {
+    if (treeVersion === undefined || reads.opaque) return undefined;
+    // The stored catalog fields are the entity's own, and its system's
+    // domain.
+    let text = `${this.modelHash}\n${treeVersion}\n${
+      info.systemRef ? digests.of(info.systemRef) : ''
+    }\n${waivers.size ? [...waivers].sort().join(',') : ''}\n${JSON.stringify(
+      entity,
+    )}${digests.text(reads)}`;
+    for (const { collectedAt: _, ...set } of volatile) {
+      text += `\n${JSON.stringify(set)}`;
+    }
+    const hash = createHash('sha1').update(text);
+    return hash.digest('hex');
   }
 
   /** Evaluates the model over stored facts; pure apart from reading waivers. */
@@ -410,6 +490,9 @@ export class MaturityEngine {
       ref => !current.has(ref) && included(ref),
     );
     await this.options.store.deleteEntities(stale);
+    for (const ref of this.catalogReads.keys()) {
+      if (!current.has(ref) && included(ref)) this.catalogReads.delete(ref);
+    }
     await this.options.store.pruneSnapshots(
       new Date(Date.now() - this.options.retentionDays * DAY_MS),
     );
@@ -424,29 +507,12 @@ export class MaturityEngine {
   }
 
   /**
-   * The hash of everything an entity's evaluation reads: the model, the
-   * installed collectors, its stored catalog fields, its active waivers and
-   * its fact sets without their collection times.
-   */
-  private inputHash(
-    info: ScoredEntityInfo,
-    waivers: Set<string>,
-    bodies: string[],
-  ): string {
-    return createHash('sha1')
-      .update(
-        `${this.modelHash}\n${JSON.stringify(info)}\n${JSON.stringify(
-          [...waivers].sort(),
-        )}\n${bodies.join('\n')}`,
-      )
-      .digest('hex');
-  }
-
-  /**
-   * Collects facts for the entities; evaluates from memory and stores the
-   * ones whose inputs changed since their last evaluation (all of them when
-   * `force`); and marks the others as current as of `at`, carrying their
-   * history forward once a day.
+   * Scores the entities: evaluates from memory and stores the ones whose
+   * inputs changed since their last evaluation (all of them when `force`),
+   * and marks the others as current as of `at`, carrying their history
+   * forward once a day. An entity's input hash is worked out before its
+   * catalog and source-tree collectors run, from the lookups of its last
+   * collection: an unchanged entity is not collected again.
    */
   private async scoreEntities(
     entities: Entity[],
@@ -463,29 +529,36 @@ export class MaturityEngine {
         ? new Map<string, EvaluationState>()
         : store.getEvaluationStates(refs),
     ]);
+    const digests = new EntityDigests(snapshot);
+    const volatileCollectors = this.volatileCollectors();
+    const noWaivers = new Set<string>();
 
     const limit = pLimit(this.options.concurrency ?? 4);
     const changed: CollectedEntity[] = [];
     let unchanged = 0;
     const carryForward: string[] = [];
-    for (let i = 0; i < entities.length; i += YIELD_EVERY) {
-      const collected = await Promise.all(
-        entities
-          .slice(i, i + YIELD_EVERY)
-          .map(entity => limit(() => this.collectFacts(entity, snapshot))),
-      );
-      for (let j = 0; j < collected.length; j++) {
-        const factSets = collected[j];
-        const info = infos[i + j];
-        const active = waivers.get(info.entityRef) ?? new Set<string>();
-        // Serialised once: without the collection time for the hash, and
-        // with it for the store.
-        const bodies = factSets.map(({ collectedAt: _, ...rest }) =>
-          JSON.stringify(rest),
+    const score = async (i: number) => {
+      const entity = entities[i];
+      const info = infos[i];
+      const active = waivers.get(info.entityRef) ?? noWaivers;
+      const opened = await this.sourceTrees.open(entity);
+      const volatile =
+        volatileCollectors.length > 0
+          ? await this.runCollectors(entity, opened, volatileCollectors)
+          : [];
+      const state = states.get(info.entityRef);
+      const previous = this.catalogReads.get(info.entityRef);
+      if (state?.inputHash && previous) {
+        const inputHash = this.inputHash(
+          entity,
+          info,
+          active,
+          opened.version,
+          previous,
+          digests,
+          volatile,
         );
-        const inputHash = this.inputHash(info, active, bodies);
-        const state = states.get(info.entityRef);
-        if (state?.inputHash === inputHash) {
+        if (inputHash === state.inputHash) {
           unchanged += 1;
           if (
             !state.snapshotAt ||
@@ -493,21 +566,37 @@ export class MaturityEngine {
           ) {
             carryForward.push(info.entityRef);
           }
-          continue;
+          return;
         }
-        changed.push({
-          info,
-          factSets,
-          payloads: bodies.map(
-            (body, k) =>
-              `{"collectedAt":${JSON.stringify(
-                factSets[k].collectedAt,
-              )},${body.slice(1)}`,
-          ),
-          waivers: active,
-          inputHash,
-        });
       }
+      const { factSets, reads } = await this.collectRest(
+        entity,
+        snapshot,
+        opened,
+        volatile,
+      );
+      this.catalogReads.set(info.entityRef, reads);
+      changed.push({
+        info,
+        factSets,
+        waivers: active,
+        inputHash: this.inputHash(
+          entity,
+          info,
+          active,
+          opened.version,
+          reads,
+          digests,
+          volatile,
+        ),
+      });
+    };
+    for (let i = 0; i < entities.length; i += YIELD_EVERY) {
+      const batch: Promise<void>[] = [];
+      for (let j = i; j < Math.min(i + YIELD_EVERY, entities.length); j++) {
+        batch.push(limit(() => score(j)));
+      }
+      await Promise.all(batch);
       await yieldToEventLoop();
     }
 
@@ -516,17 +605,15 @@ export class MaturityEngine {
         changed.map(c => ({
           entityRef: c.info.entityRef,
           factSets: c.factSets,
-          payloads: c.payloads,
         })),
       );
       // Evaluated from the facts in memory, not read back from the store.
       const evaluations: EntityEvaluation[] = [];
       for (let i = 0; i < changed.length; i++) {
         const c = changed[i];
-        evaluations.push({
-          ...this.toEvaluation(c.info, c.factSets, c.waivers),
-          inputHash: c.inputHash,
-        });
+        const evaluation = this.toEvaluation(c.info, c.factSets, c.waivers);
+        evaluation.inputHash = c.inputHash;
+        evaluations.push(evaluation);
         if ((i + 1) % YIELD_EVERY === 0) await yieldToEventLoop();
       }
       await store.saveEvaluations(evaluations, {

@@ -62,6 +62,10 @@ export async function localTreeStamp(
   return hash.digest('hex');
 }
 
+// What an entity without a cacheable tree gets: no facts, nothing kept.
+const NO_FACTS: ReadonlyMap<string, FactSet> = new Map();
+const forget = () => {};
+
 interface CachedTree {
   /** The location and its version: stamp or ETag. */
   version: string;
@@ -75,8 +79,13 @@ interface CachedTree {
 export interface OpenedSourceTree {
   tree?: RepositoryTree;
   error?: string;
+  /**
+   * The tree's version (stamp of a local tree, ETag of a URL tree), or the
+   * error when there is no tree; undefined when a tree has no version.
+   */
+  version?: string;
   /** Facts of the collectors marked `sourceTreeOnly`, from an unchanged tree. */
-  cachedFacts: Map<string, FactSet>;
+  cachedFacts: ReadonlyMap<string, FactSet>;
   /** Keeps a collector's facts for the next refresh of this tree. */
   remember(collector: FactCollector, facts: FactSet): void;
 }
@@ -109,11 +118,20 @@ export class SourceTreeCache {
       const opened = await openSourceTree(entity, this.options);
       return {
         ...opened,
+        version: 'error' in opened ? `error:${opened.error}` : undefined,
         cachedFacts: new Map(),
         remember: () => {},
       };
     };
-    if (location.type === 'error') return uncached();
+    if (location.type === 'error') {
+      // What openSourceTree answers for it, without resolving it again.
+      return {
+        error: location.reason,
+        version: `error:${location.reason}`,
+        cachedFacts: NO_FACTS,
+        remember: forget,
+      };
+    }
     const key =
       location.type === 'local'
         ? `dir:${location.path}`
@@ -159,6 +177,7 @@ export class SourceTreeCache {
     if (!('tree' in opened)) {
       return {
         error: opened.error,
+        version: `error:${opened.error}`,
         cachedFacts: new Map(),
         remember: () => {},
       };
@@ -177,6 +196,7 @@ export class SourceTreeCache {
     this.trim();
     return {
       tree: entry.tree,
+      version,
       cachedFacts: new Map(),
       remember: (collector, facts) => entry.facts.set(collector.id, facts),
     };
@@ -193,6 +213,7 @@ export class SourceTreeCache {
     this.entries.set(key, entry);
     return {
       tree: entry.tree,
+      version: entry.version,
       cachedFacts: entry.facts,
       remember: (collector, facts) => entry.facts.set(collector.id, facts),
     };

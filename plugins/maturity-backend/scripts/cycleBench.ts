@@ -1,0 +1,413 @@
+/*
+ * Store-level cycle benchmark of `yarn bench:maturity` (BENCH_MODE=cycle):
+ * `MaturityEngine.runCycle` over the synthetic catalog, served page by page
+ * from memory (no catalog database, no scheduler, no REST), writing to a
+ * fresh maturity database. Beside it, in the same process and run, a bare
+ * loop over the same entities: the same collectors and evaluator, one row
+ * per component (results, score, level, dimensions) in one transaction.
+ *
+ * Every figure is CPU time of this process (`process.cpuUsage`, user +
+ * system) and wall time, each with its ratio to the bare loop's. On
+ * PostgreSQL the server's own CPU is not in the CPU figure; it is in the
+ * wall time.
+ *
+ * BENCH_PROFILE_DIR: after the measured runs, one more full and one more
+ * unchanged cycle of each model run under the V8 profiler, which writes
+ * `cycle-<db>-<model>-<kind>.cpuprofile` there.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  CATALOG_FILTER_EXISTS,
+  EntityFilterQuery,
+} from '@backstage/catalog-client';
+import {
+  Entity,
+  RELATION_CHILD_OF,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CatalogSnapshot,
+  collectEntityFacts,
+  createRepoFactCollector,
+  entityCollectors,
+  evaluateFactSets,
+  installedCollectorIds,
+  openSourceTree,
+  toRef,
+} from '@cloud-native-portal/plugin-maturity-node';
+import knexFactory, { Knex } from 'knex';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
+import { loadMaturityModel } from '../src/engine/loadModel';
+import { MaturityEngine } from '../src/engine/MaturityEngine';
+import { createSyntheticEntities } from './syntheticEntities';
+
+/** One measured run: CPU and wall milliseconds. */
+interface Sample {
+  cpu: number;
+  wall: number;
+  load: number;
+}
+
+/** Medians of a figure's runs, with the runs. */
+export interface CycleFigure {
+  name: string;
+  includes: string;
+  runs: Sample[];
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function timed(
+  fn: () => Promise<unknown>,
+  profile?: string,
+): Promise<Sample> {
+  let session: Session | undefined;
+  if (profile) {
+    session = new Session();
+    session.connect();
+    await new Promise<void>((ok, ko) =>
+      session!.post('Profiler.enable', e => (e ? ko(e) : ok())),
+    );
+    await new Promise<void>((ok, ko) =>
+      session!.post('Profiler.start', e => (e ? ko(e) : ok())),
+    );
+  }
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  await fn();
+  const wall = performance.now() - wall0;
+  const cpu1 = process.cpuUsage(cpu0);
+  if (session) {
+    const result = await new Promise<any>((ok, ko) =>
+      session!.post('Profiler.stop', (e, r) => (e ? ko(e) : ok(r))),
+    );
+    writeFileSync(profile!, JSON.stringify(result.profile));
+    session.disconnect();
+  }
+  return { cpu: (cpu1.user + cpu1.system) / 1000, wall, load: loadavg()[0] };
+}
+
+/** The entities with the relations the catalog's processors add. */
+function withRelations(entities: Entity[]): Entity[] {
+  return entities.map(e => {
+    const relations: Array<{ type: string; targetRef: string }> = [];
+    const owner = toRef(e.spec?.owner, 'group');
+    if (owner) relations.push({ type: RELATION_OWNED_BY, targetRef: owner });
+    const system = toRef(e.spec?.system, 'system');
+    if (system) relations.push({ type: RELATION_PART_OF, targetRef: system });
+    const parent = toRef(e.spec?.parent, 'group');
+    if (parent) relations.push({ type: RELATION_CHILD_OF, targetRef: parent });
+    return { ...e, relations };
+  });
+}
+
+/**
+ * The catalog served page by page from memory. Each page is a fresh copy,
+ * as a catalog parses its stored entities per request.
+ */
+function memoryCatalog(entities: Entity[]): CatalogService {
+  const stored = entities.map(e => ({ entity: e, json: JSON.stringify(e) }));
+  const matches = (filter: EntityFilterQuery | undefined, e: Entity) => {
+    const f = (Array.isArray(filter) ? filter[0] : filter) ?? {};
+    return Object.entries(f).every(([key, value]) => {
+      if (key === 'kind') {
+        const kinds = [value].flat().map(k => String(k).toLowerCase());
+        return kinds.includes(e.kind.toLowerCase());
+      }
+      if (key.startsWith('metadata.annotations.')) {
+        const v = e.metadata.annotations?.[key.slice(21)];
+        return value === CATALOG_FILTER_EXISTS ? v !== undefined : v === value;
+      }
+      throw new Error(`memory catalog: unsupported filter ${key}`);
+    });
+  };
+  const queries = new Map<string, typeof stored>();
+  const catalog = {
+    async queryEntities(request: any) {
+      let key: string;
+      let offset = 0;
+      if (request.cursor) {
+        [key, offset] = JSON.parse(request.cursor);
+      } else {
+        key = JSON.stringify(request.filter ?? {});
+        queries.set(
+          key,
+          stored.filter(s => matches(request.filter, s.entity)),
+        );
+      }
+      const all = queries.get(key)!;
+      const items = all
+        .slice(offset, offset + request.limit)
+        .map(s => JSON.parse(s.json));
+      const next = offset + request.limit;
+      return {
+        items,
+        totalItems: all.length,
+        pageInfo:
+          next < all.length ? { nextCursor: JSON.stringify([key, next]) } : {},
+      };
+    },
+  };
+  return catalog as unknown as CatalogService;
+}
+
+/**
+ * The bare loop: every entity in one list, the same collectors and
+ * evaluator, one row per component in one transaction.
+ */
+async function bareLoop(
+  knex: Knex,
+  entities: Entity[],
+  modelFile: string | undefined,
+) {
+  const collectors = [createRepoFactCollector()];
+  const model = loadMaturityModel(
+    new ConfigReader(modelFile ? { maturity: { modelFile } } : {}),
+    collectors,
+  );
+  const installed = installedCollectorIds(collectors);
+  if (!(await knex.schema.hasTable('bare_results'))) {
+    await knex.schema.createTable('bare_results', t => {
+      t.string('entity_ref').primary();
+      t.integer('level').notNullable();
+      t.float('score').notNullable();
+      t.text('dimensions').notNullable();
+      t.text('results').notNullable();
+      t.string('evaluated_at').notNullable();
+    });
+  }
+  const copies: Entity[] = entities.map(e => JSON.parse(JSON.stringify(e)));
+  const snapshot = new CatalogSnapshot(copies);
+  const forEntity = entityCollectors(snapshot, collectors, {});
+  const at = new Date().toISOString();
+  const out: Array<Record<string, string | number>> = [];
+  for (const entity of copies) {
+    if (entity.kind !== 'Component') continue;
+    const opened = await openSourceTree(entity, { allowedLocalRoots: [] });
+    const factSets = await collectEntityFacts(
+      {
+        entity,
+        sourceTree: 'tree' in opened ? opened.tree : undefined,
+        sourceTreeError: 'error' in opened ? opened.error : undefined,
+      },
+      forEntity,
+    );
+    const { results, score } = evaluateFactSets(model, factSets, installed);
+    out.push({
+      entity_ref: stringifyEntityRef(entity),
+      level: score.level,
+      score: score.score,
+      dimensions: JSON.stringify(score.dimensions),
+      results: JSON.stringify(results),
+      evaluated_at: at,
+    });
+  }
+  await knex.transaction(async trx => {
+    await trx('bare_results').delete();
+    await trx.batchInsert('bare_results', out, 500);
+  });
+}
+
+/** Prints figures as one table: median CPU and wall, each with its ratio. */
+export function printCycleTable(
+  title: string,
+  bare: CycleFigure,
+  figures: CycleFigure[],
+) {
+  const b = { cpu: median(bare.runs.map(r => r.cpu)), wall: 0 };
+  b.wall = median(bare.runs.map(r => r.wall));
+  const s = (v: number) => `${(v / 1000).toFixed(3)} s`;
+  const rows = [bare, ...figures].map(f => {
+    const cpu = median(f.runs.map(r => r.cpu));
+    const wall = median(f.runs.map(r => r.wall));
+    return [
+      f.name,
+      `${s(cpu)} (${(cpu / b.cpu).toFixed(2)}×)`,
+      `${s(wall)} (${(wall / b.wall).toFixed(2)}×)`,
+      f.runs.map(r => s(r.cpu)).join(', '),
+      median(f.runs.map(r => r.load)).toFixed(2),
+    ];
+  });
+  const header = [
+    'measure',
+    'CPU (× bare)',
+    'wall (× bare)',
+    'CPU runs',
+    'load',
+  ];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map(r => r[i].length)),
+  );
+  const line = (r: string[]) =>
+    console.log(`  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
+  console.log(`\n${title}`);
+  line(header);
+  rows.forEach(line);
+  console.log('  what each includes:');
+  for (const f of [bare, ...figures])
+    console.log(`    ${f.name}: ${f.includes}`);
+}
+
+/** Runs the cycle benchmark on one database (two fresh knex connections). */
+export async function cycleBench(options: {
+  label: string;
+  /** A fresh, empty database per call; `name` tells them apart. */
+  connect: (name: string) => Promise<Knex>;
+  entities: number;
+  runs: number;
+  profileDir?: string;
+}) {
+  const nineModel = join(__dirname, 'nine-check-model.yaml');
+  const variants = [0, 1].map(variant =>
+    withRelations(
+      createSyntheticEntities({ components: options.entities, variant }),
+    ),
+  );
+  const bareDb = await options.connect('bare');
+  const models: Array<[string, string | undefined]> = [
+    ['default', undefined],
+    ['nine', nineModel],
+  ];
+  for (const [modelName, modelFile] of models) {
+    const knex = await options.connect(modelName);
+    const collectors = [createRepoFactCollector()];
+    const model = loadMaturityModel(
+      new ConfigReader(modelFile ? { maturity: { modelFile } } : {}),
+      collectors,
+    );
+    const store = await DatabaseMaturityStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const catalogs = variants.map(memoryCatalog);
+    let current = 0;
+    const engine = new MaturityEngine({
+      store,
+      model,
+      collectors,
+      catalog: {
+        queryEntities: (...args: any[]) =>
+          (catalogs[current] as any).queryEntities(...args),
+      } as unknown as CatalogService,
+      auth: mockServices.auth(),
+      logger: mockServices.rootLogger({ level: 'error' }),
+      allowedLocalRoots: [],
+      entityKinds: ['Component'],
+      retentionDays: 400,
+    });
+    // The process's first cycle evaluates everything (an upgrade may
+    // evaluate the same inputs differently): not measured.
+    await engine.runCycle();
+    const full: Sample[] = [];
+    const unchanged: Sample[] = [];
+    const bare: Sample[] = [];
+    const cycle = async (kind: 'full' | 'unchanged', profile?: string) => {
+      if (kind === 'full') {
+        // Every team's on-call annotation flips: every component's
+        // ownership facts change, the components themselves do not.
+        current = 1 - current;
+      }
+      let summary: any;
+      const sample = await timed(async () => {
+        summary = await engine.runCycle();
+      }, profile);
+      const expected = kind === 'full' ? options.entities : 0;
+      if (summary.evaluated !== expected) {
+        throw new Error(
+          `${kind} cycle evaluated ${summary.evaluated}, not ${expected}`,
+        );
+      }
+      return sample;
+    };
+    for (let run = 0; run < options.runs; run++) {
+      full.push(await cycle('full'));
+      unchanged.push(await cycle('unchanged'));
+      const same = variants[current];
+      bare.push(await timed(() => bareLoop(bareDb, same, modelFile)));
+    }
+    if (options.profileDir) {
+      // Profiled apart from the measured runs: the profiler slows them.
+      const db = options.label.split(' ')[0].toLowerCase();
+      for (const kind of ['full', 'unchanged'] as const) {
+        await cycle(
+          kind,
+          join(
+            options.profileDir,
+            `cycle-${db}-${modelName}-${kind}.cpuprofile`,
+          ),
+        );
+      }
+    }
+    printCycleTable(
+      `Store-level cycle, ${options.label}, ${options.entities} components, ${modelName} model (${model.checks.length} checks); medians of ${options.runs}`,
+      {
+        name: 'bare loop',
+        includes:
+          'same entities as one list, same collectors and evaluator, one row per component in one transaction; no facts, no history',
+        runs: bare,
+      },
+      [
+        {
+          name: 'full cycle',
+          includes:
+            "runCycle after every team's on-call annotation changed: catalog pages from memory, collection, facts, results, scores, dimensions, history",
+          runs: full,
+        },
+        {
+          name: 'unchanged cycle',
+          includes: 'runCycle right after it, nothing changed',
+          runs: unchanged,
+        },
+      ],
+    );
+    await knex.destroy();
+  }
+  await bareDb.destroy();
+}
+
+/** Connections for {@link cycleBench}: SQLite files or PostgreSQL databases. */
+export function cycleConnections(
+  db: 'sqlite' | 'postgres',
+  dir: string,
+  pg?: string,
+) {
+  const created: string[] = [];
+  const prefix = `maturity_cycle_${Date.now()}_`;
+  return {
+    connect: async (name: string): Promise<Knex> => {
+      if (db === 'sqlite') {
+        return knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename: join(dir, `cycle-${name}.sqlite`) },
+          useNullAsDefault: true,
+        });
+      }
+      const admin = knexFactory({ client: 'pg', connection: pg });
+      await admin.raw(`CREATE DATABASE ${prefix}${name}`);
+      await admin.destroy();
+      created.push(`${prefix}${name}`);
+      const url = new URL(pg!);
+      url.pathname = `/${prefix}${name}`;
+      return knexFactory({ client: 'pg', connection: url.toString() });
+    },
+    cleanup: async () => {
+      if (db !== 'postgres') return;
+      const admin = knexFactory({ client: 'pg', connection: pg });
+      for (const name of created) {
+        await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
+      await admin.destroy();
+    },
+  };
+}

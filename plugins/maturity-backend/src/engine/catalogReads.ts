@@ -1,0 +1,85 @@
+import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-node';
+import { createHash } from 'node:crypto';
+
+/**
+ * The catalog lookups one entity's collection made: every entity ref it
+ * looked up (found or not), and every ref whose extracted services it
+ * listed. The catalog and ownership collectors read nothing else from the
+ * catalog besides the entity itself, so while the entity and these lookups
+ * give the same answers, their facts are the same.
+ */
+export interface CatalogReads {
+  refs: string[];
+  extracted: string[];
+  /**
+   * True when the collection read the catalog in a way the log cannot
+   * replay (the whole snapshot): its facts are then never reused.
+   */
+  opaque: boolean;
+}
+
+/**
+ * A view of the snapshot that logs the lookups made through it into `reads`.
+ * Lookups the snapshot makes internally (the parent chain) go through the
+ * view too, so they are logged.
+ */
+export function recordingSnapshot(
+  snapshot: CatalogSnapshot,
+  reads: CatalogReads,
+): CatalogSnapshot {
+  const seen = new Set<string>();
+  const view: CatalogSnapshot = Object.create(snapshot);
+  view.get = (ref: string | undefined) => {
+    if (ref !== undefined && !seen.has(ref)) {
+      seen.add(ref);
+      reads.refs.push(ref);
+    }
+    return snapshot.get(ref);
+  };
+  view.extractedServices = (ref: string) => {
+    if (!reads.extracted.includes(ref)) reads.extracted.push(ref);
+    return snapshot.extractedServices(ref);
+  };
+  view.all = () => {
+    reads.opaque = true;
+    return snapshot.all();
+  };
+  view.groupClosure = () => {
+    reads.opaque = true;
+    return snapshot.groupClosure();
+  };
+  return view;
+}
+
+/**
+ * Content digests of a snapshot's entities, worked out once per entity and
+ * cycle: a group that owns hundreds of components is serialised once.
+ */
+export class EntityDigests {
+  private readonly digests = new Map<string, string>();
+
+  constructor(readonly snapshot: CatalogSnapshot) {}
+
+  /** The digest of the entity with this ref, or `-` when there is none. */
+  of(ref: string): string {
+    let digest = this.digests.get(ref);
+    if (digest === undefined) {
+      const entity = this.snapshot.get(ref);
+      digest = entity
+        ? createHash('sha1').update(JSON.stringify(entity)).digest('base64')
+        : '-';
+      this.digests.set(ref, digest);
+    }
+    return digest;
+  }
+
+  /** What `reads` looks up, as this snapshot answers it now, as text. */
+  text(reads: CatalogReads): string {
+    let text = '';
+    for (const ref of reads.refs) text += `\nr${ref}=${this.of(ref)}`;
+    for (const ref of reads.extracted) {
+      text += `\nx${ref}=${this.snapshot.extractedServices(ref).join(',')}`;
+    }
+    return text;
+  }
+}
