@@ -39,6 +39,7 @@ const IMAGE_PLUGIN_DIR = './dynamic-plugins/dist/';
 /** The plugins exported as dynamic plugins, in export order. */
 const PLUGINS = [
   'maturity-backend',
+  'catalog-backend-module-maturity',
   'toil-backend',
   'ownership-backend',
   'zero-trust-backend',

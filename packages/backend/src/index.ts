@@ -53,6 +53,11 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // The portal's own plugins.
 backend.add(import('@cloud-native-portal/plugin-maturity-backend'));
+// Tells the maturity plugin about new and changed catalog entities, so that
+// a newly registered entity is scored without waiting for a scheduled scan.
+backend.add(
+  import('@cloud-native-portal/plugin-catalog-backend-module-maturity'),
+);
 // Demo only: the recorded history, applied when maturity.demo is configured.
 backend.add(maturityModuleDemoHistory);
 backend.add(import('@cloud-native-portal/plugin-zero-trust-backend'));

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { maturityPermissions } from '@cloud-native-portal/plugin-maturity-common';
 import {
   createRepoFactCollector,
@@ -14,6 +15,7 @@ import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import { resolve } from 'node:path';
 import { registerMaturityActions } from './actions';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
+import { CatalogEntityEvents } from './engine/CatalogEntityEvents';
 import { loadMaturityModel } from './engine/loadModel';
 import { MaturityEngine } from './engine/MaturityEngine';
 import { createRouter } from './router';
@@ -59,6 +61,7 @@ export const maturityPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
@@ -181,6 +184,30 @@ export const maturityPlugin = createBackendPlugin({
             logger.warn(`Could not start the maturity cycle (${reason}): ${e}`);
           }
         };
+
+        // New and changed entities, as the catalog module
+        // @cloud-native-portal/plugin-catalog-backend-module-maturity announces
+        // them while the catalog processes them: scored within a second, with
+        // no scheduler poll. The new-entity scan below stays as the fallback
+        // for missed events (no shared event bus between replicas, a restart).
+        const entityEvents = new CatalogEntityEvents({
+          events: deps.events,
+          engine,
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          entityKinds: config.getOptionalStringArray(
+            'maturity.entityKinds',
+          ) ?? ['Component'],
+          maxPerBatch: scan.maxPerScan,
+          onTooMany: count =>
+            void startCycle(
+              `the catalog announced ${count} new or changed entities`,
+            ),
+        });
+        await entityEvents.subscribe();
+        deps.rootLifecycle.addShutdownHook(() => entityEvents.stop());
 
         // The tasks start once every plugin is up, so that the first cycle
         // reads a catalog that answers.

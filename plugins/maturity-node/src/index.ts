@@ -15,3 +15,4 @@ export * from './evidence';
 export * from './repo';
 export * from './engine';
 export * from './http';
+export * from './catalogEntityEvents';

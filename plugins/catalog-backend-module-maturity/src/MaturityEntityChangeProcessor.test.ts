@@ -1,0 +1,207 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogProcessorCache } from '@backstage/plugin-catalog-node';
+import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import { JsonValue } from '@backstage/types';
+import { MATURITY_CATALOG_ENTITY_TOPIC } from '@cloud-native-portal/plugin-maturity-node';
+import { MaturityEntityChangeProcessor } from './MaturityEntityChangeProcessor';
+
+const location = {
+  type: 'url',
+  target: 'https://example.com/catalog-info.yaml',
+};
+
+const checkout = (spec: Record<string, unknown> = {}): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout', namespace: 'default' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/shop-team',
+    ...spec,
+  },
+});
+
+/**
+ * The catalog's per-entity processor cache: a run sees what the previous
+ * run wrote, and keeps it when it writes nothing.
+ */
+function entityCache() {
+  let stored: Record<string, JsonValue> = {};
+  return {
+    run(): CatalogProcessorCache {
+      const written: Record<string, JsonValue> = {};
+      let wrote = false;
+      const previous = stored;
+      const cache: CatalogProcessorCache = {
+        async get<T extends JsonValue>(key: string) {
+          return previous[key] as T | undefined;
+        },
+        async set<T extends JsonValue>(key: string, value: T) {
+          written[key] = value;
+          wrote = true;
+        },
+      };
+      return Object.assign(cache, {
+        commit() {
+          if (wrote) stored = written;
+        },
+      });
+    },
+  };
+}
+
+function setup(publish?: EventsService['publish']) {
+  const published: EventParams[] = [];
+  const events: EventsService = {
+    publish:
+      publish ??
+      (async params => {
+        published.push(params);
+      }),
+    subscribe: async () => {},
+  };
+  const logger = mockServices.logger.mock();
+  const processor = new MaturityEntityChangeProcessor({
+    events,
+    logger,
+    entityKinds: ['Component'],
+  });
+  const cache = entityCache();
+  const process = async (entity: Entity) => {
+    const run = cache.run();
+    const out = await processor.postProcessEntity(
+      entity,
+      location,
+      () => {},
+      run,
+    );
+    (run as any).commit();
+    // Lets a publish that is not awaited settle.
+    await new Promise(resolve => setImmediate(resolve));
+    return out;
+  };
+  return { process, published, logger };
+}
+
+describe('MaturityEntityChangeProcessor', () => {
+  it('publishes one "new" event for an entity it has not seen', async () => {
+    const { process, published } = setup();
+    await process(checkout());
+    expect(published).toEqual([
+      {
+        topic: MATURITY_CATALOG_ENTITY_TOPIC,
+        eventPayload: {
+          entityRef: 'component:default/checkout',
+          change: 'new',
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
+      },
+    ]);
+  });
+
+  it('publishes nothing when the same entity is processed again', async () => {
+    const { process, published } = setup();
+    await process(checkout());
+    await process(checkout());
+    await process(checkout());
+    expect(published).toHaveLength(1);
+  });
+
+  it('publishes nothing when only fields the catalog sets change (uid, etag, relations)', async () => {
+    const { process, published } = setup();
+    await process(checkout());
+    const again = checkout();
+    again.metadata.uid = 'b3b8a1c2';
+    again.metadata.etag = 'e7';
+    again.relations = [
+      { type: 'ownedBy', targetRef: 'group:default/shop-team' },
+    ];
+    await process(again);
+    expect(published).toHaveLength(1);
+  });
+
+  it('publishes "changed" when the spec changed since the last run', async () => {
+    const { process, published } = setup();
+    await process(checkout());
+    await process(checkout({ lifecycle: 'deprecated' }));
+    expect(published.map(p => (p.eventPayload as any).change)).toEqual([
+      'new',
+      'changed',
+    ]);
+    // And only once for that version.
+    await process(checkout({ lifecycle: 'deprecated' }));
+    expect(published).toHaveLength(2);
+  });
+
+  it('publishes "changed" when an annotation changed', async () => {
+    const { process, published } = setup();
+    await process(checkout());
+    const annotated = checkout();
+    annotated.metadata.annotations = {
+      'backstage.io/source-location': 'url:https://github.com/acme/checkout',
+    };
+    await process(annotated);
+    expect((published[1].eventPayload as any).change).toBe('changed');
+  });
+
+  it('publishes nothing for kinds the maturity plugin does not score', async () => {
+    const { process, published } = setup();
+    await process({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'shop-team' },
+      spec: { type: 'team', children: [] },
+    });
+    expect(published).toEqual([]);
+  });
+
+  it('still returns the entity and logs when publishing rejects', async () => {
+    const { process, logger } = setup(async () => {
+      throw new Error('event bus unreachable');
+    });
+    const entity = checkout();
+    await expect(process(entity)).resolves.toBe(entity);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('event bus unreachable'),
+    );
+  });
+
+  it('still returns the entity and logs when publishing throws synchronously', async () => {
+    const { process, logger } = setup(() => {
+      throw new Error('not started');
+    });
+    const entity = checkout();
+    await expect(process(entity)).resolves.toBe(entity);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('not started'),
+    );
+  });
+
+  it('still returns the entity when the cache fails', async () => {
+    const published: EventParams[] = [];
+    const logger = mockServices.logger.mock();
+    const processor = new MaturityEntityChangeProcessor({
+      events: {
+        publish: async p => {
+          published.push(p);
+        },
+        subscribe: async () => {},
+      },
+      logger,
+      entityKinds: ['Component'],
+    });
+    const entity = checkout();
+    const out = await processor.postProcessEntity(entity, location, () => {}, {
+      get: async () => {
+        throw new Error('cache unavailable');
+      },
+      set: async () => {},
+    });
+    expect(out).toBe(entity);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('cache unavailable'),
+    );
+  });
+});
