@@ -89,6 +89,49 @@ describe.each(databases.eachSupportedId())(
       expect(await store.listFactEntityRefs()).toEqual(['component:default/a']);
     });
 
+    it('stores the facts given with evaluations in their transaction, and none of them when the evaluations cannot be stored', async () => {
+      const facts = (entityRef: string) => ({
+        entityRef,
+        factSets: [
+          {
+            collector: 'repo',
+            version: 1,
+            collectedAt: new Date('2026-11-01T00:00:00Z').toISOString(),
+            status: 'ok' as const,
+            facts: { 'repo.dockerfile.present': true },
+          },
+        ],
+      });
+      await store.saveEvaluations(
+        [evaluation('component:default/a', 'group:default/team', 2, 40)],
+        {
+          at: new Date('2026-11-01T00:00:00Z'),
+          snapshot: true,
+          facts: [facts('component:default/a')],
+        },
+      );
+      expect(await store.listFactEntityRefs()).toEqual(['component:default/a']);
+
+      // The same dimension twice violates the dimension table's primary
+      // key: the whole write, its facts included, is rolled back.
+      const broken = evaluation('component:default/b', 'group:default/t', 2, 1);
+      broken.dimensions.push({ ...broken.dimensions[0] });
+      // (Compared as an outcome: better-sqlite3's error class may come
+      // from another test file's module registry, which toThrow rejects.)
+      const outcome = await store
+        .saveEvaluations([broken], {
+          at: new Date('2026-11-02T00:00:00Z'),
+          snapshot: false,
+          facts: [facts('component:default/b')],
+        })
+        .then(
+          () => 'stored',
+          () => 'rejected',
+        );
+      expect(outcome).toBe('rejected');
+      expect(await store.listFactEntityRefs()).toEqual(['component:default/a']);
+    });
+
     it('keeps the latest results and appends a snapshot per run as history', async () => {
       await store.saveEvaluations(
         [evaluation('component:default/a', 'group:default/team', 2, 40)],

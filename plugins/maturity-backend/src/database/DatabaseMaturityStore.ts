@@ -15,6 +15,7 @@ import {
   EntityEvaluation,
   EntityFilters,
   EvaluationState,
+  FactEntry,
   FailingCheckCount,
   MaturityStore,
   Page,
@@ -287,16 +288,20 @@ export class DatabaseMaturityStore implements MaturityStore {
     }
   }
 
-  async saveFacts(
-    entries: Array<{
-      entityRef: string;
-      factSets: FactSet[];
-      payloads?: string[];
-    }>,
+  async saveFacts(entries: FactEntry[]): Promise<void> {
+    // One transaction (one commit) for the lot.
+    await this.db.transaction(tx => this.writeFacts(tx, entries));
+  }
+
+  /** Upserts fact sets, one row per entity and collector. */
+  private async writeFacts(
+    tx: Knex.Transaction,
+    entries: FactEntry[],
   ): Promise<void> {
     const rows: Array<Record<string, unknown>> = [];
     for (const { entityRef, factSets, payloads } of entries) {
-      factSets.forEach((set, i) =>
+      for (let i = 0; i < factSets.length; i++) {
+        const set = factSets[i];
         rows.push({
           entity_ref: entityRef,
           collector: set.collector,
@@ -304,17 +309,12 @@ export class DatabaseMaturityStore implements MaturityStore {
           status: set.status,
           payload: payloads?.[i] ?? JSON.stringify(set),
           collected_at: new Date(set.collectedAt),
-        }),
-      );
+        });
+      }
     }
-    if (rows.length === 0) return;
-    // One transaction (one commit) for the lot, in multi-row upserts; the
-    // event loop gets a turn between statements.
-    await this.db.transaction(async tx => {
-      await this.bulkInsert(tx, 'maturity_facts', rows, {
-        conflict: ['entity_ref', 'collector'],
-        chunk: LARGE_CHUNK,
-      });
+    await this.bulkInsert(tx, 'maturity_facts', rows, {
+      conflict: ['entity_ref', 'collector'],
+      chunk: LARGE_CHUNK,
     });
   }
 
@@ -342,12 +342,16 @@ export class DatabaseMaturityStore implements MaturityStore {
 
   async saveEvaluations(
     evaluations: EntityEvaluation[],
-    options: { at: Date; snapshot: boolean },
+    options: { at: Date; snapshot: boolean; facts?: FactEntry[] },
   ): Promise<void> {
-    if (evaluations.length === 0) return;
-    // One transaction (one commit) per call, in multi-row statements; the
-    // event loop gets a turn between statements.
+    if (evaluations.length === 0) {
+      if (options.facts?.length) await this.saveFacts(options.facts);
+      return;
+    }
+    // One transaction (one commit) per call, facts included, in multi-row
+    // statements; the event loop gets a turn between statements.
     await this.db.transaction(async tx => {
+      if (options.facts) await this.writeFacts(tx, options.facts);
       const refs = evaluations.map(e => e.entity.entityRef);
       for (const part of chunks(refs, 500)) {
         await tx('maturity_entity_dimensions')

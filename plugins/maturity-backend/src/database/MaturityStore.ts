@@ -179,26 +179,33 @@ export interface SnapshotAt {
   createdAt: string;
 }
 
+/** One entity's fact sets, with their serialised payloads when at hand. */
+export interface FactEntry {
+  entityRef: string;
+  factSets: FactSet[];
+  /** Each set as JSON, in the same order; serialised by the store if absent. */
+  payloads?: string[];
+}
+
 /** Persistence of the maturity engine. */
 export interface MaturityStore {
   /**
    * Upserts facts per entity and collector, in one transaction. `payloads`,
    * when given, are the fact sets already serialised as JSON, in order.
    */
-  saveFacts(
-    entries: Array<{
-      entityRef: string;
-      factSets: FactSet[];
-      payloads?: string[];
-    }>,
-  ): Promise<void>;
+  saveFacts(entries: FactEntry[]): Promise<void>;
   getFacts(entityRefs: string[]): Promise<Map<string, FactSet[]>>;
   listFactEntityRefs(): Promise<string[]>;
 
   /** Stores latest results and scores and, when `snapshot`, appends history. */
   saveEvaluations(
     evaluations: EntityEvaluation[],
-    options: { at: Date; snapshot: boolean },
+    options: {
+      at: Date;
+      snapshot: boolean;
+      /** Facts to store in the same transaction (as {@link saveFacts}). */
+      facts?: FactEntry[];
+    },
   ): Promise<void>;
   /** Per stored entity, its input hash and the time of its last history point. */
   getEvaluationStates(

@@ -601,12 +601,6 @@ export class MaturityEngine {
     }
 
     if (changed.length > 0) {
-      await store.saveFacts(
-        changed.map(c => ({
-          entityRef: c.info.entityRef,
-          factSets: c.factSets,
-        })),
-      );
       // Evaluated from the facts in memory, not read back from the store.
       const evaluations: EntityEvaluation[] = [];
       for (let i = 0; i < changed.length; i++) {
@@ -616,9 +610,14 @@ export class MaturityEngine {
         evaluations.push(evaluation);
         if ((i + 1) % YIELD_EVERY === 0) await yieldToEventLoop();
       }
+      // Facts, results, scores, dimensions and history: one transaction.
       await store.saveEvaluations(evaluations, {
         at: options.at,
         snapshot: true,
+        facts: changed.map(c => ({
+          entityRef: c.info.entityRef,
+          factSets: c.factSets,
+        })),
       });
     }
     await store.carryForwardSnapshots(carryForward, options.at);
