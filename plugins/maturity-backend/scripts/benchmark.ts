@@ -169,26 +169,26 @@ async function measure(label: string, knex: Knex) {
       evalMs / ENTITIES
     ).toFixed(3)} ms/entity, results + scores + snapshots written)`,
   );
-  console.log(
-    `  one entity refreshed on demand:        p50 ${ms(
-      percentile(refreshTimes, 50),
-    )}, p95 ${ms(
-      percentile(refreshTimes, 95),
-    )} (collect from its tree + evaluate + store)`,
+  const latency = (name: string, times: number[], note: string) =>
+    console.log(
+      `  ${name.padEnd(38)} p50 ${ms(percentile(times, 50))}, p95 ${ms(
+        percentile(times, 95),
+      )} ${note}`,
+    );
+  latency(
+    'one entity refreshed on demand:',
+    refreshTimes,
+    '(collect from its tree + evaluate + store)',
   );
-  console.log(
-    `  roll-up, whole organization (HTTP):    p50 ${ms(
-      percentile(org, 50),
-    )}, p95 ${ms(
-      percentile(org, 95),
-    )} over ${ROLLUP_REQUESTS}; first (uncached) ${ms(org[0])}`,
+  latency(
+    'roll-up, whole organization (HTTP):',
+    org,
+    `over ${ROLLUP_REQUESTS}; first (uncached) ${ms(org[0])}`,
   );
-  console.log(
-    `  roll-up, one group (HTTP):             p50 ${ms(
-      percentile(group, 50),
-    )}, p95 ${ms(
-      percentile(group, 95),
-    )} over ${ROLLUP_REQUESTS}; first (uncached) ${ms(group[0])}`,
+  latency(
+    'roll-up, one group (HTTP):',
+    group,
+    `over ${ROLLUP_REQUESTS}; first (uncached) ${ms(group[0])}`,
   );
 }
 

@@ -179,9 +179,11 @@ export class MaturityEngine {
   // The catalog lookups of each entity's last collection by this process:
   // what its input hash covers besides the entity and its source tree.
   private readonly catalogReads = new Map<string, CatalogReads>();
+  private readonly volatile: FactCollector[];
 
   constructor(private readonly options: MaturityEngineOptions) {
     this.installed = installedCollectorIds(options.collectors);
+    this.volatile = options.collectors.filter(c => !c.sourceTreeOnly);
     this.sourceTrees = new SourceTreeCache({
       urlReader: options.urlReader,
       allowedLocalRoots: options.allowedLocalRoots,
@@ -250,7 +252,7 @@ export class MaturityEngine {
    * cycle, and their facts are part of its input hash.
    */
   private volatileCollectors(): FactCollector[] {
-    return this.options.collectors.filter(c => !c.sourceTreeOnly);
+    return this.volatile;
   }
 
   private runCollectors(
