@@ -312,6 +312,16 @@ export async function cycleBench(options: {
     const full: Sample[] = [];
     const unchanged: Sample[] = [];
     const bare: Sample[] = [];
+    // Statements knex sends in the last full cycle, transactions among them
+    // (on SQLite, the rows of a bulk write go through one prepared statement
+    // outside knex and are not counted).
+    let statements = 0;
+    let transactions = 0;
+    knex.on('query', (q: { sql?: string }) => {
+      statements += 1;
+      if (/^begin/i.test(q.sql ?? '')) transactions += 1;
+    });
+    let fullStatements = '';
     const cycle = async (kind: 'full' | 'unchanged', profile?: string) => {
       if (kind === 'full') {
         // Every team's on-call annotation flips: every component's
@@ -319,6 +329,8 @@ export async function cycleBench(options: {
         current = 1 - current;
       }
       let summary: any;
+      statements = 0;
+      transactions = 0;
       const sample = await timed(async () => {
         summary = await engine.runCycle();
       }, profile);
@@ -327,6 +339,9 @@ export async function cycleBench(options: {
         throw new Error(
           `${kind} cycle evaluated ${summary.evaluated}, not ${expected}`,
         );
+      }
+      if (kind === 'full') {
+        fullStatements = `${statements} statements through knex, ${transactions} transactions`;
       }
       return sample;
     };
@@ -360,8 +375,7 @@ export async function cycleBench(options: {
       [
         {
           name: 'full cycle',
-          includes:
-            "runCycle after every team's on-call annotation changed: catalog pages from memory, collection, facts, results, scores, dimensions, history",
+          includes: `runCycle after every team's on-call annotation changed: catalog pages from memory, collection, facts, results, scores, dimensions, history (${fullStatements})`,
           runs: full,
         },
         {

@@ -196,6 +196,7 @@ export class MaturityEngine {
         JSON.stringify({
           model: options.model,
           installed: [...this.installed].sort(),
+          versions: options.collectors.map(c => [c.id, c.version]),
           tracked: options.trackedFacts ?? DEFAULT_TRACKED_FACTS,
           placeholderOwners: options.placeholderOwners ?? null,
         }),
