@@ -179,6 +179,7 @@ export class MaturityEngine {
   // The catalog lookups of each entity's last collection by this process:
   // what its input hash covers besides the entity and its source tree.
   private readonly catalogReads = new Map<string, CatalogReads>();
+  private readonly sharedRefs = new Map<string, string>();
   private readonly volatile: FactCollector[];
 
   constructor(private readonly options: MaturityEngineOptions) {
@@ -288,7 +289,7 @@ export class MaturityEngine {
   ): Promise<{ factSets: FactSet[]; reads: CatalogReads }> {
     const reads: CatalogReads = { refs: [], extracted: [], opaque: false };
     const collectors = entityCollectors(
-      recordingSnapshot(snapshot, reads),
+      recordingSnapshot(snapshot, reads, this.sharedRefs),
       this.options.collectors,
       { placeholderOwners: this.options.placeholderOwners },
     );

@@ -26,13 +26,24 @@ export interface CatalogReads {
 export function recordingSnapshot(
   snapshot: CatalogSnapshot,
   reads: CatalogReads,
+  /**
+   * One copy of each ref for all logs: thousands of entities look up the
+   * same few hundred owners and parents, and the logs live as long as the
+   * engine.
+   */
+  refs: Map<string, string> = new Map(),
 ): CatalogSnapshot {
   const seen = new Set<string>();
   const view: CatalogSnapshot = Object.create(snapshot);
   view.get = (ref: string | undefined) => {
     if (ref !== undefined && !seen.has(ref)) {
       seen.add(ref);
-      reads.refs.push(ref);
+      let shared = refs.get(ref);
+      if (shared === undefined) {
+        shared = ref;
+        refs.set(ref, ref);
+      }
+      reads.refs.push(shared);
     }
     return snapshot.get(ref);
   };
