@@ -57,10 +57,16 @@ export interface Config {
     /**
      * Scoring of entities registered between two cycles: the catalog's refs
      * of the scored kinds are compared with the stored scores, and the new
-     * entities are scored at once.
+     * entities are scored at once. With the catalog module
+     * `@cloud-native-portal/plugin-catalog-backend-module-maturity`, new
+     * entities are scored from its events, and this scan is the fallback for
+     * missed events.
      */
     newEntities?: {
-      /** False turns the scan off: new entities wait for the next cycle. Default: true. */
+      /**
+       * False turns the scan off: new entities that no catalog module event
+       * announces wait for the next cycle. Default: true.
+       */
       enabled?: boolean;
       /**
        * How often the scan runs, between 1 second and 5 minutes: a duration
