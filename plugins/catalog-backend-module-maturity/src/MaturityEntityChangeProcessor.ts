@@ -78,15 +78,13 @@ export class MaturityEntityChangeProcessor implements CatalogProcessor {
   }
 
   private publish(event: MaturityCatalogEntityEvent) {
-    let pending: Promise<void>;
-    try {
-      pending = this.options.events.publish({
+    // Not awaited; a synchronous throw becomes a rejection, logged below.
+    const pending = Promise.resolve().then(() =>
+      this.options.events.publish({
         topic: MATURITY_CATALOG_ENTITY_TOPIC,
         eventPayload: event,
-      });
-    } catch (e) {
-      pending = Promise.reject(e);
-    }
+      }),
+    );
     pending.catch(e =>
       this.options.logger.warn(
         `Could not tell the maturity plugin that ${event.entityRef} is ${event.change}; its next scan or cycle scores it: ${e}`,
