@@ -6,9 +6,8 @@
  *
  * Starts the real backend in this process (createBackend with the catalog
  * and maturity plugins) on a free port, feeds the synthetic catalog in
- * through an entity provider, waits until the catalog serves it, triggers
- * cycles through the maturity plugin's scheduler task (what the plugin's own
- * triggers call) and reads the results back over REST. Then runs the bare
+ * through an entity provider, waits until the catalog serves it, starts
+ * cycles with the maturity plugin's POST /cycles and reads the results back over REST. Then runs the bare
  * loop over the catalog's database. Prints one line `@@RESULT <json>`.
  */
 import { createBackend } from '@backstage/backend-defaults';
@@ -18,11 +17,9 @@ import {
   createServiceFactory,
   LoggerService,
   RootLoggerService,
-  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { CatalogClient } from '@backstage/catalog-client';
 import { ConfigReader } from '@backstage/config';
-import { isError } from '@backstage/errors';
 import {
   CatalogService,
   catalogProcessingExtensionPoint,
@@ -35,7 +32,6 @@ import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CYCLE_TASK_ID } from '../src/schedule';
 import { runBareLoop } from './bareLoop';
 import {
   createSyntheticEntities,
@@ -206,7 +202,6 @@ export async function runEndToEnd(spec: EndToEndSpec) {
   const logs: Array<{ at: number; plugin?: string; msg: string }> = [];
   const maturityCatalogCalls: number[] = [];
   let connection: EntityProviderConnection | undefined;
-  let scheduler: SchedulerService | undefined;
 
   // A 20-file repository for the entity refreshed on demand.
   const treeDir = join(spec.dir, 'trees', 'service-0');
@@ -266,9 +261,8 @@ export async function runEndToEnd(spec: EndToEndSpec) {
       allowedLocalRoots: [spec.dir],
       // Off so that its catalog reads do not pass for a cycle's start.
       newEntities: { enabled: false },
-      // No scheduled run during the benchmark: cycles start when it
-      // triggers the task. A triggered run starts no cycle within half the
-      // timeout of the previous start, so triggers are spaced by that.
+      // No scheduled run during the benchmark: cycles start when it asks
+      // for one with POST /cycles.
       schedule: {
         frequency: { cron: '0 0 1 1 *' },
         timeout: { seconds: CYCLE_TIMEOUT_S },
@@ -320,21 +314,6 @@ export async function runEndToEnd(spec: EndToEndSpec) {
       },
     }),
   );
-  backend.add(
-    createBackendModule({
-      pluginId: 'maturity',
-      moduleId: 'bench-trigger',
-      register(env) {
-        env.registerInit({
-          deps: { s: coreServices.scheduler },
-          async init({ s }) {
-            scheduler = s;
-          },
-        });
-      },
-    }),
-  );
-
   const get = async (path: string) => {
     const res = await fetch(`${base}${path}`, {
       headers: { authorization: `Bearer ${TOKEN}` },
@@ -357,7 +336,15 @@ export async function runEndToEnd(spec: EndToEndSpec) {
   result.startupMs = performance.now() - started;
   progress(`${spec.db}/${spec.model}: backend up on :${port}`);
 
-  let variant = 0;
+  // Even, and new to a catalog kept from an earlier run (BENCH_DATA_DIR):
+  // each change below must reach the catalog before a cycle reads it.
+  let variant = 2 * Math.floor(Date.now() / 1000);
+  const groupsAtVariant = async () =>
+    (await catalogCount(
+      `kind=group,metadata.annotations.${VARIANT_ANNOTATION}=${variant}`,
+    )) >= 224
+      ? true
+      : undefined;
   const feed = async () => {
     await connection!.applyMutation({
       type: 'full',
@@ -380,6 +367,12 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     Math.max(600_000, spec.entities * 60),
     1000,
   );
+  await waitFor(
+    'the catalog serves the groups of this run',
+    groupsAtVariant,
+    300_000,
+    200,
+  );
   result.ingestMs = performance.now() - ingestStart;
   progress(
     `catalog serves ${spec.entities} components (${(
@@ -394,17 +387,6 @@ export async function runEndToEnd(spec: EndToEndSpec) {
         l.plugin === 'maturity' &&
         /^Maturity cycle\b.*entities evaluated/.test(l.msg),
     );
-  const notStartedLogs = () =>
-    logs.filter(
-      l => l.plugin === 'maturity' && /^Maturity cycle not started/.test(l.msg),
-    );
-  const startedLogs = () =>
-    logs.filter(
-      l => l.plugin === 'maturity' && /^Maturity cycle \d+ started/.test(l.msg),
-    );
-  // The backend started a cycle itself at startup.
-  let lastTrigger = performance.now();
-
   // Results are readable when a sample of three systems' components (spread
   // over the catalog) shows the new evaluation, confirmed by then reading
   // all of them page by page.
@@ -463,70 +445,43 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     const done = new Promise<void>(r => {
       markDone = r;
     });
-    let during: Promise<unknown> | undefined;
-    // The plugin starts no cycle when the previous one started less than
-    // half the task's timeout ago.
-    const gapMs = (CYCLE_TIMEOUT_S * 1000) / 2 + 1000;
     for (;;) {
-      await sleep(Math.max(0, lastTrigger + gapMs - performance.now()));
       // Never while a cycle the backend started by itself runs: its catalog
       // reads would pass for the start of this one.
       await waitFor(
         'the running cycle ends',
-        () => (startedLogs().length <= cycleLogs().length ? true : undefined),
+        async () =>
+          (
+            await get('/api/maturity/cycles/current')
+          ).running
+            ? undefined
+            : true,
         1_200_000,
-        50,
+        20,
       );
       doneBefore = cycleLogs().length;
-      const notStartedBefore = notStartedLogs().length;
       wallTrigger = Date.now();
       tTrigger = performance.now();
-      try {
-        await scheduler!.triggerTask(CYCLE_TASK_ID);
-      } catch (e) {
-        if (!(isError(e) && e.name === 'ConflictError')) throw e;
-        // The task is running: wait, then trigger again.
-        await sleep(200);
-        continue;
+      // What "Evaluate all now" and an operator's script call.
+      const res = await fetch(`${base}/api/maturity/cycles`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      const body = await res.json();
+      if (res.status === 202) break;
+      if (res.status !== 200) {
+        throw new Error(`POST /cycles: ${res.status} ${JSON.stringify(body)}`);
       }
-      lastTrigger = tTrigger;
-      during ??= options.during?.(done);
-      const triggeredAt = tTrigger;
-      const endedBefore = doneBefore;
-      const startedBefore = startedLogs().length;
-      const outcome = await waitFor(
-        'the cycle starts',
-        () => {
-          const call = maturityCatalogCalls.find(t => t >= triggeredAt);
-          if (call !== undefined) return call;
-          if (notStartedLogs().length > notStartedBefore) return -1;
-          // A run that starts no cycle because the previous one started
-          // too recently logs nothing: trigger again.
-          const silent =
-            startedLogs().length === startedBefore &&
-            performance.now() - triggeredAt > 30_000;
-          return silent ? -2 : undefined;
-        },
-        600_000,
-        2,
-      );
-      if (outcome === -2) continue;
-      if (outcome >= 0) {
-        tStart = outcome;
-        // The plugin counts the gap from the cycle's start, which comes
-        // after the scheduler picked the trigger up.
-        lastTrigger = tStart;
-        break;
-      }
-      // A cycle the backend started by itself was running: wait for its
-      // end, then trigger again.
-      await waitFor(
-        'the running cycle ends',
-        () => (cycleLogs().length > endedBefore ? true : undefined),
-        1_200_000,
-        50,
-      );
+      // A cycle was running already: wait for its end, then start again.
     }
+    const during = options.during?.(done);
+    const triggeredAt = tTrigger;
+    tStart = await waitFor(
+      'the cycle starts',
+      () => maturityCatalogCalls.find(t => t >= triggeredAt),
+      600_000,
+      1,
+    );
     let tReadable: number | undefined;
     if (options.readable) {
       tReadable = await readableAfter(wallTrigger);
@@ -554,12 +509,7 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     await feed();
     await waitFor(
       'the catalog serves the changed groups',
-      async () =>
-        (await catalogCount(
-          `kind=group,metadata.annotations.${VARIANT_ANNOTATION}=${variant}`,
-        )) >= 224
-          ? true
-          : undefined,
+      groupsAtVariant,
       300_000,
       200,
     );
