@@ -222,6 +222,8 @@ export function mockMaturityApi(
     getEntityReport: unset('getEntityReport'),
     getHistory: jest.fn(async () => ({ items: [] })),
     refreshEntity: unset('refreshEntity'),
+    startCycle: unset('startCycle'),
+    getCurrentCycle: unset('getCurrentCycle'),
     listEntities: unset('listEntities'),
     getRollups: unset('getRollups'),
     getTrends: jest.fn(async () => ({ items: [] })),

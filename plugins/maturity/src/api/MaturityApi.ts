@@ -2,6 +2,8 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   Campaign,
   CampaignDetail,
+  CycleStartResponse,
+  CycleStatus,
   EntityReport,
   EntityScorePage,
   FailingCheck,
@@ -42,6 +44,10 @@ export interface MaturityApi {
   ): Promise<HistoryResponse>;
   /** POST /entity/:kind/:namespace/:name/refresh */
   refreshEntity(entityRef: string): Promise<EntityReport>;
+  /** POST /cycles: starts a whole evaluation cycle now. */
+  startCycle(): Promise<CycleStartResponse>;
+  /** GET /cycles/current */
+  getCurrentCycle(): Promise<CycleStatus>;
   /** GET /entities */
   listEntities(
     filters?: MaturityFilters,

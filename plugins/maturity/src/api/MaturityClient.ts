@@ -158,6 +158,14 @@ export class MaturityClient implements MaturityApi {
     );
   }
 
+  startCycle() {
+    return this.call(c => c.POST('/cycles'));
+  }
+
+  getCurrentCycle() {
+    return this.call(c => c.GET('/cycles/current'));
+  }
+
   listEntities(filters: MaturityFilters = {}, paging: Paging = {}) {
     return this.call(c =>
       c.GET('/entities', {

@@ -2,6 +2,7 @@ jest.setTimeout(20000);
 
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   mockApis,
@@ -36,13 +37,16 @@ const catalogApi = catalogApiMock({
   ],
 });
 
-function renderPage(api: ReturnType<typeof mockMaturityApi>) {
+function renderPage(
+  api: ReturnType<typeof mockMaturityApi>,
+  permission = mockApis.permission(),
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [maturityApiRef, api],
         [catalogApiRef, catalogApi],
-        [permissionApiRef, mockApis.permission()],
+        [permissionApiRef, permission],
       ]}
     >
       <ScorecardsPage />
@@ -51,6 +55,63 @@ function renderPage(api: ReturnType<typeof mockMaturityApi>) {
 }
 
 describe('ScorecardsPage', () => {
+  it('"Evaluate all now" starts a cycle, shows it running, and reads every card again when it ends', async () => {
+    let status = { cycle: 7, shards: 2, done: 1, running: true };
+    const api = mockMaturityApi({
+      getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+      startCycle: jest.fn(async () => ({ started: true, cycle: 7 })),
+      getCurrentCycle: jest.fn(async () => status),
+    });
+    await renderPage(api);
+    await screen.findByRole('table', { name: 'Teams by dimension' });
+    const owners = () =>
+      api.getRollups.mock.calls.filter(c => c[0] === 'owner').length;
+    const before = owners();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Evaluate all now' }),
+    );
+    expect(api.startCycle).toHaveBeenCalledTimes(1);
+    expect(
+      await screen.findByText(
+        'Evaluating every service: 1 of 2 shards done…',
+        {},
+        { timeout: 5000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Evaluate all now' }),
+    ).toBeDisabled();
+
+    status = { cycle: 7, shards: 2, done: 2, running: false };
+    expect(
+      await screen.findByText(/^Scores updated at /, {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(owners()).toBeGreaterThan(before));
+    expect(
+      screen.getByRole('button', { name: 'Evaluate all now' }),
+    ).toBeEnabled();
+  });
+
+  it('hides "Evaluate all now" from those without maturity.cycle.run', async () => {
+    const api = mockMaturityApi({
+      getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+    });
+    await renderPage(
+      api,
+      mockApis.permission({
+        authorize: request =>
+          request.permission.name === 'maturity.cycle.run'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }),
+    );
+    await screen.findByRole('table', { name: 'Teams by dimension' });
+    expect(
+      screen.queryByRole('button', { name: 'Evaluate all now' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('shows teams × dimensions with hierarchy and drills into a team', async () => {
     const api = mockMaturityApi({
       getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),

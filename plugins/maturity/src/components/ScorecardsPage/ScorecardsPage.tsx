@@ -11,7 +11,7 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { maturityApiRef } from '../../api';
@@ -19,6 +19,7 @@ import type { MaturityFilters } from '../../api';
 import { RequestState } from '../common';
 import { Campaigns } from './Campaigns';
 import { FailingChecks, LevelDistribution, TrendChart } from './Charts';
+import { EvaluateAllButton } from './EvaluateAllButton';
 import { Filters } from './Filters';
 import { HeatMapTable } from './HeatMapTable';
 import { GroupTree } from './levels';
@@ -94,6 +95,9 @@ export function ScorecardsPage() {
       })),
     [model.value],
   );
+  // After a cycle started here ends: a new filters object makes every card
+  // read its data again.
+  const reload = useCallback(() => setFilters(current => ({ ...current })), []);
   const dimensionTitle = (id?: string) =>
     dimensions.find(d => d.id === id)?.title ?? id ?? '-';
 
@@ -102,7 +106,9 @@ export function ScorecardsPage() {
       <Header
         title="Scorecards"
         subtitle="How far each team's services have come on the way to cloud-native"
-      />
+      >
+        <EvaluateAllButton onFinished={reload} />
+      </Header>
       <Content>
         <Tabs
           value={tab}
