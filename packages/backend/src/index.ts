@@ -47,6 +47,9 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// The events bus: with PostgreSQL, events (such as the catalog module's
+// entity announcements below) reach the subscribers on every replica.
+backend.add(import('@backstage/plugin-events-backend'));
 
 // Actions registry exposed to AI tools over MCP.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
