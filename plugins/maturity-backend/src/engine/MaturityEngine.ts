@@ -30,7 +30,12 @@ import {
 } from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { CatalogReads, EntityDigests, recordingSnapshot } from './catalogReads';
+import {
+  CatalogReads,
+  EntityDigests,
+  recordingSnapshot,
+  sameReads,
+} from './catalogReads';
 import { OpenedSourceTree, SourceTreeCache } from './SourceTreeCache';
 import {
   EntityEvaluation,
@@ -552,8 +557,9 @@ export class MaturityEngine {
           : [];
       const state = states.get(info.entityRef);
       const previous = this.catalogReads.get(info.entityRef);
+      let previousHash: string | undefined;
       if (state?.inputHash && previous) {
-        const inputHash = this.inputHash(
+        previousHash = this.inputHash(
           entity,
           info,
           active,
@@ -562,7 +568,7 @@ export class MaturityEngine {
           digests,
           volatile,
         );
-        if (inputHash === state.inputHash) {
+        if (previousHash === state.inputHash) {
           unchanged += 1;
           if (
             !state.snapshotAt ||
@@ -584,15 +590,19 @@ export class MaturityEngine {
         info,
         factSets,
         waivers: active,
-        inputHash: this.inputHash(
-          entity,
-          info,
-          active,
-          opened.version,
-          reads,
-          digests,
-          volatile,
-        ),
+        // The same lookups as last time give the hash worked out above.
+        inputHash:
+          previousHash !== undefined && sameReads(previous!, reads)
+            ? previousHash
+            : this.inputHash(
+                entity,
+                info,
+                active,
+                opened.version,
+                reads,
+                digests,
+                volatile,
+              ),
       });
     };
     for (let i = 0; i < entities.length; i += YIELD_EVERY) {

@@ -1,6 +1,11 @@
 import { Entity } from '@backstage/catalog-model';
 import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-node';
-import { CatalogReads, EntityDigests, recordingSnapshot } from './catalogReads';
+import {
+  CatalogReads,
+  EntityDigests,
+  recordingSnapshot,
+  sameReads,
+} from './catalogReads';
 
 function group(name: string, parent?: string, extra: object = {}): Entity {
   return {
@@ -68,5 +73,18 @@ describe('catalog reads', () => {
     expect(text([group('team'), group('other'), group('area')])).not.toBe(
       before,
     );
+  });
+
+  it('tells lookup logs apart by any lookup, its order, or a whole-snapshot read', () => {
+    const log = (refs: string[], opaque = false): CatalogReads => ({
+      refs,
+      extracted: [],
+      opaque,
+    });
+    expect(sameReads(log(['a', 'b']), log(['a', 'b']))).toBe(true);
+    expect(sameReads(log(['a', 'b']), log(['a', 'c']))).toBe(false);
+    expect(sameReads(log(['a', 'b']), log(['b', 'a']))).toBe(false);
+    expect(sameReads(log(['a']), log(['a', 'b']))).toBe(false);
+    expect(sameReads(log(['a']), log(['a'], true))).toBe(false);
   });
 });

@@ -62,6 +62,17 @@ export function recordingSnapshot(
   return view;
 }
 
+/** True when both logs hold the same lookups in the same order. */
+export function sameReads(a: CatalogReads, b: CatalogReads): boolean {
+  const same = (x: string[], y: string[]) =>
+    x.length === y.length && x.every((ref, i) => ref === y[i]);
+  return (
+    a.opaque === b.opaque &&
+    same(a.refs, b.refs) &&
+    same(a.extracted, b.extracted)
+  );
+}
+
 /**
  * Content digests of a snapshot's entities, worked out once per entity and
  * cycle: a group that owns hundreds of components is serialised once.
