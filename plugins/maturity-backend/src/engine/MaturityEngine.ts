@@ -325,7 +325,7 @@ export class MaturityEngine {
    */
   private inputHash(
     entity: Entity,
-    info: ScoredEntityInfo,
+    systemRef: string | undefined,
     waivers: Set<string>,
     treeVersion: string | undefined,
     reads: CatalogReads,
@@ -336,7 +336,7 @@ export class MaturityEngine {
     // The stored catalog fields are the entity's own, and its system's
     // domain.
     let text = `${this.modelHash}\n${treeVersion}\n${
-      info.systemRef ? digests.of(info.systemRef) : ''
+      systemRef ? digests.of(systemRef) : ''
     }\n${waivers.size ? [...waivers].sort().join(',') : ''}\n${JSON.stringify(
       entity,
     )}${digests.text(reads)}`;
@@ -530,8 +530,8 @@ export class MaturityEngine {
   ): Promise<{ evaluated: number; unchanged: number }> {
     if (entities.length === 0) return { evaluated: 0, unchanged: 0 };
     const { store } = this.options;
-    const infos = entities.map(entity => entityInfo(entity, snapshot));
-    const refs = infos.map(info => info.entityRef);
+    // Only an entity that is evaluated needs all its stored catalog fields.
+    const refs = entities.map(entity => stringifyEntityRef(entity));
     const [waivers, states] = await Promise.all([
       store.getActiveWaivers(refs),
       options.force
@@ -548,20 +548,21 @@ export class MaturityEngine {
     const carryForward: string[] = [];
     const score = async (i: number) => {
       const entity = entities[i];
-      const info = infos[i];
-      const active = waivers.get(info.entityRef) ?? noWaivers;
+      const entityRef = refs[i];
+      const systemRef = toRef(entity.spec?.system, 'system');
+      const active = waivers.get(entityRef) ?? noWaivers;
       const opened = await this.sourceTrees.open(entity);
       const volatile =
         volatileCollectors.length > 0
           ? await this.runCollectors(entity, opened, volatileCollectors)
           : [];
-      const state = states.get(info.entityRef);
-      const previous = this.catalogReads.get(info.entityRef);
+      const state = states.get(entityRef);
+      const previous = this.catalogReads.get(entityRef);
       let previousHash: string | undefined;
       if (state?.inputHash && previous) {
         previousHash = this.inputHash(
           entity,
-          info,
+          systemRef,
           active,
           opened.version,
           previous,
@@ -574,7 +575,7 @@ export class MaturityEngine {
             !state.snapshotAt ||
             options.at.getTime() - state.snapshotAt.getTime() >= DAY_MS
           ) {
-            carryForward.push(info.entityRef);
+            carryForward.push(entityRef);
           }
           return;
         }
@@ -585,9 +586,9 @@ export class MaturityEngine {
         opened,
         volatile,
       );
-      this.catalogReads.set(info.entityRef, reads);
+      this.catalogReads.set(entityRef, reads);
       changed.push({
-        info,
+        info: entityInfo(entity, snapshot),
         factSets,
         waivers: active,
         // The same lookups as last time give the hash worked out above.
@@ -596,7 +597,7 @@ export class MaturityEngine {
             ? previousHash
             : this.inputHash(
                 entity,
-                info,
+                systemRef,
                 active,
                 opened.version,
                 reads,
