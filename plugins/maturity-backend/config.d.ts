@@ -123,6 +123,36 @@ export interface Config {
         file: string;
       };
     };
+    /**
+     * Delivery outcomes (module maturityModuleDeliveryOutcomes): production
+     * deployments, lead time and failed changes from the GitOps repository's
+     * history, and time to restore from an incident export. Without this key,
+     * the `delivery` and `incidents` facts are unknown.
+     */
+    outcomes?: {
+      /** The GitOps repository, laid out as apps/<application>/<environment>/. */
+      gitops?: {
+        /**
+         * The repository's directory (a work tree or a bare repository),
+         * relative to the backend's working directory. Default:
+         * <scaffolder.localPublish.directory>/<scaffolder.localPublish.gitopsRepository>.
+         */
+        localRepository?: string;
+        /** The branch whose commits are deployments. Default: main. */
+        branch?: string;
+      };
+      /** Environment folder names that are production. Default: [production, prod]. */
+      productionEnvironments?: string[];
+      /** Days of history the outcome facts cover (1 to 3650). Default: 90. */
+      windowDays?: number;
+      /** The incident export (JSON array or CSV with a header): set file or url. */
+      incidents?: {
+        /** A file path, relative to the backend's working directory. */
+        file?: string;
+        /** A URL, read through the backend's URL reader (integrations). */
+        url?: string;
+      };
+    };
     /** Days of score history to keep. Default: 400. */
     historyRetentionDays?: number;
     /**

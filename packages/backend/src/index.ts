@@ -3,7 +3,10 @@
  * builds on, plus the portal's own plugins as they are added.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { maturityModuleDemoHistory } from '@cloud-native-portal/plugin-maturity-backend';
+import {
+  maturityModuleDeliveryOutcomes,
+  maturityModuleDemoHistory,
+} from '@cloud-native-portal/plugin-maturity-backend';
 import { WinstonLogger } from '@backstage/backend-defaults/rootLogger';
 import { ConfigSources } from '@backstage/config-loader';
 import { acquireStartupLock, StartupLock } from './startupLock';
@@ -63,6 +66,9 @@ backend.add(
 );
 // Demo only: the recorded history, applied when maturity.demo is configured.
 backend.add(maturityModuleDemoHistory);
+// Delivery outcomes (deployments, lead time, failed changes, time to restore)
+// from the GitOps repository's history and an incident export: maturity.outcomes.
+backend.add(maturityModuleDeliveryOutcomes);
 backend.add(import('@cloud-native-portal/plugin-zero-trust-backend'));
 backend.add(import('@cloud-native-portal/plugin-ownership-backend'));
 backend.add(import('@cloud-native-portal/plugin-ownership-backend/scaffolder'));

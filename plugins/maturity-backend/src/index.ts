@@ -6,6 +6,7 @@
  */
 export { maturityPlugin as default } from './plugin';
 export { maturityModuleDemoHistory } from './demo/module';
+export { maturityModuleDeliveryOutcomes } from './outcomes/module';
 export { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 export type * from './database/MaturityStore';
 export { MaturityEngine } from './engine/MaturityEngine';

@@ -1,0 +1,107 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The default production environments of the GitOps layout. */
+export const DEFAULT_PRODUCTION_ENVIRONMENTS = ['production', 'prod'];
+/** The default window of the outcome facts, in days. */
+export const DEFAULT_WINDOW_DAYS = 90;
+
+const outcomesSchema = z
+  .object({
+    gitops: z
+      .object({
+        localRepository: z.string().trim().min(1).optional(),
+        branch: z
+          .string()
+          .trim()
+          .min(1)
+          .regex(/^[^\s~^:?*[\\]+$/, 'must be a branch name')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    productionEnvironments: z
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1)
+          .regex(/^[^/]+$/, 'must be a directory name under apps/<app>/'),
+      )
+      .min(1)
+      .optional(),
+    windowDays: z.number().int().min(1).max(3650).optional(),
+    incidents: z
+      .object({
+        file: z.string().trim().min(1).optional(),
+        url: z.string().url().optional(),
+      })
+      .strict()
+      .refine(v => !(v.file && v.url), {
+        message: 'set either file or url, not both',
+      })
+      .optional(),
+  })
+  .strict();
+
+/** The validated `maturity.outcomes` configuration. */
+export interface OutcomesConfig {
+  /** False when `maturity.outcomes` is absent. */
+  configured: boolean;
+  /** Absolute directory of the GitOps repository, when one is known. */
+  gitopsRepository?: string;
+  branch: string;
+  productionEnvironments: string[];
+  windowDays: number;
+  incidents?: { file: string } | { url: string };
+}
+
+/**
+ * Reads and validates `maturity.outcomes`. An invalid key throws an
+ * InputError naming it, which stops the backend at startup.
+ */
+export function readOutcomesConfig(
+  config: Config,
+  cwd: string = process.cwd(),
+): OutcomesConfig {
+  const raw = config.getOptionalConfig('maturity.outcomes')?.get();
+  const result = outcomesSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = ['maturity.outcomes', ...issue.path.map(String)].join('.');
+    throw new InputError(`Invalid config ${key}: ${issue.message}`);
+  }
+  const value = result.data;
+
+  let gitopsRepository: string | undefined;
+  if (value.gitops?.localRepository) {
+    gitopsRepository = resolve(cwd, value.gitops.localRepository);
+  } else {
+    const directory = config.getOptionalString(
+      'scaffolder.localPublish.directory',
+    );
+    const name = config.getOptionalString(
+      'scaffolder.localPublish.gitopsRepository',
+    );
+    if (directory && name) gitopsRepository = resolve(cwd, directory, name);
+  }
+
+  let incidents: OutcomesConfig['incidents'];
+  if (value.incidents?.file) {
+    incidents = { file: resolve(cwd, value.incidents.file) };
+  } else if (value.incidents?.url) {
+    incidents = { url: value.incidents.url };
+  }
+
+  return {
+    configured: raw !== undefined,
+    gitopsRepository,
+    branch: value.gitops?.branch ?? 'main',
+    productionEnvironments:
+      value.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS,
+    windowDays: value.windowDays ?? DEFAULT_WINDOW_DAYS,
+    incidents,
+  };
+}

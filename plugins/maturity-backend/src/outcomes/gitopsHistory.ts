@@ -1,0 +1,237 @@
+import git, { TREE, WalkerEntry } from 'isomorphic-git';
+import { DateTime } from 'luxon';
+import fs from 'node:fs';
+import { join } from 'node:path';
+
+/** One commit of the branch's first-parent history, as far as it matters here. */
+export interface GitopsCommit {
+  sha: string;
+  subject: string;
+  /** Author timestamp (when the change was made), in epoch milliseconds. */
+  authorMillis: number;
+  /** Committer timestamp (when it reached the branch), in epoch milliseconds. */
+  committerMillis: number;
+  /** The `Source-Commit-Date:` trailer, when present and a valid ISO date. */
+  sourceCommitMillis?: number;
+  /** Shas (full or abbreviated) this commit reverts or rolls back by name. */
+  reverts: string[];
+  /** A revert or rollback: a deployment, but not a change. */
+  isRollback: boolean;
+}
+
+/** A commit that changed `apps/<app>/<env>/` for one or more production envs. */
+export interface Deployment {
+  commit: GitopsCommit;
+  app: string;
+  environments: string[];
+  /** The later commit that reverted or rolled it back, if any. */
+  failedBy?: GitopsCommit;
+}
+
+/** The branch's production deployments, indexed by application. */
+export interface GitopsHistory {
+  headSha: string;
+  /** Production deployments per app, newest first (first-parent order). */
+  byApp: Map<string, Deployment[]>;
+  /** How many commits were read. */
+  commitsRead: number;
+}
+
+/** Where the history is read from. */
+export interface GitopsHistoryOptions {
+  /** The repository's directory (a work tree with `.git`, or a bare repository). */
+  directory: string;
+  branch: string;
+  productionEnvironments: string[];
+}
+
+const REVERT_BODY = /This reverts commit ([0-9a-f]{7,40})/gi;
+const ROLLBACK_OF = /^Rollback-Of:\s*([0-9a-f]{7,40})\s*$/gim;
+const SOURCE_COMMIT_DATE = /^Source-Commit-Date:\s*(\S+)\s*$/im;
+
+/** Parses the parts of a commit message this collector reads. */
+export function parseCommitMessage(message: string): {
+  subject: string;
+  reverts: string[];
+  isRollback: boolean;
+  sourceCommitMillis?: number;
+} {
+  const subject = message.split('\n', 1)[0].trim();
+  const reverts: string[] = [];
+  const isRevert = subject.startsWith('Revert "');
+  if (isRevert) {
+    for (const m of message.matchAll(REVERT_BODY)) {
+      reverts.push(m[1].toLowerCase());
+    }
+  }
+  for (const m of message.matchAll(ROLLBACK_OF)) {
+    reverts.push(m[1].toLowerCase());
+  }
+  const isRollback =
+    isRevert || reverts.length > 0 || /^rollback/i.test(subject);
+  let sourceCommitMillis: number | undefined;
+  const source = SOURCE_COMMIT_DATE.exec(message);
+  if (source) {
+    const date = DateTime.fromISO(source[1], { zone: 'utc', setZone: true });
+    if (date.isValid) sourceCommitMillis = date.toMillis();
+  }
+  return { subject, reverts, isRollback, sourceCommitMillis };
+}
+
+async function repositoryArgs(
+  directory: string,
+): Promise<{ fs: typeof fs; dir?: string; gitdir: string }> {
+  const dotGit = join(directory, '.git');
+  const hasDotGit = await fs.promises
+    .stat(dotGit)
+    .then(s => s.isDirectory())
+    .catch(() => false);
+  return hasDotGit
+    ? { fs, dir: directory, gitdir: dotGit }
+    : { fs, gitdir: directory };
+}
+
+/** Resolves the branch's head; throws when the repository or branch is missing. */
+export async function resolveBranchHead(
+  options: Pick<GitopsHistoryOptions, 'directory' | 'branch'>,
+): Promise<string> {
+  const repo = await repositoryArgs(options.directory);
+  return git.resolveRef({ ...repo, ref: `refs/heads/${options.branch}` });
+}
+
+/**
+ * Reads the branch's first-parent history from its head back to `since`
+ * (epoch milliseconds; commits whose committer date is older end the walk)
+ * and indexes its production deployments by app. A merge commit is diffed
+ * against its first parent, so a merged change counts once, when it reached
+ * the branch; commits no longer reachable from the branch (force-pushed
+ * away) are never read.
+ */
+export async function readGitopsHistory(
+  options: GitopsHistoryOptions,
+  since: number,
+): Promise<GitopsHistory> {
+  const repo = await repositoryArgs(options.directory);
+  // isomorphic-git's object cache: keeps pack indexes parsed across reads.
+  const cache = {};
+  const headSha = await git.resolveRef({
+    ...repo,
+    ref: `refs/heads/${options.branch}`,
+  });
+  const production = new Set(
+    options.productionEnvironments.map(e => e.toLowerCase()),
+  );
+  const byApp = new Map<string, Deployment[]>();
+  const commits: GitopsCommit[] = [];
+  const bySha = new Map<string, Deployment[]>();
+
+  let oid: string | undefined = headSha;
+  while (oid) {
+    const { commit } = await git.readCommit({ ...repo, oid, cache });
+    const committerMillis = commit.committer.timestamp * 1000;
+    if (committerMillis < since) break;
+    const parsed = parseCommitMessage(commit.message);
+    const entry: GitopsCommit = {
+      sha: oid,
+      subject: parsed.subject,
+      authorMillis: commit.author.timestamp * 1000,
+      committerMillis,
+      sourceCommitMillis: parsed.sourceCommitMillis,
+      reverts: parsed.reverts,
+      isRollback: parsed.isRollback,
+    };
+    commits.push(entry);
+
+    const parent: string | undefined = commit.parent[0];
+    const changed = await changedAppEnvironments(repo, cache, oid, parent);
+    const envsByApp = new Map<string, string[]>();
+    for (const [app, env] of changed) {
+      if (!production.has(env.toLowerCase())) continue;
+      const envs = envsByApp.get(app) ?? [];
+      envs.push(env);
+      envsByApp.set(app, envs);
+    }
+    for (const [app, environments] of envsByApp) {
+      const deployment: Deployment = { commit: entry, app, environments };
+      const list = byApp.get(app) ?? [];
+      list.push(deployment);
+      byApp.set(app, list);
+      const same = bySha.get(oid) ?? [];
+      same.push(deployment);
+      bySha.set(oid, same);
+    }
+    oid = parent;
+  }
+
+  // Failed changes. `commits` is newest first, so a reverted commit comes
+  // after (is older than) the commit that reverts it.
+  for (const [index, reverting] of commits.entries()) {
+    for (const target of reverting.reverts) {
+      const older = commits
+        .slice(index + 1)
+        .find(c => c.sha === target || c.sha.startsWith(target));
+      if (!older) continue;
+      for (const deployment of bySha.get(older.sha) ?? []) {
+        deployment.failedBy ??= reverting;
+      }
+    }
+  }
+  // A rollback by subject alone rolls back the app's previous production
+  // deployment to the same environment.
+  for (const deployments of byApp.values()) {
+    for (const [index, deployment] of deployments.entries()) {
+      const { commit } = deployment;
+      if (!commit.isRollback || commit.reverts.length > 0) continue;
+      const previous = deployments
+        .slice(index + 1)
+        .find(
+          d =>
+            !d.commit.isRollback &&
+            d.environments.some(e => deployment.environments.includes(e)),
+        );
+      if (previous) previous.failedBy ??= commit;
+    }
+  }
+
+  return { headSha, byApp, commitsRead: commits.length };
+}
+
+/**
+ * The `[app, environment]` pairs whose `apps/<app>/<env>/` subtree differs
+ * between a commit and its parent (or, for a root commit, exists in it).
+ * Walks only into `apps/` and stops at the environment level: a differing
+ * tree id there means some file under it changed.
+ */
+async function changedAppEnvironments(
+  repo: { fs: typeof fs; dir?: string; gitdir: string },
+  cache: object,
+  commit: string,
+  parent: string | undefined,
+): Promise<Array<[string, string]>> {
+  const changed: Array<[string, string]> = [];
+  const trees = parent
+    ? [TREE({ ref: commit }), TREE({ ref: parent })]
+    : [TREE({ ref: commit })];
+  await git.walk({
+    ...repo,
+    cache,
+    trees,
+    map: async (filepath: string, entries: Array<WalkerEntry | null>) => {
+      if (filepath === '.') return undefined;
+      const parts = filepath.split('/');
+      if (parts[0] !== 'apps') return null;
+      const [current, previous] = entries;
+      const currentOid = current ? await current.oid() : undefined;
+      const previousOid = previous ? await previous.oid() : undefined;
+      if (currentOid === previousOid) return null;
+      if (parts.length < 3) {
+        // `apps` or `apps/<app>`: descend only into directories.
+        const type = current ? await current.type() : await previous!.type();
+        return type === 'tree' ? undefined : null;
+      }
+      changed.push([parts[1], parts[2]]);
+      return null;
+    },
+  });
+  return changed;
+}
