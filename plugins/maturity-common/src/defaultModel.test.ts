@@ -2,8 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_MATURITY_MODEL } from './defaultModel';
+import { FactDeclaration } from './facts';
+import { MaturityModel } from './model';
 import { FactLookup, FactLookupResult } from './rules';
-import { BUILTIN_FACTS, parseMaturityModel } from './schema';
+import {
+  applyModelOverrides,
+  BUILTIN_FACTS,
+  parseMaturityModel,
+} from './schema';
 import { evaluateChecks } from './scoring';
 
 const YAML_PATH = resolve(__dirname, '../models/cloud-native-migration.yaml');
@@ -37,7 +43,7 @@ describe('DEFAULT_MATURITY_MODEL', () => {
 
   it('is the documented model: id, version, five levels, eight dimensions', () => {
     expect(DEFAULT_MATURITY_MODEL.id).toBe('cloud-native-migration');
-    expect(DEFAULT_MATURITY_MODEL.version).toBe('1.1.0');
+    expect(DEFAULT_MATURITY_MODEL.version).toBe('1.2.0');
     expect(DEFAULT_MATURITY_MODEL.levels.map(l => l.name)).toEqual([
       'Traditional',
       'Foundational',
@@ -58,6 +64,8 @@ describe('DEFAULT_MATURITY_MODEL', () => {
     expect(DEFAULT_MATURITY_MODEL.optionalCollectors).toEqual([
       'toil',
       'zeroTrust',
+      'delivery',
+      'incidents',
     ]);
   });
 
@@ -143,5 +151,184 @@ describe('the Security checks over zero-trust verdicts', () => {
     const result = mtls({ state: 'unknown', reason: 'Helm templates only' });
     expect(result.status).toBe('unknown');
     expect(JSON.stringify(result)).toContain('Helm templates only');
+  });
+});
+
+describe('the delivery outcome checks (DORA thresholds)', () => {
+  const OUTCOME_CHECKS = [
+    'delivery-deploys-weekly',
+    'delivery-deploys-daily',
+    'delivery-lead-time-under-a-day',
+    'delivery-change-failure-rate',
+    'delivery-deploys-on-demand',
+    'rel-restore-within-a-day',
+    'rel-restore-within-an-hour',
+  ];
+  // What the delivery and incidents collectors declare (collector ids
+  // `delivery` and `incidents`): every outcome is a number.
+  const OUTCOME_FACTS: FactDeclaration[] = [
+    'delivery.productionDeploymentsPerWeek',
+    'delivery.leadTimeHours',
+    'delivery.changeFailureRate',
+    'delivery.productionDeployments',
+    'incidents.timeToRestoreHours',
+    'incidents.count',
+  ].map(name => ({ name, type: 'number', description: name }));
+
+  const outcomeModel = (model: MaturityModel = DEFAULT_MATURITY_MODEL) => ({
+    ...model,
+    checks: model.checks.filter(c => OUTCOME_CHECKS.includes(c.id)),
+  });
+  const lookupOf =
+    (facts: Record<string, number>, unknownReason = 'not collected') =>
+    (name: string): FactLookupResult =>
+      name in facts
+        ? { state: 'value', value: facts[name] }
+        : { state: 'unknown', reason: unknownReason };
+  const statuses = (
+    facts: Record<string, number>,
+    model?: MaturityModel,
+    unknownReason?: string,
+  ) =>
+    Object.fromEntries(
+      evaluateChecks(outcomeModel(model), lookupOf(facts, unknownReason)).map(
+        r => [r.checkId, r.status],
+      ),
+    );
+
+  it('are in the model, on the Delivery and Reliability dimensions, and cite DORA in their why', () => {
+    const checks = outcomeModel().checks;
+    expect(checks.map(c => c.id)).toEqual(OUTCOME_CHECKS);
+    for (const check of checks) {
+      expect([check.id, check.dimension]).toEqual([
+        check.id,
+        check.id.startsWith('rel-') ? 'reliability' : 'delivery',
+      ]);
+      expect([check.id, check.why]).toEqual([
+        check.id,
+        expect.stringContaining('DORA'),
+      ]);
+    }
+  });
+
+  it('validate against the collectors’ number declarations, and without the collectors (optional)', () => {
+    expect(() =>
+      parseMaturityModel(DEFAULT_MATURITY_MODEL, [
+        ...BUILTIN_FACTS,
+        ...OUTCOME_FACTS,
+      ]),
+    ).not.toThrow();
+    expect(DEFAULT_MATURITY_MODEL.optionalCollectors).toEqual(
+      expect.arrayContaining(['delivery', 'incidents']),
+    );
+    // A collector that declared an outcome as text would be caught.
+    expect(() =>
+      parseMaturityModel(DEFAULT_MATURITY_MODEL, [
+        ...BUILTIN_FACTS,
+        ...OUTCOME_FACTS.map(f =>
+          f.name === 'delivery.leadTimeHours'
+            ? { ...f, type: 'string' as const }
+            : f,
+        ),
+      ]),
+    ).toThrow(/delivery\.leadTimeHours/);
+  });
+
+  it('a daily deployer (6 a week, lead time 5 h, 1 failed change in 12) passes level 4, not the on-demand level 5', () => {
+    expect(
+      statuses({
+        'delivery.productionDeploymentsPerWeek': 6,
+        'delivery.leadTimeHours': 5,
+        'delivery.changeFailureRate': 1 / 12,
+        'incidents.timeToRestoreHours': 0.4,
+      }),
+    ).toEqual({
+      'delivery-deploys-weekly': 'pass',
+      'delivery-deploys-daily': 'pass',
+      'delivery-lead-time-under-a-day': 'pass',
+      'delivery-change-failure-rate': 'pass',
+      'delivery-deploys-on-demand': 'fail',
+      'rel-restore-within-a-day': 'pass',
+      'rel-restore-within-an-hour': 'pass',
+    });
+  });
+
+  it('a quarterly deployer (one release in 13 weeks, 3 weeks of lead time, 1 of 2 reverted) fails from level 3 up', () => {
+    expect(
+      statuses({
+        'delivery.productionDeploymentsPerWeek': 1 / 13,
+        'delivery.leadTimeHours': 21 * 24,
+        'delivery.changeFailureRate': 0.5,
+        'incidents.timeToRestoreHours': 5,
+      }),
+    ).toEqual({
+      'delivery-deploys-weekly': 'fail',
+      'delivery-deploys-daily': 'fail',
+      'delivery-lead-time-under-a-day': 'fail',
+      'delivery-change-failure-rate': 'fail',
+      'delivery-deploys-on-demand': 'fail',
+      'rel-restore-within-a-day': 'pass',
+      'rel-restore-within-an-hour': 'fail',
+    });
+  });
+
+  it('a change failure rate of exactly 15% passes, 16% fails; a lead time of exactly 24 h fails', () => {
+    const at = (changeFailureRate: number, leadTimeHours: number) => {
+      const s = statuses({
+        'delivery.changeFailureRate': changeFailureRate,
+        'delivery.leadTimeHours': leadTimeHours,
+      });
+      return [
+        s['delivery-change-failure-rate'],
+        s['delivery-lead-time-under-a-day'],
+      ];
+    };
+    expect(at(0.15, 23.9)).toEqual(['pass', 'pass']);
+    expect(at(0.16, 24)).toEqual(['fail', 'fail']);
+  });
+
+  it('a service with no deployment or incident data is unknown on every outcome check, with the reason, never failing', () => {
+    const reason =
+      'no deployment of quiz-engine to production in the GitOps repository .data/repos/gitops in the last 90 days';
+    const results = evaluateChecks(outcomeModel(), lookupOf({}, reason));
+    expect(results.map(r => r.status)).toEqual(
+      OUTCOME_CHECKS.map(() => 'unknown'),
+    );
+    expect(results[0].reason).toContain(reason);
+  });
+
+  it('takes its thresholds from overrides like every check (3 deployments a week count as daily when a team says so)', () => {
+    const facts = [...BUILTIN_FACTS, ...OUTCOME_FACTS];
+    const overridden = applyModelOverrides(
+      DEFAULT_MATURITY_MODEL,
+      {
+        checks: [
+          {
+            id: 'delivery-deploys-daily',
+            rule: {
+              fact: 'delivery.productionDeploymentsPerWeek',
+              greaterThanOrEqual: 3,
+            },
+          },
+          {
+            id: 'rel-restore-within-an-hour',
+            rule: { fact: 'incidents.timeToRestoreHours', lessThan: 2 },
+          },
+        ],
+      },
+      facts,
+    );
+    const threeAWeek = {
+      'delivery.productionDeploymentsPerWeek': 3,
+      'incidents.timeToRestoreHours': 1.5,
+    };
+    expect(statuses(threeAWeek)['delivery-deploys-daily']).toBe('fail');
+    expect(statuses(threeAWeek, overridden)['delivery-deploys-daily']).toBe(
+      'pass',
+    );
+    expect(statuses(threeAWeek)['rel-restore-within-an-hour']).toBe('fail');
+    expect(statuses(threeAWeek, overridden)['rel-restore-within-an-hour']).toBe(
+      'pass',
+    );
   });
 });

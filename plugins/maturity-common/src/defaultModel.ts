@@ -58,11 +58,11 @@ const NEW_SERVICE_VALUES = {
 /** The model that ships with the portal: monolith to cloud-native, 8 dimensions, 5 levels. */
 export const DEFAULT_MATURITY_MODEL: MaturityModel = {
   id: 'cloud-native-migration',
-  version: '1.1.0',
+  version: '1.2.0',
   title: 'Cloud-native migration',
   description:
     'How far a service has moved from a monolith to cloud-native: eight dimensions, each at a level from 1 (Traditional) to 5 (Self-healing).',
-  optionalCollectors: ['toil', 'zeroTrust'],
+  optionalCollectors: ['toil', 'zeroTrust', 'delivery', 'incidents'],
   levels: [
     {
       level: 1,
@@ -451,6 +451,79 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       effort: 'medium',
       evidence: 'repo',
       rule: { fact: 'repo.delivery.progressive', equals: true },
+    },
+
+    // Delivery outcomes, from the GitOps repository's history (the
+    // `delivery` collector). Thresholds follow DORA's published performance
+    // clusters; a service with no deployment data is unknown, never failing.
+    {
+      id: 'delivery-deploys-weekly',
+      dimension: 'delivery',
+      level: 3,
+      title: 'Deploys to production at least weekly',
+      why: "DORA's performance clusters draw the line between medium and high performers at deploying to production at least once a week: small, frequent releases are easier to review and to undo than a quarterly batch.",
+      how: 'Release through the GitOps repository: let CI bump the image tag in apps/<service>/<environment>/ and promote dev, staging, production every week instead of batching changes into a release train.',
+      weight: 6,
+      effort: 'medium',
+      evidence: 'ops',
+      rule: {
+        fact: 'delivery.productionDeploymentsPerWeek',
+        greaterThanOrEqual: 1,
+      },
+    },
+    {
+      id: 'delivery-deploys-daily',
+      dimension: 'delivery',
+      level: 4,
+      title: 'Deploys to production daily',
+      why: "DORA's high and elite clusters deploy to production at least daily; here, 5 or more production deployments a week over the window (90 days by default).",
+      how: 'Merge small changes to main behind feature flags, and let the pipeline promote each green build to production without a manual release step.',
+      weight: 6,
+      effort: 'large',
+      evidence: 'ops',
+      rule: {
+        fact: 'delivery.productionDeploymentsPerWeek',
+        greaterThanOrEqual: 5,
+      },
+    },
+    {
+      id: 'delivery-lead-time-under-a-day',
+      dimension: 'delivery',
+      level: 4,
+      title: 'Lead time for changes is under a day',
+      why: "DORA's elite cluster takes less than a day from a change being made to it running in production; here, the median lead time of the window's production deployments is under 24 hours.",
+      how: "Cut waiting, not work: automate the promotion from staging to production, keep reviews small, and have CI write the source commit's date (Source-Commit-Date trailer) when it bumps the image tag.",
+      weight: 5,
+      effort: 'medium',
+      evidence: 'ops',
+      rule: { fact: 'delivery.leadTimeHours', lessThan: 24 },
+    },
+    {
+      id: 'delivery-change-failure-rate',
+      dimension: 'delivery',
+      level: 4,
+      title: 'At most 15% of production changes fail',
+      why: "DORA's best-performing clusters keep the change failure rate at 15% or less: at most about one production change in seven is reverted or rolled back.",
+      how: 'Gate production on tests and a staging soak, and read the reverted deployments in the evidence: each names the change that had to be undone.',
+      weight: 5,
+      effort: 'medium',
+      evidence: 'ops',
+      rule: { fact: 'delivery.changeFailureRate', lessThanOrEqual: 0.15 },
+    },
+    {
+      id: 'delivery-deploys-on-demand',
+      dimension: 'delivery',
+      level: 5,
+      title: 'Deploys to production on demand',
+      why: "DORA's elite cluster deploys on demand, several times a day; here, 7 or more production deployments a week over the window.",
+      how: 'Let every merged change flow to production on its own, with progressive delivery and automated rollback as the safety net.',
+      weight: 4,
+      effort: 'large',
+      evidence: 'ops',
+      rule: {
+        fact: 'delivery.productionDeploymentsPerWeek',
+        greaterThanOrEqual: 7,
+      },
     },
 
     // ------------------------------------------------------------------
@@ -989,6 +1062,33 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
         fact: 'catalog.autoRemediation',
         in: ['automatic', 'manual-approval'],
       },
+    },
+
+    // Time to restore, from the incident source (the `incidents`
+    // collector), with DORA's thresholds; no incident recorded is unknown.
+    {
+      id: 'rel-restore-within-a-day',
+      dimension: 'reliability',
+      level: 4,
+      title: 'Service is restored within a day',
+      why: "DORA's high-performing cluster restores service in less than a day; here, the median time from opened to resolved of the window's incidents is under 24 hours.",
+      how: 'Make recovery a routine: a runbook per alert, one-command rollback through the GitOps repository, and a postmortem for every incident that took longer than a day.',
+      weight: 6,
+      effort: 'medium',
+      evidence: 'ops',
+      rule: { fact: 'incidents.timeToRestoreHours', lessThan: 24 },
+    },
+    {
+      id: 'rel-restore-within-an-hour',
+      dimension: 'reliability',
+      level: 5,
+      title: 'Service is restored within an hour',
+      why: "DORA's elite cluster restores service in less than an hour; here, the median time from opened to resolved of the window's incidents is under 1 hour.",
+      how: 'Detect with SLO burn-rate alerts, and restore by rolling back automatically (revert the deployment commit, or let Argo Rollouts abort the canary) before debugging.',
+      weight: 5,
+      effort: 'large',
+      evidence: 'ops',
+      rule: { fact: 'incidents.timeToRestoreHours', lessThan: 1 },
     },
 
     // ------------------------------------------------------------------

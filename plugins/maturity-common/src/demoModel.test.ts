@@ -59,11 +59,12 @@ describe('the default model over the demo organization', () => {
     ['certificate-service', [1, 3, 2, 1, 2, 1, 1, 2], 1],
     // README: Arch 2. Typed `service` but provides no catalog API.
     ['session-store', [1, 1, 2, 1, 2, 3, 1, 4], 1],
-    // README: Delivery 2, Scale 2. Tag-pinned FROM; the Helm-only workload
-    // facts are unknown (templates are not rendered). Unknown does not block,
-    // so Reliability reaches 2 on its measured checks; Scale still has a
-    // measured level-2 failure.
-    ['classroom-monolith', [4, 3, 1, 1, 1, 2, 2, 4], 1],
+    // README: Delivery 2, Scale 2. Delivery stops at 2 on its monthly
+    // release train (fewer than one production deployment a week in the
+    // GitOps history); the Helm-only workload facts are unknown (templates
+    // are not rendered). Unknown does not block, so Reliability reaches 2 on
+    // its measured checks; Scale still has a measured level-2 failure.
+    ['classroom-monolith', [4, 2, 1, 1, 1, 2, 2, 4], 1],
     // README: Arch 2, Delivery 2. Serves quizzes with no API registered; `pytest || true` still counts as a test step.
     ['quiz-engine', [1, 3, 1, 2, 1, 1, 1, 1], 1],
     // README: Arch 3. A cron job typed `service` with no API.
@@ -115,5 +116,65 @@ describe('the default model over the demo organization', () => {
       4, 5, 4, 5, 5, 5, 5, 4,
     ]);
     expect(improved.score.score).toBe(100);
+  });
+
+  it('reads the delivery outcomes: the pilot passes every DORA threshold, the monolith misses weekly deployments, quiz-engine fails too many changes', () => {
+    const outcomes = (name: string) =>
+      Object.fromEntries(
+        scoreOf(name)
+          .results.filter(r =>
+            [
+              'delivery-deploys-weekly',
+              'delivery-deploys-daily',
+              'delivery-lead-time-under-a-day',
+              'delivery-change-failure-rate',
+              'delivery-deploys-on-demand',
+              'rel-restore-within-a-day',
+              'rel-restore-within-an-hour',
+            ].includes(r.checkId),
+          )
+          .map(r => [r.checkId.replace(/^(delivery|rel)-/, ''), r.status]),
+      );
+    expect(outcomes('course-catalog-service')).toEqual({
+      'deploys-weekly': 'pass',
+      'deploys-daily': 'pass',
+      'lead-time-under-a-day': 'pass',
+      'change-failure-rate': 'pass',
+      'deploys-on-demand': 'pass',
+      'restore-within-a-day': 'pass',
+      'restore-within-an-hour': 'pass',
+    });
+    expect(outcomes('classroom-monolith')).toEqual({
+      'deploys-weekly': 'fail',
+      'deploys-daily': 'fail',
+      'lead-time-under-a-day': 'fail',
+      'change-failure-rate': 'fail',
+      'deploys-on-demand': 'fail',
+      // Hours, not minutes: within a day, not within an hour.
+      'restore-within-a-day': 'pass',
+      'restore-within-an-hour': 'fail',
+    });
+    expect(outcomes('quiz-engine')).toMatchObject({
+      'deploys-daily': 'pass',
+      'change-failure-rate': 'fail',
+    });
+    expect(outcomes('enrolment-service')).toMatchObject({
+      'deploys-weekly': 'pass',
+      'deploys-daily': 'fail',
+    });
+  });
+
+  it('leaves the outcomes of a service with no GitOps history or no incident unknown, with the reason, not failing', () => {
+    const results = scoreOf('payments-gateway').results;
+    const weekly = results.find(r => r.checkId === 'delivery-deploys-weekly');
+    expect(weekly?.status).toBe('unknown');
+    expect(weekly?.reason).toContain(
+      'no deployment of payments-gateway to production in the GitOps repository',
+    );
+    const restore = scoreOf('certificate-service').results.find(
+      r => r.checkId === 'rel-restore-within-a-day',
+    );
+    expect(restore?.status).toBe('unknown');
+    expect(restore?.reason).toContain('no incident of certificate-service');
   });
 });

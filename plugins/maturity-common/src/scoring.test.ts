@@ -557,6 +557,9 @@ describe('the default model on a catalog entity with no source-location annotati
     if (name.startsWith('toil.')) {
       return { state: 'unknown', reason: 'no toil register' };
     }
+    if (name.startsWith('delivery.') || name.startsWith('incidents.')) {
+      return { state: 'unknown', reason: 'no deployment or incident data' };
+    }
     return {
       state: 'value',
       value: name in catalogFacts ? catalogFacts[name] : null,
@@ -609,11 +612,13 @@ describe('the default model on a catalog entity with no source-location annotati
     }
   });
 
-  it('says exactly what to connect: the source-location annotation first, then the toil register', () => {
+  it('says exactly what to connect: the source-location annotation first, then the deployment history, the toil register and the incidents', () => {
     const step = connectEvidenceStep(defaultModel, r)!;
-    expect(step.gaps.map(g => g.kind)).toEqual([
-      'source-location',
-      'toil-register',
+    expect(step.gaps.map(g => [g.kind, g.source])).toEqual([
+      ['source-location', 'repo'],
+      ['other', 'delivery'],
+      ['toil-register', 'toil'],
+      ['other', 'incidents'],
     ]);
     const repoChecks = defaultModel.checks.filter(
       c => statusById.get(c.id) === 'unknown' && c.evidence === 'repo',

@@ -48,6 +48,9 @@ function reportWithoutSourceLocation(): EntityReport {
     if (name.startsWith('toil.') && name !== 'toil.registerExists') {
       return { state: 'unknown', reason: 'no toil register' };
     }
+    if (name.startsWith('delivery.') || name.startsWith('incidents.')) {
+      return { state: 'unknown', reason: 'no deployment or incident data' };
+    }
     const known: Record<string, unknown> = {
       'catalog.type': 'service',
       'catalog.lifecycle': 'production',
