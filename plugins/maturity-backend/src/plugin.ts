@@ -129,9 +129,10 @@ export const maturityPlugin = createBackendPlugin({
           maxHoldMs: durationToMilliseconds(schedule.timeout as HumanDuration),
           logger,
           runShard: async shard => {
-            const summary = await engine.runCycle(
-              shard.count > 1 ? { includes: shard.includes } : undefined,
-            );
+            const summary = await engine.runCycle({
+              ...(shard.count > 1 ? { includes: shard.includes } : {}),
+              signal: shard.signal,
+            });
             logger.info(
               `Maturity cycle ${shard.cycle}${
                 shard.count > 1

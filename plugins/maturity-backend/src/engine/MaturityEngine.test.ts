@@ -195,6 +195,60 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     expect(await snapshotCount(knex, 'component:default/a')).toBe(2);
   });
 
+  it('refreshing an unchanged entity on demand keeps its stored evaluation; a changed one is evaluated again', async () => {
+    const { collector, replicas } = repoCollector();
+    const catalog = catalogServiceMock({
+      entities: [team, component('a'), component('b')],
+    });
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    const before = await evaluatedAt(knex);
+
+    await new Promise(r => setTimeout(r, 20));
+    await engine.refreshEntity('component:default/a');
+    expect(await evaluatedAt(knex)).toEqual(before);
+    expect(await snapshotCount(knex, 'component:default/a')).toBe(1);
+
+    replicas.set('a', 3);
+    await engine.refreshEntity('component:default/a');
+    const after = await evaluatedAt(knex);
+    expect(after.get('component:default/a')).toBeGreaterThan(
+      before.get('component:default/a')!,
+    );
+    expect(after.get('component:default/b')).toBe(
+      before.get('component:default/b'),
+    );
+  });
+
+  it('a shard whose claim was lost stops before its next page, and forgets no entity', async () => {
+    const { collector, replicas } = repoCollector();
+    const entities = [team, component('a'), component('b')];
+    const engine = createEngine({
+      store,
+      catalog: catalogServiceMock({ entities }),
+      collector,
+    });
+    await engine.runCycle();
+    const before = await evaluatedAt(knex);
+
+    // b left the catalog and a changed, but this replica lost its claim.
+    const lost = new AbortController();
+    lost.abort();
+    replicas.set('a', 3);
+    const later = createEngine({
+      store,
+      catalog: catalogServiceMock({ entities: [team, component('a')] }),
+      collector,
+    });
+    await expect(later.runCycle({ signal: lost.signal })).rejects.toThrow(
+      'the claim on this shard was lost',
+    );
+    expect(await evaluatedAt(knex)).toEqual(before);
+    expect(await store.listScoredEntityRefs()).toEqual(
+      expect.arrayContaining(['component:default/a', 'component:default/b']),
+    );
+  });
+
   it('re-evaluates only the entity whose fact changed', async () => {
     const { collector, replicas } = repoCollector();
     const catalog = catalogServiceMock({

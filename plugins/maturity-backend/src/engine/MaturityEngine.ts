@@ -123,6 +123,12 @@ export interface CycleOptions {
    * the catalog): one shard of a sharded cycle. Default: every entity.
    */
   includes?: (entityRef: string) => boolean;
+  /**
+   * Aborted when this replica lost its claim on the shard: the run stops
+   * before its next page and forgets no entity, since another replica now
+   * evaluates the shard.
+   */
+  signal?: AbortSignal;
 }
 
 /** Summary of one evaluation cycle. */
@@ -466,7 +472,15 @@ export class MaturityEngine {
     let evaluated = 0;
     let unchanged = 0;
     let cursor: string | undefined;
+    const stopIfClaimLost = () => {
+      if (options?.signal?.aborted) {
+        throw new Error(
+          'the claim on this shard was lost; another replica evaluates it',
+        );
+      }
+    };
     do {
+      stopIfClaimLost();
       const response = await this.options.catalog.queryEntities(
         cursor
           ? { cursor, limit: CYCLE_PAGE_SIZE }
@@ -486,6 +500,7 @@ export class MaturityEngine {
         current.add(ref);
         page.push(entity);
       }
+      stopIfClaimLost();
       const done = await this.scoreEntities(page, context, {
         at,
         force: this.completedCycles === 0,
@@ -495,6 +510,7 @@ export class MaturityEngine {
       cursor = response.pageInfo.nextCursor;
     } while (cursor);
 
+    stopIfClaimLost();
     const stale = (await this.options.store.listScoredEntityRefs()).filter(
       ref => !current.has(ref) && included(ref),
     );
@@ -667,7 +683,11 @@ export class MaturityEngine {
     }
   }
 
-  /** Collects and evaluates one entity now, appending to its history. */
+  /**
+   * Collects one entity now, and evaluates and stores it when its inputs
+   * changed since its last evaluation (its source tree is read again, so a
+   * change there counts); an unchanged entity keeps its stored evaluation.
+   */
   async refreshEntity(entityRef: string): Promise<void> {
     const credentials = await this.serviceCredentials();
     const snapshot = await CatalogSnapshot.forEntity(
@@ -681,7 +701,7 @@ export class MaturityEngine {
     }
     await this.scoreEntities([entity], snapshot, {
       at: new Date(),
-      force: true,
+      force: false,
     });
   }
 
