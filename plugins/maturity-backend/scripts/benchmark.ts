@@ -8,8 +8,8 @@
  *    REST for the cycle.
  * 2. End to end (endToEnd.ts, one child process per database and model):
  *    the real backend in-process, the catalog ingesting 10,000 synthetic
- *    components, cycles triggered through the maturity plugin's scheduler
- *    task and results read back over REST; beside it, in the same run, the
+ *    components, cycles started with the maturity plugin's POST /cycles
+ *    and results read back over REST; beside it, in the same run, the
  *    bare loop (bareLoop.ts) every figure is divided by.
  *
  * Environment:
@@ -346,7 +346,7 @@ function printFigures(label: string, r: E2eResult) {
   line(
     'full cycle: trigger → start',
     r.fullStart,
-    'trigger of the scheduler task until the cycle first reads the catalog',
+    'POST /api/maturity/cycles until the cycle first reads the catalog',
   );
   line(
     'full cycle: trigger → readable',
