@@ -1,4 +1,4 @@
-import git, { TREE, WalkerEntry } from 'isomorphic-git';
+import git, { ReadCommitResult, ReadTreeResult } from 'isomorphic-git';
 import { DateTime } from 'luxon';
 import fs from 'node:fs';
 import { join } from 'node:path';
@@ -99,6 +99,85 @@ export async function resolveBranchHead(
   return git.resolveRef({ ...repo, ref: `refs/heads/${options.branch}` });
 }
 
+type TreeEntries = ReadTreeResult['tree'];
+
+/**
+ * Reads trees for the walk down the first-parent chain: a commit's parent
+ * trees are the next commit's own trees, so the trees of the last step are
+ * kept for the next one.
+ */
+class TreeReader {
+  private previous = new Map<string, TreeEntries>();
+  private current = new Map<string, TreeEntries>();
+
+  constructor(
+    private readonly repo: { fs: typeof fs; dir?: string; gitdir: string },
+    private readonly cache: object,
+  ) {}
+
+  async entries(oid: string | undefined): Promise<TreeEntries> {
+    if (!oid) return [];
+    let entries = this.current.get(oid) ?? this.previous.get(oid);
+    if (!entries) {
+      entries = (await git.readTree({ ...this.repo, oid, cache: this.cache }))
+        .tree;
+    }
+    this.current.set(oid, entries);
+    return entries;
+  }
+
+  /** Moves on to the next commit. */
+  step(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
+
+function treeOid(entries: TreeEntries, path: string): string | undefined {
+  const entry = entries.find(e => e.path === path);
+  return entry?.type === 'tree' ? entry.oid : undefined;
+}
+
+/**
+ * The `[app, environment]` pairs whose `apps/<app>/<env>` entry differs
+ * between a commit's tree and its parent's (or, for a root commit, exists
+ * in it). Reads only `apps/` and stops at the environment level: a
+ * differing tree id there means some file under it changed.
+ */
+async function changedAppEnvironments(
+  trees: TreeReader,
+  tree: string,
+  parentTree: string | undefined,
+): Promise<Array<[string, string]>> {
+  const changed: Array<[string, string]> = [];
+  const apps = treeOid(await trees.entries(tree), 'apps');
+  const parentApps = parentTree
+    ? treeOid(await trees.entries(parentTree), 'apps')
+    : undefined;
+  if (apps === parentApps) return changed;
+  const byApp = async (oid: string | undefined) =>
+    new Map(
+      (await trees.entries(oid))
+        .filter(e => e.type === 'tree')
+        .map(e => [e.path, e.oid]),
+    );
+  const current = await byApp(apps);
+  const previous = await byApp(parentApps);
+  for (const app of new Set([...current.keys(), ...previous.keys()])) {
+    if (current.get(app) === previous.get(app)) continue;
+    const envs = new Map(
+      (await trees.entries(current.get(app))).map(e => [e.path, e.oid]),
+    );
+    const parentEnvs = new Map(
+      (await trees.entries(previous.get(app))).map(e => [e.path, e.oid]),
+    );
+    for (const env of new Set([...envs.keys(), ...parentEnvs.keys()])) {
+      if (envs.get(env) !== parentEnvs.get(env)) changed.push([app, env]);
+    }
+  }
+  return changed;
+}
+
 /**
  * Reads the branch's first-parent history from its head back to `since`
  * (epoch milliseconds; commits whose committer date is older end the walk)
@@ -125,9 +204,12 @@ export async function readGitopsHistory(
   const commits: GitopsCommit[] = [];
   const bySha = new Map<string, Deployment[]>();
 
+  const trees = new TreeReader(repo, cache);
+  const readCommit = async (oid: string) =>
+    (await git.readCommit({ ...repo, oid, cache })).commit;
   let oid: string | undefined = headSha;
-  while (oid) {
-    const { commit } = await git.readCommit({ ...repo, oid, cache });
+  let commit: ReadCommitResult['commit'] | undefined = await readCommit(oid);
+  while (oid && commit) {
     const committerMillis = commit.committer.timestamp * 1000;
     if (committerMillis < since) break;
     const parsed = parseCommitMessage(commit.message);
@@ -142,8 +224,17 @@ export async function readGitopsHistory(
     };
     commits.push(entry);
 
+    // Merge commits are compared with their first parent only.
     const parent: string | undefined = commit.parent[0];
-    const changed = await changedAppEnvironments(repo, cache, oid, parent);
+    const parentCommit: ReadCommitResult['commit'] | undefined = parent
+      ? await readCommit(parent)
+      : undefined;
+    const changed = await changedAppEnvironments(
+      trees,
+      commit.tree,
+      parentCommit?.tree,
+    );
+    trees.step();
     const envsByApp = new Map<string, string[]>();
     for (const [app, env] of changed) {
       if (!production.has(env.toLowerCase())) continue;
@@ -161,6 +252,7 @@ export async function readGitopsHistory(
       bySha.set(oid, same);
     }
     oid = parent;
+    commit = parentCommit;
   }
 
   // Failed changes. `commits` is newest first, so a reverted commit comes
@@ -180,8 +272,8 @@ export async function readGitopsHistory(
   // deployment to the same environment.
   for (const deployments of byApp.values()) {
     for (const [index, deployment] of deployments.entries()) {
-      const { commit } = deployment;
-      if (!commit.isRollback || commit.reverts.length > 0) continue;
+      const rollback = deployment.commit;
+      if (!rollback.isRollback || rollback.reverts.length > 0) continue;
       const previous = deployments
         .slice(index + 1)
         .find(
@@ -189,49 +281,9 @@ export async function readGitopsHistory(
             !d.commit.isRollback &&
             d.environments.some(e => deployment.environments.includes(e)),
         );
-      if (previous) previous.failedBy ??= commit;
+      if (previous) previous.failedBy ??= rollback;
     }
   }
 
   return { headSha, byApp, commitsRead: commits.length };
-}
-
-/**
- * The `[app, environment]` pairs whose `apps/<app>/<env>/` subtree differs
- * between a commit and its parent (or, for a root commit, exists in it).
- * Walks only into `apps/` and stops at the environment level: a differing
- * tree id there means some file under it changed.
- */
-async function changedAppEnvironments(
-  repo: { fs: typeof fs; dir?: string; gitdir: string },
-  cache: object,
-  commit: string,
-  parent: string | undefined,
-): Promise<Array<[string, string]>> {
-  const changed: Array<[string, string]> = [];
-  const trees = parent
-    ? [TREE({ ref: commit }), TREE({ ref: parent })]
-    : [TREE({ ref: commit })];
-  await git.walk({
-    ...repo,
-    cache,
-    trees,
-    map: async (filepath: string, entries: Array<WalkerEntry | null>) => {
-      if (filepath === '.') return undefined;
-      const parts = filepath.split('/');
-      if (parts[0] !== 'apps') return null;
-      const [current, previous] = entries;
-      const currentOid = current ? await current.oid() : undefined;
-      const previousOid = previous ? await previous.oid() : undefined;
-      if (currentOid === previousOid) return null;
-      if (parts.length < 3) {
-        // `apps` or `apps/<app>`: descend only into directories.
-        const type = current ? await current.type() : await previous!.type();
-        return type === 'tree' ? undefined : null;
-      }
-      changed.push([parts[1], parts[2]]);
-      return null;
-    },
-  });
-  return changed;
 }
