@@ -16,6 +16,14 @@ export interface Config {
        * as branches (`gitops:open-pr` with `localRepository`).
        */
       gitopsRepository?: string;
+      /**
+       * Demo portals only: a Node script run once, as
+       * `node <script> <repository-dir>`, when the GitOps repository is
+       * created, that writes a commit history on `main` before the first
+       * commit (relative to the backend's working directory; the demo's is
+       * examples/gitops-history/generate.mjs). Never set it in production.
+       */
+      demoHistory?: string;
     };
   };
 }

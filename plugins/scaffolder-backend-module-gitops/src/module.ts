@@ -24,7 +24,10 @@ import { createValidateManifestsAction } from './actions/validateManifests';
 import { createWaitForEntityAction } from './actions/waitForEntity';
 import { createWriteTemplateRecordAction } from './actions/writeTemplateRecord';
 import { LocalRepositoriesEntityProvider } from './catalogProvider';
-import { ensureLocalGitopsRepository } from './lib/localGitopsRepository';
+import {
+  ensureLocalGitopsRepository,
+  historyScript,
+} from './lib/localGitopsRepository';
 import { LocalRepositoryConfinementProcessor } from './localConfinement';
 import { LocalRepositoryPlaceholderProcessor } from './localPlaceholders';
 
@@ -60,10 +63,33 @@ export const scaffolderModuleGitops = createBackendModule({
           'scaffolder.localPublish.gitopsRepository',
         );
         if (directory && gitopsRepository) {
-          if (await ensureLocalGitopsRepository(directory, gitopsRepository)) {
-            logger.info(
-              `Created the local GitOps repository ${directory}/${gitopsRepository}`,
+          // Demo portals only: a commit history written at first start.
+          const demoHistory = config.getOptionalString(
+            'scaffolder.localPublish.demoHistory',
+          );
+          const where = `${directory}/${gitopsRepository}`;
+          try {
+            if (
+              await ensureLocalGitopsRepository(directory, gitopsRepository, {
+                seedHistory: demoHistory
+                  ? historyScript(demoHistory)
+                  : undefined,
+              })
+            ) {
+              logger.info(
+                demoHistory
+                  ? `Created the local GitOps repository ${where} with the demo history of ${demoHistory}`
+                  : `Created the local GitOps repository ${where}`,
+              );
+            }
+          } catch (error) {
+            // The portal still starts, with an empty repository.
+            logger.error(
+              `${
+                (error as Error).message
+              }; created ${where} without it (delete the folder and restart to try again)`,
             );
+            await ensureLocalGitopsRepository(directory, gitopsRepository);
           }
         }
         scaffolder.addActions(
