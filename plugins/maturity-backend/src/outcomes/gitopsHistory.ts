@@ -1,7 +1,11 @@
-import git, { ReadCommitResult, ReadTreeResult } from 'isomorphic-git';
+import git, {
+  FsClient,
+  ReadCommitResult,
+  ReadTreeResult,
+} from 'isomorphic-git';
 import { DateTime } from 'luxon';
 import fs from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** One commit of the branch's first-parent history, as far as it matters here. */
 export interface GitopsCommit {
@@ -111,7 +115,7 @@ class TreeReader {
   private current = new Map<string, TreeEntries>();
 
   constructor(
-    private readonly repo: { fs: typeof fs; dir?: string; gitdir: string },
+    private readonly repo: { fs: FsClient; dir?: string; gitdir: string },
     private readonly cache: object,
   ) {}
 
@@ -178,6 +182,58 @@ async function changedAppEnvironments(
   return changed;
 }
 
+const LOOSE_OBJECT = /[\\/]objects[\\/][0-9a-f]{2}[\\/][0-9a-f]{38}$/;
+
+/**
+ * A read-only view of the file system for one history read. isomorphic-git
+ * looks for each object as a loose file first, then lists the pack
+ * directory: here directory listings are read once, and a loose object that
+ * its directory's listing lacks is answered "not found" without a system
+ * call. Git objects never change; a repack during the read fails that read,
+ * and the next read (next entity or cycle) starts afresh.
+ */
+function snapshotFs(): FsClient {
+  const p = fs.promises;
+  const listings = new Map<string, Promise<string[]>>();
+  const notFound = Object.assign(new Error('not found'), { code: 'ENOENT' });
+  const readdir = (path: string): Promise<string[]> => {
+    let listing = listings.get(path);
+    if (!listing) {
+      listing = p.readdir(path);
+      listings.set(path, listing);
+    }
+    return listing;
+  };
+  const listed = async (path: string) => {
+    if (!LOOSE_OBJECT.test(path)) return true;
+    const names = await readdir(dirname(path)).catch(() => [] as string[]);
+    return names.includes(path.slice(-38));
+  };
+  return {
+    promises: {
+      async readFile(path: string, options?: any) {
+        if (!(await listed(path))) throw notFound;
+        return p.readFile(path, options);
+      },
+      async stat(path: string, options?: any) {
+        if (!(await listed(path))) throw notFound;
+        return p.stat(path, options);
+      },
+      async lstat(path: string, options?: any) {
+        if (!(await listed(path))) throw notFound;
+        return p.lstat(path, options);
+      },
+      readdir,
+      writeFile: p.writeFile,
+      mkdir: p.mkdir,
+      rmdir: p.rmdir,
+      unlink: p.unlink,
+      readlink: p.readlink,
+      symlink: p.symlink,
+    },
+  } as FsClient;
+}
+
 /**
  * Reads the branch's first-parent history from its head back to `since`
  * (epoch milliseconds; commits whose committer date is older end the walk)
@@ -190,7 +246,10 @@ export async function readGitopsHistory(
   options: GitopsHistoryOptions,
   since: number,
 ): Promise<GitopsHistory> {
-  const repo = await repositoryArgs(options.directory);
+  const repo = {
+    ...(await repositoryArgs(options.directory)),
+    fs: snapshotFs(),
+  };
   // isomorphic-git's object cache: keeps pack indexes parsed across reads.
   const cache = {};
   const headSha = await git.resolveRef({
