@@ -7,11 +7,15 @@ import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import {
   FactCollector,
+  createRepoFactCollector,
   maturityCollectorsExtensionPoint,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { loadMaturityModel } from '../engine/loadModel';
 import { readOutcomesConfig } from './config';
+import { createDeliveryFactCollector } from './deliveryCollector';
+import { createIncidentsFactCollector } from './incidentsCollector';
 import { maturityModuleDeliveryOutcomes } from './module';
 import { TestGitopsRepository } from './testGitopsRepository';
 
@@ -140,5 +144,23 @@ describe('readOutcomesConfig', () => {
       windowDays: 90,
       incidents: { file: '/srv/backend/examples/incidents.json' },
     });
+  });
+});
+
+describe('the default model with the outcome collectors', () => {
+  it('accepts their fact declarations for its delivery and time-to-restore checks', () => {
+    const collectors = [
+      createRepoFactCollector(),
+      createDeliveryFactCollector({
+        branch: 'main',
+        productionEnvironments: ['production'],
+        windowDays: 90,
+      }),
+      createIncidentsFactCollector({ windowDays: 90 }),
+    ];
+    const model = loadMaturityModel(new ConfigReader({}), collectors);
+    const facts = JSON.stringify(model.checks.map(c => c.rule));
+    expect(facts).toContain('delivery.productionDeploymentsPerWeek');
+    expect(facts).toContain('incidents.timeToRestoreHours');
   });
 });
