@@ -237,6 +237,25 @@ describe('delivery collector', () => {
     );
   });
 
+  it("a revert's own lead time is not a change's lead time", async () => {
+    await deploy('pricing', daysAgo(6), { authoredAt: daysAgo(6, -2) });
+    const bad = await deploy('pricing', daysAgo(5), {
+      authoredAt: daysAgo(5, -4),
+    });
+    await repo.commit({
+      message: `Revert "Deploy pricing"\n\nThis reverts commit ${bad}.\n`,
+      files: { 'apps/pricing/production/deployment.yaml': 'image: old' },
+      authoredAt: daysAgo(9),
+      committedAt: daysAgo(4),
+    });
+    const set = await collector(repo.dir).collect({
+      entity: component('pricing'),
+    });
+    expect(set.facts['delivery.productionDeployments']).toBe(3);
+    // The changes took 2 h and 4 h; the revert (120 h) is not a change.
+    expect(set.facts['delivery.leadTimeHours']).toBe(3);
+  });
+
   it('the gitops-app annotation maps an entity to another app folder', async () => {
     await deploy('legacy-shop', daysAgo(1));
     const set = await collector(repo.dir).collect({

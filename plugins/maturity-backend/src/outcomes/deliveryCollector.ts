@@ -202,12 +202,15 @@ function deliveryFacts(
     ...skewNotes,
   ];
 
-  // Lead time: from the change (Source-Commit-Date trailer, else the
-  // author date) to its commit on the GitOps branch.
+  const changes = inWindow.filter(d => !d.commit.isRollback);
+
+  // Lead time of the changes (a revert or rollback is not a change): from
+  // the change (Source-Commit-Date trailer, else the author date) to its
+  // commit on the GitOps branch.
   const leads: number[] = [];
   const leadNotes: Evidence[] = [];
   const negative: Evidence[] = [];
-  for (const d of inWindow) {
+  for (const d of changes) {
     const start = d.commit.sourceCommitMillis ?? d.commit.authorMillis;
     const hours = (d.commit.committerMillis - start) / HOUR_MS;
     const from =
@@ -233,7 +236,7 @@ function deliveryFacts(
     facts['delivery.leadTimeHours'] = round2(median(leads));
     evidence['delivery.leadTimeHours'] = [
       {
-        note: `median of ${leads.length} production deployment(s) of ${app}`,
+        note: `median of ${leads.length} production change(s) of ${app} (reverts and rollbacks are not changes)`,
       },
       ...capEvidence(leadNotes),
       ...negative,
@@ -241,20 +244,18 @@ function deliveryFacts(
   } else {
     unknown[
       'delivery.leadTimeHours'
-    ] = `no production deployment of ${app} has a start date before its commit date`;
+    ] = `no production change of ${app} in the last ${windowDays} days has a start date before its commit date`;
   }
 
   // Change failure rate: the reverts and rollbacks are deployments, not
   // changes; a change is failed when a later commit reverted or rolled it
   // back (a revert dated in the future is ignored like any such commit).
-  const changes = inWindow.filter(d => !d.commit.isRollback);
   const failed = changes.filter(
     d => d.failedBy && d.failedBy.committerMillis <= latest,
   );
   if (changes.length) {
-    facts['delivery.changeFailureRate'] = round2(
-      failed.length / changes.length,
-    );
+    facts['delivery.changeFailureRate'] =
+      Math.round((failed.length / changes.length) * 1000) / 1000;
     evidence['delivery.changeFailureRate'] = [
       {
         note: `${failed.length} of ${changes.length} production change(s) of ${app} were reverted or rolled back`,
