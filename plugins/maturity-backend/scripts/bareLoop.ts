@@ -75,6 +75,22 @@ async function connect(
   return knexFactory({ client: 'pg', connection: url.toString() });
 }
 
+/**
+ * The bare loop's one table: per component, its results, score, level and
+ * dimension levels as one row.
+ */
+export async function createBareResultsTable(knex: Knex): Promise<void> {
+  if (await knex.schema.hasTable('bare_results')) return;
+  await knex.schema.createTable('bare_results', t => {
+    t.string('entity_ref').primary();
+    t.integer('level').notNullable();
+    t.float('score').notNullable();
+    t.text('dimensions').notNullable();
+    t.text('results').notNullable();
+    t.string('evaluated_at').notNullable();
+  });
+}
+
 export async function runBareLoop(
   options: BareLoopOptions,
 ): Promise<BareLoopResult> {
@@ -89,16 +105,7 @@ export async function runBareLoop(
   const catalog = await connect(options, 'catalog');
   const bare = await connect(options, 'bare');
   try {
-    if (!(await bare.schema.hasTable('bare_results'))) {
-      await bare.schema.createTable('bare_results', t => {
-        t.string('entity_ref').primary();
-        t.integer('level').notNullable();
-        t.float('score').notNullable();
-        t.text('dimensions').notNullable();
-        t.text('results').notNullable();
-        t.string('evaluated_at').notNullable();
-      });
-    }
+    await createBareResultsTable(bare);
 
     const t0 = performance.now();
     const rows: Array<{ final_entity: string }> = await catalog(

@@ -48,6 +48,7 @@ import { performance } from 'node:perf_hooks';
 import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
 import { loadMaturityModel } from '../src/engine/loadModel';
 import { MaturityEngine } from '../src/engine/MaturityEngine';
+import { createBareResultsTable } from './bareLoop';
 import { createSyntheticEntities } from './syntheticEntities';
 
 /** One measured run: CPU and wall milliseconds. */
@@ -178,16 +179,7 @@ async function bareLoop(
     collectors,
   );
   const installed = installedCollectorIds(collectors);
-  if (!(await knex.schema.hasTable('bare_results'))) {
-    await knex.schema.createTable('bare_results', t => {
-      t.string('entity_ref').primary();
-      t.integer('level').notNullable();
-      t.float('score').notNullable();
-      t.text('dimensions').notNullable();
-      t.text('results').notNullable();
-      t.string('evaluated_at').notNullable();
-    });
-  }
+  await createBareResultsTable(knex);
   const copies: Entity[] = entities.map(e => JSON.parse(JSON.stringify(e)));
   const snapshot = new CatalogSnapshot(copies);
   const forEntity = entityCollectors(snapshot, collectors, {});
