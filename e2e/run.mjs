@@ -182,6 +182,11 @@ async function main() {
     ...process.env,
     APP_CONFIG_backend_database_connection_directory: dataDir,
     APP_CONFIG_scaffolder_localPublish_directory: reposDir,
+    // Written beside the local GitOps repository with its demo history.
+    APP_CONFIG_maturity_outcomes_incidents_file: join(
+      reposDir,
+      'gitops-incidents.csv',
+    ),
     APP_CONFIG_maturity_allowedLocalRoots: JSON.stringify(
       allowedLocalRoots(reposDir),
     ),

@@ -6,7 +6,7 @@
  * branch `main`.
  *
  *   node examples/gitops-history/generate.mjs <repository-dir>
- *        [--anchor YYYY-MM-DD] [--seed N] [--summary]
+ *        [--anchor YYYY-MM-DD] [--seed N] [--summary] [--incidents-out <file>]
  *
  * Deterministic: the same anchor and seed give the same commits, byte for
  * byte (same shas). Every date is before the anchor, which defaults to today
@@ -14,6 +14,12 @@
  * The directory is created (git init) when missing; it must hold no commits.
  * With --summary, prints what it wrote as JSON: per application, the
  * production deployments, failed changes and lead times of the last 90 days.
+ *
+ * It also writes the demo's incident export beside the repository
+ * (`<repository-dir>-incidents.csv`, or --incidents-out <file>): the rows of
+ * examples/incidents/brightpath-incidents.csv, recorded on 2026-12-06, with
+ * every date moved by as much as the anchor is later, so that the incidents
+ * stay as recent as the history they go with.
  *
  * What the history holds (see examples/README.md, "GitOps history"):
  * - every release is a CI image-tag bump in dev, promoted to staging, then to
@@ -28,6 +34,14 @@
 import fs from 'node:fs';
 import { resolve } from 'node:path';
 import git from 'isomorphic-git';
+import Papa from 'papaparse';
+
+/** The incident export the demo ships, and the day it was recorded. */
+const INCIDENTS_TEMPLATE = new URL(
+  '../incidents/brightpath-incidents.csv',
+  import.meta.url,
+);
+const INCIDENTS_RECORDED_AT = Date.parse('2026-12-06T00:00:00Z');
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -629,6 +643,39 @@ export function summarize(commits, anchor, windowDays = WINDOW_DAYS) {
   );
 }
 
+/**
+ * The incident export `csv` (recorded on 2026-12-06) with its `openedAt` and
+ * `resolvedAt` moved by as much as `anchor` is later than that day; an empty
+ * `resolvedAt` (an open incident) stays empty.
+ */
+export function shiftIncidents(csv, anchor) {
+  const delta = anchor - INCIDENTS_RECORDED_AT;
+  const { data, errors, meta } = Papa.parse(csv, {
+    header: true,
+    skipEmptyLines: true,
+  });
+  if (errors.length > 0) {
+    const [e] = errors;
+    throw new Error(`incident export, row ${e.row + 2}: ${e.message}`);
+  }
+  const move = (value, field, id) => {
+    if (!value) return value;
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) {
+      throw new Error(
+        `incident export, ${id}: ${field} '${value}' is not a date`,
+      );
+    }
+    return new Date(ms + delta).toISOString().replace('.000Z', 'Z');
+  };
+  const rows = data.map(row => ({
+    ...row,
+    openedAt: move(row.openedAt, 'openedAt', row.id),
+    resolvedAt: move(row.resolvedAt, 'resolvedAt', row.id),
+  }));
+  return `${Papa.unparse(rows, { columns: meta.fields, newline: '\n' })}\n`;
+}
+
 /** Today at 00:00 UTC, or the given YYYY-MM-DD. */
 export function anchorOf(date) {
   if (date !== undefined) {
@@ -653,6 +700,7 @@ async function main(argv) {
   const summaryAt = args.indexOf('--summary');
   if (summaryAt >= 0) args.splice(summaryAt, 1);
   const anchor = anchorOf(option('--anchor'));
+  const incidentsOut = option('--incidents-out');
   const seedText = option('--seed');
   const seed = seedText === undefined ? 16 : Number(seedText);
   if (!Number.isInteger(seed)) {
@@ -660,11 +708,15 @@ async function main(argv) {
   }
   if (args.length !== 1 || args[0].startsWith('--')) {
     throw new Error(
-      'usage: generate.mjs <repository-dir> [--anchor YYYY-MM-DD] [--seed N] [--summary]',
+      'usage: generate.mjs <repository-dir> [--anchor YYYY-MM-DD] [--seed N] [--summary] [--incidents-out <file>]',
     );
   }
   const dir = resolve(args[0]);
   const commits = await generateGitopsHistory({ dir, anchor, seed });
+  fs.writeFileSync(
+    resolve(incidentsOut ?? `${dir}-incidents.csv`),
+    shiftIncidents(fs.readFileSync(INCIDENTS_TEMPLATE, 'utf8'), anchor),
+  );
   if (summaryAt >= 0) {
     process.stdout.write(
       `${JSON.stringify(

@@ -198,6 +198,46 @@ describe('the demo GitOps history (examples/gitops-history/generate.mjs)', () =>
     ).not.toBe(a.head);
   });
 
+  it('writes the incident export beside the repository, each date moved as far as the anchor is past the day the export was recorded', async () => {
+    const template = await fs.readFile(
+      resolve(
+        __dirname,
+        '../../../../examples/incidents/brightpath-incidents.csv',
+      ),
+      'utf8',
+    );
+    // A year after the export was recorded (2026-12-06).
+    await runScript(join(root.path, 'later'), '--anchor', '2027-12-06');
+    const moved = await fs.readFile(
+      join(root.path, 'later-incidents.csv'),
+      'utf8',
+    );
+    const lines = (text: string) => text.trim().split('\n');
+    expect(lines(moved)).toHaveLength(lines(template).length);
+    expect(lines(moved)[0]).toBe(lines(template)[0]);
+    const year = 365 * DAY;
+    const row = (text: string, id: string) =>
+      lines(text).find(l => l.startsWith(`${id},`))!;
+    // A title with commas stays one quoted field.
+    expect(row(moved, 'INC-1968')).toBe(
+      row(template, 'INC-1968')
+        .replace(
+          '2026-06-02T08:05:00Z',
+          new Date(Date.parse('2026-06-02T08:05:00Z') + year)
+            .toISOString()
+            .replace('.000Z', 'Z'),
+        )
+        .replace(
+          '2026-06-02T15:40:00Z',
+          new Date(Date.parse('2026-06-02T15:40:00Z') + year)
+            .toISOString()
+            .replace('.000Z', 'Z'),
+        ),
+    );
+    // An open incident stays open.
+    expect(row(moved, 'INC-2123')).toContain('2027-12-04T20:15:00Z,,');
+  });
+
   it('seeds a new repository before its first commit: the history, then the README commit on top, none of it in the future', async () => {
     const before = Date.now();
     expect(
