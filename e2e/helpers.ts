@@ -16,6 +16,21 @@ export async function signInAsGuest(page: Page) {
 }
 
 /**
+ * Reloads the page until `ready` passes: reports the backend computes on a
+ * schedule may not cover the whole demo catalog yet right after a start.
+ */
+export async function reloadUntil(
+  page: Page,
+  ready: () => Promise<void>,
+  timeoutMs = 120_000,
+) {
+  await expect(async () => {
+    await page.reload();
+    await ready();
+  }).toPass({ timeout: timeoutMs, intervals: [2_000, 5_000] });
+}
+
+/**
  * Picks an entity in a template form's autocomplete field (EntityPicker,
  * OwnerPicker): types into the field labelled `label` and clicks the first
  * option matching `option`.

@@ -513,9 +513,30 @@ describe('applyModelOverrides', () => {
 });
 
 describe('the README override example', () => {
+  it('the threshold example of the delivery checks applies to the default model as documented', () => {
+    const readme = readFileSync(resolve(__dirname, '../README.md'), 'utf8');
+    const block = readme
+      .split('```yaml\n')
+      .find(b => b.startsWith('maturity:') && b.includes('delivery-deploys'))!
+      .split('```')[0];
+    const result = applyModelOverrides(
+      DEFAULT_MATURITY_MODEL,
+      parseYaml(block).maturity.model,
+      BUILTIN_FACTS,
+      { pathPrefix: 'maturity.model' },
+    );
+    expect(
+      result.checks.find(c => c.id === 'delivery-deploys-daily')?.rule,
+    ).toEqual({
+      fact: 'delivery.productionDeploymentsPerWeek',
+      greaterThanOrEqual: 3,
+    });
+  });
+
   it('applies to the default model as documented', () => {
     const readme = readFileSync(resolve(__dirname, '../README.md'), 'utf8');
     const block = readme
+      .split('## Overrides')[1]
       .split('```yaml\n')
       .find(b => b.startsWith('maturity:'))!
       .split('```')[0];
