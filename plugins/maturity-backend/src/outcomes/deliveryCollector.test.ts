@@ -36,6 +36,9 @@ function collector(dir: string, windowDays = 90) {
 const notes = (set: FactSet, fact: string) =>
   (set.evidence?.[fact] ?? []).map(e => e.note).join('\n');
 
+// The tests build real git repositories, commit by commit.
+jest.setTimeout(60_000);
+
 describe('delivery collector', () => {
   let repo: TestGitopsRepository;
 

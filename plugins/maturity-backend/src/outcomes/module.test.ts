@@ -47,6 +47,9 @@ async function start(data: object): Promise<FactCollector[]> {
   return added;
 }
 
+// The tests build real git repositories, commit by commit.
+jest.setTimeout(60_000);
+
 describe('maturityModuleDeliveryOutcomes', () => {
   it('without maturity.outcomes, installs both collectors, which answer unknown naming the config keys', async () => {
     const added = await start({});
