@@ -163,7 +163,10 @@ export interface Config {
     allowedLocalRoots?: string[];
     /**
      * Numeric facts kept in the history beside the score. Default:
-     * zeroTrust.score and toil.teamToilPercent.
+     * zeroTrust.score, toil.teamToilPercent and the delivery outcomes
+     * (delivery.productionDeploymentsPerWeek, delivery.leadTimeHours,
+     * delivery.changeFailureRate, incidents.timeToRestoreHours,
+     * cost.monthlyCost, cost.idleShare).
      */
     trackedFacts?: string[];
     /** Owner values treated as "no owner", e.g. unassigned, tbd. */

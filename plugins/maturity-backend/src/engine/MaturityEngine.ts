@@ -71,6 +71,13 @@ export interface MaturityEngineOptions {
 export const DEFAULT_TRACKED_FACTS = [
   'zeroTrust.score',
   'toil.teamToilPercent',
+  // Delivery outcomes: their trend, and a system's migration record.
+  'delivery.productionDeploymentsPerWeek',
+  'delivery.leadTimeHours',
+  'delivery.changeFailureRate',
+  'incidents.timeToRestoreHours',
+  'cost.monthlyCost',
+  'cost.idleShare',
 ];
 
 /** What one scan for entities without a score found and did. */
