@@ -271,15 +271,26 @@ describe('delivery collector', () => {
     await deploy('payments', daysAgo(1));
     await deploy('ancient', daysAgo(150));
     const c = collector(repo.dir);
-    for (const name of ['unknown-app', 'ancient']) {
-      const set = await c.collect({ entity: component(name) });
-      expect(set.status).toBe('ok');
-      expect(set.facts).toEqual({});
-      expect(set.unknown?.['delivery.productionDeploymentsPerWeek']).toBe(
-        `no deployment of ${name} to production (production, prod) in the GitOps repository ${repo.dir} (branch main) in the last 90 days`,
-      );
-      expect(Object.keys(set.unknown ?? {})).toHaveLength(4);
-    }
+    const ancient = await c.collect({ entity: component('ancient') });
+    expect(ancient.status).toBe('ok');
+    expect(ancient.facts).toEqual({});
+    expect(ancient.unknown?.['delivery.productionDeploymentsPerWeek']).toBe(
+      `no deployment of ancient to production (production, prod) in the GitOps repository ${repo.dir} (branch main) in the last 90 days`,
+    );
+    expect(Object.keys(ancient.unknown ?? {})).toHaveLength(4);
+  });
+
+  it('an app without a folder in the GitOps repository is unknown with how to connect it', async () => {
+    await deploy('payments', daysAgo(1));
+    const set = await collector(repo.dir).collect({
+      entity: component('unknown-app'),
+    });
+    expect(set.status).toBe('ok');
+    expect(set.facts).toEqual({});
+    expect(set.unknown?.['delivery.productionDeploymentsPerWeek']).toBe(
+      `no deployment evidence of unknown-app: to connect it, add apps/unknown-app/<production environment>/ to the GitOps repository ${repo.dir} (branch main)`,
+    );
+    expect(Object.keys(set.unknown ?? {})).toHaveLength(4);
   });
 
   it('a missing repository is unknown with the config key, never a crash', async () => {

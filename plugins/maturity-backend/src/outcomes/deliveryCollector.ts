@@ -14,11 +14,13 @@ import {
   round2,
 } from './facts';
 import {
-  Deployment,
-  GitopsHistory,
-  readGitopsHistory,
-  resolveBranchHead,
-} from './gitopsHistory';
+  DeliveryRecord,
+  DeliverySource,
+  DeliverySourceResult,
+  gitopsDeliverySource,
+  GitopsHistoryReader,
+  localGitopsReader,
+} from './deliverySource';
 
 const COLLECTOR_ID = 'delivery';
 const COLLECTOR_VERSION = 1;
@@ -30,7 +32,16 @@ export interface DeliveryFactCollectorOptions {
    * (every entity is then unknown, with `notConfiguredReason`).
    */
   repository?: string;
-  /** Why there is no repository, naming the config key that connects one. */
+  /** The GitOps repository on another host (GitHub); instead of `repository`. */
+  gitops?: GitopsHistoryReader;
+  /**
+   * Sources asked, in order, for entities that have no app folder in the
+   * GitOps repository (Argo CD, then GitHub deployments).
+   */
+  sources?: DeliverySource[];
+  /** How to connect the sources that are not configured (for an unknown's reason). */
+  unconfiguredHints?: string[];
+  /** Why there is no source at all, naming the config key that connects one. */
   notConfiguredReason?: string;
   branch: string;
   productionEnvironments: string[];
@@ -38,40 +49,42 @@ export interface DeliveryFactCollectorOptions {
   now?: () => number;
 }
 
-const short = (sha: string) => sha.slice(0, 7);
 const iso = (millis: number) => new Date(millis).toISOString();
 
 /**
  * The maturity `delivery` fact collector: deployment frequency, lead time
- * and change failure rate of each service's production deployments, read
- * from the GitOps repository's history. The history is read once per branch
- * head and shared by every entity of a cycle.
+ * and change failure rate of each service's production deployments.
+ *
+ * Each entity takes its deployments from the first source that knows it:
+ * 1. the GitOps repository (local or on GitHub), when `apps/<app>/` exists
+ *    there;
+ * 2. Argo CD, when configured and the entity has `argocd/app-name`;
+ * 3. GitHub deployments (else successful deploy workflow runs), when a
+ *    GitHub integration is configured and the entity has
+ *    `github.com/project-slug`;
+ * 4. else its facts are unknown, with how to connect one of them.
+ * A source that cannot be read makes the entity unknown with the reason; the
+ * next source is not asked, so an entity's figures never switch source
+ * because one is down.
  */
 export function createDeliveryFactCollector(
   options: DeliveryFactCollectorOptions,
 ): FactCollector {
   const now = options.now ?? Date.now;
   const { branch, productionEnvironments, windowDays } = options;
-  let cached: { headSha: string; history: Promise<GitopsHistory> } | undefined;
-
-  async function history(): Promise<GitopsHistory> {
-    const directory = options.repository!;
-    const headSha = await resolveBranchHead({ directory, branch });
-    if (cached?.headSha !== headSha) {
-      // Read one extra day, so a cached index still covers the window as
-      // the day moves on while the head stays the same.
-      const since = now() - (windowDays + 1) * DAY_MS;
-      const read = readGitopsHistory(
-        { directory, branch, productionEnvironments },
-        since,
-      );
-      cached = { headSha, history: read };
-      read.catch(() => {
-        if (cached?.history === read) cached = undefined;
-      });
-    }
-    return cached.history;
-  }
+  const gitops =
+    options.gitops ??
+    (options.repository
+      ? localGitopsReader({
+          directory: options.repository,
+          branch,
+          productionEnvironments,
+        })
+      : undefined);
+  const sources: DeliverySource[] = [
+    ...(gitops ? [gitopsDeliverySource(gitops, windowDays)] : []),
+    ...(options.sources ?? []),
+  ];
 
   return {
     id: COLLECTOR_ID,
@@ -84,7 +97,7 @@ export function createDeliveryFactCollector(
         version: COLLECTOR_VERSION,
         collectedAt: iso(collectedAt),
       };
-      if (!options.repository) {
+      if (!sources.length) {
         return {
           ...base,
           status: 'unknown',
@@ -94,64 +107,81 @@ export function createDeliveryFactCollector(
           facts: {},
         };
       }
-      const where = `${options.repository} (branch ${branch})`;
-      let read: GitopsHistory;
-      try {
-        read = await history();
-      } catch (e) {
-        return {
-          ...base,
-          status: 'unknown',
-          reason: `The GitOps repository ${where} could not be read (${
-            (e as Error).message
-          }); set maturity.outcomes.gitops.localRepository and maturity.outcomes.gitops.branch to a repository and branch that exist`,
-          facts: {},
-        };
+      const window = {
+        since: collectedAt - windowDays * DAY_MS,
+        now: collectedAt,
+      };
+      for (const source of sources) {
+        let found: DeliverySourceResult | undefined;
+        try {
+          found = await source.read(entity, window);
+        } catch (e) {
+          return {
+            ...base,
+            status: 'unknown',
+            reason: `${source.name} could not be read (${
+              (e as Error).message
+            }); ${source.fixHint}`,
+            facts: {},
+          };
+        }
+        if (found) {
+          return deliveryFacts(base, found, {
+            now: collectedAt,
+            windowDays,
+            productionEnvironments,
+          });
+        }
       }
       const app = gitopsAppOf(entity);
-      return deliveryFacts(base, read.byApp.get(app) ?? [], {
-        app,
-        where,
-        now: collectedAt,
-        windowDays,
-        productionEnvironments,
-      });
+      const reason = `no deployment evidence of ${app}: to connect it, ${sources
+        .map(s => s.connectHint(entity))
+        .concat(options.unconfiguredHints ?? [])
+        .join('; or ')}`;
+      return {
+        ...base,
+        status: 'ok',
+        facts: {},
+        unknown: Object.fromEntries(
+          DELIVERY_FACTS.map(fact => [fact.name, reason]),
+        ),
+      };
     },
   };
 }
 
 function deliveryFacts(
   base: Pick<FactSet, 'collector' | 'version' | 'collectedAt'>,
-  deployments: Deployment[],
+  found: DeliverySourceResult,
   context: {
-    app: string;
-    where: string;
     now: number;
     windowDays: number;
     productionEnvironments: string[];
   },
 ): FactSet {
-  const { app, where, now, windowDays } = context;
+  const { app, where, records } = found;
+  const { now, windowDays } = context;
   const windowStart = now - windowDays * DAY_MS;
   const latest = now + CLOCK_SKEW_TOLERANCE_MS;
-  const future = deployments.filter(d => d.commit.committerMillis > latest);
+  const deployments = [...records].sort(
+    (a, b) => b.deployedMillis - a.deployedMillis,
+  );
+  const future = deployments.filter(d => d.deployedMillis > latest);
   const inWindow = deployments.filter(
-    d =>
-      d.commit.committerMillis >= windowStart &&
-      d.commit.committerMillis <= latest,
+    d => d.deployedMillis >= windowStart && d.deployedMillis <= latest,
   );
   const skewNotes: Evidence[] = future.map(d => ({
-    note: `ignored: ${short(d.commit.sha)} "${
-      d.commit.subject
-    }" is dated in the future (${iso(d.commit.committerMillis)}, clock skew)`,
+    note: `ignored: ${d.label} is dated in the future (${iso(
+      d.deployedMillis,
+    )}, clock skew)`,
   }));
 
   if (inWindow.length === 0) {
     const reason = `no deployment of ${app} to production (${context.productionEnvironments.join(
       ', ',
-    )}) in the GitOps repository ${where} in the last ${windowDays} days${
+    )}) in ${where} in the last ${windowDays} days${
       future.length
-        ? `; ${future.length} commit(s) dated in the future were ignored`
+        ? `; ${future.length} deployment(s) dated in the future were ignored`
         : ''
     }`;
     return {
@@ -159,12 +189,7 @@ function deliveryFacts(
       status: 'ok',
       facts: {},
       unknown: Object.fromEntries(
-        [
-          'delivery.productionDeployments',
-          'delivery.productionDeploymentsPerWeek',
-          'delivery.leadTimeHours',
-          'delivery.changeFailureRate',
-        ].map(name => [name, reason]),
+        DELIVERY_FACTS.map(fact => [fact.name, reason]),
       ),
       ...(skewNotes.length
         ? { evidence: { 'delivery.productionDeployments': skewNotes } }
@@ -175,10 +200,10 @@ function deliveryFacts(
   const facts: FactSet['facts'] = {};
   const unknown: Record<string, string> = {};
   const evidence: Record<string, Evidence[]> = {};
-  const deploymentNote = (d: Deployment): Evidence => ({
-    note: `${short(d.commit.sha)} "${
-      d.commit.subject
-    }" to ${d.environments.join(', ')} at ${iso(d.commit.committerMillis)}`,
+  const deploymentNote = (d: DeliveryRecord): Evidence => ({
+    note: `${d.label} to ${d.environments.join(', ')} at ${iso(
+      d.deployedMillis,
+    )}`,
   });
 
   facts['delivery.productionDeployments'] = inWindow.length;
@@ -202,34 +227,26 @@ function deliveryFacts(
     ...skewNotes,
   ];
 
-  const changes = inWindow.filter(d => !d.commit.isRollback);
+  const changes = inWindow.filter(d => !d.isRollback);
 
   // Lead time of the changes (a revert or rollback is not a change): from
-  // the change (Source-Commit-Date trailer, else the author date) to its
-  // commit on the GitOps branch.
+  // the change (as the source dates it) to its deployment.
   const leads: number[] = [];
   const leadNotes: Evidence[] = [];
   const negative: Evidence[] = [];
   for (const d of changes) {
-    const start = d.commit.sourceCommitMillis ?? d.commit.authorMillis;
-    const hours = (d.commit.committerMillis - start) / HOUR_MS;
-    const from =
-      d.commit.sourceCommitMillis !== undefined
-        ? 'Source-Commit-Date'
-        : 'author date';
+    if (!d.changeStart) continue;
+    const { millis: start, from } = d.changeStart;
+    const hours = (d.deployedMillis - start) / HOUR_MS;
     if (hours < 0) {
       negative.push({
-        note: `ignored: ${short(d.commit.sha)} "${
-          d.commit.subject
-        }" has its ${from} after its commit date (clock skew)`,
+        note: `ignored: ${d.label} has its ${from} after its deployment (clock skew)`,
       });
       continue;
     }
     leads.push(hours);
     leadNotes.push({
-      note: `${short(d.commit.sha)} "${d.commit.subject}": ${round2(
-        hours,
-      )} h from ${from}`,
+      note: `${d.label}: ${round2(hours)} h from ${from}`,
     });
   }
   if (leads.length) {
@@ -244,28 +261,22 @@ function deliveryFacts(
   } else {
     unknown[
       'delivery.leadTimeHours'
-    ] = `no production change of ${app} in the last ${windowDays} days has a start date before its commit date`;
+    ] = `no production change of ${app} in the last ${windowDays} days has a known start date before its deployment`;
   }
 
   // Change failure rate: the reverts and rollbacks are deployments, not
-  // changes; a change is failed when a later commit reverted or rolled it
-  // back (a revert dated in the future is ignored like any such commit).
-  const failed = changes.filter(
-    d => d.failedBy && d.failedBy.committerMillis <= latest,
-  );
+  // changes; a change is failed when it was reverted, rolled back or failed
+  // (a failure dated in the future is ignored like any such date).
+  const failed = changes.filter(d => d.failedBy && d.failedBy.millis <= latest);
   if (changes.length) {
     facts['delivery.changeFailureRate'] =
       Math.round((failed.length / changes.length) * 1000) / 1000;
     evidence['delivery.changeFailureRate'] = [
       {
-        note: `${failed.length} of ${changes.length} production change(s) of ${app} were reverted or rolled back`,
+        note: `${failed.length} of ${changes.length} production change(s) of ${app} in ${where} were reverted, rolled back or failed`,
       },
       ...capEvidence(
-        failed.map(d => ({
-          note: `${short(d.commit.sha)} "${
-            d.commit.subject
-          }" rolled back by ${short(d.failedBy!.sha)} "${d.failedBy!.subject}"`,
-        })),
+        failed.map(d => ({ note: `${d.label} ${d.failedBy!.note}` })),
       ),
     ];
   } else {

@@ -37,6 +37,8 @@ export interface GitopsHistory {
   headSha: string;
   /** Production deployments per app, newest first (first-parent order). */
   byApp: Map<string, Deployment[]>;
+  /** The app folders under `apps/` at the head. */
+  apps: Set<string>;
   /** How many commits were read. */
   commitsRead: number;
 }
@@ -256,18 +258,18 @@ export async function readGitopsHistory(
     ...repo,
     ref: `refs/heads/${options.branch}`,
   });
-  const production = new Set(
-    options.productionEnvironments.map(e => e.toLowerCase()),
-  );
-  const byApp = new Map<string, Deployment[]>();
-  const commits: GitopsCommit[] = [];
-  const bySha = new Map<string, Deployment[]>();
+  const read: ChangedCommit[] = [];
 
   const trees = new TreeReader(repo, cache);
   const readCommit = async (oid: string) =>
     (await git.readCommit({ ...repo, oid, cache })).commit;
   let oid: string | undefined = headSha;
   let commit: ReadCommitResult['commit'] | undefined = await readCommit(oid);
+  const apps = new Set(
+    (await trees.entries(treeOid(await trees.entries(commit.tree), 'apps')))
+      .filter(e => e.type === 'tree')
+      .map(e => e.path),
+  );
   while (oid && commit) {
     const committerMillis = commit.committer.timestamp * 1000;
     if (committerMillis < since) break;
@@ -281,7 +283,6 @@ export async function readGitopsHistory(
       reverts: parsed.reverts,
       isRollback: parsed.isRollback,
     };
-    commits.push(entry);
 
     // Merge commits are compared with their first parent only.
     const parent: string | undefined = commit.parent[0];
@@ -294,11 +295,47 @@ export async function readGitopsHistory(
       parentCommit?.tree,
     );
     trees.step();
+    read.push({ commit: entry, changed });
+    oid = parent;
+    commit = parentCommit;
+  }
+
+  return {
+    headSha,
+    byApp: indexDeployments(read, options.productionEnvironments),
+    apps,
+    commitsRead: read.length,
+  };
+}
+
+/** A first-parent commit and the `[app, environment]` folders it changed. */
+export interface ChangedCommit {
+  commit: GitopsCommit;
+  changed: Array<[string, string]>;
+}
+
+/**
+ * Indexes the production deployments of a first-parent history (newest
+ * first) by app, and marks the failed changes: a commit that reverts or
+ * rolls back another by sha fails that commit's deployments; a rollback by
+ * subject alone fails the app's previous production deployment to the same
+ * environment. Shared by every reader of a GitOps repository (local, GitHub).
+ */
+export function indexDeployments(
+  read: ChangedCommit[],
+  productionEnvironments: string[],
+): Map<string, Deployment[]> {
+  const production = new Set(productionEnvironments.map(e => e.toLowerCase()));
+  const byApp = new Map<string, Deployment[]>();
+  const commits: GitopsCommit[] = [];
+  const bySha = new Map<string, Deployment[]>();
+  for (const { commit: entry, changed } of read) {
+    commits.push(entry);
     const envsByApp = new Map<string, string[]>();
     for (const [app, env] of changed) {
       if (!production.has(env.toLowerCase())) continue;
       const envs = envsByApp.get(app) ?? [];
-      envs.push(env);
+      if (!envs.includes(env)) envs.push(env);
       envsByApp.set(app, envs);
     }
     for (const [app, environments] of envsByApp) {
@@ -306,12 +343,10 @@ export async function readGitopsHistory(
       const list = byApp.get(app) ?? [];
       list.push(deployment);
       byApp.set(app, list);
-      const same = bySha.get(oid) ?? [];
+      const same = bySha.get(entry.sha) ?? [];
       same.push(deployment);
-      bySha.set(oid, same);
+      bySha.set(entry.sha, same);
     }
-    oid = parent;
-    commit = parentCommit;
   }
 
   // Failed changes. `commits` is newest first, so a reverted commit comes
@@ -344,5 +379,5 @@ export async function readGitopsHistory(
     }
   }
 
-  return { headSha, byApp, commitsRead: commits.length };
+  return byApp;
 }
