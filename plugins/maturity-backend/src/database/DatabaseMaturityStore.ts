@@ -1183,14 +1183,39 @@ export class DatabaseMaturityStore implements MaturityStore {
       level: row.level,
       score: Number(row.score),
       dimensions: JSON.parse(row.dimensions),
+      ...(row.metrics !== undefined
+        ? { metrics: row.metrics ? JSON.parse(row.metrics) : {} }
+        : {}),
       createdAt: toIso(row.created_at),
     };
+  }
+
+  async getFirstSnapshotTime(entityRefs: string[]): Promise<Date | undefined> {
+    let first: number | undefined;
+    for (const part of chunks(entityRefs, 500)) {
+      const [row] = await this.db('maturity_snapshots')
+        .whereIn('entity_ref', part)
+        .min({ first: 'created_at' });
+      if (row?.first === null || row?.first === undefined) continue;
+      const at = new Date(toIso(row.first)).getTime();
+      if (first === undefined || at < first) first = at;
+    }
+    return first === undefined ? undefined : new Date(first);
   }
 
   async getSnapshotsAt(
     entityRefs: string[],
     at: Date,
+    options?: { metrics?: boolean },
   ): Promise<Map<string, SnapshotAt>> {
+    const columns = [
+      'entity_ref',
+      'level',
+      'score',
+      'dimensions',
+      'created_at',
+    ];
+    if (options?.metrics) columns.push('metrics');
     const out = new Map<string, SnapshotAt>();
     for (const part of chunks(entityRefs, 500)) {
       const rows = await this.db('maturity_snapshots')
@@ -1202,7 +1227,7 @@ export class DatabaseMaturityStore implements MaturityStore {
             .where('created_at', '<=', at)
             .groupBy('entity_ref'),
         )
-        .select('entity_ref', 'level', 'score', 'dimensions', 'created_at');
+        .select(columns);
       for (const row of rows) out.set(row.entity_ref, this.toSnapshotAt(row));
     }
     return out;

@@ -176,6 +176,8 @@ export interface SnapshotAt {
   level: number;
   score: number;
   dimensions: Record<string, number>;
+  /** Tracked numeric facts, when asked for. */
+  metrics?: Record<string, number>;
   createdAt: string;
 }
 
@@ -277,11 +279,17 @@ export interface MaturityStore {
     collector: string,
     entityRefs: string[],
   ): Promise<Map<string, FactSet>>;
-  /** Per entity, the last snapshot at or before `at`. */
+  /**
+   * Per entity, the last snapshot at or before `at`; with `metrics`, the
+   * tracked facts it recorded too.
+   */
   getSnapshotsAt(
     entityRefs: string[],
     at: Date,
+    options?: { metrics?: boolean },
   ): Promise<Map<string, SnapshotAt>>;
+  /** The earliest snapshot of any of the given entities; undefined without history. */
+  getFirstSnapshotTime(entityRefs: string[]): Promise<Date | undefined>;
   /** Snapshots of the given entities since `from`, oldest first. */
   getSnapshotsSince(
     entityRefs: string[],

@@ -8,6 +8,7 @@ import {
 } from '../database/MaturityStore';
 import { MaturityEngine } from '../engine/MaturityEngine';
 import { findRisks } from '../engine/risks';
+import { buildMigrationRecord } from './migrationRecord';
 
 /** The start of each period from `from` to now. */
 export function periodStarts(
@@ -423,6 +424,13 @@ export async function buildReview(
     });
 
   const facts = await store.getFacts(refs);
+  const migrationRecord = await buildMigrationRecord({
+    components,
+    facts,
+    model: engine.model,
+    firstSnapshotTime: r => store.getFirstSnapshotTime(r),
+    snapshotsAt: (r, at) => store.getSnapshotsAt(r, at, { metrics: true }),
+  });
   return {
     system: options.system,
     domain: options.domain,
@@ -449,6 +457,7 @@ export async function buildReview(
     decomposition,
     risks: findRisks(facts),
     topFailingChecks: await rankBlockingChecks(store, engine, filters, 10),
+    migrationRecord,
   };
 }
 

@@ -1223,6 +1223,135 @@ export const spec = {
               $ref: '#/components/schemas/FailingCheck',
             },
           },
+          migrationRecord: {
+            $ref: '#/components/schemas/MigrationRecord',
+          },
+        },
+        additionalProperties: false,
+      },
+      MigrationRecord: {
+        type: 'object',
+        description:
+          'The system\'s "traditional → future-ready" record: for each aspect of the migration, its state at the first snapshot of the history and now, with the evidence. "Then" counts the components that had a snapshot within a day of the first one.',
+        required: ['firstSnapshotAt', 'rows'],
+        properties: {
+          firstSnapshotAt: {
+            type: 'string',
+            format: 'date-time',
+            nullable: true,
+            description:
+              'The earliest snapshot of a component in scope; null when there is no history yet.',
+          },
+          rows: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MigrationRecordRow',
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+      MigrationRecordRow: {
+        type: 'object',
+        required: ['aspect', 'title', 'then', 'now'],
+        properties: {
+          aspect: {
+            type: 'string',
+            enum: [
+              'architecture',
+              'scalability',
+              'deployment',
+              'monitoring',
+              'security',
+              'operations',
+              'cost',
+              'recovery',
+            ],
+          },
+          title: {
+            type: 'string',
+          },
+          dimension: {
+            type: 'string',
+            description:
+              "The model dimension the row's level comes from; absent for cost, or when the model has no such dimension.",
+          },
+          then: {
+            $ref: '#/components/schemas/MigrationRecordState',
+          },
+          now: {
+            $ref: '#/components/schemas/MigrationRecordState',
+          },
+        },
+        additionalProperties: false,
+      },
+      MigrationRecordState: {
+        type: 'object',
+        required: ['components', 'metrics', 'evidence'],
+        properties: {
+          components: {
+            type: 'integer',
+            description: 'Components counted in this state.',
+          },
+          level: {
+            type: 'integer',
+            nullable: true,
+            description:
+              "The lower median of the components' levels in the row's dimension; null when none was evaluated.",
+          },
+          levelName: {
+            type: 'string',
+          },
+          atOrAbove3: {
+            type: 'integer',
+            description:
+              "Components at level 3 (cloud-native in the default model) or above in the row's dimension.",
+          },
+          metrics: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MigrationRecordMetric',
+            },
+          },
+          evidence: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+      MigrationRecordMetric: {
+        type: 'object',
+        required: ['fact', 'label', 'unit', 'value', 'measured'],
+        properties: {
+          fact: {
+            type: 'string',
+            description: 'The tracked fact',
+            'e.g. delivery.leadTimeHours.': null,
+          },
+          label: {
+            type: 'string',
+          },
+          unit: {
+            type: 'string',
+            enum: ['perWeek', 'hours', 'share', 'currency', 'score', 'percent'],
+          },
+          aggregate: {
+            type: 'string',
+            enum: ['sum', 'median', 'costWeighted'],
+          },
+          value: {
+            type: 'number',
+            nullable: true,
+            description:
+              "The system's value; null when no component had it recorded.",
+          },
+          measured: {
+            type: 'integer',
+            description: 'Components with a recorded value.',
+          },
         },
         additionalProperties: false,
       },

@@ -726,6 +726,57 @@ export interface components {
       decomposition: components['schemas']['Decomposition'][];
       risks: components['schemas']['Risk'][];
       topFailingChecks: components['schemas']['FailingCheck'][];
+      migrationRecord?: components['schemas']['MigrationRecord'];
+    };
+    /** @description The system's "traditional → future-ready" record: for each aspect of the migration, its state at the first snapshot of the history and now, with the evidence. "Then" counts the components that had a snapshot within a day of the first one. */
+    MigrationRecord: {
+      /**
+       * Format: date-time
+       * @description The earliest snapshot of a component in scope; null when there is no history yet.
+       */
+      firstSnapshotAt: string | null;
+      rows: components['schemas']['MigrationRecordRow'][];
+    };
+    MigrationRecordRow: {
+      /** @enum {string} */
+      aspect:
+        | 'architecture'
+        | 'scalability'
+        | 'deployment'
+        | 'monitoring'
+        | 'security'
+        | 'operations'
+        | 'cost'
+        | 'recovery';
+      title: string;
+      /** @description The model dimension the row's level comes from; absent for cost, or when the model has no such dimension. */
+      dimension?: string;
+      then: components['schemas']['MigrationRecordState'];
+      now: components['schemas']['MigrationRecordState'];
+    };
+    MigrationRecordState: {
+      /** @description Components counted in this state. */
+      components: number;
+      /** @description The lower median of the components' levels in the row's dimension; null when none was evaluated. */
+      level?: number | null;
+      levelName?: string;
+      /** @description Components at level 3 (cloud-native in the default model) or above in the row's dimension. */
+      atOrAbove3?: number;
+      metrics: components['schemas']['MigrationRecordMetric'][];
+      evidence: string[];
+    };
+    MigrationRecordMetric: {
+      /** @description The tracked fact */
+      fact: string;
+      label: string;
+      /** @enum {string} */
+      unit: 'perWeek' | 'hours' | 'share' | 'currency' | 'score' | 'percent';
+      /** @enum {string} */
+      aggregate?: 'sum' | 'median' | 'costWeighted';
+      /** @description The system's value; null when no component had it recorded. */
+      value: number | null;
+      /** @description Components with a recorded value. */
+      measured: number;
     };
     /** @description How many targeted entities meet the target level in the campaign's dimension. An entity whose dimension is not evaluated (nothing of it could be measured) is counted in notEvaluated, never as met or short. */
     CampaignProgress: {
@@ -995,6 +1046,12 @@ export type TrendPoint = components['schemas']['TrendPoint'];
 export type ReviewComponent = components['schemas']['ReviewComponent'];
 export type Decomposition = components['schemas']['Decomposition'];
 export type ReviewResponse = components['schemas']['ReviewResponse'];
+export type MigrationRecord = components['schemas']['MigrationRecord'];
+export type MigrationRecordRow = components['schemas']['MigrationRecordRow'];
+export type MigrationRecordState =
+  components['schemas']['MigrationRecordState'];
+export type MigrationRecordMetric =
+  components['schemas']['MigrationRecordMetric'];
 export type CampaignProgress = components['schemas']['CampaignProgress'];
 export type CampaignDue = components['schemas']['CampaignDue'];
 export type CampaignHistoryPoint =
