@@ -126,8 +126,9 @@ export interface Config {
     /**
      * Delivery outcomes (module maturityModuleDeliveryOutcomes): production
      * deployments, lead time and failed changes from the GitOps repository's
-     * history, and time to restore from an incident export. Without this key,
-     * the `delivery` and `incidents` facts are unknown.
+     * history, time to restore from an incident export or PagerDuty, and cost
+     * from OpenCost. Without this key, the `delivery`, `incidents` and `cost`
+     * facts are unknown.
      */
     outcomes?: {
       /** The GitOps repository, laid out as apps/<application>/<environment>/. */
@@ -151,6 +152,39 @@ export interface Config {
         file?: string;
         /** A URL, read through the backend's URL reader (integrations). */
         url?: string;
+      };
+      /**
+       * PagerDuty's REST API: the incidents of every entity with the
+       * annotation `pagerduty.com/service-id` are read from it (the others
+       * from the incident export).
+       */
+      pagerduty?: {
+        /**
+         * A REST API key (read-only is enough), sent as
+         * `Authorization: Token token=...`.
+         * @visibility secret
+         */
+        token: string;
+        /** The REST API's address. Default: https://api.pagerduty.com. */
+        baseUrl?: string;
+      };
+      /**
+       * Cost per service from OpenCost's allocation API (module
+       * maturityModuleCostOutcomes): set baseUrl or file. An entity's
+       * allocation is the one named by its annotation
+       * `cloud-native-portal.io/cost-allocation`, else by its name.
+       */
+      opencost?: {
+        /** The OpenCost API, e.g. http://opencost.opencost:9003 (GET /allocation/compute). */
+        baseUrl?: string;
+        /** A saved /allocation/compute answer (JSON), relative to the backend's working directory. */
+        file?: string;
+        /** The allocation window asked for, e.g. 30d or 7d. Default: 30d. */
+        window?: string;
+        /** How OpenCost aggregates: label:<name>, namespace, controller, deployment, service or pod. Default: label:app. */
+        aggregate?: string;
+        /** The currency OpenCost's prices are in, for display. Default: USD. */
+        currency?: string;
       };
     };
     /** Days of score history to keep. Default: 400. */

@@ -43,8 +43,47 @@ const outcomesSchema = z
         message: 'set either file or url, not both',
       })
       .optional(),
+    pagerduty: z
+      .object({
+        token: z.string().trim().min(1),
+        baseUrl: z.string().url().optional(),
+      })
+      .strict()
+      .optional(),
+    opencost: z
+      .object({
+        baseUrl: z.string().url().optional(),
+        file: z.string().trim().min(1).optional(),
+        window: z
+          .string()
+          .trim()
+          .regex(/^\d+[mhdw]$/, 'must be a duration such as 30d, 7d or 24h')
+          .optional(),
+        aggregate: z
+          .string()
+          .trim()
+          .regex(
+            /^(namespace|controller|deployment|service|pod|label:[\w./-]+)$/,
+            'must be namespace, controller, deployment, service, pod or label:<name>',
+          )
+          .optional(),
+        currency: z.string().trim().min(1).max(8).optional(),
+      })
+      .strict()
+      .refine(v => !(v.file && v.baseUrl), {
+        message: 'set either baseUrl or file, not both',
+      })
+      .refine(v => v.file || v.baseUrl, {
+        message: 'set baseUrl (the OpenCost API) or file (a saved response)',
+      })
+      .optional(),
   })
   .strict();
+
+/** The default OpenCost allocation window. */
+export const DEFAULT_OPENCOST_WINDOW = '30d';
+/** The default OpenCost aggregation: the pods' `app` label. */
+export const DEFAULT_OPENCOST_AGGREGATE = 'label:app';
 
 /** The validated `maturity.outcomes` configuration. */
 export interface OutcomesConfig {
@@ -56,6 +95,14 @@ export interface OutcomesConfig {
   productionEnvironments: string[];
   windowDays: number;
   incidents?: { file: string } | { url: string };
+  /** PagerDuty's REST API, for entities with `pagerduty.com/service-id`. */
+  pagerduty?: { token: string; baseUrl?: string };
+  /** OpenCost's allocation API, or a saved answer of it. */
+  opencost?: ({ baseUrl: string } | { file: string }) & {
+    window: string;
+    aggregate: string;
+    currency: string;
+  };
 }
 
 /**
@@ -95,6 +142,18 @@ export function readOutcomesConfig(
     incidents = { url: value.incidents.url };
   }
 
+  let opencost: OutcomesConfig['opencost'];
+  if (value.opencost) {
+    const settings = {
+      window: value.opencost.window ?? DEFAULT_OPENCOST_WINDOW,
+      aggregate: value.opencost.aggregate ?? DEFAULT_OPENCOST_AGGREGATE,
+      currency: value.opencost.currency ?? 'USD',
+    };
+    opencost = value.opencost.file
+      ? { file: resolve(cwd, value.opencost.file), ...settings }
+      : { baseUrl: value.opencost.baseUrl!, ...settings };
+  }
+
   return {
     configured: raw !== undefined,
     gitopsRepository,
@@ -103,5 +162,7 @@ export function readOutcomesConfig(
       value.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS,
     windowDays: value.windowDays ?? DEFAULT_WINDOW_DAYS,
     incidents,
+    ...(value.pagerduty ? { pagerduty: value.pagerduty } : {}),
+    ...(opencost ? { opencost } : {}),
   };
 }
