@@ -6,7 +6,7 @@ import {
   LevelNumber,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
-import { EntityEvaluation } from '../database/MaturityStore';
+import { EntityEvaluation, StoredEntityScore } from '../database/MaturityStore';
 import { buildMigrationRecord } from './migrationRecord';
 
 jest.setTimeout(60_000);
@@ -241,7 +241,7 @@ describe('the migration record of a system', () => {
   });
 
   it('weighs the idle share by cost: a large idle monolith outweighs a small busy function', async () => {
-    const component = (name: string) =>
+    const component = (name: string): StoredEntityScore =>
       ({
         entityRef: `component:default/${name}`,
         kind: 'component',

@@ -6,6 +6,7 @@ import { Route, Routes } from 'react-router-dom';
 import { maturityApiRef, MaturityRequestError } from '../../api';
 import { mockMaturityApi, review } from '../../__testUtils__/fixtures';
 import { ReviewPage } from './ReviewPage';
+import { migrationRecord } from './migrationRecord.fixture';
 
 // The graph needs the catalog; its colouring is covered by the table's.
 jest.mock('@backstage/plugin-catalog-graph', () => ({
@@ -101,6 +102,39 @@ describe('ReviewPage', () => {
     });
     const header = within(table).getByTitle('Delivery (GitOps)');
     expect(header).toHaveTextContent(/^Delivery$/);
+  });
+
+  it('shows the migration record: each aspect at the first snapshot and now, with its evidence, and "not measured" with the reason', async () => {
+    await renderReview(
+      mockMaturityApi({
+        getReview: jest.fn(async () => ({ ...review, migrationRecord })),
+      }),
+    );
+    const table = await screen.findByRole('table', {
+      name: 'Migration record',
+    });
+    expect(
+      within(table).getByText('First snapshot (2026-06-01)'),
+    ).toBeInTheDocument();
+    const deployment = within(table).getByText('Deployment').closest('tr')!;
+    const [, then, now] = within(deployment).getAllByRole('cell');
+    expect(then).toHaveTextContent('L1 Traditional');
+    expect(then).toHaveTextContent(
+      'Production deployments per week: one every 13 weeks',
+    );
+    expect(then).toHaveTextContent('Lead time for changes: 21 days');
+    expect(now).toHaveTextContent('L2 Foundational');
+    expect(now).toHaveTextContent(
+      'Production deployments per week: 9.5 per week',
+    );
+    expect(now).toHaveTextContent('Lead time for changes: 30 min');
+    expect(now).toHaveTextContent(
+      'Blocking the next level: GitOps sync (2 components)',
+    );
+    const cost = within(table).getByText('Cost').closest('tr')!;
+    expect(cost).toHaveTextContent('Cost per month: not measured');
+    expect(cost).toHaveTextContent('set maturity.outcomes.opencost.baseUrl');
+    expect(cost).toHaveTextContent('1 → 2 components');
   });
 
   it('says "not found" for a system the catalog does not hold', async () => {

@@ -38,6 +38,7 @@ import { FailingChecksTable } from '../ScorecardsPage/Charts';
 import { DependencyGraph } from './DependencyGraph';
 import { REVIEW_PRINT_CSS } from './printStyles';
 import { download, reviewToCsv, reviewToMarkdown } from './exportReview';
+import { MigrationRecordTable } from './MigrationRecordTable';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -414,6 +415,22 @@ export function ReviewPage() {
                   <RisksView risks={review.value.risks} evaluated={evaluated} />
                 </InfoCard>
               </Grid>
+              {review.value.migrationRecord && (
+                <Grid item xs={12} className="maturity-review-section">
+                  <InfoCard
+                    title="Migration record: traditional → future-ready"
+                    subheader="Each aspect at the first snapshot of the history and now"
+                  >
+                    {!evaluated ? (
+                      <NotEvaluatedYet />
+                    ) : (
+                      <MigrationRecordTable
+                        record={review.value.migrationRecord}
+                      />
+                    )}
+                  </InfoCard>
+                </Grid>
+              )}
               <Grid item xs={12} className="maturity-review-section">
                 <InfoCard
                   title="Components by dimension"

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { review } from '../../__testUtils__/fixtures';
 import { reviewToCsv, reviewToMarkdown } from './exportReview';
+import { migrationRecord } from './migrationRecord.fixture';
 
 const dimensions = [
   { id: 'delivery', title: 'Delivery (GitOps)' },
@@ -102,5 +103,22 @@ describe('review export', () => {
     expect(markdown).toContain('Not evaluated yet');
     expect(markdown).not.toContain('No monolith');
     expect(markdown).not.toContain('No anti-patterns');
+  });
+
+  it('exports the migration record with the Markdown: one line per aspect, then and now', () => {
+    const markdown = reviewToMarkdown(
+      { ...review, migrationRecord },
+      dimensions,
+      'Learning platform',
+    );
+    expect(markdown).toContain(
+      '## Migration record: traditional → future-ready',
+    );
+    expect(markdown).toContain(
+      '| Deployment | L1 Traditional; Production deployments per week: one every 13 weeks; Lead time for changes: 21 days | L2 Foundational; Production deployments per week: 9.5 per week; Lead time for changes: 30 min | Blocking the next level: GitOps sync (2 components) |',
+    );
+    expect(markdown).toContain(
+      '| Cost | Cost per month: not measured | Cost per month: not measured | Cost per month: not measured (set maturity.outcomes.opencost.baseUrl) |',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import type { ReviewResponse } from '../../api';
+import { formatRecordState } from './migrationRecordFormat';
 
 function delta(now: number, before?: number): string {
   if (before === undefined) return 'new';
@@ -99,6 +100,33 @@ export function reviewToMarkdown(
       `Remaining: ${d.remaining.length ? d.remaining.join(', ') : 'none'}`,
       '',
     );
+  }
+  const record = review.migrationRecord;
+  if (record) {
+    lines.push('## Migration record: traditional → future-ready', '');
+    if (!record.firstSnapshotAt) {
+      lines.push(
+        'No history yet: the record starts with the first evaluation.',
+        '',
+      );
+    } else {
+      lines.push(
+        `| Aspect | First snapshot (${record.firstSnapshotAt.slice(
+          0,
+          10,
+        )}) | Now | Evidence now |`,
+        '| --- | --- | --- | --- |',
+        ...record.rows.map(
+          r =>
+            `| ${cell(r.title)} | ${cell(
+              formatRecordState(r, r.then),
+            )} | ${cell(formatRecordState(r, r.now))} | ${cell(
+              r.now.evidence.join('; '),
+            )} |`,
+        ),
+        '',
+      );
+    }
   }
   lines.push('## Components', '');
   lines.push(
