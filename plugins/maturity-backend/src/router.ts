@@ -127,7 +127,7 @@ const collectorFilter = filterSchema.extend({
 const factSummaryQuery = collectorFilter
   .extend({
     fact: z.string().min(1),
-    groupBy: z.enum(['owner', 'system']).default('owner'),
+    groupBy: z.enum(['owner', 'system', 'domain']).default('owner'),
   })
   .strict();
 const factEntitiesQuery = collectorFilter

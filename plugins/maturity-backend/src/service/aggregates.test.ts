@@ -12,6 +12,7 @@ import {
   campaignHistory,
   campaignProgress,
   rankBlockingChecks,
+  summarizeFact,
 } from './aggregates';
 
 jest.setTimeout(60_000);
@@ -185,6 +186,77 @@ describe('maturity aggregates', () => {
         { now: new Date('2026-12-02T10:00:00Z') },
       );
       expect(met.due.state).toBe('met');
+    });
+  });
+
+  describe('summarizeFact', () => {
+    it('rolls a delivery outcome up by domain with its median and sum, and leaves out services it could not measure (not zero)', async () => {
+      const inDomain = (name: string, domain: string) => {
+        const e = evaluation(name, [dim('delivery', 2)]);
+        e.entity.domainRef = `domain:default/${domain}`;
+        return e;
+      };
+      await store.saveEvaluations(
+        [
+          inDomain('a', 'learning'),
+          inDomain('b', 'learning'),
+          inDomain('c', 'learning'),
+          inDomain('d', 'billing'),
+        ],
+        { at: new Date('2026-12-01T00:00:00Z'), snapshot: true },
+      );
+      const delivery = (name: string, perWeek?: number) => ({
+        entityRef: `component:default/${name}`,
+        factSets: [
+          {
+            collector: 'delivery',
+            version: 1,
+            collectedAt: '2026-12-01T00:00:00.000Z',
+            ...(perWeek === undefined
+              ? {
+                  status: 'unknown' as const,
+                  reason: 'no GitOps history for this service',
+                  facts: {},
+                }
+              : {
+                  status: 'ok' as const,
+                  facts: { 'delivery.productionDeploymentsPerWeek': perWeek },
+                }),
+          },
+        ],
+      });
+      await store.saveFacts([
+        delivery('a', 0.077),
+        delivery('b', 9),
+        delivery('c'),
+        delivery('d', 2),
+      ]);
+      const items = await summarizeFact(store, {
+        collector: 'delivery',
+        fact: 'delivery.productionDeploymentsPerWeek',
+        groupBy: 'domain',
+        filters: {},
+      });
+      expect(items).toEqual([
+        {
+          key: 'domain:default/billing',
+          entityCount: 1,
+          average: 2,
+          median: 2,
+          sum: 2,
+          min: 2,
+          max: 2,
+        },
+        {
+          key: 'domain:default/learning',
+          entityCount: 2,
+          average: 4.539,
+          median: 4.539,
+          sum: 9.077,
+          min: 0.077,
+          max: 9,
+        },
+      ]);
     });
   });
 

@@ -477,15 +477,16 @@ async function collectorFacts(
 }
 
 /**
- * A numeric fact summarised per owner group (with descendants) or system.
- * Owner roll-ups follow the group hierarchy through the stored closure.
+ * A numeric fact summarised per owner group (with descendants), system or
+ * domain. Owner roll-ups follow the group hierarchy through the stored
+ * closure.
  */
 export async function summarizeFact(
   store: MaturityStore,
   options: {
     collector: string;
     fact: string;
-    groupBy: 'owner' | 'system';
+    groupBy: 'owner' | 'system' | 'domain';
     filters: EntityFilters;
   },
 ) {
@@ -503,23 +504,38 @@ export async function summarizeFact(
     const keys =
       options.groupBy === 'owner'
         ? ancestors.get(entity.ownerRef ?? '') ?? [entity.ownerRef ?? 'none']
-        : [entity.systemRef ?? 'none'];
+        : [
+            (options.groupBy === 'system'
+              ? entity.systemRef
+              : entity.domainRef) ?? 'none',
+          ];
     for (const key of keys) {
       const list = groups.get(key) ?? [];
       list.push(value);
       groups.set(key, list);
     }
   }
+  // Three decimals keep shares (0..1), such as a change failure rate, apart.
+  const round = (value: number) => Math.round(value * 1000) / 1000;
   return [...groups]
-    .map(([key, values]) => ({
-      key,
-      entityCount: values.length,
-      average:
-        Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) /
-        10,
-      min: Math.min(...values),
-      max: Math.max(...values),
-    }))
+    .map(([key, values]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      const sum = values.reduce((a, b) => a + b, 0);
+      return {
+        key,
+        entityCount: values.length,
+        average: round(sum / values.length),
+        median: round(
+          sorted.length % 2
+            ? sorted[middle]
+            : (sorted[middle - 1] + sorted[middle]) / 2,
+        ),
+        sum: round(sum),
+        min: sorted[0],
+        max: sorted[sorted.length - 1],
+      };
+    })
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 

@@ -1771,6 +1771,14 @@ export const spec = {
           average: {
             type: 'number',
           },
+          median: {
+            type: 'number',
+          },
+          sum: {
+            type: 'number',
+            description:
+              'The values added up, e.g. deployments per week of a whole team.',
+          },
           min: {
             type: 'number',
           },
@@ -2655,7 +2663,10 @@ export const spec = {
     '/facts/summary': {
       get: {
         operationId: 'getFactSummary',
-        summary: 'A numeric fact per owner group (with descendants) or system.',
+        summary:
+          'A numeric fact per owner group (with descendants), system or domain.',
+        description:
+          'Counts only the entities whose collector measured the fact; those it could not measure are left out, never counted as zero.',
         parameters: [
           {
             $ref: '#/components/parameters/collector',
@@ -2668,7 +2679,7 @@ export const spec = {
             in: 'query',
             schema: {
               type: 'string',
-              enum: ['owner', 'system'],
+              enum: ['owner', 'system', 'domain'],
               default: 'owner',
             },
             allowReserved: true,

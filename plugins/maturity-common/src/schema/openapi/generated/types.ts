@@ -273,7 +273,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A numeric fact per owner group (with descendants) or system. */
+    /**
+     * A numeric fact per owner group (with descendants), system or domain.
+     * @description Counts only the entities whose collector measured the fact; those it could not measure are left out, never counted as zero.
+     */
     get: operations['getFactSummary'];
     put?: never;
     post?: never;
@@ -914,6 +917,9 @@ export interface components {
       key: string;
       entityCount: number;
       average: number;
+      median?: number;
+      /** @description The values added up, e.g. deployments per week of a whole team. */
+      sum?: number;
       min: number;
       max: number;
     };
@@ -1595,7 +1601,7 @@ export interface operations {
         collector: components['parameters']['collector'];
         /** @description Fully qualified fact name, e.g. catalog.hasOwner. */
         fact: components['parameters']['fact'];
-        groupBy?: 'owner' | 'system';
+        groupBy?: 'owner' | 'system' | 'domain';
         /** @description Entity kind. */
         kind?: components['parameters']['filterKind'];
         /** @description Owner group ref; includes entities of every group below it. */
