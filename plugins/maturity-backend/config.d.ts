@@ -139,6 +139,12 @@ export interface Config {
          * <scaffolder.localPublish.directory>/<scaffolder.localPublish.gitopsRepository>.
          */
         localRepository?: string;
+        /**
+         * The repository on GitHub instead, as its https URL
+         * (https://github.com/<owner>/<repo>), read through Octokit with the
+         * credentials of integrations.github. Not with localRepository.
+         */
+        github?: string;
         /** The branch whose commits are deployments. Default: main. */
         branch?: string;
       };
@@ -146,6 +152,28 @@ export interface Config {
       productionEnvironments?: string[];
       /** Days of history the outcome facts cover (1 to 3650). Default: 90. */
       windowDays?: number;
+      /**
+       * GitHub deployments, for entities with github.com/project-slug and no
+       * app folder in the GitOps repository (needs integrations.github).
+       */
+      github?: {
+        /**
+         * Case-insensitive regular expression matched against workflow names
+         * and files: their successful runs are the deployments of a
+         * repository without GitHub deployments. Default: deploy|release.
+         */
+        deployWorkflow?: string;
+      };
+      /** Argo CD, for entities with the argocd/app-name annotation. */
+      argocd?: {
+        /** The Argo CD server's URL, e.g. https://argocd.example.com. */
+        baseUrl: string;
+        /**
+         * An Argo CD API token with read access to the applications.
+         * @visibility secret
+         */
+        token?: string;
+      };
       /** The incident export (JSON array or CSV with a header): set file or url. */
       incidents?: {
         /** A file path, relative to the backend's working directory. */

@@ -8,11 +8,27 @@ export const DEFAULT_PRODUCTION_ENVIRONMENTS = ['production', 'prod'];
 /** The default window of the outcome facts, in days. */
 export const DEFAULT_WINDOW_DAYS = 90;
 
+function isRegExp(source: string): boolean {
+  try {
+    return Boolean(new RegExp(source, 'i'));
+  } catch {
+    return false;
+  }
+}
+
 const outcomesSchema = z
   .object({
     gitops: z
       .object({
         localRepository: z.string().trim().min(1).optional(),
+        github: z
+          .string()
+          .url()
+          .regex(
+            /^https:\/\/[^/]+\/[^/]+\/[^/]+?(\.git)?\/?$/,
+            'must be the https URL of a repository, https://<host>/<owner>/<repo>',
+          )
+          .optional(),
         branch: z
           .string()
           .trim()
@@ -21,6 +37,9 @@ const outcomesSchema = z
           .optional(),
       })
       .strict()
+      .refine(v => !(v.localRepository && v.github), {
+        message: 'set either localRepository or github, not both',
+      })
       .optional(),
     productionEnvironments: z
       .array(
@@ -33,6 +52,27 @@ const outcomesSchema = z
       .min(1)
       .optional(),
     windowDays: z.number().int().min(1).max(3650).optional(),
+    github: z
+      .object({
+        deployWorkflow: z
+          .string()
+          .trim()
+          .min(1)
+          .refine(isRegExp, 'must be a regular expression')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    argocd: z
+      .object({
+        baseUrl: z
+          .string()
+          .url()
+          .regex(/^https?:\/\//, 'must be an http(s) URL'),
+        token: z.string().trim().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     incidents: z
       .object({
         file: z.string().trim().min(1).optional(),
@@ -94,6 +134,12 @@ export interface OutcomesConfig {
   branch: string;
   productionEnvironments: string[];
   windowDays: number;
+  /** The GitOps repository on GitHub (its https URL), instead of a local one. */
+  gitopsGithub?: string;
+  /** Matches the deploy workflows of a repository without GitHub deployments. */
+  deployWorkflow?: string;
+  /** Argo CD's API, when configured. */
+  argocd?: { baseUrl: string; token?: string };
   incidents?: { file: string } | { url: string };
   /** PagerDuty's REST API, for entities with `pagerduty.com/service-id`. */
   pagerduty?: { token: string; baseUrl?: string };
@@ -125,7 +171,7 @@ export function readOutcomesConfig(
   let gitopsRepository: string | undefined;
   if (value.gitops?.localRepository) {
     gitopsRepository = resolve(cwd, value.gitops.localRepository);
-  } else {
+  } else if (!value.gitops?.github) {
     const directory = config.getOptionalString(
       'scaffolder.localPublish.directory',
     );
@@ -161,6 +207,9 @@ export function readOutcomesConfig(
     productionEnvironments:
       value.productionEnvironments ?? DEFAULT_PRODUCTION_ENVIRONMENTS,
     windowDays: value.windowDays ?? DEFAULT_WINDOW_DAYS,
+    gitopsGithub: value.gitops?.github,
+    deployWorkflow: value.github?.deployWorkflow,
+    argocd: value.argocd,
     incidents,
     ...(value.pagerduty ? { pagerduty: value.pagerduty } : {}),
     ...(opencost ? { opencost } : {}),
