@@ -6,7 +6,11 @@ import {
 } from '@cloud-native-portal/plugin-maturity-common';
 import { Knex } from 'knex';
 import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
-import { Campaign, EntityEvaluation } from '../database/MaturityStore';
+import {
+  Campaign,
+  EntityEvaluation,
+  FactEntry,
+} from '../database/MaturityStore';
 import {
   campaignDue,
   campaignHistory,
@@ -205,7 +209,7 @@ describe('maturity aggregates', () => {
         ],
         { at: new Date('2026-12-01T00:00:00Z'), snapshot: true },
       );
-      const delivery = (name: string, perWeek?: number) => ({
+      const delivery = (name: string, perWeek?: number): FactEntry => ({
         entityRef: `component:default/${name}`,
         factSets: [
           {
@@ -214,12 +218,12 @@ describe('maturity aggregates', () => {
             collectedAt: '2026-12-01T00:00:00.000Z',
             ...(perWeek === undefined
               ? {
-                  status: 'unknown' as const,
+                  status: 'unknown',
                   reason: 'no GitOps history for this service',
                   facts: {},
                 }
               : {
-                  status: 'ok' as const,
+                  status: 'ok',
                   facts: { 'delivery.productionDeploymentsPerWeek': perWeek },
                 }),
           },
