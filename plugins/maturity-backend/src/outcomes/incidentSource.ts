@@ -13,6 +13,11 @@ export interface Incident {
   openedMillis: number;
   /** Undefined while the incident is open. */
   resolvedMillis?: number;
+  /**
+   * Set when the source says the incident is resolved but not when: it is
+   * then left out of time to restore, with this reason.
+   */
+  noResolutionTime?: string;
 }
 
 /** A row of the source that was skipped, and why. */

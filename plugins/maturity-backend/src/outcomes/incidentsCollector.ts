@@ -16,7 +16,16 @@ import {
   median,
   round2,
 } from './facts';
-import { IncidentIndex, SkippedRow, parseIncidents } from './incidentSource';
+import {
+  Incident,
+  IncidentIndex,
+  SkippedRow,
+  parseIncidents,
+} from './incidentSource';
+import {
+  PAGERDUTY_SERVICE_ANNOTATION,
+  PagerDutyIncidentSource,
+} from './pagerdutySource';
 
 const COLLECTOR_ID = 'incidents';
 const COLLECTOR_VERSION = 1;
@@ -86,8 +95,13 @@ export function incidentUrlSource(
 
 /** Options of {@link createIncidentsFactCollector}. */
 export interface IncidentsFactCollectorOptions {
-  /** Undefined when no source is configured (every entity is then unknown). */
+  /** The incident export; undefined when none is configured. */
   source?: IncidentSource;
+  /**
+   * PagerDuty, when configured: read for every entity with the
+   * `pagerduty.com/service-id` annotation instead of the export.
+   */
+  pagerduty?: PagerDutyIncidentSource;
   /** Why there is no source, naming the config key that connects one. */
   notConfiguredReason?: string;
   windowDays: number;
@@ -100,10 +114,55 @@ export interface IncidentsFactCollectorOptions {
 
 const iso = (millis: number) => new Date(millis).toISOString();
 
+/** The export's incidents of an entity: by full ref, or by its name. */
+function fromExport(
+  index: IncidentIndex,
+  where: string,
+  entity: FactCollectorContext['entity'],
+): EntityIncidents {
+  const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+  const name = `name:${entity.metadata.name.toLocaleLowerCase('en-US')}`;
+  const skippedHere = index.skipped.filter(
+    s => s.service === ref || s.service === name,
+  );
+  const otherSkipped = index.skipped.length - skippedHere.length;
+  return {
+    where,
+    all: [
+      ...(index.byService.get(ref) ?? []),
+      ...(index.byService.get(name) ?? []),
+    ],
+    notes: [
+      ...skippedHere.map(s => ({
+        note: `skipped ${s.where}${s.id ? ` (${s.id})` : ''} of ${where}: ${
+          s.reason
+        }`,
+      })),
+      ...(otherSkipped
+        ? [
+            {
+              note: `${otherSkipped} other row(s) of ${where} were skipped as invalid`,
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/** The incidents of one entity, from whichever source serves it. */
+interface EntityIncidents {
+  where: string;
+  all: Incident[];
+  /** Rows or incidents of this entity that were skipped, and other notes. */
+  notes: Evidence[];
+}
+
 /**
  * The maturity `incidents` fact collector: time to restore and incident
- * count per service, from an incident export (JSON or CSV) that the
- * backend reads once per cycle.
+ * count per service. An entity with the `pagerduty.com/service-id`
+ * annotation is read from PagerDuty when it is configured; the others are
+ * matched by name or ref in an incident export (JSON or CSV) that the
+ * backend reads once per cycle. The arithmetic is the same for both.
  */
 export function createIncidentsFactCollector(
   options: IncidentsFactCollectorOptions,
@@ -151,66 +210,83 @@ export function createIncidentsFactCollector(
         version: COLLECTOR_VERSION,
         collectedAt: iso(collectedAt),
       };
-      const source = options.source;
-      if (!source) {
-        return {
-          ...base,
-          status: 'unknown',
-          reason:
-            options.notConfiguredReason ??
-            'no incident source is configured: set maturity.outcomes.incidents.file or maturity.outcomes.incidents.url',
-          facts: {},
-        };
-      }
-      let read: IncidentIndex;
-      try {
-        read = await incidents(source);
-      } catch (e) {
-        return {
-          ...base,
-          status: 'unknown',
-          reason: `The incident source ${source.where} could not be read: ${
-            (e as Error).message
-          } (maturity.outcomes.incidents)`,
-          facts: {},
-        };
-      }
-
-      const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
-      const name = `name:${entity.metadata.name.toLocaleLowerCase('en-US')}`;
-      const all = [
-        ...(read.byService.get(ref) ?? []),
-        ...(read.byService.get(name) ?? []),
-      ];
       const windowStart = collectedAt - options.windowDays * DAY_MS;
       const latest = collectedAt + CLOCK_SKEW_TOLERANCE_MS;
+      const serviceId =
+        entity.metadata.annotations?.[PAGERDUTY_SERVICE_ANNOTATION]?.trim();
+      const source = options.source;
+      let read: EntityIncidents;
+      if (serviceId && options.pagerduty) {
+        const pagerduty = options.pagerduty;
+        try {
+          const answer = await pagerduty.incidentsOf(serviceId, {
+            sinceMillis: windowStart,
+            untilMillis: latest,
+          });
+          read = {
+            where: pagerduty.where(serviceId),
+            all: answer.incidents,
+            notes: [
+              ...answer.skipped.map(s => ({
+                note: `skipped ${s.id ?? s.where} of ${pagerduty.where(
+                  serviceId,
+                )}: ${s.reason}`,
+              })),
+              ...answer.notes.map(note => ({ note })),
+            ],
+          };
+        } catch (e) {
+          return {
+            ...base,
+            status: 'unknown',
+            reason: `${pagerduty.where(
+              serviceId,
+            )} (annotation ${PAGERDUTY_SERVICE_ANNOTATION}) could not be read: ${
+              (e as Error).message
+            } (maturity.outcomes.pagerduty)`,
+            facts: {},
+          };
+        }
+      } else if (source) {
+        let exported: IncidentIndex;
+        try {
+          exported = await incidents(source);
+        } catch (e) {
+          return {
+            ...base,
+            status: 'unknown',
+            reason: `The incident source ${source.where} could not be read: ${
+              (e as Error).message
+            } (maturity.outcomes.incidents)`,
+            facts: {},
+          };
+        }
+        read = fromExport(exported, source.where, entity);
+      } else {
+        return {
+          ...base,
+          status: 'unknown',
+          reason: serviceId
+            ? `${entity.metadata.name} has the annotation ${PAGERDUTY_SERVICE_ANNOTATION}: ${serviceId}, but PagerDuty is not configured: set maturity.outcomes.pagerduty.token (or point maturity.outcomes.incidents.file or .url at an incident export)`
+            : options.notConfiguredReason ??
+              'no incident source is configured: set maturity.outcomes.incidents.file or maturity.outcomes.incidents.url',
+          facts: {},
+        };
+      }
+      const { all, where } = read;
+
       const inWindow = all
         .filter(i => i.openedMillis >= windowStart && i.openedMillis <= latest)
         .sort((a, b) => b.openedMillis - a.openedMillis);
       const future = all.filter(i => i.openedMillis > latest);
 
-      const skippedHere = read.skipped.filter(
-        s => s.service === ref || s.service === name,
-      );
-      const otherSkipped = read.skipped.length - skippedHere.length;
       const notes: Evidence[] = [
-        ...skippedHere.map(s => ({
-          note: `skipped ${s.where}${s.id ? ` (${s.id})` : ''} of ${
-            source.where
-          }: ${s.reason}`,
-        })),
+        ...read.notes,
         ...future.map(i => ({
           note: `ignored: ${i.id} is opened in the future (${iso(
             i.openedMillis,
           )}, clock skew)`,
         })),
-        ...(otherSkipped
-          ? [
-              {
-                note: `${otherSkipped} other row(s) of ${source.where} were skipped as invalid`,
-              },
-            ]
-          : []),
       ];
 
       const label = (i: (typeof all)[number]) =>
@@ -220,13 +296,16 @@ export function createIncidentsFactCollector(
       const resolved = inWindow.filter(
         i => i.resolvedMillis !== undefined && i.resolvedMillis <= latest,
       );
-      const open = inWindow.filter(i => !resolved.includes(i));
+      const noTime = inWindow.filter(i => i.noResolutionTime !== undefined);
+      const open = inWindow.filter(
+        i => !resolved.includes(i) && !noTime.includes(i),
+      );
 
       const facts: FactSet['facts'] = { 'incidents.count': inWindow.length };
       const evidence: Record<string, Evidence[]> = {
         'incidents.count': [
           {
-            note: `${inWindow.length} incident(s) of ${entity.metadata.name} opened in the last ${options.windowDays} days in ${source.where}`,
+            note: `${inWindow.length} incident(s) of ${entity.metadata.name} opened in the last ${options.windowDays} days in ${where}`,
           },
           ...capEvidence(
             inWindow.map(i => ({
@@ -237,9 +316,20 @@ export function createIncidentsFactCollector(
         ],
       };
       const unknown: Record<string, string> = {};
-      const openNotes = open.map(i => ({
-        note: `open: ${label(i)} opened ${iso(i.openedMillis)}, not resolved`,
-      }));
+      const openNotes = [
+        ...open.map(i => ({
+          note: `open: ${label(i)} opened ${iso(i.openedMillis)}, not resolved`,
+        })),
+        ...noTime.map(i => ({
+          note: `not counted: ${label(i)} opened ${iso(i.openedMillis)} is ${
+            i.noResolutionTime
+          }`,
+        })),
+      ];
+      const excluded = [
+        open.length ? `${open.length} open one(s)` : '',
+        noTime.length ? `${noTime.length} without a resolution time` : '',
+      ].filter(Boolean);
       if (resolved.length) {
         const hours = resolved.map(
           i => (i.resolvedMillis! - i.openedMillis) / HOUR_MS,
@@ -248,7 +338,7 @@ export function createIncidentsFactCollector(
         evidence['incidents.timeToRestoreHours'] = [
           {
             note: `median of ${resolved.length} resolved incident(s)${
-              open.length ? `; ${open.length} open one(s) excluded` : ''
+              excluded.length ? `; ${excluded.join(' and ')} excluded` : ''
             }`,
           },
           ...capEvidence(
@@ -259,14 +349,16 @@ export function createIncidentsFactCollector(
           ...openNotes,
         ];
       } else if (inWindow.length) {
-        unknown[
-          'incidents.timeToRestoreHours'
-        ] = `none of the ${inWindow.length} incident(s) of ${entity.metadata.name} in the last ${options.windowDays} days is resolved yet`;
+        unknown['incidents.timeToRestoreHours'] = `none of the ${
+          inWindow.length
+        } incident(s) of ${entity.metadata.name} in the last ${
+          options.windowDays
+        } days has a resolution time (${excluded.join(', ')})`;
         evidence['incidents.timeToRestoreHours'] = openNotes;
       } else {
         unknown[
           'incidents.timeToRestoreHours'
-        ] = `no incidents of ${entity.metadata.name} are recorded in ${source.where} for the last ${options.windowDays} days`;
+        ] = `no incidents of ${entity.metadata.name} are recorded in ${where} for the last ${options.windowDays} days`;
       }
       return {
         ...base,

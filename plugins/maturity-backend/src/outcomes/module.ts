@@ -10,13 +10,16 @@ import {
   incidentFileSource,
   incidentUrlSource,
 } from './incidentsCollector';
+import { createPagerDutyIncidentSource } from './pagerdutySource';
 
 /**
  * Adds the delivery outcome collectors to the maturity plugin: `delivery`
  * (production deployments, lead time and change failure rate from the
  * GitOps repository's history) and `incidents` (time to restore from an
- * incident export). Configured under `maturity.outcomes`; without it, both
- * are installed and answer unknown with the config key that connects them.
+ * incident export, or from PagerDuty for entities with the annotation
+ * pagerduty.com/service-id). Configured under `maturity.outcomes`; without
+ * it, both are installed and answer unknown with the config key that
+ * connects them.
  */
 export const maturityModuleDeliveryOutcomes = createBackendModule({
   pluginId: 'maturity',
@@ -45,6 +48,9 @@ export const maturityModuleDeliveryOutcomes = createBackendModule({
         } else if (outcomes.incidents) {
           source = incidentUrlSource(urlReader, outcomes.incidents.url);
         }
+        const pagerduty = outcomes.pagerduty
+          ? createPagerDutyIncidentSource(outcomes.pagerduty)
+          : undefined;
         collectors.addFactCollector(
           createDeliveryFactCollector({
             repository: deliveryReason ? undefined : outcomes.gitopsRepository,
@@ -55,6 +61,7 @@ export const maturityModuleDeliveryOutcomes = createBackendModule({
           }),
           createIncidentsFactCollector({
             source,
+            pagerduty,
             notConfiguredReason: outcomes.configured
               ? undefined
               : 'incident outcomes are not configured: set maturity.outcomes.incidents.file or maturity.outcomes.incidents.url to an incident export (JSON or CSV)',
@@ -74,7 +81,13 @@ export const maturityModuleDeliveryOutcomes = createBackendModule({
         logger.info(
           `Delivery outcomes: GitOps repository ${
             deliveryReason ? 'not configured' : outcomes.gitopsRepository
-          }, incidents ${source ? source.where : 'not configured'}`,
+          }, incidents ${source ? source.where : 'not configured'}${
+            pagerduty
+              ? `, PagerDuty at ${
+                  outcomes.pagerduty?.baseUrl ?? 'https://api.pagerduty.com'
+                } for entities with pagerduty.com/service-id`
+              : ''
+          }`,
         );
       },
     });
