@@ -163,20 +163,21 @@ function deliveryFacts(
   const { now, windowDays } = context;
   const windowStart = now - windowDays * DAY_MS;
   const latest = now + CLOCK_SKEW_TOLERANCE_MS;
-  const deployments = [...records].sort(
+  const sorted = [...records].sort(
     (a, b) => b.deployedMillis - a.deployedMillis,
   );
-  const future = deployments.filter(d => d.deployedMillis > latest);
-  const inWindow = deployments.filter(
+  const future = sorted.filter(d => d.deployedMillis > latest);
+  const attemptsAndDeployments = sorted.filter(
     d => d.deployedMillis >= windowStart && d.deployedMillis <= latest,
   );
+  const inWindow = attemptsAndDeployments.filter(d => !d.failedAttempt);
   const skewNotes: Evidence[] = future.map(d => ({
     note: `ignored: ${d.label} is dated in the future (${iso(
       d.deployedMillis,
     )}, clock skew)`,
   }));
 
-  if (inWindow.length === 0) {
+  if (attemptsAndDeployments.length === 0) {
     const reason = `no deployment of ${app} to production (${context.productionEnvironments.join(
       ', ',
     )}) in ${where} in the last ${windowDays} days${
@@ -227,7 +228,8 @@ function deliveryFacts(
     ...skewNotes,
   ];
 
-  const changes = inWindow.filter(d => !d.isRollback);
+  // Failed attempts (never in production) are changes, but not deployments.
+  const changes = attemptsAndDeployments.filter(d => !d.isRollback);
 
   // Lead time of the changes (a revert or rollback is not a change): from
   // the change (as the source dates it) to its deployment.
@@ -235,7 +237,7 @@ function deliveryFacts(
   const leadNotes: Evidence[] = [];
   const negative: Evidence[] = [];
   for (const d of changes) {
-    if (!d.changeStart) continue;
+    if (!d.changeStart || d.failedAttempt) continue;
     const { millis: start, from } = d.changeStart;
     const hours = (d.deployedMillis - start) / HOUR_MS;
     if (hours < 0) {

@@ -26,6 +26,11 @@ export interface DeliveryRecord {
   changeStart?: { millis: number; from: string };
   /** A revert or rollback: a deployment, but not a change. */
   isRollback: boolean;
+  /**
+   * A change that never reached production (a deployment with a failure
+   * status, a failed sync): not a deployment, but a failed change.
+   */
+  failedAttempt?: boolean;
   /** What made it a failed change (a later revert or rollback, a failed status). */
   failedBy?: {
     /** When it happened, in epoch milliseconds (a future date is ignored). */
@@ -76,6 +81,54 @@ export interface DeliverySource {
 }
 
 const short = (sha: string) => sha.slice(0, 7);
+
+/** A deployment or run in time order, before failures are marked. */
+export interface Sequenced {
+  sha: string;
+  record: DeliveryRecord;
+  /** Shas its commit message reverts or rolls back. */
+  reverts: string[];
+}
+
+/**
+ * Marks rollbacks and failed changes in a sequence of production
+ * deployments (oldest first): a deployment of a sha that an earlier
+ * deployment already shipped, other than the one just before it, is a
+ * rollback, and it fails the deployment it replaced; a deployment whose
+ * commit reverts a deployed sha fails that deployment.
+ */
+export function markRollbacks(sequence: Sequenced[]): void {
+  const deployed: Sequenced[] = [];
+  for (const item of sequence) {
+    if (item.record.failedAttempt) continue;
+    const previous = deployed[deployed.length - 1];
+    const redeploy =
+      previous &&
+      previous.sha !== item.sha &&
+      deployed.some(d => d.sha === item.sha);
+    if (redeploy || item.record.isRollback) {
+      item.record.isRollback = true;
+      if (previous && previous.sha !== item.sha) {
+        previous.record.failedBy ??= {
+          millis: item.record.deployedMillis,
+          note: `rolled back by ${item.record.label}`,
+        };
+      }
+    }
+    for (const target of item.reverts) {
+      const reverted = [...deployed]
+        .reverse()
+        .find(d => d.sha.startsWith(target));
+      if (reverted) {
+        reverted.record.failedBy ??= {
+          millis: item.record.deployedMillis,
+          note: `reverted by ${item.record.label}`,
+        };
+      }
+    }
+    deployed.push(item);
+  }
+}
 
 /** The delivery records of a GitOps repository's deployments of one app. */
 export function gitopsRecords(deployments: Deployment[]): DeliveryRecord[] {
