@@ -2,6 +2,7 @@ import { expect, Page, test } from '@playwright/test';
 import {
   expectWithinWindowWidth,
   fullPageScreenshot,
+  screenshotDir,
   signInAsGuest,
 } from './helpers';
 
@@ -173,6 +174,26 @@ test('the review shows movement since its date, and says "not found" for a syste
     });
   });
   await fullPageScreenshot(page, 'fit-07-review');
+
+  // The migration record: each aspect at the first snapshot and now. The
+  // demo's GitOps history gives the deployment row its outcomes now.
+  const record = page.getByRole('table', { name: 'Migration record' });
+  await expect(
+    record.getByText(/^First snapshot \(\d{4}-\d{2}-\d{2}\)$/),
+  ).toBeVisible();
+  const deployment = record
+    .getByRole('row')
+    .filter({ has: page.getByText('Deployment', { exact: true }) });
+  await expect(
+    deployment
+      .getByRole('cell')
+      .nth(2)
+      .getByText(/Production deployments per week: .*(per week|every)/),
+  ).toBeVisible();
+  await record.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: `${screenshotDir}/fit-07b-migration-record.png`,
+  });
 
   await page.goto('/maturity/review/default/no-such-system');
   await expect(page.getByText('System no-such-system not found')).toBeVisible({
