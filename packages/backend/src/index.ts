@@ -4,6 +4,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
+  maturityModuleCostOutcomes,
   maturityModuleDeliveryOutcomes,
   maturityModuleDemoHistory,
 } from '@cloud-native-portal/plugin-maturity-backend';
@@ -69,6 +70,8 @@ backend.add(maturityModuleDemoHistory);
 // Delivery outcomes (deployments, lead time, failed changes, time to restore)
 // from the GitOps repository's history and an incident export: maturity.outcomes.
 backend.add(maturityModuleDeliveryOutcomes);
+// Cost per service and its idle share from OpenCost: maturity.outcomes.opencost.
+backend.add(maturityModuleCostOutcomes);
 backend.add(import('@cloud-native-portal/plugin-zero-trust-backend'));
 backend.add(import('@cloud-native-portal/plugin-ownership-backend'));
 backend.add(import('@cloud-native-portal/plugin-ownership-backend/scaffolder'));

@@ -7,6 +7,7 @@
 export { maturityPlugin as default } from './plugin';
 export { maturityModuleDemoHistory } from './demo/module';
 export { maturityModuleDeliveryOutcomes } from './outcomes/module';
+export { maturityModuleCostOutcomes } from './outcomes/opencostModule';
 export { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 export type * from './database/MaturityStore';
 export { MaturityEngine } from './engine/MaturityEngine';

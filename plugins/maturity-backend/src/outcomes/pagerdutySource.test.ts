@@ -1,10 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
 import { FactSet } from '@cloud-native-portal/plugin-maturity-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { readOutcomesConfig } from './config';
 import {
   createIncidentsFactCollector,
   incidentFileSource,
@@ -394,5 +396,41 @@ describe('retryAfterMillis', () => {
     expect(retryAfterMillis('Tue, 01 Dec 2026 12:00:05 GMT', now)).toBe(5000);
     expect(retryAfterMillis('soon', now)).toBeUndefined();
     expect(retryAfterMillis(null, now)).toBeUndefined();
+  });
+});
+
+describe('maturity.outcomes.pagerduty config', () => {
+  it.each([
+    [{ pagerduty: {} }, 'maturity.outcomes.pagerduty.token'],
+    [{ pagerduty: { token: ' ' } }, 'maturity.outcomes.pagerduty.token'],
+    [
+      { pagerduty: { token: 'x', baseUrl: 'api.pagerduty.com' } },
+      'maturity.outcomes.pagerduty.baseUrl',
+    ],
+    [
+      { pagerduty: { token: 'x', serviceId: 'P1' } },
+      'maturity.outcomes.pagerduty',
+    ],
+  ])('a bad value is rejected naming %s', (outcomes, key) => {
+    expect(() =>
+      readOutcomesConfig(new ConfigReader({ maturity: { outcomes } })),
+    ).toThrow(`Invalid config ${key}:`);
+  });
+
+  it('a token and a base URL are read as given', () => {
+    expect(
+      readOutcomesConfig(
+        new ConfigReader({
+          maturity: {
+            outcomes: {
+              pagerduty: {
+                token: 'abc',
+                baseUrl: 'https://api.eu.pagerduty.com',
+              },
+            },
+          },
+        }),
+      ).pagerduty,
+    ).toEqual({ token: 'abc', baseUrl: 'https://api.eu.pagerduty.com' });
   });
 });
