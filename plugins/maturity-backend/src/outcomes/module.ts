@@ -5,6 +5,7 @@ import {
 import { maturityCollectorsExtensionPoint } from '@cloud-native-portal/plugin-maturity-node';
 import { readOutcomesConfig } from './config';
 import { createDeliveryFactCollector } from './deliveryCollector';
+import { deliveryCollectorOptions } from './deliverySourceConfig';
 import {
   createIncidentsFactCollector,
   incidentFileSource,
@@ -52,13 +53,14 @@ export const maturityModuleDeliveryOutcomes = createBackendModule({
           ? createPagerDutyIncidentSource(outcomes.pagerduty)
           : undefined;
         collectors.addFactCollector(
-          createDeliveryFactCollector({
-            repository: deliveryReason ? undefined : outcomes.gitopsRepository,
-            notConfiguredReason: deliveryReason,
-            branch: outcomes.branch,
-            productionEnvironments: outcomes.productionEnvironments,
-            windowDays: outcomes.windowDays,
-          }),
+          createDeliveryFactCollector(
+            deliveryCollectorOptions({
+              config,
+              outcomes,
+              logger,
+              notConfiguredReason: deliveryReason,
+            }),
+          ),
           createIncidentsFactCollector({
             source,
             pagerduty,
