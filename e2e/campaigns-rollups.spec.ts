@@ -1,17 +1,12 @@
-import { expect, Page, test } from '@playwright/test';
-import { pickEntity, screenshotDir, signInAsGuest } from './helpers';
+import { expect, test } from '@playwright/test';
+import {
+  pickEntity,
+  reloadUntil,
+  screenshotDir,
+  signInAsGuest,
+} from './helpers';
 
 test.use({ viewport: { width: 1440, height: 900 } });
-
-// The backend scores the demo on its first cycle, shortly after start.
-const SCORING_TIMEOUT_MS = 120_000;
-
-async function reloadUntil(page: Page, ready: () => Promise<void>) {
-  await expect(async () => {
-    await page.reload();
-    await ready();
-  }).toPass({ timeout: SCORING_TIMEOUT_MS, intervals: [2_000, 5_000] });
-}
 
 test('a platform lead runs a campaign: system picked from the catalog, due state, progress over time, who is short and by which checks', async ({
   page,

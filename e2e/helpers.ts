@@ -22,7 +22,7 @@ export async function signInAsGuest(page: Page) {
 export async function reloadUntil(
   page: Page,
   ready: () => Promise<void>,
-  timeoutMs = 120_000,
+  timeoutMs = 180_000,
 ) {
   await expect(async () => {
     await page.reload();

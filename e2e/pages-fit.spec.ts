@@ -1,22 +1,11 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   expectWithinWindowWidth,
   fullPageScreenshot,
+  reloadUntil,
   screenshotDir,
   signInAsGuest,
 } from './helpers';
-
-// The first maturity cycle scores the demo shortly after start, and the
-// recorded history follows it.
-const READY_TIMEOUT_MS = 180_000;
-
-/** Reloads until `ready` passes: scores and history may not be there yet. */
-async function reloadUntil(page: Page, ready: () => Promise<void>) {
-  await expect(async () => {
-    await page.reload();
-    await ready();
-  }).toPass({ timeout: READY_TIMEOUT_MS, intervals: [2_000, 5_000] });
-}
 
 test.describe.configure({ mode: 'serial' });
 

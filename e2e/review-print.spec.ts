@@ -1,10 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { screenshotDir, signInAsGuest } from './helpers';
-
-// The review needs the demo's scores: the first cycle runs at startup.
-const SCORING_TIMEOUT_MS = 120_000;
+import { reloadUntil, screenshotDir, signInAsGuest } from './helpers';
 
 const SECTIONS = [
   'Monolith decomposition',
@@ -13,14 +10,6 @@ const SECTIONS = [
   'Top failing checks',
   'Dependency graph',
 ];
-
-/** Reloads until `ready` passes: the first cycle may not have run yet. */
-async function reloadUntil(page: Page, ready: () => Promise<void>) {
-  await expect(async () => {
-    await page.reload();
-    await ready();
-  }).toPass({ timeout: SCORING_TIMEOUT_MS, intervals: [2_000, 5_000] });
-}
 
 /** Pages of a PDF written by Chromium (one /Type /Page object each). */
 function pdfPageCount(pdf: Buffer): number {

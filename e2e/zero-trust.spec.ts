@@ -1,16 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { screenshotDir, signInAsGuest } from './helpers';
-
-// The backend scans the demo on its first maturity cycle, shortly after start.
-const SCAN_TIMEOUT_MS = 120_000;
-
-/** Reloads until `ready` passes: the first scan may not have run yet. */
-async function reloadUntil(page: Page, ready: () => Promise<void>) {
-  await expect(async () => {
-    await page.reload();
-    await ready();
-  }).toPass({ timeout: SCAN_TIMEOUT_MS, intervals: [2_000, 5_000] });
-}
+import { reloadUntil, screenshotDir, signInAsGuest } from './helpers';
 
 const postureCard = (page: Page) =>
   page
