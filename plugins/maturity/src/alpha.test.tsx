@@ -10,6 +10,7 @@ import { screen } from '@testing-library/react';
 import maturityPlugin, {
   maturityEntityContent,
   maturitySummaryCard,
+  maturityTeamDeliveryOutcomesCard,
   scorecardsPage,
 } from './alpha';
 import { maturityApiRef } from './api';
@@ -29,6 +30,8 @@ describe('new frontend system plugin', () => {
       'api:maturity',
       'entity-card:maturity/summary',
       'entity-card:maturity/review',
+      'entity-card:maturity/team-delivery-outcomes',
+      'entity-card:maturity/delivery-outcomes',
       'entity-content:maturity',
       'page:maturity/scorecards',
       'page:maturity/review',
@@ -55,6 +58,30 @@ describe('new frontend system plugin', () => {
     );
     expect(
       await screen.findByText('L2 Foundational', {}, { timeout: 10000 }),
+    ).toBeInTheDocument();
+  });
+
+  it("renders the team delivery outcomes card extension on a group's page", async () => {
+    const tester = createExtensionTester(maturityTeamDeliveryOutcomesCard);
+    renderInTestApp(
+      <EntityProvider
+        entity={{
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: 'courses-team', namespace: 'default' },
+          spec: { type: 'team', children: [] },
+        }}
+      >
+        {tester.reactElement()}
+      </EntityProvider>,
+      { apis: [[maturityApiRef, mockMaturityApi()]] },
+    );
+    expect(
+      await screen.findByRole(
+        'table',
+        { name: 'Team delivery outcomes' },
+        { timeout: 10000 },
+      ),
     ).toBeInTheDocument();
   });
 

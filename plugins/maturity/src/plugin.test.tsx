@@ -3,8 +3,11 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { maturityApiRef } from './api';
 import {
+  EntityDeliveryOutcomesCard,
   EntityMaturityCard,
   EntityMaturityContent,
+  EntityTeamDeliveryOutcomesCard,
+  EntityTeamMaturityCard,
   EntityMaturityReviewCard,
   MaturityReviewPage,
   MaturityScorecardsPage,
@@ -27,6 +30,9 @@ describe('legacy frontend system exports', () => {
       'review',
     ]);
     for (const extension of [
+      EntityDeliveryOutcomesCard,
+      EntityTeamDeliveryOutcomesCard,
+      EntityTeamMaturityCard,
       EntityMaturityContent,
       EntityMaturityReviewCard,
       MaturityReviewPage,

@@ -39,6 +39,45 @@ export const EntityMaturityCard = maturityPlugin.provide(
   }),
 );
 
+/** A service's delivery outcomes: DORA's four keys, time to restore and cost (legacy system). */
+export const EntityDeliveryOutcomesCard = maturityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDeliveryOutcomesCard',
+    component: {
+      lazy: () =>
+        import('./components/DeliveryOutcomes').then(
+          m => m.EntityDeliveryOutcomesCard,
+        ),
+    },
+  }),
+);
+
+/** A team's scorecard roll-up, for a Group page (legacy system). */
+export const EntityTeamMaturityCard = maturityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamMaturityCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityMaturityCard/TeamMaturityCard').then(
+          m => m.TeamMaturityCard,
+        ),
+    },
+  }),
+);
+
+/** A team's delivery outcomes and its services' values, for a Group page (legacy system). */
+export const EntityTeamDeliveryOutcomesCard = maturityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTeamDeliveryOutcomesCard',
+    component: {
+      lazy: () =>
+        import('./components/DeliveryOutcomes').then(
+          m => m.TeamDeliveryOutcomesCard,
+        ),
+    },
+  }),
+);
+
 /** The card on a System or Domain that opens its review (legacy system). */
 export const EntityMaturityReviewCard = maturityPlugin.provide(
   createComponentExtension({

@@ -2,9 +2,11 @@ import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { reviewRouteRef, scorecardsRouteRef } from '../routes';
 import { maturityApi } from './apis';
 import {
+  maturityDeliveryOutcomesCard,
   maturityReviewCard,
   maturitySummaryCard,
   maturityTeamCard,
+  maturityTeamDeliveryOutcomesCard,
 } from './entityCards';
 import { maturityEntityContent } from './entityContent';
 import { reviewPage, scorecardsPage } from './pages';
@@ -18,6 +20,8 @@ export const maturityPlugin = createFrontendPlugin({
     maturitySummaryCard,
     maturityReviewCard,
     maturityTeamCard,
+    maturityTeamDeliveryOutcomesCard,
+    maturityDeliveryOutcomesCard,
     maturityEntityContent,
     scorecardsPage,
     reviewPage,

@@ -6,6 +6,10 @@ import type {
   CycleStatus,
   EntityReport,
   EntityScorePage,
+  FactEntityPage,
+  FactSet,
+  FactSummary,
+  FactSummaryGroupBy,
   FailingCheck,
   HistoryResponse,
   MaturityFilters,
@@ -42,6 +46,26 @@ export interface MaturityApi {
     entityRef: string,
     range?: { from?: string; to?: string; limit?: number },
   ): Promise<HistoryResponse>;
+  /** GET /entity/:kind/:namespace/:name/facts: every collector's fact set, with evidence. */
+  getEntityFacts(entityRef: string): Promise<{ items: FactSet[] }>;
+  /** GET /facts/summary: a numeric fact per owner group (with descendants) or system. */
+  getFactSummary(options: {
+    collector: string;
+    fact: string;
+    groupBy?: FactSummaryGroupBy;
+    filters?: MaturityFilters;
+  }): Promise<{ items: FactSummary[] }>;
+  /** GET /facts/entities: entities with a value for a fact (optionally compared), paginated. */
+  listEntitiesByFact(
+    options: {
+      collector: string;
+      fact: string;
+      op?: 'gt' | 'gte' | 'lt' | 'lte' | 'eq';
+      value?: string;
+      filters?: MaturityFilters;
+    },
+    paging?: Paging,
+  ): Promise<FactEntityPage>;
   /** POST /entity/:kind/:namespace/:name/refresh */
   refreshEntity(entityRef: string): Promise<EntityReport>;
   /** POST /cycles: starts a whole evaluation cycle now. */

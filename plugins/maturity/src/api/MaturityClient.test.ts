@@ -150,3 +150,93 @@ describe('MaturityClient', () => {
     );
   });
 });
+
+describe('MaturityClient fact requests', () => {
+  it("reads an entity's fact sets by kind, namespace and name", async () => {
+    server.use(
+      http.get(
+        `${baseUrl}/entity/component/default/course-catalog-service/facts`,
+        () =>
+          HttpResponse.json({
+            items: [{ collector: 'delivery', status: 'ok', facts: {} }],
+          }),
+      ),
+    );
+    await expect(
+      client.getEntityFacts('component:default/course-catalog-service'),
+    ).resolves.toEqual({
+      items: [{ collector: 'delivery', status: 'ok', facts: {} }],
+    });
+  });
+
+  it('sends the fact summary collector, fact, groupBy and owner filter, leaving out empty filters', async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/facts/summary`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json({ items: [] });
+      }),
+    );
+    await client.getFactSummary({
+      collector: 'delivery',
+      fact: 'delivery.leadTimeHours',
+      groupBy: 'owner',
+      filters: { owner: 'group:default/courses-team', tag: '' },
+    });
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      collector: 'delivery',
+      fact: 'delivery.leadTimeHours',
+      groupBy: 'owner',
+      owner: 'group:default/courses-team',
+    });
+  });
+
+  it('lists entities by fact with the filters and paging as query parameters', async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/facts/entities`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json({
+          items: [{ entityRef: 'component:default/a', value: 3 }],
+          totalCount: 1,
+          limit: 100,
+          offset: 0,
+        });
+      }),
+    );
+    const page = await client.listEntitiesByFact(
+      {
+        collector: 'incidents',
+        fact: 'incidents.timeToRestoreHours',
+        filters: { owner: 'group:default/courses-team' },
+      },
+      { limit: 100, offset: 0 },
+    );
+    expect(page.items).toEqual([
+      { entityRef: 'component:default/a', value: 3 },
+    ]);
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      collector: 'incidents',
+      fact: 'incidents.timeToRestoreHours',
+      owner: 'group:default/courses-team',
+      limit: '100',
+      offset: '0',
+    });
+  });
+
+  it('reports a 404 of an entity without facts with its status, so the card can show "not collected yet"', async () => {
+    server.use(
+      http.get(`${baseUrl}/entity/component/default/new-service/facts`, () =>
+        HttpResponse.json(
+          { error: { name: 'NotFoundError', message: 'No facts yet' } },
+          { status: 404, statusText: 'Not Found' },
+        ),
+      ),
+    );
+    const error = await client
+      .getEntityFacts('component:default/new-service')
+      .catch(e => e);
+    expect(error).toBeInstanceOf(MaturityRequestError);
+    expect(error.status).toBe(404);
+  });
+});

@@ -7,6 +7,7 @@ import type { MaturityApiSchema } from '@cloud-native-portal/plugin-maturity-com
 type paths = MaturityApiSchema.paths;
 import type { MaturityApi, Paging } from './MaturityApi';
 import type {
+  FactSummaryGroupBy,
   MaturityFilters,
   MaturityGroupBy,
   NewCampaign,
@@ -146,6 +147,48 @@ export class MaturityClient implements MaturityApi {
     return this.call(c =>
       c.GET('/entity/{kind}/{namespace}/{name}/history', {
         params: { path: entityPath(entityRef), query: compact(range) },
+      }),
+    );
+  }
+
+  getEntityFacts(entityRef: string) {
+    return this.call(c =>
+      c.GET('/entity/{kind}/{namespace}/{name}/facts', {
+        params: { path: entityPath(entityRef) },
+      }),
+    );
+  }
+
+  getFactSummary(options: {
+    collector: string;
+    fact: string;
+    groupBy?: FactSummaryGroupBy;
+    filters?: MaturityFilters;
+  }) {
+    const { collector, fact, groupBy, filters } = options;
+    return this.call(c =>
+      c.GET('/facts/summary', {
+        params: {
+          query: compact({ ...filters, collector, fact, groupBy }),
+        },
+      }),
+    );
+  }
+
+  listEntitiesByFact(
+    options: {
+      collector: string;
+      fact: string;
+      op?: 'gt' | 'gte' | 'lt' | 'lte' | 'eq';
+      value?: string;
+      filters?: MaturityFilters;
+    },
+    paging: Paging = {},
+  ) {
+    const { filters, ...rest } = options;
+    return this.call(c =>
+      c.GET('/facts/entities', {
+        params: { query: compact({ ...filters, ...rest, ...paging }) },
       }),
     );
   }

@@ -49,6 +49,15 @@ export type MaturityGroupBy = NonNullable<
   NonNullable<operations['getRollups']['parameters']['query']>['groupBy']
 >;
 
+/** How a fact summary is grouped (the `groupBy` of GET /facts/summary). */
+export type FactSummaryGroupBy = NonNullable<
+  NonNullable<operations['getFactSummary']['parameters']['query']>['groupBy']
+>;
+
+/** A page of GET /facts/entities. */
+export type FactEntityPage =
+  operations['listEntitiesByFact']['responses']['200']['content']['application/json'];
+
 /** The length of a trend's periods (the `interval` of GET /trends). */
 export type TrendInterval = NonNullable<
   NonNullable<operations['getTrends']['parameters']['query']>['interval']

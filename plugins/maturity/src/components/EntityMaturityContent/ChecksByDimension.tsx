@@ -10,7 +10,8 @@ import type { CheckReport, EntityReport } from '../../api';
 import { LEVEL_NAMES, StatusChip } from '../common';
 import { DimensionLevelChip } from '../evidence';
 
-function evidenceText(e: Evidence): string {
+/** One item of evidence as a line: file:line, annotation and note. */
+export function evidenceText(e: Evidence): string {
   const parts: string[] = [];
   if (e.path) parts.push(e.line ? `${e.path}:${e.line}` : e.path);
   if (e.annotation) parts.push(`annotation ${e.annotation}`);

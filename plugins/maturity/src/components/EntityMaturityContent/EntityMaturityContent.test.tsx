@@ -138,6 +138,29 @@ describe('EntityMaturityContent', () => {
     expect(await screen.findByLabelText('score')).toHaveTextContent('70');
   });
 
+  it("shows the service's delivery outcomes card in the tab", async () => {
+    await renderContent(
+      mockMaturityApi({
+        getEntityReport: jest.fn(async () => report),
+        getEntityFacts: jest.fn(async () => ({
+          items: [
+            {
+              collector: 'delivery',
+              version: 1,
+              collectedAt: '2026-12-01T00:00:00.000Z',
+              status: 'ok' as const,
+              facts: { 'delivery.productionDeploymentsPerWeek': 1.5 },
+            },
+          ],
+        })),
+      }),
+    );
+    const outcomes = await screen.findByRole('table', {
+      name: 'Delivery outcomes',
+    });
+    expect(await within(outcomes).findByText('1.5 / week')).toBeInTheDocument();
+  });
+
   it('names the failing request when the history cannot load', async () => {
     await renderContent(
       mockMaturityApi({

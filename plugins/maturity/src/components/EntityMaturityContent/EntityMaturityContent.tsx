@@ -21,6 +21,7 @@ import { NotScoredYet } from '../NotScoredYet/NotScoredYet';
 import { LevelChip, RequestState } from '../common';
 import { ConnectEvidenceStep, CoverageNote } from '../evidence';
 import { DimensionLevelsChart } from '../EntityMaturityCard/EntityMaturityCard';
+import { DeliveryOutcomes } from '../DeliveryOutcomes/DeliveryOutcomesCard';
 import { ChecksByDimension } from './ChecksByDimension';
 import { HistoryChart } from './HistoryChart';
 import { WaiverDialog } from './WaiverDialog';
@@ -178,6 +179,14 @@ export function EntityMaturityContent() {
       <Grid item xs={12} md={6}>
         <InfoCard title="History">
           <HistoryChart entityRef={entityRef} reloadKey={reloadKey} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Delivery outcomes"
+          subheader="DORA's four keys, time to restore and cost"
+        >
+          <DeliveryOutcomes entityRef={entityRef} reloadKey={reloadKey} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

@@ -1,0 +1,5 @@
+export {
+  DeliveryOutcomes,
+  EntityDeliveryOutcomesCard,
+} from './DeliveryOutcomesCard';
+export { TeamDeliveryOutcomesCard } from './TeamDeliveryOutcomesCard';
