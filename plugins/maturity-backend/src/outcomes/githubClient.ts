@@ -51,6 +51,37 @@ const LimitedOctokit: typeof Octokit = Octokit.plugin(
 /** An Octokit client with retries and rate-limit handling. */
 export type GithubClient = Octokit;
 
+/** The path of a request URL, without its query. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url, 'http://github.invalid').pathname;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * fetch, whose failure to connect names the host and the system error
+ * (Octokit would report only "fetch failed").
+ */
+const fetchNamingTheHost: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (e) {
+    const url = typeof input === 'string' ? input : (input as Request).url;
+    const cause = (e as { cause?: { code?: string } }).cause;
+    let host = url;
+    try {
+      host = new URL(url).host;
+    } catch {
+      // keep the URL
+    }
+    throw new Error(
+      `could not reach ${host}${cause?.code ? `: ${cause.code}` : ''}`,
+    );
+  }
+};
+
 /** Options of {@link createGithubClient}. */
 export interface GithubClientOptions {
   baseUrl: string;
@@ -75,7 +106,7 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
   const limited =
     (kind: string) =>
     (retryAfter: number, request: any, _octokit: unknown, count: number) => {
-      const what = `${request.method} ${request.url}`;
+      const what = `${request.method} ${pathOf(request.url)}`;
       if (count >= RATE_LIMIT_RETRIES || retryAfter > MAX_RETRY_AFTER_SECONDS) {
         logger.warn(
           `GitHub ${kind} limit on ${what}: giving up after ${count} retries (Retry-After ${retryAfter} s)`,
@@ -89,6 +120,7 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
     };
   return new LimitedOctokit({
     baseUrl: options.baseUrl,
+    request: { fetch: fetchNamingTheHost },
     ...(options.token ? { auth: options.token } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
     log: {
