@@ -211,4 +211,49 @@ describe('the recorded demo history', () => {
       expect(seeder.signal.aborted).toBe(true);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    "records each point's outcomes as its sources give them for that date, and a point they cannot answer for gets none (%p)",
+    async databaseId => {
+      const { db, store } = await setUp(databaseId);
+      await scoreToday(db, SERVICE, 3, 70, { delivery: 3 });
+      await scoreToday(db, MONOLITH, 2, 40, { delivery: 2 });
+      const dir = mkdtempSync(join(tmpdir(), 'history-'));
+      const file = join(dir, 'history.json');
+      writeFileSync(file, JSON.stringify(timeline));
+      const asked: string[] = [];
+      const seeder = new RecordedHistorySeeder({
+        db: async () => db,
+        file,
+        logger: mockServices.logger.mock(),
+        now: () => NOW,
+        // The monolith deployed once a quarter in June; the service's
+        // source cannot answer for September.
+        metricsAt: async (entityRef, at) => {
+          asked.push(`${entityRef} ${at.toISOString().slice(0, 10)}`);
+          if (entityRef === MONOLITH) {
+            return { 'delivery.productionDeploymentsPerWeek': 1 / 13 };
+          }
+          if (at < new Date('2026-10-01T00:00:00Z')) return {};
+          return { 'delivery.productionDeploymentsPerWeek': 6 };
+        },
+      });
+      expect((await seeder.attempt()).status).toBe('applied');
+      expect(asked.sort()).toEqual([
+        `${MONOLITH} 2026-06-07`,
+        `${SERVICE} 2026-09-14`,
+        `${SERVICE} 2026-11-29`,
+      ]);
+      const monolith = await store.getHistory(MONOLITH, { limit: 10 });
+      expect(monolith[0].metrics).toEqual({
+        'delivery.productionDeploymentsPerWeek': 1 / 13,
+      });
+      const service = await store.getHistory(SERVICE, { limit: 10 });
+      expect(service.map(h => [h.createdAt.slice(0, 10), h.metrics])).toEqual([
+        ['2026-09-14', {}],
+        ['2026-11-29', { 'delivery.productionDeploymentsPerWeek': 6 }],
+        ['2026-12-06', {}],
+      ]);
+    },
+  );
 });

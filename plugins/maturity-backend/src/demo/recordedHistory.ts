@@ -57,6 +57,41 @@ export type CurrentSnapshot = {
   modelVersion: string;
 };
 
+/**
+ * The tracked outcomes of an entity as they stood at a past date (e.g. its
+ * delivery figures over the window that ended then), for a point's metrics.
+ */
+export type MetricsAt = (
+  entityRef: string,
+  at: Date,
+) => Promise<Record<string, number>>;
+
+/** Metrics per entity ref and point date (YYYY-MM-DD). */
+export type PointMetrics = Map<string, Map<string, Record<string, number>>>;
+
+/**
+ * Works out the metrics of every past point of a timeline, one point at a
+ * time (the sources read their history once and answer for each date). A
+ * point whose metrics cannot be worked out gets none.
+ */
+export async function timelineMetrics(
+  timeline: RecordedTimeline,
+  metricsAt: MetricsAt,
+  before: Date,
+): Promise<PointMetrics> {
+  const out: PointMetrics = new Map();
+  for (const [entityRef, points] of Object.entries(timeline.entities)) {
+    const byDate = new Map<string, Record<string, number>>();
+    for (const point of points) {
+      const at = new Date(`${point.at}T12:00:00Z`);
+      if (at >= before) continue;
+      byDate.set(point.at, await metricsAt(entityRef, at));
+    }
+    out.set(entityRef, byDate);
+  }
+  return out;
+}
+
 /** One snapshot row as stored in maturity_snapshots. */
 export type HistoryRow = {
   entity_ref: string;
@@ -76,12 +111,14 @@ const clamp = (n: number, min: number, max: number) =>
  * point is today's level, score and dimension levels plus the point's
  * offsets (levels stay within 1-5, scores within 0-100). Dimensions not
  * evaluated today stay out of every point, as in a live snapshot. Points
- * dated after `before` are left out.
+ * dated after `before` are left out. A point's tracked outcomes come from
+ * `metrics`, worked out from the sources as of its date.
  */
 export function historyRows(
   timeline: RecordedTimeline,
   current: Map<string, CurrentSnapshot>,
   before: Date,
+  metrics?: PointMetrics,
 ): HistoryRow[] {
   const rows: HistoryRow[] = [];
   for (const [entityRef, points] of Object.entries(timeline.entities)) {
@@ -101,7 +138,7 @@ export function historyRows(
         level: clamp(today.level + point.level, 1, 5),
         score: clamp(Math.round((today.score + point.score) * 10) / 10, 0, 100),
         dimensions: JSON.stringify(dimensions),
-        metrics: '{}',
+        metrics: JSON.stringify(metrics?.get(entityRef)?.get(point.at) ?? {}),
         model_version: today.modelVersion,
         created_at: at,
       });
@@ -129,6 +166,8 @@ export async function applyRecordedHistory(options: {
   now: Date;
   /** Apply with the entities scored so far instead of waiting for all. */
   giveUpWaiting?: boolean;
+  /** The points' tracked outcomes, worked out before the transaction. */
+  metrics?: PointMetrics;
 }): Promise<HistoryOutcome> {
   const { db, timeline, now } = options;
   const refs = Object.keys(timeline.entities);
@@ -184,7 +223,7 @@ export async function applyRecordedHistory(options: {
         reason: `${missing.length} of ${refs.length} entities of the timeline have no score yet`,
       };
     }
-    const rows = historyRows(timeline, current, now);
+    const rows = historyRows(timeline, current, now, options.metrics);
     for (let i = 0; i < rows.length; i += 200) {
       await tx('maturity_snapshots').insert(rows.slice(i, i + 200));
     }
@@ -214,8 +253,30 @@ export class RecordedHistorySeeder {
       logger: LoggerService;
       maxAttempts?: number;
       now?: () => Date;
+      /** Works out each point's tracked outcomes as of its date. */
+      metricsAt?: MetricsAt;
     },
   ) {}
+
+  #metrics?: Promise<PointMetrics | undefined>;
+
+  /** The points' metrics, worked out once, outside any transaction. */
+  async #pointMetrics(
+    timeline: RecordedTimeline,
+    now: Date,
+  ): Promise<PointMetrics | undefined> {
+    const { metricsAt, logger } = this.options;
+    if (!metricsAt) return undefined;
+    this.#metrics ??= timelineMetrics(timeline, metricsAt, now).catch(e => {
+      logger.warn(
+        `Recorded maturity history goes without outcomes: ${
+          (e as Error).message
+        }`,
+      );
+      return undefined;
+    });
+    return this.#metrics;
+  }
 
   /** Aborted once the timeline has been applied or skipped. */
   get signal(): AbortSignal {
@@ -230,11 +291,13 @@ export class RecordedHistorySeeder {
     const maxAttempts = this.options.maxAttempts ?? 20;
     this.#attempts += 1;
     const timeline = parseTimeline(await readFile(file, 'utf8'), file);
+    const now = this.options.now?.() ?? new Date();
     const outcome = await applyRecordedHistory({
       db: await this.options.db(),
       timeline,
-      now: this.options.now?.() ?? new Date(),
+      now,
       giveUpWaiting: this.#attempts >= maxAttempts,
+      metrics: await this.#pointMetrics(timeline, now),
     });
     if (outcome.status === 'waiting') {
       logger.info(
