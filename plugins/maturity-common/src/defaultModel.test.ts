@@ -43,7 +43,7 @@ describe('DEFAULT_MATURITY_MODEL', () => {
 
   it('is the documented model: id, version, five levels, eight dimensions', () => {
     expect(DEFAULT_MATURITY_MODEL.id).toBe('cloud-native-migration');
-    expect(DEFAULT_MATURITY_MODEL.version).toBe('1.2.0');
+    expect(DEFAULT_MATURITY_MODEL.version).toBe('1.3.0');
     expect(DEFAULT_MATURITY_MODEL.levels.map(l => l.name)).toEqual([
       'Traditional',
       'Foundational',
@@ -66,6 +66,7 @@ describe('DEFAULT_MATURITY_MODEL', () => {
       'zeroTrust',
       'delivery',
       'incidents',
+      'cost',
     ]);
   });
 
@@ -329,6 +330,107 @@ describe('the delivery outcome checks (DORA thresholds)', () => {
     expect(statuses(threeAWeek)['rel-restore-within-an-hour']).toBe('fail');
     expect(statuses(threeAWeek, overridden)['rel-restore-within-an-hour']).toBe(
       'pass',
+    );
+  });
+});
+
+describe('the cost check (idle share from OpenCost)', () => {
+  const COST_FACTS: FactDeclaration[] = [
+    { name: 'cost.monthlyCost', type: 'number', description: 'monthly cost' },
+    { name: 'cost.idleShare', type: 'number', description: 'idle share' },
+  ];
+  const check = DEFAULT_MATURITY_MODEL.checks.find(
+    c => c.id === 'scale-idle-share',
+  )!;
+  const statusOf = (
+    facts: Record<string, number>,
+    model: MaturityModel = DEFAULT_MATURITY_MODEL,
+  ) => {
+    const only = {
+      ...model,
+      checks: model.checks.filter(c => c.id === 'scale-idle-share'),
+    };
+    const [result] = evaluateChecks(only, name =>
+      name in facts
+        ? { state: 'value', value: facts[name] }
+        : {
+            state: 'unknown',
+            reason:
+              'no OpenCost allocation "legacy-reports" (aggregate label:app)',
+          },
+    );
+    return result;
+  };
+
+  it('is a Scalability level-4 check whose why says where its threshold comes from', () => {
+    expect([check.dimension, check.level]).toEqual(['scalability', 4]);
+    expect(check.rule).toEqual({
+      fact: 'cost.idleShare',
+      lessThanOrEqual: 0.5,
+    });
+    expect(check.why).toContain('OpenCost');
+    expect(check.why).toContain('not a published benchmark');
+  });
+
+  it('validates against the cost collector’s number declarations, and without the collector (optional)', () => {
+    expect(() =>
+      parseMaturityModel(DEFAULT_MATURITY_MODEL, [
+        ...BUILTIN_FACTS,
+        ...COST_FACTS,
+      ]),
+    ).not.toThrow();
+    expect(DEFAULT_MATURITY_MODEL.optionalCollectors).toContain('cost');
+    expect(() =>
+      parseMaturityModel(DEFAULT_MATURITY_MODEL, [
+        ...BUILTIN_FACTS,
+        ...COST_FACTS.map(f =>
+          f.name === 'cost.idleShare' ? { ...f, type: 'string' as const } : f,
+        ),
+      ]),
+    ).toThrow(/cost\.idleShare/);
+  });
+
+  it('an idle share of exactly 0.5 passes, 0.51 fails, and no cost data is unknown with the reason', () => {
+    expect(statusOf({ 'cost.idleShare': 0.5 }).status).toBe('pass');
+    expect(statusOf({ 'cost.idleShare': 0.51 }).status).toBe('fail');
+    const unknown = statusOf({});
+    expect(unknown.status).toBe('unknown');
+    expect(unknown.reason).toContain('no OpenCost allocation "legacy-reports"');
+  });
+
+  it('the README override example of its threshold applies as documented', () => {
+    const readme = readFileSync(resolve(__dirname, '../README.md'), 'utf8');
+    const block = readme
+      .split('```yaml\n')
+      .map(b => b.split('```')[0])
+      .find(b => b.startsWith('maturity:') && b.includes('scale-idle-share'))!;
+    const overridden = applyModelOverrides(
+      DEFAULT_MATURITY_MODEL,
+      parse(block).maturity.model,
+      [...BUILTIN_FACTS, ...COST_FACTS],
+      { pathPrefix: 'maturity.model' },
+    );
+    expect(
+      overridden.checks.find(c => c.id === 'scale-idle-share')?.rule,
+    ).toEqual({ fact: 'cost.idleShare', lessThanOrEqual: 0.3 });
+  });
+
+  it('takes its threshold from an override like every check', () => {
+    const overridden = applyModelOverrides(
+      DEFAULT_MATURITY_MODEL,
+      {
+        checks: [
+          {
+            id: 'scale-idle-share',
+            rule: { fact: 'cost.idleShare', lessThanOrEqual: 0.3 },
+          },
+        ],
+      },
+      [...BUILTIN_FACTS, ...COST_FACTS],
+    );
+    expect(statusOf({ 'cost.idleShare': 0.42 }).status).toBe('pass');
+    expect(statusOf({ 'cost.idleShare': 0.42 }, overridden).status).toBe(
+      'fail',
     );
   });
 });

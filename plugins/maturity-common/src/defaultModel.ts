@@ -58,11 +58,11 @@ const NEW_SERVICE_VALUES = {
 /** The model that ships with the portal: monolith to cloud-native, 8 dimensions, 5 levels. */
 export const DEFAULT_MATURITY_MODEL: MaturityModel = {
   id: 'cloud-native-migration',
-  version: '1.2.0',
+  version: '1.3.0',
   title: 'Cloud-native migration',
   description:
     'How far a service has moved from a monolith to cloud-native: eight dimensions, each at a level from 1 (Traditional) to 5 (Self-healing).',
-  optionalCollectors: ['toil', 'zeroTrust', 'delivery', 'incidents'],
+  optionalCollectors: ['toil', 'zeroTrust', 'delivery', 'incidents', 'cost'],
   levels: [
     {
       level: 1,
@@ -623,6 +623,19 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       evidence: 'repo',
       applicableWhen: REPLICATED_WORKLOAD,
       rule: { fact: 'repo.scaling.pdb', equals: true },
+    },
+    // Cost, from OpenCost (the `cost` collector); no cost data is unknown.
+    {
+      id: 'scale-idle-share',
+      dimension: 'scalability',
+      level: 4,
+      title: 'At most half of the requested capacity sits idle',
+      why: "Requested CPU and memory are paid for whether they are used or not. Here, the idle share is the part of the service's CPU and RAM cost in OpenCost's allocation that paid for requested capacity it did not use. The 50% threshold is this model's default, not a published benchmark: a service whose capacity follows its load (autoscaling, scale-to-zero, pay-per-use) can reach it, one sized by hand for its peak usually does not. Tune it with an override.",
+      how: 'Right-size requests from observed usage, let an autoscaler (HPA, KEDA or Knative) follow the load instead of running replicas sized for the peak, and scale sporadic work to zero.',
+      weight: 5,
+      effort: 'medium',
+      evidence: 'ops',
+      rule: { fact: 'cost.idleShare', lessThanOrEqual: 0.5 },
     },
 
     // ------------------------------------------------------------------

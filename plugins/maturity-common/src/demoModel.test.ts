@@ -118,6 +118,30 @@ describe('the default model over the demo organization', () => {
     expect(improved.score.score).toBe(100);
   });
 
+  it('reads the cost outcome: the monolith and the experiment idle more than half their requested capacity, the extracted and scale-to-zero services do not, and the VM job is unknown', () => {
+    const idle = (name: string) =>
+      scoreOf(name).results.find(r => r.checkId === 'scale-idle-share')!.status;
+    expect(
+      Object.fromEntries(
+        [
+          'classroom-monolith',
+          'search-indexer',
+          'course-catalog-service',
+          'progress-events-consumer',
+          'thumbnail-function',
+          'legacy-reports',
+        ].map(name => [name, idle(name)]),
+      ),
+    ).toEqual({
+      'classroom-monolith': 'fail',
+      'search-indexer': 'fail',
+      'course-catalog-service': 'pass',
+      'progress-events-consumer': 'pass',
+      'thumbnail-function': 'pass',
+      'legacy-reports': 'unknown',
+    });
+  });
+
   it('reads the delivery outcomes: the pilot passes every DORA threshold, the monolith misses weekly deployments, quiz-engine fails too many changes', () => {
     const outcomes = (name: string) =>
       Object.fromEntries(
