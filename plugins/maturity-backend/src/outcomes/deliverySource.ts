@@ -106,25 +106,29 @@ export function markRollbacks(sequence: Sequenced[]): void {
       previous &&
       previous.sha !== item.sha &&
       deployed.some(d => d.sha === item.sha);
-    if (redeploy || item.record.isRollback) {
-      item.record.isRollback = true;
-      if (previous && previous.sha !== item.sha) {
-        previous.record.failedBy ??= {
-          millis: item.record.deployedMillis,
-          note: `rolled back by ${item.record.label}`,
-        };
+    if (redeploy) item.record.isRollback = true;
+    if (item.reverts.length) {
+      // A revert names what it reverts.
+      for (const target of item.reverts) {
+        const reverted = [...deployed]
+          .reverse()
+          .find(d => d.sha.startsWith(target));
+        if (reverted) {
+          reverted.record.failedBy ??= {
+            millis: item.record.deployedMillis,
+            note: `reverted by ${item.record.label}`,
+          };
+        }
       }
-    }
-    for (const target of item.reverts) {
-      const reverted = [...deployed]
-        .reverse()
-        .find(d => d.sha.startsWith(target));
-      if (reverted) {
-        reverted.record.failedBy ??= {
-          millis: item.record.deployedMillis,
-          note: `reverted by ${item.record.label}`,
-        };
-      }
+    } else if (
+      item.record.isRollback &&
+      previous &&
+      previous.sha !== item.sha
+    ) {
+      previous.record.failedBy ??= {
+        millis: item.record.deployedMillis,
+        note: `rolled back by ${item.record.label}`,
+      };
     }
     deployed.push(item);
   }
