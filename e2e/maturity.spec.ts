@@ -97,3 +97,52 @@ test('a guest reads a service maturity tab, the scorecards and the review of the
     fullPage: true,
   });
 });
+
+test("a service's and a team's delivery outcomes: DORA's four keys with their clusters, evidence and the team's roll-up", async ({
+  page,
+}) => {
+  test.setTimeout(4 * 60_000);
+  await signInAsGuest(page);
+
+  // The pilot service deploys several times a working day (demo GitOps history).
+  await page.goto('/catalog/default/component/course-catalog-service/maturity');
+  const outcomes = page.getByRole('table', {
+    name: 'Delivery outcomes',
+    exact: true,
+  });
+  const frequency = outcomes.getByTestId('outcome-deployment-frequency');
+  await reloadUntil(page, async () => {
+    await expect(frequency).toContainText(/\d \/ week/, { timeout: 10_000 });
+  });
+  await expect(frequency.getByLabel(/^DORA cluster /)).toBeVisible();
+  await expect(outcomes.getByTestId('outcome-time-to-restore')).toBeVisible();
+  // Cost comes from an OpenCost source the demo may not have: only its row.
+  await expect(outcomes.getByTestId('outcome-monthly-cost')).toBeVisible();
+  await frequency.getByRole('button', { name: /^Evidence/ }).click();
+  await expect(
+    page.getByRole('list', { name: 'Evidence of Deployment frequency' }),
+  ).toBeVisible();
+  await outcomes.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: `${screenshotDir}/maturity-08-delivery-outcomes.png`,
+  });
+
+  // The team's roll-up on its Group page, with each service's values.
+  await page.goto('/catalog/default/group/courses-team');
+  const team = page.getByRole('table', { name: 'Team delivery outcomes' });
+  await reloadUntil(page, async () => {
+    await expect(
+      team.getByTestId('team-outcome-deployment-frequency'),
+    ).toContainText(/\d \/ week/, { timeout: 10_000 });
+  });
+  const services = page.getByRole('table', {
+    name: 'Delivery outcomes per service',
+  });
+  await expect(
+    services.getByRole('link', { name: /course.catalog.service/i }),
+  ).toBeVisible();
+  await team.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: `${screenshotDir}/maturity-09-team-delivery-outcomes.png`,
+  });
+});
