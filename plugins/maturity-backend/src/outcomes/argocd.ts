@@ -198,7 +198,12 @@ export function argocdSource(options: ArgocdSourceOptions): DeliverySource {
           deployedMillis,
           isRollback: false,
         };
-        if (deployedMillis >= window.since && entry.revision) {
+        // Only a git commit has a commit date (a chart version has none).
+        if (
+          deployedMillis >= window.since &&
+          entry.revision &&
+          /^[0-9a-f]{40}$/i.test(entry.revision)
+        ) {
           const start = await revisionDate(name, entry.revision);
           if (start !== undefined) {
             record.changeStart = { millis: start, from: 'commit date' };
