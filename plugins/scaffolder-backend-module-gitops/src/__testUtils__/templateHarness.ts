@@ -18,7 +18,9 @@ import git from 'isomorphic-git';
 import { dirname, join } from 'path';
 import request from 'supertest';
 import { parse, parseAllDocuments, parseDocument } from 'yaml';
+import { FileTree, generatedContents } from '../lib/day2';
 import { listFiles } from '../lib/files';
+import { packGenerated } from '../lib/merge';
 import { scaffolderModuleGitops } from '../module';
 
 /**
@@ -244,11 +246,18 @@ export interface Day2Fixture {
   edits?: FixtureEdit[];
   /**
    * Rewrite the template record, e.g. to an older version. With
-   * `regenerateFiles`, its `files` are computed again after `edits`, as if
-   * that version had generated the edited tree; with `dropFiles` it has
-   * none, as records written before they listed files.
+   * `regenerateFiles`, its `files` and `generated` text are computed again
+   * after `edits`, as if that version had generated the edited tree; with
+   * `dropGenerated` it keeps no generated text, as records written before
+   * upgrades merged; with `dropFiles` it has neither, as records written
+   * before they listed files.
    */
-  record?: { version: string; regenerateFiles?: boolean; dropFiles?: boolean };
+  record?: {
+    version: string;
+    regenerateFiles?: boolean;
+    dropGenerated?: boolean;
+    dropFiles?: boolean;
+  };
   /** Changes by the service after the record: never recorded as generated. */
   serviceEdits?: FixtureEdit[];
 }
@@ -323,15 +332,20 @@ export async function createFixtureRepository(options: {
     doc.setIn(['template', 'version'], fixture.record.version);
     if (fixture.record.regenerateFiles) {
       const files: Record<string, string> = {};
+      const tree: FileTree = new Map();
       for (const path of await listFiles(dir)) {
         if (path === '.platform/template.yaml') continue;
-        files[path] = createHash('sha256')
-          .update(await fs.readFile(join(dir, path)))
-          .digest('hex');
+        const content = await fs.readFile(join(dir, path));
+        files[path] = createHash('sha256').update(content).digest('hex');
+        tree.set(path, { content, executable: false });
       }
       doc.set('files', files);
+      doc.set('generated', packGenerated(generatedContents(tree)));
     }
-    // A record from before records listed their files.
+    // A record from before records kept the generated text, or listed files.
+    if (fixture.record.dropGenerated || fixture.record.dropFiles) {
+      doc.delete('generated');
+    }
     if (fixture.record.dropFiles) doc.delete('files');
     await fs.writeFile(file, doc.toString());
   }

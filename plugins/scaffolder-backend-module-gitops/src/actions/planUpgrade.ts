@@ -7,6 +7,7 @@ import { JsonObject } from '@backstage/types';
 import { promises as fs } from 'fs';
 import { join } from 'path';
 import { isMap, isScalar, parseDocument } from 'yaml';
+import { describeRanges } from '../lib/merge';
 import {
   assertSeparateOutput,
   compareVersions,
@@ -68,9 +69,11 @@ export function parseSecretAnswers(
  * `gitops:plan-upgrade`: reads a repository's `.platform/template.yaml`,
  * re-renders the catalog's current version of that template with the
  * recorded answers (the same scaffolder dry run as `gitops:render-template`;
- * answers recorded as excluded secrets come from `secretAnswers`), and
- * writes only the files that differ into `outputPath`. Outputs the added,
- * changed and removed files, for `gitops:open-pr`.
+ * answers recorded as excluded secrets come from `secretAnswers`), merges
+ * three ways what the service changed with what the template changed (the
+ * base is the record's generated text), and writes only the files that
+ * differ into `outputPath`. Outputs the added, changed, merged, conflicting
+ * and removed files, for `gitops:open-pr`.
  */
 export function createPlanUpgradeAction(
   deps: RenderTemplateDeps & { render?: TemplateRenderer },
@@ -80,7 +83,7 @@ export function createPlanUpgradeAction(
   return createTemplateAction({
     id: 'gitops:plan-upgrade',
     description:
-      "Re-renders the newer version of a repository's template with its recorded answers and plans the difference.",
+      "Re-renders the newer version of a repository's template with its recorded answers and merges it three ways with the repository's changes.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -105,7 +108,7 @@ export function createPlanUpgradeAction(
             .array(z.string())
             .optional()
             .describe(
-              'Paths (dir/ or file) the service owns after generation; reported, never changed',
+              'Paths (dir/ or file) the service owns after generation; reported (with whether a merge would be clean), never changed',
             ),
         managedPaths: z =>
           z
@@ -129,6 +132,18 @@ export function createPlanUpgradeAction(
         added: z => z.array(z.string()),
         changed: z => z.array(z.string()),
         removed: z => z.array(z.string()),
+        merged: z =>
+          z
+            .array(z.string())
+            .describe(
+              'Changed files that merge the service’s changes with the template’s (also in changed)',
+            ),
+        conflicts: z =>
+          z
+            .array(z.string())
+            .describe(
+              'Merged files holding conflict markers, to resolve in the pull request',
+            ),
         leftToService: z => z.array(z.string()),
         notRemoved: z =>
           z
@@ -253,7 +268,10 @@ export function createPlanUpgradeAction(
         managedPaths: input.managedPaths,
         skippedPaths,
         recordedFiles: record.files,
+        recordedGenerated: record.generated,
         adopted: record.adopted,
+        toVersion: current,
+        secretValues: Object.values(renderSecrets),
       });
       const renderedRecord = renderedTree.get(RECORD_PATH);
       if (renderedRecord) {
@@ -261,6 +279,7 @@ export function createPlanUpgradeAction(
           content: upgradedRecord(
             renderedRecord.content,
             plan.recordFiles,
+            plan.recordGenerated,
             record.adopted,
           ),
           executable: false,
@@ -285,6 +304,8 @@ export function createPlanUpgradeAction(
       const added = by('added');
       const changed = by('changed');
       const removed = by('removed');
+      const merged = plan.changes.filter(c => c.merged).map(c => c.path);
+      const conflicting = plan.changes.filter(c => c.conflicts);
       const leftToService = plan.leftToService.map(l => l.path);
       const notRemoved = plan.notRemoved.map(l => l.path);
       ctx.logger.info(
@@ -292,7 +313,11 @@ export function createPlanUpgradeAction(
           added.length
         } (${added.join(', ')}), changed ${changed.length} (${changed.join(
           ', ',
-        )}), removed ${removed.length} (${removed.join(', ')})`,
+        )}), removed ${removed.length} (${removed.join(', ')}); merged ${
+          merged.length
+        } (${merged.join(', ')}), with conflicts ${
+          conflicting.length
+        } (${conflicting.map(c => c.path).join(', ')})`,
       );
       if (leftToService.length > 0) {
         ctx.logger.info(
@@ -327,23 +352,44 @@ export function createPlanUpgradeAction(
               '',
             ]
           : [];
+      const conflictLines = [
+        ...conflicting.map(
+          c =>
+            `- \`${c.path}\`: conflict markers at line(s) ${describeRanges(
+              c.conflicts!,
+            )}; keep the lines between \`<<<<<<< repository\` and \`=======\`, those up to \`>>>>>>> template ${current}\`, or a mix, and delete the markers`,
+        ),
+        ...plan.leftToService
+          .filter(l => l.conflict)
+          .map(l => `- \`${l.path}\`: ${l.reason}`),
+      ];
       const summary = [
-        `Upgrades \`${ref}\` from **${record.version}** to **${current}**, re-rendered with the answers in \`${RECORD_PATH}\`.`,
+        `Upgrades \`${ref}\` from **${record.version}** to **${current}**, re-rendered with the answers in \`${RECORD_PATH}\` and merged three ways with the repository's own changes.`,
         '',
+        ...(conflictLines.length
+          ? ['### Conflicts (resolve before merging)', ...conflictLines, '']
+          : []),
         ...list('Added', added),
         ...(changed.length
           ? [
               '### Changed',
               ...plan.changes
                 .filter(c => c.status === 'changed')
-                .map(c => `- \`${c.path}\`${c.detail ? `: ${c.detail}` : ''}`),
+                .map(c => {
+                  let how = '';
+                  if (c.merged) how = ': merged with the repository’s changes';
+                  if (c.conflicts) how += ', with conflicts';
+                  return `- \`${c.path}\`${how}${
+                    c.detail ? `: ${c.detail}` : ''
+                  }`;
+                }),
               '',
             ]
           : []),
         ...list('Removed', removed),
         ...reasons(
           'Differs, left as the service has it (review by hand)',
-          plan.leftToService,
+          plan.leftToService.filter(l => !l.conflict),
         ),
         ...reasons('No longer generated, kept', plan.notRemoved),
         ...list(
@@ -368,6 +414,11 @@ export function createPlanUpgradeAction(
       ctx.output('added', added);
       ctx.output('changed', changed);
       ctx.output('removed', removed);
+      ctx.output('merged', merged);
+      ctx.output(
+        'conflicts',
+        conflicting.map(c => c.path),
+      );
       ctx.output('leftToService', leftToService);
       ctx.output('notRemoved', notRemoved);
       ctx.output('skipped', plan.skipped);

@@ -7,6 +7,8 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { readFileSync } from 'fs';
 import { createHash } from 'crypto';
 import { parse } from 'yaml';
+import { gunzipSync } from 'zlib';
+import { unpackGenerated } from '../lib/merge';
 import { SECRET_PLACEHOLDER } from '../lib/secrets';
 import { createWriteTemplateRecordAction } from './writeTemplateRecord';
 
@@ -127,6 +129,45 @@ describe('gitops:write-template-record', () => {
         .update('resources: []\n')
         .digest('hex'),
     });
+  });
+
+  it('keeps the text of each generated file as the merge base, except binary files and files holding a secret answer', async () => {
+    workspace.setContent({
+      'deploy/base/kustomization.yaml': 'resources: []\n',
+      'assets/logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00]),
+      // The template wrote a task secret and a redacted answer into files.
+      'config/pager.yaml': 'key: super-secret-pager-value\n',
+      'config/db.yaml': 'key: listed-in-secretKeys\n',
+    });
+    const { go } = run({
+      templateVersion: '1.0.0',
+      values: { name: 'x', dbKey: 'listed-in-secretKeys' },
+      secretKeys: ['dbKey'],
+    });
+    await go();
+    const text = readRecord();
+    const record = parse(text);
+    // Every file keeps its sha256 ...
+    expect(Object.keys(record.files).sort()).toEqual([
+      'assets/logo.png',
+      'config/db.yaml',
+      'config/pager.yaml',
+      'deploy/base/kustomization.yaml',
+    ]);
+    // ... and only the text files without a secret their text.
+    const { contents, mismatched } = unpackGenerated(
+      record.generated,
+      record.files,
+    );
+    expect([...contents]).toEqual([
+      ['deploy/base/kustomization.yaml', 'resources: []\n'],
+    ]);
+    expect(mismatched).toEqual([]);
+    expect(text).not.toContain('super-secret-pager-value');
+    expect(text).not.toContain('listed-in-secretKeys');
+    expect(
+      gunzipSync(Buffer.from(record.generated, 'base64')).toString('utf8'),
+    ).not.toMatch(/super-secret-pager-value|listed-in-secretKeys/);
   });
 
   it('keeps a secret list item’s place with a placeholder (notify[1])', async () => {

@@ -3,12 +3,17 @@ import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
-import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import { basename, dirname, join } from 'path';
 import yaml from 'yaml';
 import { listFiles, workspacePath } from '../lib/files';
-import { redactAnswers, secretKeysOfParameters } from '../lib/secrets';
+import { FileTree, generatedContents, recordFiles } from '../lib/day2';
+import { packGenerated } from '../lib/merge';
+import {
+  parseAnswerPath,
+  redactAnswers,
+  secretKeysOfParameters,
+} from '../lib/secrets';
 import { examples } from './writeTemplateRecord.examples';
 
 /** Where generated repositories keep their template record. */
@@ -28,6 +33,12 @@ export interface TemplateRecord {
    * files still as generated.
    */
   files: Record<string, string>;
+  /**
+   * The text of the generated files (text files up to 128 KiB that hold no
+   * secret answer), packed: gzip of a JSON mapping of path to text, in
+   * base64. The base of the next upgrade's three-way merge.
+   */
+  generated: string;
   /** Set by adopt-gitops: only `files` came from the template. */
   adopted?: boolean;
   generatedAt: string;
@@ -41,16 +52,32 @@ export interface TemplateRecord {
 async function generatedFiles(
   root: string,
   recordFile: string,
-): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
+): Promise<FileTree> {
+  const tree: FileTree = new Map();
   for (const path of await listFiles(root)) {
     const file = join(root, path);
     if (file === recordFile) continue;
-    files[path] = createHash('sha256')
-      .update(await fs.readFile(file))
-      .digest('hex');
+    tree.set(path, { content: await fs.readFile(file), executable: false });
   }
-  return files;
+  return tree;
+}
+
+/** The answers at the paths a record leaves out, where they are text. */
+function excludedValues(values: JsonObject, excluded: string[]): string[] {
+  const out: string[] = [];
+  for (const path of excluded) {
+    let node: any = values;
+    for (const segment of parseAnswerPath(path)) {
+      node =
+        node !== null &&
+        typeof node === 'object' &&
+        Object.hasOwn(node, segment)
+          ? node[segment]
+          : undefined;
+    }
+    if (typeof node === 'string') out.push(node);
+  }
+  return out;
 }
 
 /**
@@ -80,7 +107,7 @@ export function createWriteTemplateRecordAction(options: {
   return createTemplateAction({
     id: 'gitops:write-template-record',
     description:
-      'Writes .platform/template.yaml: template ref, version, answers (secrets excluded) and the sha256 of each generated file.',
+      'Writes .platform/template.yaml: template ref, version, answers (secrets excluded), the sha256 of each generated file and their text, the base of merging upgrades.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -154,11 +181,20 @@ export function createWriteTemplateRecordAction(options: {
         basename(dirname(target)) === '.platform'
           ? dirname(dirname(target))
           : ctx.workspacePath;
-      const files = await fs
+      const tree = await fs
         .stat(root)
         .then(s => s.isDirectory())
         .catch(() => false)
-        .then(exists => (exists ? generatedFiles(root, target) : {}));
+        .then(exists =>
+          exists ? generatedFiles(root, target) : (new Map() as FileTree),
+        );
+      const files = recordFiles(tree);
+      // A generated file holding a secret answer keeps only its sha256.
+      const secretValues = [
+        ...Object.values(ctx.secrets ?? {}),
+        ...excludedValues(input.values as JsonObject, excluded),
+      ];
+      const generated = generatedContents(tree, secretValues);
       const record: TemplateRecord = {
         apiVersion: 'cloud-native-portal.io/v1alpha1',
         kind: 'TemplateRecord',
@@ -166,6 +202,7 @@ export function createWriteTemplateRecordAction(options: {
         values,
         excluded,
         files,
+        generated: packGenerated(generated),
         generatedAt: new Date().toISOString(),
       };
       await fs.mkdir(dirname(target), { recursive: true });
@@ -178,7 +215,9 @@ export function createWriteTemplateRecordAction(options: {
       ctx.logger.info(
         `Recorded ${ref}@${input.templateVersion} and ${
           Object.keys(files).length
-        } generated file(s) in ${relPath}${
+        } generated file(s) in ${relPath} (the text of ${
+          Object.keys(generated).length
+        }, for merging upgrades)${
           excluded.length
             ? `; left out ${excluded.length} secret answer(s)`
             : ''

@@ -7,6 +7,14 @@ import { dirname, join, relative, isAbsolute } from 'path';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { listFiles } from './files';
 import {
+  ConflictRange,
+  describeRanges,
+  mergeText,
+  packGenerated,
+  unmergeable,
+  unpackGenerated,
+} from './merge';
+import {
   AnswerPathSegment,
   parseAnswerPath,
   SECRET_PLACEHOLDER,
@@ -387,7 +395,30 @@ export function adoptionRecord(renderedRecord: Buffer, added: FileTree) {
   }
   doc.set('adopted', true);
   doc.set('files', recordFiles(added));
+  doc.set('generated', packGenerated(generatedContents(added)));
   return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * The text of each file a record keeps as the base of the next upgrade's
+ * three-way merge: every text file up to the merge limit, except the record
+ * and any file holding one of `secretValues` (those keep only their sha256,
+ * and an upgrade does not merge them).
+ */
+export function generatedContents(
+  tree: FileTree,
+  secretValues: string[] = [],
+): Record<string, string> {
+  const secrets = secretValues.filter(v => v.length > 0);
+  const out: Record<string, string> = {};
+  for (const path of [...tree.keys()].sort()) {
+    const { content } = tree.get(path)!;
+    if (path === RECORD_PATH || unmergeable(content)) continue;
+    const text = content.toString('utf8');
+    if (secrets.some(secret => text.includes(secret))) continue;
+    out[path] = text;
+  }
+  return out;
 }
 
 /** The `files` of a record: each path's sha256, the record itself left out. */
@@ -405,12 +436,18 @@ export interface UpgradeChange {
   status: 'added' | 'changed' | 'removed';
   /** For a changed file whose content is the same: what else changed. */
   detail?: string;
+  /** Set when the file is a three-way merge of the service's and the template's changes. */
+  merged?: boolean;
+  /** Where the merge wrote conflict markers into the file. */
+  conflicts?: ConflictRange[];
 }
 
 /** A file an upgrade leaves as the repository has it, and why. */
 export interface LeftFile {
   path: string;
   reason: string;
+  /** Both sides changed it and the change cannot hold both (e.g. deleted by the service, changed by the template). */
+  conflict?: boolean;
 }
 
 /** What `template-upgrade` proposes for a repository. */
@@ -428,6 +465,8 @@ export interface UpgradePlan {
   outOfScope: string[];
   /** The files the new record lists: what this version generates. */
   recordFiles: Record<string, string>;
+  /** The new record's packed generated contents: the next upgrade's merge base. */
+  recordGenerated: string;
   notes: string[];
 }
 
@@ -513,21 +552,31 @@ function adoptedView(
 /**
  * Compares a re-rendered template with a repository generated from an
  * older version, three ways, using the record's `files` (the sha256 of each
- * file as generated):
+ * file as generated) and `generated` (the text of each file as generated,
+ * the merge base):
  *
  * - rendered and not in the repository: added (unless the service deleted a
- *   generated file, which stays deleted);
+ *   generated file, which stays deleted; a conflict when the template
+ *   changed it since);
  * - rendered, in the repository as generated, and different now: changed;
- * - rendered and different, but changed by the service since generation or
- *   never generated: left to the service, with a short hint;
+ * - rendered and different, changed by the service since generation, with
+ *   its generated text recorded: merged three ways (base: as generated,
+ *   ours: the repository's, theirs: the new rendering) with node-diff3; the
+ *   changes of both apply, and where both changed the same lines the file
+ *   gets conflict markers, which `conflicts` lists with their lines. A file
+ *   the merge would leave holding one of `secretValues` is not proposed;
+ * - the same without a recorded base (an older record), binary or larger
+ *   than the merge limit, or never generated: left to the service, with a
+ *   short hint;
  * - generated, no longer rendered and as generated: removed; changed by the
  *   service: reported only.
  *
  * Records without `files` (older ones) never remove anything and change only
- * files under `managedPaths`. `servicePaths` are always left to the service;
- * `skippedPaths` (in the repository but not read) are never touched. For an
- * adopted repository only the recorded files and new files under the
- * directories the adoption added are considered.
+ * files under `managedPaths`. `servicePaths` are always left to the service
+ * (the hint says whether a merge would be clean); `skippedPaths` (in the
+ * repository but not read) are never touched. For an adopted repository
+ * only the recorded files and new files under the directories the adoption
+ * added are considered.
  */
 export function planUpgrade(
   repo: FileTree,
@@ -538,7 +587,13 @@ export function planUpgrade(
     skippedPaths?: string[];
     /** The record's `files`; undefined for a record without them. */
     recordedFiles?: Record<string, string>;
+    /** The record's packed `generated` contents; undefined in older records. */
+    recordedGenerated?: string;
     adopted?: boolean;
+    /** The version upgraded to, for the conflict markers. */
+    toVersion?: string;
+    /** Secret answers no proposed file may hold. */
+    secretValues?: string[];
   } = {},
 ): UpgradePlan {
   const servicePaths = options.servicePaths ?? [];
@@ -565,6 +620,57 @@ export function planUpgrade(
       }; the new record lists the files, for the next upgrade.`,
     );
   }
+  const secretValues = (options.secretValues ?? []).filter(v => v.length > 0);
+  // The merge base: each generated file's text, checked against its sha256.
+  let bases = new Map<string, string>();
+  if (recorded && options.recordedGenerated === undefined) {
+    notes.push(
+      'The record holds no generated contents (it predates merging upgrades), so files the service changed are listed, not merged; the new record holds them, for the next upgrade.',
+    );
+  } else if (recorded && options.recordedGenerated !== undefined) {
+    try {
+      const unpacked = unpackGenerated(options.recordedGenerated, recorded);
+      bases = unpacked.contents;
+      if (unpacked.mismatched.length > 0) {
+        notes.push(
+          `The record's generated contents of ${unpacked.mismatched.join(
+            ', ',
+          )} do not match its sha256 list, so they are not merged.`,
+        );
+      }
+    } catch (e) {
+      notes.push(
+        `The record's generated contents are unusable: ${
+          (e as Error).message
+        }; files the service changed are listed, not merged.`,
+      );
+    }
+  }
+  const theirsLabel = `template ${options.toVersion ?? 'new version'}`;
+  const holdsSecret = (text: string) =>
+    secretValues.some(secret => text.includes(secret));
+  /** Merges a file three ways, or says why it cannot. */
+  const merge = (
+    path: string,
+    current: FileEntry,
+    next: FileEntry,
+  ):
+    | { ok: true; text: string; conflicts: ConflictRange[] }
+    | { ok: false; why: string } => {
+    const why = unmergeable(current.content) ?? unmergeable(next.content);
+    if (why) return { ok: false, why };
+    const base = bases.get(path);
+    if (base === undefined) {
+      return { ok: false, why: 'the record holds no generated text of it' };
+    }
+    const result = mergeText(
+      current.content.toString('utf8'),
+      base,
+      next.content.toString('utf8'),
+      { ours: 'repository', theirs: theirsLabel },
+    );
+    return { ok: true, ...result };
+  };
   const wasGenerated = (path: string) =>
     recorded !== undefined && Object.hasOwn(recorded, path);
   const asGenerated = (path: string, entry: FileEntry) =>
@@ -586,7 +692,21 @@ export function planUpgrade(
     const isService = matchesPaths(path, servicePaths);
     if (next) {
       if (!current) {
-        if (wasGenerated(path)) {
+        const base = bases.get(path);
+        if (
+          wasGenerated(path) &&
+          base !== undefined &&
+          !next.content.equals(Buffer.from(base))
+        ) {
+          leftToService.push({
+            path,
+            reason: `generated, then deleted by the service, and changed by the template since (${diffHint(
+              { content: Buffer.from(base), executable: next.executable },
+              next,
+            )}); stays deleted: bring it back by hand if the change matters`,
+            conflict: true,
+          });
+        } else if (wasGenerated(path)) {
           leftToService.push({
             path,
             reason: 'generated, then deleted by the service; stays deleted',
@@ -619,12 +739,46 @@ export function planUpgrade(
         });
         continue;
       }
+      const merged = wasGenerated(path)
+        ? merge(path, current, next)
+        : undefined;
+      if (merged?.ok && !isService) {
+        if (holdsSecret(merged.text)) {
+          leftToService.push({
+            path,
+            reason:
+              'changed by the service since generation; the merge would hold a secret answer, so it is not proposed',
+          });
+          continue;
+        }
+        const content = Buffer.from(merged.text);
+        // The repository has the template's change already.
+        if (content.equals(current.content)) continue;
+        files.set(path, { content, executable: current.executable });
+        changes.push({
+          path,
+          status: 'changed',
+          merged: true,
+          ...(merged.conflicts.length ? { conflicts: merged.conflicts } : {}),
+        });
+        continue;
+      }
       let why: string;
-      if (isService) why = 'the service’s own path';
-      else if (!recorded) why = 'outside the managed paths';
-      else if (wasGenerated(path))
-        why = 'changed by the service since generation';
-      else why = 'not generated by the template';
+      if (isService) {
+        why = 'the service’s own path';
+        if (merged?.ok) {
+          why += merged.conflicts.length
+            ? `; a three-way merge would conflict at line(s) ${describeRanges(
+                merged.conflicts,
+              )}`
+            : '; a three-way merge would apply cleanly';
+        }
+      } else if (!recorded) why = 'outside the managed paths';
+      else if (wasGenerated(path)) {
+        why = `changed by the service since generation; not merged: ${
+          merged && !merged.ok ? merged.why : 'unreadable'
+        }`;
+      } else why = 'not generated by the template';
       leftToService.push({
         path,
         reason: `${why}; ${diffHint(current, next)}`,
@@ -672,18 +826,21 @@ export function planUpgrade(
     skipped,
     outOfScope,
     recordFiles: recordFiles(recordTree),
+    recordGenerated: packGenerated(generatedContents(recordTree, secretValues)),
     notes,
   };
 }
 
 /**
  * The new record of an upgrade: the rendered template's record, listing the
- * files of this version the repository takes (and `adopted: true` for an
- * adopted repository).
+ * files of this version the repository takes with their generated contents
+ * (the next upgrade's merge base: this version's output, not the merge) and
+ * `adopted: true` for an adopted repository.
  */
 export function upgradedRecord(
   renderedRecord: Buffer,
   files: Record<string, string>,
+  generated: string,
   adopted: boolean,
 ): Buffer {
   const doc = parseDocument(renderedRecord.toString('utf8'));
@@ -694,6 +851,7 @@ export function upgradedRecord(
   }
   if (adopted) doc.set('adopted', true);
   doc.set('files', files);
+  doc.set('generated', generated);
   return Buffer.from(doc.toString({ lineWidth: 0 }));
 }
 
@@ -705,6 +863,8 @@ export interface RecordedTemplate {
   excluded: string[];
   /** The sha256 of each generated file; undefined in older records. */
   files?: Record<string, string>;
+  /** The packed text of the generated files (the merge base); undefined in older records. */
+  generated?: string;
   /** Whether an adoption wrote the record (only `files` were generated). */
   adopted: boolean;
 }
@@ -766,6 +926,12 @@ export function parseTemplateRecord(
       `${RECORD_PATH}: files is not a mapping of path to sha256`,
     );
   }
+  const generated = record.generated;
+  if (generated !== undefined && typeof generated !== 'string') {
+    throw new InputError(
+      `${RECORD_PATH}: generated is not the packed text of the generated files`,
+    );
+  }
   const adopted = record.adopted ?? false;
   if (typeof adopted !== 'boolean') {
     throw new InputError(`${RECORD_PATH}: adopted is not true or false`);
@@ -775,7 +941,7 @@ export function parseTemplateRecord(
       `${RECORD_PATH} says the repository adopted the template but lists no files`,
     );
   }
-  return { ref, version, values, excluded, files, adopted };
+  return { ref, version, values, excluded, files, generated, adopted };
 }
 
 function parseVersion(v: string): number[] | undefined {
