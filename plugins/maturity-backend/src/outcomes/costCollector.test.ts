@@ -23,16 +23,16 @@ import { maturityModuleCostOutcomes } from './opencostModule';
 const BASE = 'http://opencost.test:9003';
 const GIB = 1024 ** 3;
 
-function component(name: string, allocation?: string): Entity {
+function component(name: string, allocationName?: string): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
       name,
-      ...(allocation
+      ...(allocationName
         ? {
             annotations: {
-              'cloud-native-portal.io/cost-allocation': allocation,
+              'cloud-native-portal.io/cost-allocation': allocationName,
             },
           }
         : {}),

@@ -55,12 +55,10 @@ export interface PagerDutyIncidentSourceOptions {
 
 /** A 429 answer: retried after its Retry-After. */
 class RateLimitedError extends Error {
-  constructor(readonly retryAfterMillis: number | undefined) {
+  constructor(readonly waitMillis: number | undefined) {
     super(
       `PagerDuty answered 429 Too Many Requests${
-        retryAfterMillis !== undefined
-          ? ` (Retry-After ${retryAfterMillis / 1000} s)`
-          : ''
+        waitMillis !== undefined ? ` (Retry-After ${waitMillis / 1000} s)` : ''
       }`,
     );
   }
@@ -250,7 +248,7 @@ export function createPagerDutyIncidentSource(
           if (!(error instanceof RateLimitedError) || error.retriesLeft === 0) {
             return;
           }
-          const wait = error.retryAfterMillis ?? 0;
+          const wait = error.waitMillis ?? 0;
           if (wait > maxRetryAfter) {
             throw new Error(
               `${error.message}, longer than the ${
@@ -288,7 +286,7 @@ export function createPagerDutyIncidentSource(
           url.searchParams.set('limit', String(PAGE_SIZE));
           url.searchParams.set('offset', String(offset));
           const page = await getPage(url);
-          page.incidents.forEach((value, i) => {
+          for (const [i, value] of page.incidents.entries()) {
             const item = toIncident(
               value,
               `incident ${offset + i + 1} of ${serviceId}`,
@@ -296,7 +294,7 @@ export function createPagerDutyIncidentSource(
             );
             if ('openedMillis' in item) byId.set(item.id, item);
             else skipped.push(item);
-          });
+          }
           offset += page.incidents.length;
           if (!page.more || page.incidents.length === 0) break;
           if (offset >= MAX_OFFSET) {
