@@ -167,6 +167,9 @@ describe('Argo CD as a delivery source', () => {
       entity: component('payments', 'payments'),
     });
     expect(set.facts['delivery.productionDeployments']).toBe(1);
+    expect(notes(set, 'delivery.productionDeployments')).toContain(
+      `not deployed: sync to ${C.slice(0, 7)} ended Failed`,
+    );
     expect(set.facts['delivery.changeFailureRate']).toBe(0.5);
     expect(notes(set, 'delivery.changeFailureRate')).toContain(
       `sync to ${C.slice(

@@ -208,8 +208,14 @@ function deliveryFacts(
   });
 
   facts['delivery.productionDeployments'] = inWindow.length;
+  const attempts = attemptsAndDeployments.filter(d => d.failedAttempt);
   evidence['delivery.productionDeployments'] = [
     ...capEvidence(inWindow.map(deploymentNote)),
+    ...capEvidence(
+      attempts.map(d => ({
+        note: `not deployed: ${d.label} ${d.failedBy?.note ?? 'failed'}`,
+      })),
+    ),
     ...skewNotes,
   ];
 
