@@ -7,6 +7,7 @@ import { Entity } from '@backstage/catalog-model';
 import { FactSet } from '@cloud-native-portal/plugin-maturity-common';
 import {
   FactCollector,
+  createRepoFactCollector,
   maturityCollectorsExtensionPoint,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { http, HttpResponse } from 'msw';
@@ -15,6 +16,7 @@ import { ConfigReader } from '@backstage/config';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadMaturityModel } from '../engine/loadModel';
 import { readOutcomesConfig } from './config';
 import { createCostFactCollector } from './costCollector';
 import { openCostApiSource, openCostFileSource } from './opencost';
@@ -463,6 +465,19 @@ describe('maturity.outcomes.opencost config', () => {
       window: '30d',
       aggregate: 'label:app',
       currency: 'USD',
+    });
+  });
+});
+
+describe('the default model with the cost collector', () => {
+  it('accepts its fact declarations for the idle-share check', () => {
+    const model = loadMaturityModel(new ConfigReader({}), [
+      createRepoFactCollector(),
+      createCostFactCollector({ aggregate: 'label:app' }),
+    ]);
+    expect(model.checks.find(c => c.id === 'scale-idle-share')?.rule).toEqual({
+      fact: 'cost.idleShare',
+      lessThanOrEqual: 0.5,
     });
   });
 });
