@@ -5,7 +5,6 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import type { Evidence } from '@cloud-native-portal/plugin-maturity-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Collapse from '@material-ui/core/Collapse';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -161,35 +160,34 @@ function OutcomeRow(props: {
               aria-expanded={open}
               aria-controls={evidenceId}
               onClick={() => setOpen(o => !o)}
+              style={{ whiteSpace: 'nowrap' }}
             >
               {open ? 'Hide' : 'Evidence'} ({reading.evidence.length})
             </Button>
           )}
         </TableCell>
       </TableRow>
-      {reading.evidence.length > 0 && (
+      {open && (
         <TableRow>
-          <TableCell colSpan={5} style={{ paddingTop: 0, paddingBottom: 0 }}>
-            <Collapse in={open} unmountOnExit>
-              <Box
-                component="ul"
-                id={evidenceId}
-                aria-label={`Evidence of ${outcome.title}`}
-                my={1}
-                pl={2}
-              >
-                {reading.evidence.map((e, i) => (
-                  <Typography
-                    component="li"
-                    variant="caption"
-                    key={i}
-                    style={{ fontFamily: 'monospace', display: 'list-item' }}
-                  >
-                    {evidenceText(e)}
-                  </Typography>
-                ))}
-              </Box>
-            </Collapse>
+          <TableCell colSpan={5}>
+            <Box
+              component="ul"
+              id={evidenceId}
+              aria-label={`Evidence of ${outcome.title}`}
+              my={1}
+              pl={2}
+            >
+              {reading.evidence.map((e, i) => (
+                <Typography
+                  component="li"
+                  variant="caption"
+                  key={i}
+                  style={{ fontFamily: 'monospace', display: 'list-item' }}
+                >
+                  {evidenceText(e)}
+                </Typography>
+              ))}
+            </Box>
           </TableCell>
         </TableRow>
       )}

@@ -115,34 +115,43 @@ export function TeamDeliveryOutcomesCard() {
               . {DORA_GAP_RULE}
             </Typography>
             {state.value.services.length > 0 && (
-              <Table size="small" aria-label="Delivery outcomes per service">
-                <TableHead>
-                  <TableRow>
-                    <TableCell>Service</TableCell>
-                    {OUTCOMES.map(o => (
-                      <TableCell key={o.id}>{o.title}</TableCell>
-                    ))}
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {state.value.services.map(s => (
-                    <TableRow key={s.entityRef}>
-                      <TableCell component="th" scope="row">
-                        <Link to={entityPagePath(s.entityRef)}>
-                          {s.title ?? shortRef(s.entityRef)}
-                        </Link>
-                      </TableCell>
+              <>
+                <Typography
+                  variant="subtitle2"
+                  component="h3"
+                  style={{ marginTop: 16 }}
+                >
+                  Per service
+                </Typography>
+                <Table size="small" aria-label="Delivery outcomes per service">
+                  <TableHead>
+                    <TableRow>
+                      <TableCell>Service</TableCell>
                       {OUTCOMES.map(o => (
-                        <TableCell key={o.id}>
-                          {o.fact in s.values
-                            ? formatOutcome(o, s.values[o.fact])
-                            : '-'}
-                        </TableCell>
+                        <TableCell key={o.id}>{o.title}</TableCell>
                       ))}
                     </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
+                  </TableHead>
+                  <TableBody>
+                    {state.value.services.map(s => (
+                      <TableRow key={s.entityRef}>
+                        <TableCell component="th" scope="row">
+                          <Link to={entityPagePath(s.entityRef)}>
+                            {s.title ?? shortRef(s.entityRef)}
+                          </Link>
+                        </TableCell>
+                        {OUTCOMES.map(o => (
+                          <TableCell key={o.id}>
+                            {o.fact in s.values
+                              ? formatOutcome(o, s.values[o.fact])
+                              : '-'}
+                          </TableCell>
+                        ))}
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </>
             )}
           </>
         )}
