@@ -88,11 +88,13 @@ class FakeGithub {
     return [
       // Octokit sends the ref encoded: /git/ref/heads%2Fmain.
       http.get(`${API}/git/ref/:ref`, ({ request, params }) => {
-        expect(decodeURIComponent(String(params.ref))).toBe('heads/main');
         this.requests.push('ref');
-        expect(request.headers.get('authorization')).toBe(
-          `token ${TEST_TOKEN}`,
-        );
+        if (
+          decodeURIComponent(String(params.ref)) !== 'heads/main' ||
+          request.headers.get('authorization') !== `token ${TEST_TOKEN}`
+        ) {
+          return HttpResponse.json({ message: 'Not Found' }, { status: 404 });
+        }
         return HttpResponse.json({
           ref: 'refs/heads/main',
           object: { sha: this.head, type: 'commit' },
@@ -108,7 +110,9 @@ class FakeGithub {
         const failure = this.commitListFailures.shift();
         if (failure) return failure();
         const url = new URL(request.url);
-        expect(url.searchParams.get('sha')).toBe(this.head);
+        if (url.searchParams.get('sha') !== this.head) {
+          return HttpResponse.json({ message: 'wrong sha' }, { status: 422 });
+        }
         const since = Date.parse(url.searchParams.get('since')!);
         const page = Number(url.searchParams.get('page') ?? '1');
         this.requests.push(`commits page ${page}`);
@@ -124,7 +128,12 @@ class FakeGithub {
         const [base, head] = String(params.basehead).split('...');
         this.requests.push(`compare ${head}`);
         const c = this.commits.get(head)!;
-        expect(c.parents[0]).toBe(base);
+        if (c.parents[0] !== base) {
+          return HttpResponse.json(
+            { message: 'not the first parent' },
+            { status: 422 },
+          );
+        }
         return HttpResponse.json({
           status: 'ahead',
           files: c.files.map(filename => ({ filename, status: 'modified' })),
