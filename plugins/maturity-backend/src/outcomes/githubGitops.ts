@@ -1,7 +1,9 @@
+import pLimit from 'p-limit';
 import { GitopsHistoryReader } from './deliverySource';
 import { GithubClients, parseRepositoryUrl } from './githubClient';
 import {
   ChangedCommit,
+  GitopsCommit,
   GitopsHistory,
   indexDeployments,
   parseCommitMessage,
@@ -9,6 +11,8 @@ import {
 
 /** The branch head is asked again after this long (one request per cycle, not per entity). */
 const HEAD_TTL_MS = 30_000;
+/** Compares in flight at once for one history read. */
+const COMPARE_CONCURRENCY = 4;
 /** Changed folders are remembered for this many commits (they never change). */
 const MAX_CACHED_COMMITS = 100_000;
 
@@ -143,7 +147,9 @@ export function githubGitopsReader(
         for (const c of page.data) listed.set(c.sha, c);
       }
 
-      const read: ChangedCommit[] = [];
+      // The first-parent chain first (no request), then its changed
+      // folders, a few compares at a time.
+      const chain: Array<{ commit: GitopsCommit; parent?: string }> = [];
       let sha: string | undefined = headSha;
       while (sha) {
         const c = listed.get(sha);
@@ -153,7 +159,7 @@ export function githubGitopsReader(
         const authorMillis = Date.parse(c.commit.author?.date ?? '');
         const parsed = parseCommitMessage(c.commit.message);
         const parent: string | undefined = c.parents[0]?.sha;
-        read.push({
+        chain.push({
           commit: {
             sha,
             subject: parsed.subject,
@@ -165,10 +171,19 @@ export function githubGitopsReader(
             reverts: parsed.reverts,
             isRollback: parsed.isRollback,
           },
-          changed: await changedFolders(sha, parent),
+          parent,
         });
         sha = parent;
       }
+      const limit = pLimit(COMPARE_CONCURRENCY);
+      const read: ChangedCommit[] = await Promise.all(
+        chain.map(({ commit, parent }) =>
+          limit(async () => ({
+            commit,
+            changed: await changedFolders(commit.sha, parent),
+          })),
+        ),
+      );
       return {
         headSha,
         byApp: indexDeployments(read, productionEnvironments),
