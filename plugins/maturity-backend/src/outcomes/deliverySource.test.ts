@@ -139,6 +139,52 @@ describe('the order of delivery sources per entity', () => {
   });
 });
 
+describe('maturity.outcomes.gitops.github', () => {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterAll(() => server.close());
+
+  it('reads the GitOps repository from GitHub with the integration token, and a missing branch is unknown naming the keys', async () => {
+    const seen: Array<string | null> = [];
+    server.use(
+      http.get(
+        'https://api.github.com/repos/acme/gitops/git/ref/:ref',
+        ({ request }) => {
+          seen.push(request.headers.get('authorization'));
+          return HttpResponse.json({ message: 'Not Found' }, { status: 404 });
+        },
+      ),
+    );
+    const config = new ConfigReader({
+      maturity: {
+        outcomes: { gitops: { github: 'https://github.com/acme/gitops' } },
+      },
+      integrations: {
+        github: [{ host: 'github.com', token: 'ghp_configtoken' }],
+      },
+    });
+    const logger = recordingLogger();
+    const set = await createDeliveryFactCollector({
+      ...deliveryCollectorOptions({
+        config,
+        outcomes: readOutcomesConfig(config),
+        logger,
+      }),
+      now: () => NOW,
+    }).collect({ entity: component('payments') });
+    expect(seen).toEqual(['token ghp_configtoken']);
+    expect(set.status).toBe('unknown');
+    expect(set.reason).toMatch(
+      /^The GitOps repository https:\/\/github.com\/acme\/gitops \(branch main\) could not be read \(.*Not Found.*\); set maturity.outcomes.gitops.github/,
+    );
+    expect(JSON.stringify(set)).not.toContain('ghp_configtoken');
+    expect(logger.messages.join('\n')).not.toContain('ghp_configtoken');
+    expect(logger.messages).toContain(
+      'Delivery sources, in order: GitOps repository https://github.com/acme/gitops on GitHub, GitHub deployments on github.com',
+    );
+  });
+});
+
 describe('delivery source config', () => {
   const read = (outcomes: object) =>
     readOutcomesConfig(new ConfigReader({ maturity: { outcomes } }));
