@@ -701,6 +701,18 @@ describe('gitops:plan-upgrade', () => {
       /files is not a mapping of path to sha256/,
     ],
     [
+      'a record whose generated text is a mapping, not packed text',
+      {
+        repository: {
+          '.platform/template.yaml': record('0.9.0', [], {
+            files: { 'a.txt': sha('a\n') },
+            generated: { 'a.txt': 'a\n' },
+          }),
+        },
+      },
+      /generated is not the packed text of the generated files/,
+    ],
+    [
       'secretAnswers that are not a mapping',
       {
         repository: {
