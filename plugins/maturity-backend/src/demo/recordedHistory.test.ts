@@ -229,7 +229,7 @@ describe('the recorded demo history', () => {
         now: () => NOW,
         // The monolith deployed once a quarter in June; the service's
         // source cannot answer for September.
-        metricsAt: async (entityRef, at) => {
+        metricsAt: async (entityRef, at): Promise<Record<string, number>> => {
           asked.push(`${entityRef} ${at.toISOString().slice(0, 10)}`);
           if (entityRef === MONOLITH) {
             return { 'delivery.productionDeploymentsPerWeek': 1 / 13 };
