@@ -116,7 +116,7 @@ describe('TeamDeliveryOutcomesCard', () => {
       within(restore).getByText('No service of this team has a value yet.'),
     ).toBeInTheDocument();
     expect(
-      within(restore).getByText(/Connect an incident export/),
+      within(restore).getByText(/Connect an incident source/),
     ).toBeInTheDocument();
   });
 

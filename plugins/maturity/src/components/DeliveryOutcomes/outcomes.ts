@@ -171,11 +171,11 @@ export const OUTCOME_COLLECTORS: Record<string, { connect: string }> = {
   },
   incidents: {
     connect:
-      "Connect an incident export: set maturity.outcomes.incidents.file or maturity.outcomes.incidents.url in the maturity backend's config.",
+      "Connect an incident source: set maturity.outcomes.incidents.file or .url (an incident export), or maturity.outcomes.pagerduty.token, in the maturity backend's config.",
   },
   cost: {
     connect:
-      "Connect OpenCost: install the maturity backend's cost collector and point it at the OpenCost API.",
+      "Connect OpenCost: add the backend module maturityModuleCostOutcomes and set maturity.outcomes.opencost.baseUrl (or .file) in the maturity backend's config.",
   },
 };
 
