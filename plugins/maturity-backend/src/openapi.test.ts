@@ -44,6 +44,11 @@ describe('the maturity API definition', () => {
       return express().use(router).use(mw.error());
     }
 
+    it('a request it allows passes (an invalid document fails every request with 400 "args.apiDoc was invalid")', async () => {
+      const res = await request(await app()).get('/model');
+      expect([res.status, res.body?.error?.message]).toEqual([200, undefined]);
+    });
+
     it.each([
       ['/model?colour=blue', /colour/],
       ['/campaigns?colour=blue', /colour/],

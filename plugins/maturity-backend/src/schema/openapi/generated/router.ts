@@ -1328,8 +1328,7 @@ export const spec = {
         properties: {
           fact: {
             type: 'string',
-            description: 'The tracked fact',
-            'e.g. delivery.leadTimeHours.': null,
+            description: 'The tracked fact, e.g. delivery.leadTimeHours.',
           },
           label: {
             type: 'string',

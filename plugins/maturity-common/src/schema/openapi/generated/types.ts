@@ -769,7 +769,7 @@ export interface components {
       evidence: string[];
     };
     MigrationRecordMetric: {
-      /** @description The tracked fact */
+      /** @description The tracked fact, e.g. delivery.leadTimeHours. */
       fact: string;
       label: string;
       /** @enum {string} */
