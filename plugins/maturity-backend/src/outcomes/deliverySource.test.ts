@@ -129,6 +129,29 @@ describe('the order of delivery sources per entity', () => {
     );
   });
 
+  it('a GitHub integration without a token or GitHub App is not asked (60 requests an hour would stall cycles): unknown, naming what to set', async () => {
+    const config = new ConfigReader({
+      maturity: { outcomes: {} },
+      integrations: { github: [{ host: 'github.com' }] },
+    });
+    const set = await createDeliveryFactCollector({
+      ...deliveryCollectorOptions({
+        config,
+        outcomes: { ...readOutcomesConfig(config), gitopsRepository: repo.dir },
+        logger: recordingLogger(),
+      }),
+      now: () => NOW,
+    }).collect({
+      entity: component('checkout', {
+        'github.com/project-slug': 'acme/checkout',
+      }),
+    });
+    // msw fails any request it has no handler for: none was sent.
+    expect(set.unknown?.['delivery.productionDeployments']).toContain(
+      'configure integrations.github with a token or a GitHub App and annotate it with github.com/project-slug',
+    );
+  });
+
   it('an entity no source knows is unknown with every way to connect it', async () => {
     const set = await collector().collect({ entity: component('search') });
     expect(set.status).toBe('ok');

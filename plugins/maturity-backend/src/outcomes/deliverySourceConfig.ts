@@ -56,7 +56,7 @@ export function deliveryCollectorOptions(options: {
     );
   } else {
     unconfiguredHints.push(
-      `configure integrations.github and annotate it with ${GITHUB_SLUG_ANNOTATION}`,
+      `configure integrations.github with a token or a GitHub App and annotate it with ${GITHUB_SLUG_ANNOTATION}`,
     );
   }
   const gitops = outcomes.gitopsGithub

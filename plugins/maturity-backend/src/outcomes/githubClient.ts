@@ -187,9 +187,9 @@ export function githubClientsFromIntegrations(options: {
       const integration = integrations.github.byUrl(url);
       if (!integration || !configuredHosts.includes(integration.config.host)) {
         throw new Error(
-          `no GitHub integration for ${hostOf(
+          `no GitHub integration with credentials for ${hostOf(
             url,
-          )}: add it under integrations.github`,
+          )}: add it, with a token or a GitHub App, under integrations.github`,
         );
       }
       const { token, headers } = await credentials.getCredentials({ url });
@@ -216,9 +216,14 @@ export function githubClientsFromConfig(
   logger: LoggerService,
 ): GithubClients {
   const integrations = ScmIntegrations.fromConfig(config);
+  // Only integrations with credentials (a token or a GitHub App): without
+  // them GitHub allows 60 requests an hour, which a cycle would use up and
+  // then wait on; their services stay unknown, with the key to set.
   const configuredHosts = (
     config.getOptionalConfigArray('integrations.github') ?? []
-  ).map(c => c.getOptionalString('host') ?? 'github.com');
+  )
+    .filter(c => c.getOptionalString('token') || c.has('apps'))
+    .map(c => c.getOptionalString('host') ?? 'github.com');
   return githubClientsFromIntegrations({
     integrations,
     configuredHosts,
