@@ -343,10 +343,13 @@ function planHistory(anchor, seed) {
       email: emailOf(MONOLITH.releaser),
     };
     let release = 0;
+    // Its first release in the repository is 2026.1, cut by hand three
+    // weeks before, as its quarterly releases were.
     const first = start(MONOLITH.firstDaysAgo + 30) + 9 * HOUR;
+    const firstCut = first - 21 * DAY;
     add({
       at: first,
-      authorAt: first,
+      authorAt: firstCut,
       author: releaser,
       app: MONOLITH.app,
       subject: `Add ${MONOLITH.app} to the GitOps repository`,
@@ -358,6 +361,7 @@ function planHistory(anchor, seed) {
         ]),
       ),
       production: true,
+      sourceAt: firstCut,
     });
     for (
       let daysAgo = MONOLITH.firstDaysAgo;
