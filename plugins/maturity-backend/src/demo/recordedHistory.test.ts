@@ -213,11 +213,9 @@ describe('the recorded demo history', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    "records each point's outcomes as its sources give them for that date, and a point they cannot answer for gets none (%p)",
+    "records each point's outcomes as its sources give them for that date, asked once the timeline's entities are scored, and a point they cannot answer for gets none (%p)",
     async databaseId => {
       const { db, store } = await setUp(databaseId);
-      await scoreToday(db, SERVICE, 3, 70, { delivery: 3 });
-      await scoreToday(db, MONOLITH, 2, 40, { delivery: 2 });
       const dir = mkdtempSync(join(tmpdir(), 'history-'));
       const file = join(dir, 'history.json');
       writeFileSync(file, JSON.stringify(timeline));
@@ -238,6 +236,11 @@ describe('the recorded demo history', () => {
           return { 'delivery.productionDeploymentsPerWeek': 6 };
         },
       });
+      // Before the first evaluation, the sources are not asked.
+      expect((await seeder.attempt()).status).toBe('waiting');
+      expect(asked).toEqual([]);
+      await scoreToday(db, SERVICE, 3, 70, { delivery: 3 });
+      await scoreToday(db, MONOLITH, 2, 40, { delivery: 2 });
       expect((await seeder.attempt()).status).toBe('applied');
       expect(asked.sort()).toEqual([
         `${MONOLITH} 2026-06-07`,

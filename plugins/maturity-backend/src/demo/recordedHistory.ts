@@ -166,8 +166,12 @@ export async function applyRecordedHistory(options: {
   now: Date;
   /** Apply with the entities scored so far instead of waiting for all. */
   giveUpWaiting?: boolean;
-  /** The points' tracked outcomes, worked out before the transaction. */
-  metrics?: PointMetrics;
+  /**
+   * The points' tracked outcomes: asked once the timeline's entities are
+   * scored, and before the transaction, so the sources are not read while
+   * it is open.
+   */
+  metrics?: () => Promise<PointMetrics | undefined>;
 }): Promise<HistoryOutcome> {
   const { db, timeline, now } = options;
   const refs = Object.keys(timeline.entities);
@@ -179,15 +183,16 @@ export async function applyRecordedHistory(options: {
     return { status: 'skipped', reason: 'the timeline has no past point' };
   }
   const lastPoint = new Date(Math.max(...dates));
-  return db.transaction(async tx => {
-    const older = await tx('maturity_snapshots')
+
+  /** Today's snapshots of the timeline's entities, or why not to apply. */
+  async function readiness(
+    q: Knex | Knex.Transaction,
+  ): Promise<HistoryOutcome | Map<string, CurrentSnapshot>> {
+    const older = await q('maturity_snapshots')
       .where('created_at', '<=', lastPoint)
       .first('id');
     if (older) {
-      return {
-        status: 'skipped' as const,
-        reason: 'the maturity history is not empty',
-      };
+      return { status: 'skipped', reason: 'the maturity history is not empty' };
     }
     const latest: Array<{
       entity_ref: string;
@@ -195,10 +200,10 @@ export async function applyRecordedHistory(options: {
       score: unknown;
       dimensions: string;
       model_version: string;
-    }> = await tx('maturity_snapshots')
+    }> = await q('maturity_snapshots')
       .whereIn(
         'id',
-        tx('maturity_snapshots')
+        q('maturity_snapshots')
           .max('id')
           .whereIn('entity_ref', refs)
           .groupBy('entity_ref'),
@@ -219,11 +224,21 @@ export async function applyRecordedHistory(options: {
     const missing = refs.filter(ref => !current.has(ref));
     if (current.size === 0 || (missing.length > 0 && !options.giveUpWaiting)) {
       return {
-        status: 'waiting' as const,
+        status: 'waiting',
         reason: `${missing.length} of ${refs.length} entities of the timeline have no score yet`,
       };
     }
-    const rows = historyRows(timeline, current, now, options.metrics);
+    return current;
+  }
+
+  const ready = await readiness(db);
+  if (!(ready instanceof Map)) return ready;
+  const metrics = await options.metrics?.();
+  return db.transaction(async tx => {
+    // Again inside: another replica may have applied it meanwhile.
+    const current = await readiness(tx);
+    if (!(current instanceof Map)) return current;
+    const rows = historyRows(timeline, current, now, metrics);
     for (let i = 0; i < rows.length; i += 200) {
       await tx('maturity_snapshots').insert(rows.slice(i, i + 200));
     }
@@ -297,7 +312,7 @@ export class RecordedHistorySeeder {
       timeline,
       now,
       giveUpWaiting: this.#attempts >= maxAttempts,
-      metrics: await this.#pointMetrics(timeline, now),
+      metrics: () => this.#pointMetrics(timeline, now),
     });
     if (outcome.status === 'waiting') {
       logger.info(
