@@ -39,6 +39,8 @@ describe('TeamPostureCard', () => {
         key: 'group:default/courses-team',
         entityCount: 2,
         average: 70.2,
+        median: 70.2,
+        sum: 70.2,
         min: 40.4,
         max: 100,
       },

@@ -20,13 +20,18 @@ const summaries: Record<string, object[]> = {
       key: 'group:default/learning',
       entityCount: 5,
       average: 2,
+      median: 1,
+      sum: 10,
       min: 0.5,
       max: 7,
     },
     {
       key: 'group:default/courses-team',
-      entityCount: 2,
-      average: 4,
+      entityCount: 3,
+      // One on-demand service pulls the mean up; the median stays put.
+      average: 3,
+      median: 1,
+      sum: 9,
       min: 1,
       max: 7,
     },
@@ -36,6 +41,8 @@ const summaries: Record<string, object[]> = {
       key: 'group:default/courses-team',
       entityCount: 2,
       average: 30,
+      median: 30,
+      sum: 60,
       min: 12,
       max: 48,
     },
@@ -45,6 +52,8 @@ const summaries: Record<string, object[]> = {
       key: 'group:default/courses-team',
       entityCount: 2,
       average: 0.15,
+      median: 0.15,
+      sum: 0.3,
       min: 0.1,
       max: 0.2,
     },
@@ -88,7 +97,7 @@ describe('TeamDeliveryOutcomesCard', () => {
     const frequency = await screen.findByTestId(
       'team-outcome-deployment-frequency',
     );
-    expect(within(frequency).getByText('4 / week')).toBeInTheDocument();
+    expect(within(frequency).getByText('1 / week')).toBeInTheDocument();
     expect(
       within(frequency).getByText('1 / week to On demand (7 / week)'),
     ).toBeInTheDocument();

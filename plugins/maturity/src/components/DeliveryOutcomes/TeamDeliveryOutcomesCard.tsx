@@ -94,7 +94,7 @@ export function TeamDeliveryOutcomesCard() {
               <TableHead>
                 <TableRow>
                   <TableCell>Outcome</TableCell>
-                  <TableCell>Team average</TableCell>
+                  <TableCell>Team median</TableCell>
                   <TableCell>DORA cluster</TableCell>
                   <TableCell>Range</TableCell>
                   <TableCell>Services</TableCell>
@@ -174,11 +174,11 @@ function SummaryRow(props: {
         <>
           <TableCell>
             <Typography variant="body2" style={{ fontWeight: 600 }}>
-              {formatOutcome(outcome, summary.average)}
+              {formatOutcome(outcome, summary.median)}
             </Typography>
           </TableCell>
           <TableCell>
-            <ClusterChip outcome={outcome} value={summary.average} />
+            <ClusterChip outcome={outcome} value={summary.median} />
           </TableCell>
           <TableCell>
             {summary.min === summary.max

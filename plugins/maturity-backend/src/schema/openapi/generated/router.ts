@@ -1759,7 +1759,15 @@ export const spec = {
       },
       FactSummary: {
         type: 'object',
-        required: ['key', 'entityCount', 'average', 'min', 'max'],
+        required: [
+          'key',
+          'entityCount',
+          'average',
+          'median',
+          'sum',
+          'min',
+          'max',
+        ],
         properties: {
           key: {
             type: 'string',

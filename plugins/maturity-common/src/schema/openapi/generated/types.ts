@@ -917,9 +917,9 @@ export interface components {
       key: string;
       entityCount: number;
       average: number;
-      median?: number;
+      median: number;
       /** @description The values added up, e.g. deployments per week of a whole team. */
-      sum?: number;
+      sum: number;
       min: number;
       max: number;
     };
