@@ -76,6 +76,15 @@ describe('formatOutcome', () => {
     );
   });
 
+  it('reads a quarterly release train as an interval too', () => {
+    expect(formatOutcome(outcome('deployment-frequency'), 1 / 13)).toBe(
+      '0.1 / week (one every 13 weeks)',
+    );
+    expect(formatOutcome(outcome('deployment-frequency'), 0.5)).toBe(
+      '0.5 / week',
+    );
+  });
+
   it('reads hours as minutes, hours or days, and shares as percent', () => {
     expect(formatOutcome(outcome('time-to-restore'), 0.5)).toBe('30 min');
     expect(formatOutcome(outcome('lead-time'), 5.25)).toBe('5.3 h');

@@ -270,7 +270,12 @@ export function formatOutcome(outcome: Outcome, value: number): string {
     case 'perWeek': {
       const elite = DORA_CLUSTERS.deploymentFrequency.boundaries[0].limit;
       const perWeek = `${number(value, value < 10 ? 1 : 0)} / week`;
-      return value >= elite ? `On demand (${perWeek})` : perWeek;
+      if (value >= elite) return `On demand (${perWeek})`;
+      // Rarer than weekly reads better as an interval: a quarterly release.
+      if (value > 0 && value < 0.5) {
+        return `${perWeek} (one every ${Math.round(1 / value)} weeks)`;
+      }
+      return perWeek;
     }
     case 'hours':
       if (value < 1) return `${number(value * 60, 0)} min`;

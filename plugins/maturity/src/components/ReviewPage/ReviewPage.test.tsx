@@ -120,12 +120,12 @@ describe('ReviewPage', () => {
     const [, then, now] = within(deployment).getAllByRole('cell');
     expect(then).toHaveTextContent('L1 Traditional');
     expect(then).toHaveTextContent(
-      'Production deployments per week: one every 13 weeks',
+      'Production deployments per week: 0.1 / week (one every 13 weeks)',
     );
     expect(then).toHaveTextContent('Lead time for changes: 21 days');
     expect(now).toHaveTextContent('L2 Foundational');
     expect(now).toHaveTextContent(
-      'Production deployments per week: 9.5 per week',
+      'Production deployments per week: On demand (9.5 / week)',
     );
     expect(now).toHaveTextContent('Lead time for changes: 30 min');
     expect(now).toHaveTextContent(

@@ -1,36 +1,29 @@
 import type { MaturityApiSchema } from '@cloud-native-portal/plugin-maturity-common';
+import { formatOutcome, OUTCOMES } from '../DeliveryOutcomes/outcomes';
 
 export type MigrationRecord = MaturityApiSchema.MigrationRecord;
 export type MigrationRecordRow = MaturityApiSchema.MigrationRecordRow;
 export type MigrationRecordState = MaturityApiSchema.MigrationRecordState;
 export type MigrationRecordMetric = MaturityApiSchema.MigrationRecordMetric;
 
-const one = (value: number) =>
-  Number.isInteger(value) ? String(value) : value.toFixed(1);
-
-/** A recorded outcome in words: "9.5 per week", "6 h", "12%", "not measured". */
+/**
+ * A recorded outcome in words, as the delivery outcome cards write it
+ * ("On demand (9.5 / week)", "6 h", "12%"); posture and toil as scores.
+ */
 export function formatRecordMetric(metric: MigrationRecordMetric): string {
   const v = metric.value;
   if (v === null || v === undefined) return 'not measured';
+  const outcome = OUTCOMES.find(o => o.fact === metric.fact);
+  if (outcome) return formatOutcome(outcome, v);
   switch (metric.unit) {
-    case 'perWeek':
-      if (v === 0) return 'none';
-      if (v < 1) return `one every ${Math.round(1 / v)} weeks`;
-      return `${one(v)} per week`;
-    case 'hours':
-      if (v < 1) return `${Math.round(v * 60)} min`;
-      if (v < 48) return `${one(v)} h`;
-      return `${one(v / 24)} days`;
-    case 'share':
-      return `${Math.round(v * 100)}%`;
     case 'percent':
       return `${Math.round(v)}%`;
     case 'score':
       return `${Math.round(v)}/100`;
-    case 'currency':
-      return `${Math.round(v).toLocaleString('en-US')} per month`;
+    case 'share':
+      return `${Math.round(v * 100)}%`;
     default:
-      return String(v);
+      return String(Math.round(v * 10) / 10);
   }
 }
 
