@@ -63,13 +63,14 @@ describe('outcomes as of a past date', () => {
       ],
     });
 
-    const then = await metricsAt(
-      'component:default/classroom-monolith',
-      daysAgo(180),
-    );
+    // The present first: its history goes back 91 days only.
     const now = await metricsAt(
       'component:default/classroom-monolith',
       new Date(NOW),
+    );
+    const then = await metricsAt(
+      'component:default/classroom-monolith',
+      daysAgo(180),
     );
     // 2 in the 90 days up to day 180 (days 250 and 200), none of the later
     // ones; 13 in the last 90 days. Per week, to two decimals.
@@ -80,6 +81,13 @@ describe('outcomes as of a past date', () => {
       'delivery.changeFailureRate',
       'delivery.productionDeploymentsPerWeek',
     ]);
+    // Asked again as of the past date after the present one, which read a
+    // shallower history: the same figure.
+    expect(
+      (await metricsAt('component:default/classroom-monolith', daysAgo(180)))[
+        'delivery.productionDeploymentsPerWeek'
+      ],
+    ).toBe(0.16);
     // An entity the catalog no longer holds has none.
     expect(await metricsAt('component:default/gone', new Date(NOW))).toEqual(
       {},

@@ -179,15 +179,20 @@ export function gitopsDeliverySource(
   reader: GitopsHistoryReader,
   windowDays: number,
 ): DeliverySource {
-  let cached: { headSha: string; history: Promise<GitopsHistory> } | undefined;
+  let cached:
+    | { headSha: string; since: number; history: Promise<GitopsHistory> }
+    | undefined;
 
   async function history(now: number): Promise<GitopsHistory> {
     const headSha = await reader.head();
-    if (cached?.headSha !== headSha) {
-      // Read one extra day, so a cached index still covers the window as
-      // the day moves on while the head stays the same.
-      const read = reader.read(headSha, now - (windowDays + 1) * DAY_MS);
-      cached = { headSha, history: read };
+    // Read one extra day, so a cached index still covers the window as the
+    // day moves on while the head stays the same. A window that starts
+    // earlier than the one read (outcomes asked as of a past date) reads
+    // again, deeper.
+    const since = now - (windowDays + 1) * DAY_MS;
+    if (cached?.headSha !== headSha || since < cached.since) {
+      const read = reader.read(headSha, since);
+      cached = { headSha, since, history: read };
       read.catch(() => {
         if (cached?.history === read) cached = undefined;
       });
