@@ -97,7 +97,9 @@ export function TeamDeliveryOutcomesCard() {
                   <TableCell>Team median</TableCell>
                   <TableCell>DORA cluster</TableCell>
                   <TableCell>Range</TableCell>
-                  <TableCell>Services</TableCell>
+                  <TableCell style={{ whiteSpace: 'nowrap' }}>
+                    Services
+                  </TableCell>
                 </TableRow>
               </TableHead>
               <TableBody>
