@@ -13,6 +13,9 @@
  *   BENCH_COMMITS   commits (default 50000)
  *   BENCH_APPS      applications / services (default 1000)
  *   BENCH_RUNS      runs per median (default 3)
+ *   BENCH_READER    isomorphic-git: read the history without the git client
+ *                   (default: the git client, as the collector does where
+ *                   git is installed)
  *
  * The repository (bare, branch main) is written once with `git fast-import`
  * when the git binary exists, else with isomorphic-git. Its commits span the
@@ -40,6 +43,7 @@ import { createDeliveryFactCollector } from '../src/outcomes/deliveryCollector';
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 50_000);
 const APPS = Number(process.env.BENCH_APPS ?? 1_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const READER = process.env.BENCH_READER ?? 'auto';
 const DATA_DIR =
   process.env.BENCH_DATA_DIR ?? join(tmpdir(), 'bench-delivery-gitops');
 const SPAN_DAYS = 85;
@@ -360,6 +364,10 @@ async function main() {
       bareTotal = [...b.value.values()].reduce((a, n) => a + n, 0);
       rss.bare = peakRssMb();
     }
+    // BENCH_READER=isomorphic-git hides the git client from the collector,
+    // which then reads with isomorphic-git (as where git is not installed).
+    const path = process.env.PATH;
+    if (READER === 'isomorphic-git') process.env.PATH = '/nonexistent';
     const collector = createDeliveryFactCollector({
       repository: repo,
       branch: 'main',
@@ -372,6 +380,7 @@ async function main() {
     collectorTotal = c.value;
     rss.cold = peakRssMb();
     const w = await measure(() => collectAll(collector));
+    process.env.PATH = path;
     warm.push(w);
     rss.warm = peakRssMb();
   }
@@ -389,7 +398,9 @@ async function main() {
     );
   };
   console.log(
-    `delivery collector: ${APPS} services, ${COMMITS} commits, ${RUNS} runs (medians); node ${
+    `delivery collector (history reader: ${
+      READER === 'isomorphic-git' ? 'isomorphic-git' : 'git client'
+    }): ${APPS} services, ${COMMITS} commits, ${RUNS} runs (medians); node ${
       process.version
     }, ${cpus().length} cores, load average ${loadavg()
       .map(l => l.toFixed(2))
