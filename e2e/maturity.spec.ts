@@ -1,16 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { screenshotDir, signInAsGuest } from './helpers';
-
-// The backend scores the demo on its first cycle, about 20 s after start.
-const SCORING_TIMEOUT_MS = 120_000;
-
-/** Reloads until `ready` passes: the first cycle may not have run yet. */
-async function reloadUntil(page: Page, ready: () => Promise<void>) {
-  await expect(async () => {
-    await page.reload();
-    await ready();
-  }).toPass({ timeout: SCORING_TIMEOUT_MS, intervals: [2_000, 5_000] });
-}
+import { expect, test } from '@playwright/test';
+import { reloadUntil, screenshotDir, signInAsGuest } from './helpers';
 
 test('a guest reads a service maturity tab, the scorecards and the review of the migrating system', async ({
   page,
