@@ -85,6 +85,14 @@ describe('formatOutcome', () => {
     );
   });
 
+  it('does not call a sum over services "on demand"', () => {
+    expect(
+      formatOutcome(outcome('deployment-frequency'), 25, {
+        ofOneService: false,
+      }),
+    ).toBe('25 / week');
+  });
+
   it('reads hours as minutes, hours or days, and shares as percent', () => {
     expect(formatOutcome(outcome('time-to-restore'), 0.5)).toBe('30 min');
     expect(formatOutcome(outcome('lead-time'), 5.25)).toBe('5.3 h');

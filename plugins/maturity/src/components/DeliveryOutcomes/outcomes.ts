@@ -264,13 +264,23 @@ function number(value: number, digits: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
-/** A value in human units: deploys a week or "on demand", hours or days, %. */
-export function formatOutcome(outcome: Outcome, value: number): string {
+/**
+ * A value in human units: deploys a week or "on demand", hours or days, %.
+ * `ofOneService: false` for a sum over services, which "on demand" (a
+ * service's cluster) does not describe.
+ */
+export function formatOutcome(
+  outcome: Outcome,
+  value: number,
+  options: { ofOneService?: boolean } = {},
+): string {
   switch (outcome.format) {
     case 'perWeek': {
       const elite = DORA_CLUSTERS.deploymentFrequency.boundaries[0].limit;
       const perWeek = `${number(value, value < 10 ? 1 : 0)} / week`;
-      if (value >= elite) return `On demand (${perWeek})`;
+      if (value >= elite && options.ofOneService !== false) {
+        return `On demand (${perWeek})`;
+      }
       // Rarer than weekly reads better as an interval: a quarterly release.
       if (value > 0 && value < 0.5) {
         return `${perWeek} (one every ${Math.round(1 / value)} weeks)`;

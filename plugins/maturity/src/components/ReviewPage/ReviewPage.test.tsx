@@ -125,7 +125,7 @@ describe('ReviewPage', () => {
     expect(then).toHaveTextContent('Lead time for changes: 21 days');
     expect(now).toHaveTextContent('L2 Foundational');
     expect(now).toHaveTextContent(
-      'Production deployments per week: On demand (9.5 / week)',
+      'Production deployments per week: 9.5 / week',
     );
     expect(now).toHaveTextContent('Lead time for changes: 30 min');
     expect(now).toHaveTextContent(

@@ -115,7 +115,7 @@ describe('review export', () => {
       '## Migration record: traditional → future-ready',
     );
     expect(markdown).toContain(
-      '| Deployment | L1 Traditional; Production deployments per week: 0.1 / week (one every 13 weeks); Lead time for changes: 21 days | L2 Foundational; Production deployments per week: On demand (9.5 / week); Lead time for changes: 30 min | Blocking the next level: GitOps sync (2 components) |',
+      '| Deployment | L1 Traditional; Production deployments per week: 0.1 / week (one every 13 weeks); Lead time for changes: 21 days | L2 Foundational; Production deployments per week: 9.5 / week; Lead time for changes: 30 min | Blocking the next level: GitOps sync (2 components) |',
     );
     expect(markdown).toContain(
       '| Cost | Cost per month: not measured | Cost per month: not measured | Cost per month: not measured (set maturity.outcomes.opencost.baseUrl) |',

@@ -14,7 +14,11 @@ export function formatRecordMetric(metric: MigrationRecordMetric): string {
   const v = metric.value;
   if (v === null || v === undefined) return 'not measured';
   const outcome = OUTCOMES.find(o => o.fact === metric.fact);
-  if (outcome) return formatOutcome(outcome, v);
+  if (outcome) {
+    return formatOutcome(outcome, v, {
+      ofOneService: metric.aggregate !== 'sum',
+    });
+  }
   switch (metric.unit) {
     case 'percent':
       return `${Math.round(v)}%`;
