@@ -277,5 +277,9 @@ describe('the migration record of a system', () => {
       // (900 × 0.7 + 100 × 0.1) / 1000, not the plain median 0.4.
       expect.objectContaining({ fact: 'cost.idleShare', value: 0.64 }),
     ]);
+    expect(row.now.evidence).toEqual([
+      'Cost per month: sum of 2 of 2 components',
+      'Idle share of requested capacity: average weighted by cost of 2 of 2 components',
+    ]);
   });
 });

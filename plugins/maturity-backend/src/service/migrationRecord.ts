@@ -143,6 +143,13 @@ const ASPECTS: AspectSpec[] = [
   },
 ];
 
+/** How the evidence names each way of making the system's value. */
+const AGGREGATE_WORDS: Record<Aggregate, string> = {
+  sum: 'sum',
+  median: 'median',
+  costWeighted: 'average weighted by cost',
+};
+
 /** The level counted as cloud-native in the record's evidence. */
 const CLOUD_NATIVE_LEVEL = 3;
 /** Snapshots this close to the first one count as the starting state. */
@@ -296,7 +303,7 @@ function stateOf(
   for (const metric of out.metrics) {
     if (metric.measured > 0) {
       evidence.push(
-        `${metric.label}: ${metric.aggregate === 'sum' ? 'sum' : 'median'} of ${
+        `${metric.label}: ${AGGREGATE_WORDS[metric.aggregate]} of ${
           metric.measured
         } of ${states.length} component${states.length === 1 ? '' : 's'}`,
       );
