@@ -210,7 +210,7 @@ describe('the migration record of a system', () => {
         measured: 0,
       });
       expect(recovery.now.evidence).toContain(
-        'Time to restore: not measured (incident outcomes are not configured: set maturity.outcomes.incidents.file)',
+        'Time to restore: not measured for 2 components (for example: incident outcomes are not configured: set maturity.outcomes.incidents.file)',
       );
       expect(recovery.then.evidence).toContain(
         'Time to restore: not recorded at the first snapshot',
@@ -218,7 +218,7 @@ describe('the migration record of a system', () => {
       const cost = record.rows.find(r => r.aspect === 'cost')!;
       expect(cost.dimension).toBeUndefined();
       expect(cost.now.evidence).toContain(
-        "Cost per month: not measured (no 'cost' collector is installed)",
+        "Cost per month: not measured for 2 components (for example: no 'cost' collector is installed)",
       );
       await knex.destroy();
     },

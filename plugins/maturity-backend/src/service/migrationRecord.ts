@@ -310,8 +310,15 @@ function stateOf(
     } else if (context.when === 'then') {
       evidence.push(`${metric.label}: not recorded at the first snapshot`);
     } else {
+      // One reason, from one component: say so when there are more.
       const why = context.unmeasured?.(metric.fact);
-      evidence.push(`${metric.label}: not measured${why ? ` (${why})` : ''}`);
+      const which = states.length > 1 ? ` for ${states.length} components` : '';
+      const example = states.length > 1 ? 'for example: ' : '';
+      evidence.push(
+        `${metric.label}: not measured${which}${
+          why ? ` (${example}${why})` : ''
+        }`,
+      );
     }
   }
   return out;
