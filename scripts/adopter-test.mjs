@@ -229,6 +229,23 @@ async function main() {
       await configureAppEnvironment(appDir, registry.url);
     });
 
+    // Every run publishes the same versions (0.1.0), and yarn's global cache
+    // keeps an archive by name and version: without this, the app would
+    // install an earlier run's packages instead of the ones just published.
+    await step("forget earlier runs' packages in yarn's cache", async () => {
+      const out = await run('yarn', ['config', 'get', 'cacheFolder'], {
+        cwd: appDir,
+        env: yarnEnv,
+      });
+      const folder = out.trim().split('\n').pop().trim();
+      const stale = (await readdir(folder).catch(() => [])).filter(
+        name =>
+          name.startsWith('@cloud-native-portal-') && name.includes('-npm-'),
+      );
+      for (const name of stale) await rm(join(folder, name), { force: true });
+      log(`removed ${stale.length} cached archives of ours from ${folder}`);
+    });
+
     const applied = await step('apply the README install steps', () =>
       applySteps(steps, {
         appDir,
