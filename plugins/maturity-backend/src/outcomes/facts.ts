@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { promises as fs } from 'node:fs';
 import {
   Evidence,
   FactDeclaration,
@@ -87,3 +88,22 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 /** Dates up to this far ahead of the backend's clock are not treated as skewed. */
 export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Reads a file on the backend's disk; with `ifChanged`, answers undefined
+ * while its modification time and size stay those of the last read. Shared
+ * by the file sources of the outcome collectors (incidents, cost).
+ */
+export function changedFileReader(
+  path: string,
+): (options: { ifChanged: boolean }) => Promise<string | undefined> {
+  let stamp: string | undefined;
+  return async ({ ifChanged }) => {
+    const stat = await fs.stat(path);
+    const next = `${stat.mtimeMs}:${stat.size}`;
+    if (ifChanged && next === stamp) return undefined;
+    const text = await fs.readFile(path, 'utf8');
+    stamp = next;
+    return text;
+  };
+}

@@ -6,13 +6,13 @@ import {
   FactCollector,
   FactCollectorContext,
 } from '@cloud-native-portal/plugin-maturity-node';
-import { promises as fs } from 'node:fs';
 import {
   CLOCK_SKEW_TOLERANCE_MS,
   DAY_MS,
   HOUR_MS,
   INCIDENT_FACTS,
   capEvidence,
+  changedFileReader,
   median,
   round2,
 } from './facts';
@@ -52,18 +52,10 @@ function formatOf(where: string): 'json' | 'csv' | undefined {
 
 /** An incident export file on the backend's disk (re-read when it changes). */
 export function incidentFileSource(path: string): IncidentSource {
-  let stamp: string | undefined;
   return {
     where: path,
     format: formatOf(path),
-    async read({ ifChanged }) {
-      const stat = await fs.stat(path);
-      const next = `${stat.mtimeMs}:${stat.size}`;
-      if (ifChanged && next === stamp) return undefined;
-      const text = await fs.readFile(path, 'utf8');
-      stamp = next;
-      return text;
-    },
+    read: changedFileReader(path),
   };
 }
 

@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
-import { promises as fs } from 'node:fs';
 import { z } from 'zod';
+import { changedFileReader } from './facts';
 
 /**
  * One allocation of OpenCost's allocation API, reduced to what the cost
@@ -255,18 +255,10 @@ export function parseAllocations(text: string): {
 
 /** A saved allocation answer on the backend's disk (re-read when it changes). */
 export function openCostFileSource(path: string): OpenCostSource {
-  let stamp: string | undefined;
   return {
     where: path,
     configKey: 'maturity.outcomes.opencost.file',
-    async read({ ifChanged }) {
-      const stat = await fs.stat(path);
-      const next = `${stat.mtimeMs}:${stat.size}`;
-      if (ifChanged && next === stamp) return undefined;
-      const text = await fs.readFile(path, 'utf8');
-      stamp = next;
-      return text;
-    },
+    read: changedFileReader(path),
   };
 }
 
