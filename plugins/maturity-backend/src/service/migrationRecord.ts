@@ -1,24 +1,18 @@
 import {
   FactSet,
+  MaturityApiSchema,
   MaturityModel,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { SnapshotAt, StoredEntityScore } from '../database/MaturityStore';
 
-/** The aspects of a system's migration record, in the order shown. */
-export const MIGRATION_ASPECTS = [
-  'architecture',
-  'scalability',
-  'deployment',
-  'monitoring',
-  'security',
-  'operations',
-  'cost',
-  'recovery',
-] as const;
-export type MigrationAspect = (typeof MIGRATION_ASPECTS)[number];
-
-type Unit = 'perWeek' | 'hours' | 'share' | 'currency' | 'score' | 'percent';
-type Aggregate = 'sum' | 'median' | 'costWeighted';
+// The response types, as the API document (openapi.yaml) defines them.
+export type MigrationRecord = MaturityApiSchema.MigrationRecord;
+export type MigrationRecordRow = MaturityApiSchema.MigrationRecordRow;
+export type MigrationRecordState = MaturityApiSchema.MigrationRecordState;
+export type MigrationRecordMetric = MaturityApiSchema.MigrationRecordMetric;
+export type MigrationAspect = MigrationRecordRow['aspect'];
+type Unit = MigrationRecordMetric['unit'];
+type Aggregate = MigrationRecordMetric['aggregate'];
 
 interface MetricSpec {
   fact: string;
@@ -154,37 +148,6 @@ const AGGREGATE_WORDS: Record<Aggregate, string> = {
 const CLOUD_NATIVE_LEVEL = 3;
 /** Snapshots this close to the first one count as the starting state. */
 const FIRST_STATE_SPAN_MS = 86_400_000;
-
-export interface MigrationRecordMetric {
-  fact: string;
-  label: string;
-  unit: Unit;
-  aggregate: Aggregate;
-  value: number | null;
-  measured: number;
-}
-
-export interface MigrationRecordState {
-  components: number;
-  level?: number | null;
-  levelName?: string;
-  atOrAbove3?: number;
-  metrics: MigrationRecordMetric[];
-  evidence: string[];
-}
-
-export interface MigrationRecordRow {
-  aspect: MigrationAspect;
-  title: string;
-  dimension?: string;
-  then: MigrationRecordState;
-  now: MigrationRecordState;
-}
-
-export interface MigrationRecord {
-  firstSnapshotAt: string | null;
-  rows: MigrationRecordRow[];
-}
 
 /** One component's state: levels per dimension and numeric facts. */
 interface ComponentState {

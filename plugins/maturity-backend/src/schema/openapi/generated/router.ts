@@ -1324,7 +1324,7 @@ export const spec = {
       },
       MigrationRecordMetric: {
         type: 'object',
-        required: ['fact', 'label', 'unit', 'value', 'measured'],
+        required: ['fact', 'label', 'unit', 'aggregate', 'value', 'measured'],
         properties: {
           fact: {
             type: 'string',

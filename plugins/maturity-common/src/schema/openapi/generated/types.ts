@@ -775,7 +775,7 @@ export interface components {
       /** @enum {string} */
       unit: 'perWeek' | 'hours' | 'share' | 'currency' | 'score' | 'percent';
       /** @enum {string} */
-      aggregate?: 'sum' | 'median' | 'costWeighted';
+      aggregate: 'sum' | 'median' | 'costWeighted';
       /** @description The system's value; null when no component had it recorded. */
       value: number | null;
       /** @description Components with a recorded value. */
