@@ -9,6 +9,7 @@ import {
 import { MaturityEngine } from '../engine/MaturityEngine';
 import { findRisks } from '../engine/risks';
 import { buildMigrationRecord } from './migrationRecord';
+import { median } from '../outcomes/facts';
 
 /** The start of each period from `from` to now. */
 export function periodStarts(
@@ -519,21 +520,15 @@ export async function summarizeFact(
   const round = (value: number) => Math.round(value * 1000) / 1000;
   return [...groups]
     .map(([key, values]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const middle = Math.floor(sorted.length / 2);
       const sum = values.reduce((a, b) => a + b, 0);
       return {
         key,
         entityCount: values.length,
         average: round(sum / values.length),
-        median: round(
-          sorted.length % 2
-            ? sorted[middle]
-            : (sorted[middle - 1] + sorted[middle]) / 2,
-        ),
+        median: round(median(values)),
         sum: round(sum),
-        min: sorted[0],
-        max: sorted[sorted.length - 1],
+        min: Math.min(...values),
+        max: Math.max(...values),
       };
     })
     .sort((a, b) => a.key.localeCompare(b.key));

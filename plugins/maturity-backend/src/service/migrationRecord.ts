@@ -4,6 +4,7 @@ import {
   MaturityModel,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { SnapshotAt, StoredEntityScore } from '../database/MaturityStore';
+import { median } from '../outcomes/facts';
 
 // The response types, as the API document (openapi.yaml) defines them.
 export type MigrationRecord = MaturityApiSchema.MigrationRecord;
@@ -163,15 +164,6 @@ function lowerMedian(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function aggregate(
