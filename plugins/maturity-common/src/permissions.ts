@@ -48,6 +48,15 @@ export const maturityCycleRunPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Open (or preview) fix pull requests across many services' repositories at
+ * once (organization-wide, so not entity-scoped).
+ */
+export const maturityFleetFixPermission = createPermission({
+  name: 'maturity.fleet.fix',
+  attributes: { action: 'create' },
+});
+
 /** Every maturity permission, for registering with the permission framework. */
 export const maturityPermissions = [
   maturityEntityReadPermission,
@@ -56,4 +65,5 @@ export const maturityPermissions = [
   maturityRefreshPermission,
   maturityCampaignManagePermission,
   maturityCycleRunPermission,
+  maturityFleetFixPermission,
 ];

@@ -24,6 +24,7 @@ import {
 import { templateManagementPermission } from '@backstage/plugin-scaffolder-common/alpha';
 import {
   maturityCampaignManagePermission,
+  maturityFleetFixPermission,
   maturityCycleRunPermission,
   maturityRefreshPermission,
   maturityWaiverCreatePermission,
@@ -50,6 +51,7 @@ const RULES: Record<string, PermissionRule> = {
   [maturityRefreshPermission.name]: 'owner',
   [maturityCampaignManagePermission.name]: 'admin',
   [maturityCycleRunPermission.name]: 'admin',
+  [maturityFleetFixPermission.name]: 'admin',
   ...Object.fromEntries(toilWritePermissions.map(p => [p.name, 'owner'])),
   [catalogEntityDeletePermission.name]: 'owner',
   // The location permission carries no entity, so ownership cannot be checked:
@@ -105,7 +107,7 @@ const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
  * makes it an admin); admins may do everything; waivers, score refreshes,
  * toil writes and catalog entity deletion are conditional on owning the
  * entity, through the group hierarchy (a member of courses-team counts as a
- * member of learning-experience); campaigns, whole cycles, location deletion, ingestion
+ * member of learning-experience); campaigns, whole cycles, fleet fix pull requests, location deletion, ingestion
  * and template management are for admins.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {

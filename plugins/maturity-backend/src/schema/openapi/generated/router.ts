@@ -1937,6 +1937,246 @@ export const spec = {
         },
         additionalProperties: false,
       },
+      FleetFixState: {
+        type: 'string',
+        description:
+          "Where a service stands on a check's fix: not-started (no fix pull request yet), pr-open (a fix branch or pull request is open), check-passing (the check passes now), waived (an active waiver holds), failed (the last attempt failed; see reason), unknown (the check could not be measured for the service).",
+        enum: [
+          'not-started',
+          'pr-open',
+          'check-passing',
+          'waived',
+          'failed',
+          'unknown',
+        ],
+      },
+      FleetCandidate: {
+        type: 'object',
+        description: "A service that a check's fix could be proposed to.",
+        required: ['entityRef', 'result', 'state'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          result: {
+            type: 'string',
+            enum: ['pass', 'fail', 'unknown', 'waived'],
+          },
+          state: {
+            $ref: '#/components/schemas/FleetFixState',
+          },
+          pullRequestUrl: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+          lastRunId: {
+            type: 'string',
+            format: 'uuid',
+          },
+        },
+        additionalProperties: false,
+      },
+      FleetCandidates: {
+        type: 'object',
+        required: ['checkId', 'checkTitle', 'items'],
+        properties: {
+          checkId: {
+            type: 'string',
+          },
+          checkTitle: {
+            type: 'string',
+          },
+          fixTemplate: {
+            $ref: '#/components/schemas/FixTemplate',
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FleetCandidate',
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+      NewFleetRun: {
+        type: 'object',
+        description:
+          'Fix pull requests to open (or preview) for the services failing one check.',
+        required: ['checkId', 'entityRefs'],
+        properties: {
+          checkId: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 200,
+          },
+          entityRefs: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 500,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+            },
+          },
+          preview: {
+            type: 'boolean',
+            default: false,
+            description:
+              'A dry run, nothing written; each item gets the change as a diff.',
+          },
+          campaignId: {
+            type: 'string',
+            format: 'uuid',
+          },
+        },
+        additionalProperties: false,
+      },
+      FleetRunItem: {
+        type: 'object',
+        required: ['entityRef', 'status'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            description:
+              "pending, running, opened (a new fix branch or pull request), reused (the same change was open already: nothing duplicated), previewed (a dry run's change), unchanged (nothing to change), skipped (not proposed; see reason) or failed (see reason).",
+            enum: [
+              'pending',
+              'running',
+              'opened',
+              'reused',
+              'previewed',
+              'unchanged',
+              'skipped',
+              'failed',
+            ],
+          },
+          reason: {
+            type: 'string',
+          },
+          taskId: {
+            type: 'string',
+          },
+          pullRequestUrl: {
+            type: 'string',
+          },
+          branch: {
+            type: 'string',
+          },
+          where: {
+            type: 'string',
+            description: 'local, github or none',
+          },
+          diff: {
+            type: 'string',
+          },
+          summary: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        additionalProperties: false,
+      },
+      FleetRunSummary: {
+        type: 'object',
+        description: 'One fleet action, for the audit trail.',
+        required: [
+          'id',
+          'checkId',
+          'templateRef',
+          'preview',
+          'createdBy',
+          'createdAt',
+          'status',
+          'counts',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+            format: 'uuid',
+          },
+          checkId: {
+            type: 'string',
+          },
+          templateRef: {
+            type: 'string',
+          },
+          preview: {
+            type: 'boolean',
+          },
+          campaignId: {
+            type: 'string',
+            format: 'uuid',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          status: {
+            type: 'string',
+            enum: ['running', 'completed', 'interrupted'],
+          },
+          counts: {
+            type: 'object',
+            required: ['total', 'done'],
+            properties: {
+              total: {
+                type: 'integer',
+              },
+              done: {
+                type: 'integer',
+              },
+            },
+            additionalProperties: {
+              type: 'integer',
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+      FleetRun: {
+        allOf: [
+          {
+            $ref: '#/components/schemas/FleetRunSummary',
+          },
+          {
+            type: 'object',
+            required: ['items'],
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/FleetRunItem',
+                },
+              },
+            },
+          },
+        ],
+      },
     },
     responses: {
       BadRequest: {
@@ -3044,6 +3284,165 @@ export const spec = {
                     },
                   },
                   additionalProperties: false,
+                },
+              },
+            },
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/fleet/checks/{checkId}/candidates': {
+      get: {
+        operationId: 'getFleetCandidates',
+        summary:
+          "The services a check's fix could be proposed to, each with where its fix stands.",
+        parameters: [
+          {
+            name: 'checkId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+          {
+            $ref: '#/components/parameters/filterOwner',
+          },
+          {
+            $ref: '#/components/parameters/filterSystem',
+          },
+          {
+            $ref: '#/components/parameters/filterDomain',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The check's services",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetCandidates',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/fleet/runs': {
+      get: {
+        operationId: 'listFleetRuns',
+        summary:
+          'Fleet actions, newest first, with who started them and when (the audit trail).',
+        parameters: [
+          {
+            name: 'checkId',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 200,
+              default: 50,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The fleet actions',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/FleetRunSummary',
+                      },
+                    },
+                  },
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+        },
+      },
+      post: {
+        operationId: 'createFleetRun',
+        summary:
+          'Open (or preview) one fix pull request per service for a failing check (permission maturity.fleet.fix).',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NewFleetRun',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'The run, started; poll it for progress',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetRun',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/fleet/runs/{id}': {
+      get: {
+        operationId: 'getFleetRun',
+        summary: "A fleet action with each repository's result.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/id',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The run',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetRun',
                 },
               },
             },

@@ -372,6 +372,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/fleet/checks/{checkId}/candidates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The services a check's fix could be proposed to, each with where its fix stands. */
+    get: operations['getFleetCandidates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Fleet actions, newest first, with who started them and when (the audit trail). */
+    get: operations['listFleetRuns'];
+    put?: never;
+    /** Open (or preview) one fix pull request per service for a failing check (permission maturity.fleet.fix). */
+    post: operations['createFleetRun'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A fleet action with each repository's result. */
+    get: operations['getFleetRun'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -967,6 +1019,101 @@ export interface components {
       fixTemplate?: components['schemas']['FixTemplate'];
       guide?: string;
     };
+    /**
+     * @description Where a service stands on a check's fix: not-started (no fix pull request yet), pr-open (a fix branch or pull request is open), check-passing (the check passes now), waived (an active waiver holds), failed (the last attempt failed; see reason), unknown (the check could not be measured for the service).
+     * @enum {string}
+     */
+    FleetFixState:
+      | 'not-started'
+      | 'pr-open'
+      | 'check-passing'
+      | 'waived'
+      | 'failed'
+      | 'unknown';
+    /** @description A service that a check's fix could be proposed to. */
+    FleetCandidate: {
+      entityRef: string;
+      title?: string;
+      owner?: string;
+      /** @enum {string} */
+      result: 'pass' | 'fail' | 'unknown' | 'waived';
+      state: components['schemas']['FleetFixState'];
+      pullRequestUrl?: string;
+      reason?: string;
+      /** Format: uuid */
+      lastRunId?: string;
+    };
+    FleetCandidates: {
+      checkId: string;
+      checkTitle: string;
+      fixTemplate?: components['schemas']['FixTemplate'];
+      items: components['schemas']['FleetCandidate'][];
+    };
+    /** @description Fix pull requests to open (or preview) for the services failing one check. */
+    NewFleetRun: {
+      checkId: string;
+      entityRefs: string[];
+      /**
+       * @description A dry run, nothing written; each item gets the change as a diff.
+       * @default false
+       */
+      preview: boolean;
+      /** Format: uuid */
+      campaignId?: string;
+    };
+    FleetRunItem: {
+      entityRef: string;
+      owner?: string;
+      /**
+       * @description pending, running, opened (a new fix branch or pull request), reused (the same change was open already: nothing duplicated), previewed (a dry run's change), unchanged (nothing to change), skipped (not proposed; see reason) or failed (see reason).
+       * @enum {string}
+       */
+      status:
+        | 'pending'
+        | 'running'
+        | 'opened'
+        | 'reused'
+        | 'previewed'
+        | 'unchanged'
+        | 'skipped'
+        | 'failed';
+      reason?: string;
+      taskId?: string;
+      pullRequestUrl?: string;
+      branch?: string;
+      /** @description local, github or none */
+      where?: string;
+      diff?: string;
+      summary?: string;
+      /** Format: date-time */
+      updatedAt?: string;
+    };
+    /** @description One fleet action, for the audit trail. */
+    FleetRunSummary: {
+      /** Format: uuid */
+      id: string;
+      checkId: string;
+      templateRef: string;
+      preview: boolean;
+      /** Format: uuid */
+      campaignId?: string;
+      createdBy: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      finishedAt?: string;
+      /** @enum {string} */
+      status: 'running' | 'completed' | 'interrupted';
+      counts: {
+        total: number;
+        done: number;
+      } & {
+        [key: string]: number;
+      };
+    };
+    FleetRun: components['schemas']['FleetRunSummary'] & {
+      items: components['schemas']['FleetRunItem'][];
+    };
   };
   responses: {
     /** @description An invalid or unknown parameter or field, named in the message. */
@@ -1073,6 +1220,13 @@ export type FactEntity = components['schemas']['FactEntity'];
 export type LevelDefinition = components['schemas']['LevelDefinition'];
 export type DimensionDefinition = components['schemas']['DimensionDefinition'];
 export type CheckDefinition = components['schemas']['CheckDefinition'];
+export type FleetFixState = components['schemas']['FleetFixState'];
+export type FleetCandidate = components['schemas']['FleetCandidate'];
+export type FleetCandidates = components['schemas']['FleetCandidates'];
+export type NewFleetRun = components['schemas']['NewFleetRun'];
+export type FleetRunItem = components['schemas']['FleetRunItem'];
+export type FleetRunSummary = components['schemas']['FleetRunSummary'];
+export type FleetRun = components['schemas']['FleetRun'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseNotFound = components['responses']['NotFound'];
@@ -1848,6 +2002,113 @@ export interface operations {
           'application/json': {
             items: components['schemas']['WaiverAuditEntry'][];
           };
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  getFleetCandidates: {
+    parameters: {
+      query?: {
+        /** @description Owner group ref; includes entities of every group below it. */
+        owner?: components['parameters']['filterOwner'];
+        /** @description System ref. */
+        system?: components['parameters']['filterSystem'];
+        /** @description Domain ref. */
+        domain?: components['parameters']['filterDomain'];
+      };
+      header?: never;
+      path: {
+        checkId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The check's services */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FleetCandidates'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  listFleetRuns: {
+    parameters: {
+      query?: {
+        checkId?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The fleet actions */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['FleetRunSummary'][];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+    };
+  };
+  createFleetRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NewFleetRun'];
+      };
+    };
+    responses: {
+      /** @description The run, started; poll it for progress */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FleetRun'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  getFleetRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FleetRun'];
         };
       };
       404: components['responses']['NotFound'];
