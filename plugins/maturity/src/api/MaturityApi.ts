@@ -11,11 +11,15 @@ import type {
   FactSummary,
   FactSummaryGroupBy,
   FailingCheck,
+  FleetCandidates,
+  FleetRun,
+  FleetRunSummary,
   HistoryResponse,
   MaturityFilters,
   MaturityGroupBy,
   ModelResponse,
   NewCampaign,
+  NewFleetRun,
   NewWaiver,
   ReviewResponse,
   Risk,
@@ -112,6 +116,26 @@ export interface MaturityApi {
   createCampaign(campaign: NewCampaign): Promise<Campaign>;
   /** DELETE /campaigns/:id */
   deleteCampaign(id: string): Promise<void>;
+  /**
+   * GET /fleet/checks/:checkId/candidates: the services a check's fix could
+   * be proposed to, each with where its fix stands.
+   */
+  getFleetCandidates(
+    checkId: string,
+    filters?: Pick<MaturityFilters, 'owner' | 'system' | 'domain'>,
+  ): Promise<FleetCandidates>;
+  /** GET /fleet/runs: fleet actions, newest first (the audit trail). */
+  listFleetRuns(options?: {
+    checkId?: string;
+    limit?: number;
+  }): Promise<{ items: FleetRunSummary[] }>;
+  /**
+   * POST /fleet/runs: starts opening (or previewing) one fix pull request per
+   * service; answers the started run, to be polled with {@link MaturityApi.getFleetRun}.
+   */
+  createFleetRun(run: NewFleetRun): Promise<FleetRun>;
+  /** GET /fleet/runs/:id: a fleet action with each repository's result. */
+  getFleetRun(id: string): Promise<FleetRun>;
 }
 
 /** The API reference of {@link MaturityApi}. */

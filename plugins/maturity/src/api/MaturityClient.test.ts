@@ -240,3 +240,133 @@ describe('MaturityClient fact requests', () => {
     expect(error.status).toBe(404);
   });
 });
+
+describe('MaturityClient fleet requests', () => {
+  const run = {
+    id: '7b0c6f9e-8d0a-4a43-9d1e-2f6f3c1f0a11',
+    checkId: 'scale-pdb',
+    templateRef: 'template:default/add-pdb',
+    preview: true,
+    createdBy: 'user:default/guest',
+    createdAt: '2026-12-06T10:00:00.000Z',
+    status: 'running',
+    counts: { total: 2, done: 0 },
+    items: [],
+  };
+
+  it("requests a check's candidates by check id with the owner filter, leaving out empty filters", async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(
+        `${baseUrl}/fleet/checks/scale-pdb/candidates`,
+        ({ request }) => {
+          url = new URL(request.url);
+          return HttpResponse.json({
+            checkId: 'scale-pdb',
+            checkTitle: 'A PodDisruptionBudget protects capacity',
+            items: [],
+          });
+        },
+      ),
+    );
+    await expect(
+      client.getFleetCandidates('scale-pdb', {
+        owner: 'group:default/courses-team',
+        system: '',
+      }),
+    ).resolves.toMatchObject({ checkId: 'scale-pdb', items: [] });
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      owner: 'group:default/courses-team',
+    });
+  });
+
+  it('escapes a check id with a slash as one path segment', async () => {
+    let path: string | undefined;
+    server.use(
+      http.get(`${baseUrl}/fleet/checks/:checkId/candidates`, ({ request }) => {
+        path = new URL(request.url).pathname;
+        return HttpResponse.json({
+          checkId: 'a/b',
+          checkTitle: 'x',
+          items: [],
+        });
+      }),
+    );
+    await client.getFleetCandidates('a/b');
+    expect(path).toBe('/api/maturity/fleet/checks/a%2Fb/candidates');
+  });
+
+  it("lists a check's fleet runs with the check id and limit as query parameters", async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/fleet/runs`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json({ items: [run] });
+      }),
+    );
+    await expect(
+      client.listFleetRuns({ checkId: 'scale-pdb', limit: 20 }),
+    ).resolves.toEqual({ items: [run] });
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      checkId: 'scale-pdb',
+      limit: '20',
+    });
+  });
+
+  it('posts a fleet run as JSON and answers the started run of the 202', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${baseUrl}/fleet/runs`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(run, { status: 202 });
+      }),
+    );
+    const newRun = {
+      checkId: 'scale-pdb',
+      entityRefs: ['component:default/a', 'component:default/b'],
+      preview: true,
+    };
+    await expect(client.createFleetRun(newRun)).resolves.toEqual(run);
+    expect(body).toEqual(newRun);
+  });
+
+  it('reads a fleet run by id', async () => {
+    server.use(
+      http.get(`${baseUrl}/fleet/runs/${run.id}`, () =>
+        HttpResponse.json({ ...run, status: 'completed' }),
+      ),
+    );
+    await expect(client.getFleetRun(run.id)).resolves.toMatchObject({
+      id: run.id,
+      status: 'completed',
+    });
+  });
+
+  it('reports a 403 on POST /fleet/runs with the server message', async () => {
+    server.use(
+      http.post(`${baseUrl}/fleet/runs`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'not allowed to maturity.fleet.fix',
+            },
+          },
+          { status: 403, statusText: 'Forbidden' },
+        ),
+      ),
+    );
+    const error = await client
+      .createFleetRun({
+        checkId: 'scale-pdb',
+        entityRefs: ['component:default/a'],
+        preview: false,
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(MaturityRequestError);
+    expect(error.status).toBe(403);
+    expect(error.message).toBe(
+      'POST /api/maturity/fleet/runs failed: 403 Forbidden: not allowed to maturity.fleet.fix',
+    );
+  });
+});

@@ -11,6 +11,7 @@ import type {
   MaturityFilters,
   MaturityGroupBy,
   NewCampaign,
+  NewFleetRun,
   NewWaiver,
   TrendInterval,
 } from './types';
@@ -305,6 +306,38 @@ export class MaturityClient implements MaturityApi {
         params: { path: { id } },
         parseAs: 'stream',
       }),
+    );
+  }
+
+  getFleetCandidates(
+    checkId: string,
+    filters: Pick<MaturityFilters, 'owner' | 'system' | 'domain'> = {},
+  ) {
+    const { owner, system, domain } = filters;
+    return this.call(c =>
+      c.GET('/fleet/checks/{checkId}/candidates', {
+        params: {
+          path: { checkId },
+          query: compact({ owner, system, domain }),
+        },
+      }),
+    );
+  }
+
+  listFleetRuns(options: { checkId?: string; limit?: number } = {}) {
+    const { checkId, limit } = options;
+    return this.call(c =>
+      c.GET('/fleet/runs', { params: { query: compact({ checkId, limit }) } }),
+    );
+  }
+
+  createFleetRun(run: NewFleetRun) {
+    return this.call(c => c.POST('/fleet/runs', { body: run }));
+  }
+
+  getFleetRun(id: string) {
+    return this.call(c =>
+      c.GET('/fleet/runs/{id}', { params: { path: { id } } }),
     );
   }
 }
