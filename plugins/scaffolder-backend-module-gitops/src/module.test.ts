@@ -29,6 +29,7 @@ describe('scaffolderModuleGitops', () => {
       'gitops:fetch-entity-source',
       'gitops:open-pr',
       'gitops:plan-adoption',
+      'gitops:plan-fix',
       'gitops:plan-upgrade',
       'gitops:render-template',
       'gitops:validate-manifests',

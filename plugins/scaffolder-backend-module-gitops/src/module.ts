@@ -9,11 +9,13 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { resolve } from 'path';
 import { createAnnotateExtractionAction } from './actions/annotateExtraction';
 import { createCheckCapabilityAction } from './actions/checkCapability';
 import { createFetchEntitySourceAction } from './actions/fetchEntitySource';
 import { createOpenGitopsPrAction } from './actions/openPr';
 import { createPlanAdoptionAction } from './actions/planAdoption';
+import { createPlanFixAction } from './actions/planFix';
 import { createPlanUpgradeAction } from './actions/planUpgrade';
 import {
   createPublishLocalAction,
@@ -28,6 +30,7 @@ import {
   ensureLocalGitopsRepository,
   historyScript,
 } from './lib/localGitopsRepository';
+import { seedDemoRepositories } from './lib/demoRepositories';
 import { LocalRepositoryConfinementProcessor } from './localConfinement';
 import { LocalRepositoryPlaceholderProcessor } from './localPlaceholders';
 
@@ -100,6 +103,7 @@ export const scaffolderModuleGitops = createBackendModule({
           createRenderTemplateAction({ catalog, discovery, auth, urlReader }),
           createFetchEntitySourceAction({ catalog, urlReader, config }),
           createPlanAdoptionAction(),
+          createPlanFixAction(),
           createPlanUpgradeAction({ catalog, discovery, auth, urlReader }),
           createCheckCapabilityAction({ catalog }),
           createAnnotateExtractionAction(),
@@ -152,6 +156,18 @@ export const catalogModuleLocalRepositories = createBackendModule({
             logger,
           ),
         );
+        // Demo portals only: repositories created before the provider's
+        // first read, so that it registers them at once.
+        const demoRepositories = config.getOptionalString(
+          'scaffolder.localPublish.demoRepositories',
+        );
+        if (demoRepositories) {
+          await seedDemoRepositories({
+            source: resolve(demoRepositories),
+            directory,
+            logger,
+          });
+        }
       },
     });
   },
