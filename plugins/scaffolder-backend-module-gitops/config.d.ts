@@ -24,6 +24,15 @@ export interface Config {
        * examples/gitops-history/generate.mjs). Never set it in production.
        */
       demoHistory?: string;
+      /**
+       * Demo portals only: a folder of repository trees, one subfolder per
+       * repository (relative to the backend's working directory; the demo's
+       * is examples/local-repos). At startup each subfolder whose repository
+       * is missing from `directory` is copied there as a git repository with
+       * one commit on `main`; existing repositories are left as they are.
+       * Never set it in production.
+       */
+      demoRepositories?: string;
     };
   };
 }

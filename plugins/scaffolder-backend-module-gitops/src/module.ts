@@ -132,6 +132,18 @@ export const catalogModuleLocalRepositories = createBackendModule({
       async init({ catalog, config, scheduler, logger }) {
         const directory = localPublishDirectory(config);
         if (!directory) return;
+        // Demo portals only: repositories created before the provider's
+        // first read, so that it registers them at once.
+        const demoRepositories = config.getOptionalString(
+          'scaffolder.localPublish.demoRepositories',
+        );
+        if (demoRepositories) {
+          await seedDemoRepositories({
+            source: resolve(demoRepositories),
+            directory,
+            logger,
+          });
+        }
         const seconds =
           config.getOptionalNumber(
             'scaffolder.localPublish.refreshIntervalSeconds',
@@ -156,18 +168,6 @@ export const catalogModuleLocalRepositories = createBackendModule({
             logger,
           ),
         );
-        // Demo portals only: repositories created before the provider's
-        // first read, so that it registers them at once.
-        const demoRepositories = config.getOptionalString(
-          'scaffolder.localPublish.demoRepositories',
-        );
-        if (demoRepositories) {
-          await seedDemoRepositories({
-            source: resolve(demoRepositories),
-            directory,
-            logger,
-          });
-        }
       },
     });
   },

@@ -12,7 +12,8 @@ import { parseAllDocuments } from 'yaml';
 import { listFiles, workspacePath } from '../lib/files';
 import { examples } from './publishLocal.examples';
 
-const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+/** The names a local repository may have (its folder's name). */
+export const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
 /** The configured directory that local repositories are created in. */
 export function localPublishDirectory(

@@ -1,0 +1,3 @@
+module github.com/brightpath/lesson-player-api
+
+go 1.23
