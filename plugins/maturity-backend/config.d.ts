@@ -233,6 +233,14 @@ export interface Config {
     trackedFacts?: string[];
     /** Owner values treated as "no owner", e.g. unassigned, tbd. */
     placeholderOwners?: string[];
+    /** Fleet fixes: a check's fix template proposed to many repositories. */
+    fleet?: {
+      /**
+       * How many repositories one fleet action works on at once (one
+       * scaffolder task each). Default: 4.
+       */
+      concurrency?: number;
+    };
     /** Waivers of checks. */
     waivers?: {
       /**

@@ -5,6 +5,8 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { maturityPermissions } from '@cloud-native-portal/plugin-maturity-common';
 import {
   createRepoFactCollector,
@@ -19,6 +21,8 @@ import { CatalogEntityEvents } from './engine/CatalogEntityEvents';
 import { loadMaturityModel } from './engine/loadModel';
 import { MaturityEngine } from './engine/MaturityEngine';
 import { createRouter } from './router';
+import { FleetRunner } from './fleet/FleetRunner';
+import { FleetStore } from './fleet/FleetStore';
 import {
   CYCLE_TASK_ID,
   NEW_ENTITY_SCAN_TASK_ID,
@@ -62,6 +66,8 @@ export const maturityPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
         events: eventsServiceRef,
+        scaffolder: scaffolderServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
@@ -273,10 +279,31 @@ export const maturityPlugin = createBackendPlugin({
           });
         });
 
+        // Fleet fixes: runs left unfinished by a stopped backend are marked
+        // interrupted; running the fix again resumes them without duplicates.
+        const fleetStore = new FleetStore(await deps.database.getClient());
+        const interrupted = await fleetStore.interruptUnfinished();
+        if (interrupted) {
+          logger.warn(
+            `${interrupted} fleet fix run(s) were interrupted by a restart; run them again to resume`,
+          );
+        }
+        const fleetRunner = new FleetRunner({
+          store,
+          fleetStore,
+          checks: () => engine.model.checks,
+          scaffolder: deps.scaffolder,
+          catalog: deps.catalog,
+          notifications: deps.notifications,
+          logger,
+          concurrency: config.getOptionalNumber('maturity.fleet.concurrency'),
+        });
+
         deps.httpRouter.use(
           await createRouter({
             engine,
             store,
+            fleet: { runner: fleetRunner, store: fleetStore },
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             waiverMaxDays: config.getOptionalNumber('maturity.waivers.maxDays'),

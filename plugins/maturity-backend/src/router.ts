@@ -24,6 +24,7 @@ import {
   maturityCampaignManagePermission,
   maturityCycleRunPermission,
   maturityEntityReadPermission,
+  maturityFleetFixPermission,
   maturityRefreshPermission,
   maturityWaiverCreatePermission,
   maturityWaiverRevokePermission,
@@ -48,6 +49,9 @@ import {
 } from './service/aggregates';
 import { buildEntityReport } from './service/entityReport';
 import { CycleStart, CycleStatus } from './sharding/ShardedCycle';
+import { FleetRunner } from './fleet/FleetRunner';
+import { FleetStore } from './fleet/FleetStore';
+import { fleetCandidates } from './fleet/candidates';
 
 /** Dependencies of the REST API. */
 export interface RouterOptions {
@@ -57,6 +61,8 @@ export interface RouterOptions {
   permissions: PermissionsService;
   /** The latest a waiver may expire, in days from now. Default: 90. */
   waiverMaxDays?: number;
+  /** Fleet fixes (`/fleet/...`); without them those routes answer 503. */
+  fleet?: { runner: FleetRunner; store: FleetStore };
   /** Whole evaluation cycles, started on demand (`POST /cycles`). */
   cycles?: {
     /** Starts the next cycle and answers once it started; it runs on. */
@@ -102,6 +108,27 @@ const historyQuery = z
   .strict();
 const failingQuery = filterSchema
   .extend({ limit: z.coerce.number().int().min(1).max(100).default(10) })
+  .strict();
+const fleetCandidatesQuery = z
+  .object({
+    owner: filterFields.owner,
+    system: filterFields.system,
+    domain: filterFields.domain,
+  })
+  .strict();
+const fleetRunInput = z
+  .object({
+    checkId: freeTextInput().min(1).max(200),
+    entityRefs: z.array(freeTextInput().min(1).max(255)).min(1).max(500),
+    preview: z.boolean().default(false),
+    campaignId: z.string().uuid().optional(),
+  })
+  .strict();
+const fleetRunsQuery = z
+  .object({
+    checkId: freeTextInput().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
   .strict();
 const risksQuery = z.object({ system: z.string().min(1) }).strict();
 const trendsQuery = filterSchema
@@ -639,6 +666,62 @@ export async function createRouter(
       waiver.entityRef,
     );
     res.json({ items: await store.getWaiverAudit(id) });
+  });
+
+  const fleetOf = () => {
+    if (!options.fleet) {
+      throw new ServiceUnavailableError(
+        'Fleet fixes are not set up in this backend',
+      );
+    }
+    return options.fleet;
+  };
+
+  router.get('/fleet/checks/:checkId/candidates', async (req, res) => {
+    const query = parse(fleetCandidatesQuery, req.query, 'query');
+    const credentials = await httpAuth.credentials(req);
+    const check = engine.model.checks.find(c => c.id === req.params.checkId);
+    if (!check) {
+      throw new NotFoundError(`No check with id '${req.params.checkId}'`);
+    }
+    res.json(
+      await fleetCandidates({
+        check,
+        store,
+        fleetStore: options.fleet?.store,
+        filters: await scopedFilters(credentials, filtersOf(query)),
+      }),
+    );
+  });
+
+  router.get('/fleet/runs', async (req, res) => {
+    const query = parse(fleetRunsQuery, req.query, 'query');
+    await readScope(await httpAuth.credentials(req));
+    res.json({ items: await fleetOf().store.listRuns(query) });
+  });
+
+  router.post('/fleet/runs', async (req, res) => {
+    const body = parse(fleetRunInput, req.body, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(credentials, maturityFleetFixPermission);
+    const fleet = fleetOf();
+    if (body.campaignId && !(await store.getCampaign(body.campaignId))) {
+      throw new NotFoundError(`No campaign with id '${body.campaignId}'`);
+    }
+    const run = await fleet.runner.start({
+      ...body,
+      credentials,
+      createdBy: credentials.principal.userEntityRef,
+    });
+    res.status(202).json(run);
+  });
+
+  router.get('/fleet/runs/:id', async (req, res) => {
+    const id = parse(z.string().uuid(), req.params.id, 'path');
+    await readScope(await httpAuth.credentials(req));
+    const run = await fleetOf().store.getRun(id);
+    if (!run) throw new NotFoundError(`No fleet run with id '${id}'`);
+    res.json(run);
   });
 
   return outer;

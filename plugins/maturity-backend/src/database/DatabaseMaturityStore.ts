@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
   Campaign,
+  CheckShortfall,
   EntityEvaluation,
   EntityFilters,
   EvaluationState,
@@ -1132,6 +1133,58 @@ export class DatabaseMaturityStore implements MaturityStore {
         set.add(row.check_id);
         out.set(row.entity_ref, set);
       }
+    }
+    return out;
+  }
+
+  async listCheckShortfalls(
+    check: { id: string; dimension: string },
+    filters: EntityFilters,
+  ): Promise<CheckShortfall[]> {
+    // The check id as a JSON string element, to narrow the rows in SQL.
+    const needle = `%${JSON.stringify(check.id).replace(
+      /[\\%_]/g,
+      m => `\\${m}`,
+    )}%`;
+    const rows: Array<{
+      entity_ref: string;
+      title: string | null;
+      owner_ref: string | null;
+      failing: string | null;
+      unknown: string | null;
+    }> = await this.applyFilters(
+      this.db('maturity_entity_dimensions as d')
+        .join('maturity_entity_scores as s', 's.entity_ref', 'd.entity_ref')
+        .where('d.dimension', check.dimension)
+        .where(q =>
+          q
+            .whereRaw(`d.failing LIKE ? ESCAPE '\\'`, [needle])
+            .orWhereRaw(`d.unknown LIKE ? ESCAPE '\\'`, [needle]),
+        )
+        .select(
+          'd.entity_ref',
+          's.title',
+          's.owner_ref',
+          'd.failing',
+          'd.unknown',
+        )
+        .orderBy('d.entity_ref'),
+      filters,
+    );
+    const out: CheckShortfall[] = [];
+    for (const row of rows) {
+      const has = (ids: string | null) =>
+        (JSON.parse(ids ?? '[]') as string[]).includes(check.id);
+      let result: CheckShortfall['result'] | undefined;
+      if (has(row.failing)) result = 'fail';
+      else if (has(row.unknown)) result = 'unknown';
+      if (!result) continue;
+      out.push({
+        entityRef: row.entity_ref,
+        title: row.title ?? undefined,
+        ownerRef: row.owner_ref ?? undefined,
+        result,
+      });
     }
     return out;
   }

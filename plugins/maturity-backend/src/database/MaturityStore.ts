@@ -189,6 +189,14 @@ export interface FactEntry {
   payloads?: string[];
 }
 
+/** An entity that fails a check, or whose result for it is unknown. */
+export interface CheckShortfall {
+  entityRef: string;
+  title?: string;
+  ownerRef?: string;
+  result: 'fail' | 'unknown';
+}
+
 /** Persistence of the maturity engine. */
 export interface MaturityStore {
   /**
@@ -306,6 +314,15 @@ export interface MaturityStore {
   getWaiverAudit(waiverId: string): Promise<WaiverAuditEntry[]>;
   /** Active waivers per entity: check ids. */
   getActiveWaivers(entityRefs: string[]): Promise<Map<string, Set<string>>>;
+  /**
+   * The scored entities that fail a check, or whose result for it is
+   * unknown, within the filters; from the per-dimension lists of failing and
+   * unknown checks.
+   */
+  listCheckShortfalls(
+    check: { id: string; dimension: string },
+    filters: EntityFilters,
+  ): Promise<CheckShortfall[]>;
 }
 
 /** Evidence re-export for store users. */

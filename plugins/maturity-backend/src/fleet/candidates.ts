@@ -1,0 +1,109 @@
+import { CheckDefinition } from '@cloud-native-portal/plugin-maturity-common';
+import { EntityFilters, MaturityStore } from '../database/MaturityStore';
+import { FleetStore, LatestFix } from './FleetStore';
+import { MaturityApiSchema } from '@cloud-native-portal/plugin-maturity-common';
+
+type Schemas = MaturityApiSchema.components['schemas'];
+type FleetCandidate = Schemas['FleetCandidate'];
+type FleetCandidates = Schemas['FleetCandidates'];
+
+/** Where a service stands on a check it falls short of, given its last fix. */
+function stateOf(
+  result: 'fail' | 'unknown',
+  waived: boolean,
+  fix: LatestFix | undefined,
+): Pick<FleetCandidate, 'state' | 'reason'> {
+  if (waived) return { state: 'waived' };
+  if (fix?.status === 'opened' || fix?.status === 'reused') {
+    return { state: 'pr-open' };
+  }
+  if (fix?.status === 'failed' || fix?.status === 'unchanged') {
+    return { state: 'failed', reason: fix.reason };
+  }
+  if (fix?.status === 'pending' || fix?.status === 'running') {
+    return { state: 'not-started', reason: 'A fix is being proposed now.' };
+  }
+  return result === 'unknown'
+    ? {
+        state: 'unknown',
+        reason:
+          'The check could not be measured for this service; see its evidence on the service page.',
+      }
+    : { state: 'not-started' };
+}
+
+/**
+ * The services a check's fix could be proposed to: those that fail it (or
+ * whose result is unknown), each with where its last fix stands, and those a
+ * fix was proposed to that pass it now (the loop closed).
+ */
+export async function fleetCandidates(options: {
+  check: CheckDefinition;
+  store: MaturityStore;
+  fleetStore?: FleetStore;
+  filters: EntityFilters;
+}): Promise<FleetCandidates> {
+  const { check, store, filters } = options;
+  const shortfalls = await store.listCheckShortfalls(check, filters);
+  const fixes =
+    (await options.fleetStore?.latestFixes(check.id)) ??
+    new Map<string, LatestFix>();
+  const short = new Set(shortfalls.map(s => s.entityRef));
+  // Services with a fix that no longer fall short, within the filters.
+  const fixedRefs = [...fixes.keys()].filter(ref => !short.has(ref));
+  const fixed = fixedRefs.length
+    ? (
+        await store.listEntityScores(
+          {
+            ...filters,
+            entityRefs: filters.entityRefs
+              ? fixedRefs.filter(r => filters.entityRefs!.includes(r))
+              : fixedRefs,
+          },
+          { limit: fixedRefs.length, offset: 0 },
+        )
+      ).items
+    : [];
+  const waivers = await store.getActiveWaivers([
+    ...short,
+    ...fixed.map(f => f.entityRef),
+  ]);
+  const items: FleetCandidate[] = [];
+  const link = (fix?: LatestFix) =>
+    fix?.pullRequestUrl ? { pullRequestUrl: fix.pullRequestUrl } : {};
+  for (const s of shortfalls) {
+    const fix = fixes.get(s.entityRef);
+    const waived = waivers.get(s.entityRef)?.has(check.id) ?? false;
+    const { state, reason } = stateOf(s.result, waived, fix);
+    items.push({
+      entityRef: s.entityRef,
+      ...(s.title ? { title: s.title } : {}),
+      ...(s.ownerRef ? { owner: s.ownerRef } : {}),
+      result: waived ? 'waived' : s.result,
+      state,
+      ...(reason ? { reason } : {}),
+      ...link(fix),
+      ...(fix ? { lastRunId: fix.runId } : {}),
+    });
+  }
+  for (const f of fixed) {
+    const fix = fixes.get(f.entityRef)!;
+    const waived = waivers.get(f.entityRef)?.has(check.id) ?? false;
+    items.push({
+      entityRef: f.entityRef,
+      ...(f.title ? { title: f.title } : {}),
+      ...(f.ownerRef ? { owner: f.ownerRef } : {}),
+      result: waived ? 'waived' : 'pass',
+      state: waived ? 'waived' : 'check-passing',
+      ...link(fix),
+      lastRunId: fix.runId,
+    });
+  }
+  items.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+  return {
+    checkId: check.id,
+    checkTitle: check.title,
+    ...(check.fixTemplate ? { fixTemplate: check.fixTemplate } : {}),
+    items,
+  };
+}
