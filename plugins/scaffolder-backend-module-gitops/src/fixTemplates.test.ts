@@ -36,6 +36,7 @@ const OUTPUT_KEYS = [
   'links',
   'pullRequestUrl',
   'reason',
+  'reused',
   'summary',
   'text',
   'where',
@@ -245,6 +246,7 @@ describe('fix templates run as scaffolder tasks', () => {
       changed: true,
       where: 'local',
       reason: '',
+      reused: false,
     });
     expect(first.output.pullRequestUrl).toMatch(
       /^file:\/\/.*\/fix-needs-pdb#portal\/fix-scale-pdb$/,
@@ -263,6 +265,7 @@ describe('fix templates run as scaffolder tasks', () => {
       /Reusing [0-9a-f]{7} on branch portal\/fix-scale-pdb .*the branch already holds this change/,
     );
     expect(second.output.pullRequestUrl).toBe(first.output.pullRequestUrl);
+    expect(second.output.reused).toBe(true);
     expect(await branches('fix-needs-pdb')).toEqual([
       'main',
       'portal/fix-scale-pdb',
@@ -288,6 +291,22 @@ describe('fix templates run as scaffolder tasks', () => {
       diff: '',
     });
     expect(await branches('fix-has-pdb')).toEqual(['main']);
+  });
+
+  it('a preview of a repository fixed already says so: where preview, changed false, reason already fixed', async () => {
+    const result = await runTask('fix-pod-disruption-budget', {
+      component: 'component:default/fix-has-pdb',
+      preview: true,
+    });
+    expect(result.status).toBe('completed');
+    expect(result.output).toMatchObject({
+      changed: false,
+      where: 'preview',
+      reason: 'already fixed',
+    });
+    expect(result.output.summary).toContain(
+      'Nothing to change: Every Deployment and StatefulSet (1) has a PodDisruptionBudget selecting its pods already.',
+    );
   });
 
   it('a folder the portal reads (no git, no GitHub) opens nothing and says to apply the change by hand', async () => {

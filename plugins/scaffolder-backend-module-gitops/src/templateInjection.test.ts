@@ -99,6 +99,8 @@ const TEMPLATES = [
   'adopt-gitops',
   'template-upgrade',
   'fix-catalog-owner',
+  'fix-pod-disruption-budget',
+  'fix-default-deny',
 ];
 
 const REFUSALS = TEMPLATES.flatMap(template =>

@@ -240,6 +240,9 @@ describe('gitops:open-pr', () => {
     }
     expect([...github.state.authHeaders]).toEqual([`token ${TOKEN}`]);
     expect(first.output).toHaveBeenCalledWith('baseBranch', 'main');
+    // The rerun finds the branch with this change: reused, nothing new.
+    expect(first.output).toHaveBeenCalledWith('reused', false);
+    expect(second.output).toHaveBeenCalledWith('reused', true);
   });
 
   it('reuses the open PR even when the checkpoints were lost', async () => {
@@ -756,6 +759,9 @@ describe('gitops:open-pr on a local repository', () => {
       );
       expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 0);
     }
+    // The rerun says it committed nothing new.
+    expect(first.output).toHaveBeenCalledWith('reused', false);
+    expect(second.output).toHaveBeenCalledWith('reused', true);
   });
 
   it('refuses the branch of a change that was merged with git merge, instead of reusing it (bad input: the same run after the merge)', async () => {

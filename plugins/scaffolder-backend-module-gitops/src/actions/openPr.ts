@@ -225,6 +225,13 @@ export function createOpenGitopsPrAction(options: {
         pullRequestNumber: z =>
           z.number().describe('The PR number; 0 for a local repository'),
         branchName: z => z.string().describe('The branch with the change'),
+        reused: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'true when the branch existed already with exactly this change (a rerun): nothing new was committed',
+            ),
         baseBranch: z =>
           z
             .string()
@@ -433,6 +440,7 @@ export function createOpenGitopsPrAction(options: {
             return { ...result };
           },
         });
+        ctx.output('reused', proposed.reused);
         ctx.logger.info(
           `${proposed.reused ? 'Reusing' : 'Committed'} ${proposed.commit.slice(
             0,
@@ -679,6 +687,7 @@ export function createOpenGitopsPrAction(options: {
       ctx.output('pullRequestNumber', pr.number);
       ctx.output('branchName', branchName);
       ctx.output('baseBranch', base);
+      ctx.output('reused', tip !== undefined);
     },
   });
 }
