@@ -100,6 +100,8 @@ describe('DEFAULT_MATURITY_MODEL', () => {
       'template:default/event-driven-service',
       'template:default/strangler-fig-extraction',
       'template:default/fix-catalog-owner',
+      'template:default/fix-pod-disruption-budget',
+      'template:default/fix-default-deny',
     ];
     const refs = DEFAULT_MATURITY_MODEL.checks.flatMap(c =>
       c.fixTemplate ? [c.fixTemplate.ref] : [],

@@ -49,6 +49,8 @@ function zeroTrustVerdict(controlId: string): {
 const OWNER_FIX_VALUES = { entityRef: '${{ entity.ref }}' };
 // The day-2 `adopt-gitops` starts from the Component itself.
 const ADOPT_GITOPS_VALUES = { component: '${{ entity.ref }}' };
+// So do its pieces, one per check (`fix-pod-disruption-budget`, ...).
+const FIX_PIECE_VALUES = { component: '${{ entity.ref }}' };
 // A new service next to this one: same owner and System to start from.
 const NEW_SERVICE_VALUES = {
   owner: '${{ entity.spec.owner }}',
@@ -623,6 +625,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       evidence: 'repo',
       applicableWhen: REPLICATED_WORKLOAD,
       rule: { fact: 'repo.scaling.pdb', equals: true },
+      fixTemplate: {
+        ref: 'template:default/fix-pod-disruption-budget',
+        values: FIX_PIECE_VALUES,
+      },
     },
     // Cost, from OpenCost (the `cost` collector); no cost data is unknown.
     {
@@ -799,6 +805,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       effort: 'medium',
       evidence: 'security',
       ...zeroTrustVerdict('network-default-deny'),
+      fixTemplate: {
+        ref: 'template:default/fix-default-deny',
+        values: FIX_PIECE_VALUES,
+      },
     },
     {
       id: 'sec-dependency-updates',

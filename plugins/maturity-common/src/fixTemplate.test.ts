@@ -60,6 +60,8 @@ describe('Fix it links of the default model', () => {
       'template:default/cloud-native-service',
       'template:default/event-driven-service',
       'template:default/fix-catalog-owner',
+      'template:default/fix-default-deny',
+      'template:default/fix-pod-disruption-budget',
       'template:default/serverless-function',
       'template:default/strangler-fig-extraction',
     ]);
