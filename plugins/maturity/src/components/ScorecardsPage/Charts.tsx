@@ -22,6 +22,7 @@ import {
 import { maturityApiRef } from '../../api';
 import type { FailingCheck, MaturityFilters } from '../../api';
 import { LEVEL_COLORS, LEVEL_NAMES, RequestState, shortRef } from '../common';
+import { FleetFixButton } from '../FleetFix';
 
 const LEVELS = ['1', '2', '3', '4', '5'];
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
@@ -145,6 +146,8 @@ export function TrendChart(props: { filters: MaturityFilters }) {
 export function FailingChecksTable(props: {
   items: FailingCheck[];
   dimensionTitle: (id?: string) => string;
+  /** Checks with a fix template: they offer "Fix across services" to admins. */
+  fixableChecks?: ReadonlySet<string>;
 }) {
   const max = Math.max(1, ...props.items.map(i => i.blocking));
   return (
@@ -176,7 +179,21 @@ export function FailingChecksTable(props: {
       <TableBody>
         {props.items.map(c => (
           <TableRow key={c.checkId}>
-            <TableCell>{c.title}</TableCell>
+            <TableCell>
+              {props.fixableChecks?.has(c.checkId) ? (
+                <Box
+                  display="flex"
+                  alignItems="center"
+                  justifyContent="space-between"
+                  style={{ gap: 8 }}
+                >
+                  <span>{c.title}</span>
+                  <FleetFixButton checkId={c.checkId} checkTitle={c.title} />
+                </Box>
+              ) : (
+                c.title
+              )}
+            </TableCell>
             <TableCell>{props.dimensionTitle(c.dimension)}</TableCell>
             <TableCell align="center">{c.level ?? '-'}</TableCell>
             <TableCell align="right" style={NOWRAP}>
@@ -209,6 +226,7 @@ export function FailingChecksTable(props: {
 export function FailingChecks(props: {
   filters: MaturityFilters;
   dimensionTitle: (id?: string) => string;
+  fixableChecks?: ReadonlySet<string>;
 }) {
   const api = useApi(maturityApiRef);
   const { value, loading, error } = useAsync(
@@ -225,6 +243,7 @@ export function FailingChecks(props: {
       <FailingChecksTable
         items={value?.items ?? []}
         dimensionTitle={props.dimensionTitle}
+        fixableChecks={props.fixableChecks}
       />
     </RequestState>
   );

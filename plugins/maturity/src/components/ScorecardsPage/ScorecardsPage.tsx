@@ -95,6 +95,15 @@ export function ScorecardsPage() {
       })),
     [model.value],
   );
+  const fixableChecks = useMemo(
+    () =>
+      new Set(
+        (model.value?.model.checks ?? [])
+          .filter(c => c.fixTemplate)
+          .map(c => c.id),
+      ),
+    [model.value],
+  );
   // After a cycle started here ends: a new filters object makes every card
   // read its data again.
   const reload = useCallback(() => setFilters(current => ({ ...current })), []);
@@ -155,6 +164,7 @@ export function ScorecardsPage() {
                   <FailingChecks
                     filters={filters}
                     dimensionTitle={dimensionTitle}
+                    fixableChecks={fixableChecks}
                   />
                 </InfoCard>
               </Grid>

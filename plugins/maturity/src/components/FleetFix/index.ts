@@ -1,0 +1,2 @@
+export { FleetFixButton } from './FleetFixButton';
+export { FleetFixDialog } from './FleetFixDialog';
