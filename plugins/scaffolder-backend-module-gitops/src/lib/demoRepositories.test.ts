@@ -67,8 +67,9 @@ describe('seedDemoRepositories', () => {
       );
       // Nothing is left uncommitted.
       const matrix = await git.statusMatrix({ fs, dir });
-      expect(matrix.filter(([, h, w, s]) => h !== 1 || w !== 1 || s !== 1))
-        .toEqual([]);
+      expect(
+        matrix.filter(([, h, w, s]) => h !== 1 || w !== 1 || s !== 1),
+      ).toEqual([]);
     }
     expect(logger.info).toHaveBeenCalledTimes(1);
     expect(logger.info).toHaveBeenCalledWith(
@@ -142,7 +143,7 @@ describe('seedDemoRepositories', () => {
   it('skips a folder whose name is not a repository name, with a warning naming it, and seeds the others', async () => {
     root.setContent({
       demo: {
-        'Course_Reviews': { 'catalog-info.yaml': 'kind: Component\n' },
+        Course_Reviews: { 'catalog-info.yaml': 'kind: Component\n' },
         '-leading-dash': { 'catalog-info.yaml': 'kind: Component\n' },
         'good-one': { 'catalog-info.yaml': 'kind: Component\n' },
         'README.md': '# demo repositories\n',
@@ -281,13 +282,18 @@ describe('the demo repositories of examples/local-repos', () => {
   );
   const taken = new Set(entities.map(e => e.metadata.name));
 
+  /** The documents of a demo repository's catalog file. */
+  const catalogFile = (name: string) =>
+    parseAllDocuments(
+      readFileSync(join(DEMO, name, 'catalog-info.yaml'), 'utf8'),
+    ).map(d => d.toJS() as Entity);
+  const component = (name: string) =>
+    catalogFile(name).find(e => e.kind === 'Component')!;
+
   it.each(DEMO_NAMES)(
     '%s is a production service of an existing team and system, named after its folder',
     name => {
-      const entity = parse(
-        readFileSync(join(DEMO, name, 'catalog-info.yaml'), 'utf8'),
-      ) as Entity;
-      expect(entity.kind).toBe('Component');
+      const entity = component(name);
       expect(entity.metadata.name).toBe(name);
       expect(taken.has(name)).toBe(false);
       expect(entity.spec).toMatchObject({
@@ -300,17 +306,22 @@ describe('the demo repositories of examples/local-repos', () => {
     },
   );
 
+  it.each(DEMO_NAMES)(
+    '%s registers the API it provides, with its definition file in the repository',
+    name => {
+      const [api, ...more] = catalogFile(name).filter(e => e.kind === 'API');
+      expect(more).toEqual([]);
+      expect(component(name).spec?.providesApis).toEqual([api.metadata.name]);
+      expect(taken.has(api.metadata.name)).toBe(false);
+      const definition = (api.spec?.definition as { $text: string }).$text;
+      expect(
+        parse(readFileSync(join(DEMO, name, definition), 'utf8')).openapi,
+      ).toMatch(/^3\./);
+    },
+  );
+
   it('belong to more than one team', () => {
-    const owners = new Set(
-      DEMO_NAMES.map(
-        n =>
-          (
-            parse(
-              readFileSync(join(DEMO, n, 'catalog-info.yaml'), 'utf8'),
-            ) as Entity
-          ).spec?.owner,
-      ),
-    );
+    const owners = new Set(DEMO_NAMES.map(n => component(n).spec?.owner));
     expect(owners.size).toBeGreaterThanOrEqual(2);
   });
 
@@ -318,7 +329,8 @@ describe('the demo repositories of examples/local-repos', () => {
     '%s runs on Kubernetes without a PodDisruptionBudget or a default-deny NetworkPolicy (fails scale-pdb and sec-network-default-deny)',
     async name => {
       const { results } = await scanMaturity(join(DEMO, name));
-      const status = (id: string) => results.find(r => r.checkId === id)?.status;
+      const status = (id: string) =>
+        results.find(r => r.checkId === id)?.status;
       expect(status('scale-pdb')).toBe('fail');
       expect(status('sec-network-default-deny')).toBe('fail');
     },
