@@ -4,7 +4,10 @@ import {
   readLocalTree,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { scanRepository } from '@cloud-native-portal/plugin-zero-trust-node';
+import { promises as fs, readdirSync } from 'fs';
+import { join, resolve } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
+import { listFiles } from './files';
 import { FixKind, FixPlan, planDiff, planFix, planSummary } from './fixes';
 import { scanMaturity } from './scan';
 
@@ -427,6 +430,32 @@ describe('planFix', () => {
         expect(docs).toHaveLength(1);
         expect(docs[0].errors).toEqual([]);
       }
+    });
+  });
+
+  // The demo's local repositories (examples/local-repos) fail both checks:
+  // the fleet remediation demo runs these fixes on them.
+  const LOCAL_REPOS = resolve(__dirname, '../../../../examples/local-repos');
+  describe.each(readdirSync(LOCAL_REPOS))('demo repository %s', name => {
+    it.each([
+      ['pod-disruption-budget', 'scale-pdb'],
+      ['default-deny-network-policy', 'sec-network-default-deny'],
+    ] as const)('%s: merging the plan makes %s pass', async (fix, checkId) => {
+      const source = join(LOCAL_REPOS, name);
+      const files: Record<string, string> = {};
+      for (const path of await listFiles(source)) {
+        files[path] = await fs.readFile(join(source, path), 'utf8');
+      }
+      const { plan: p } = await plan(files, fix);
+      expect(p.added.length).toBeGreaterThan(0);
+      expect(
+        (await scanMaturity(repo.path)).results.find(r => r.checkId === checkId)
+          ?.status,
+      ).toBe('fail');
+      const after = await scanMaturity(await mergedTree(files, p));
+      expect(after.results.find(r => r.checkId === checkId)?.status).toBe(
+        'pass',
+      );
     });
   });
 });
