@@ -145,11 +145,11 @@ export async function seedDemoRepositories(
     }
   }
 
-  if (result.seeded.length > 0) {
+  const { seeded } = result;
+  if (seeded.length > 0) {
+    const names = seeded.join(', ');
     logger.info(
-      `Created ${result.seeded.length} demo repositories in ${directory} from ${source}: ${result.seeded.join(
-        ', ',
-      )}`,
+      `Created ${seeded.length} demo repositories in ${directory} from ${source}: ${names}`,
     );
   }
   return result;
