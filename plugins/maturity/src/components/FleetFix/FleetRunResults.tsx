@@ -137,6 +137,12 @@ export function FleetRunResults(props: { run: FleetRun }) {
                           fontSize: '0.8rem',
                           maxHeight: 320,
                           overflow: 'auto',
+                          // Scrolls inside the dialog: a zero width with a
+                          // full minimum keeps a long line from widening
+                          // the table beyond it.
+                          width: 0,
+                          minWidth: '100%',
+                          boxSizing: 'border-box',
                           whiteSpace: 'pre',
                           background: 'rgba(127, 127, 127, 0.08)',
                         }}
