@@ -394,6 +394,41 @@ describe('planFix', () => {
       ).toBe('pass');
     });
 
+    it('manifests that set no namespace get a policy per directory, each applied where its workloads are', async () => {
+      const { plan: p } = await plan(
+        {
+          'api/deployment.yaml': deployment('api'),
+          'worker/deployment.yaml': deployment('worker'),
+        },
+        'default-deny-network-policy',
+      );
+      expect(p.added).toEqual([
+        'api/default-deny-network-policy.yaml',
+        'worker/default-deny-network-policy.yaml',
+      ]);
+      expect(
+        parse(p.files.get('api/default-deny-network-policy.yaml')!).metadata,
+      ).toEqual({ name: 'default-deny' });
+    });
+
+    it('a Deployment listed by a kustomization in a parent directory: the new file is listed there by its relative path', async () => {
+      const { plan: p } = await plan(
+        {
+          'deploy/kustomization.yaml':
+            'resources:\n  - app/deployment.yaml\nnamespace: shop\n',
+          'deploy/app/deployment.yaml': deployment('api'),
+        },
+        'default-deny-network-policy',
+      );
+      expect(p.added).toEqual(['deploy/app/default-deny-network-policy.yaml']);
+      expect(
+        parse(p.files.get('deploy/kustomization.yaml')!).resources,
+      ).toEqual([
+        'app/deployment.yaml',
+        'app/default-deny-network-policy.yaml',
+      ]);
+    });
+
     it('an existing default-deny NetworkPolicy needs nothing: reason already fixed', async () => {
       const { plan: p } = await plan(
         {

@@ -415,17 +415,24 @@ function planDefaultDeny(
   const edits = new KustomizationEdits(tree);
   const policies = objectsOf(kubernetes, 'networking.k8s.io', 'NetworkPolicy');
   // Namespaces (effective, as the zero-trust control reads them) that have
-  // a default-deny NetworkPolicy, or will have one with this plan.
-  const denied = new Set(
-    policies
-      .filter(p => isDefaultDenyNetworkPolicy(p))
-      .flatMap(p => p.namespaces),
-  );
+  // a default-deny NetworkPolicy, or will have one with this plan. Manifests
+  // that set no namespace are applied wherever they are pointed: those are
+  // covered per directory.
+  const denied = new Set<string>();
+  const deniedUnset = new Set<string>();
+  const deny = (ns: string, dir: string) =>
+    ns === '' ? deniedUnset.add(dir) : denied.add(ns);
+  const isDenied = (ns: string, dir: string) =>
+    ns === '' ? deniedUnset.has(dir) : denied.has(ns);
+  for (const p of policies.filter(x => isDefaultDenyNetworkPolicy(x))) {
+    for (const ns of p.namespaces) deny(ns, dirname(p.doc.path));
+  }
   const workloads: Workload[] = kubernetes.podTemplates;
   const seen = new Set<string>();
   for (const w of workloads) {
     const o = w.object;
-    const missing = o.namespaces.filter(ns => !denied.has(ns));
+    const dir = dirname(o.doc.path);
+    const missing = o.namespaces.filter(ns => !isDenied(ns, dir));
     if (missing.length === 0) continue;
     const placement = placementOf(edits, o, skippedPaths);
     if ('problem' in placement) {
@@ -443,7 +450,10 @@ function planDefaultDeny(
     const clash = policies.find(
       p =>
         p.name === 'default-deny' &&
-        p.namespaces.some(ns => missing.includes(ns)),
+        p.namespaces.some(
+          ns =>
+            missing.includes(ns) && (ns !== '' || dirname(p.doc.path) === dir),
+        ),
     );
     if (clash) {
       notes.push(
@@ -497,7 +507,7 @@ function planDefaultDeny(
       edits.add(k, relativeTo(dirname(k), path));
     }
     // Listed beside the workload, it gets the workload's namespaces.
-    for (const ns of o.namespaces) denied.add(ns);
+    for (const ns of o.namespaces) deny(ns, placement.dir);
   }
   if (files.size > 0) {
     notes.push(
@@ -517,7 +527,11 @@ function planDefaultDeny(
       unchanged =
         'The repository has no workloads the portal can read, so there is no namespace to protect.';
     } else if (
-      workloads.every(w => w.object.namespaces.every(ns => denied.has(ns))) &&
+      workloads.every(w =>
+        w.object.namespaces.every(ns =>
+          isDenied(ns, dirname(w.object.doc.path)),
+        ),
+      ) &&
       kubernetes.helmCharts.length === 0
     ) {
       reason = 'already fixed';
