@@ -304,6 +304,7 @@ export const maturityPlugin = createBackendPlugin({
             engine,
             store,
             fleet: { runner: fleetRunner, store: fleetStore },
+            notifications: { service: deps.notifications, logger },
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             waiverMaxDays: config.getOptionalNumber('maturity.waivers.maxDays'),

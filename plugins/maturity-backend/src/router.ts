@@ -1,8 +1,10 @@
 import {
   BackstageCredentials,
   HttpAuthService,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
@@ -52,6 +54,7 @@ import { CycleStart, CycleStatus } from './sharding/ShardedCycle';
 import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
 import { fleetCandidates } from './fleet/candidates';
+import { byOwner, nudgeTeams, serviceNames } from './fleet/nudges';
 
 /** Dependencies of the REST API. */
 export interface RouterOptions {
@@ -61,6 +64,11 @@ export interface RouterOptions {
   permissions: PermissionsService;
   /** The latest a waiver may expire, in days from now. Default: 90. */
   waiverMaxDays?: number;
+  /**
+   * Backstage notifications, for nudging owners (`POST
+   * /campaigns/:id/notify`); without them that route answers 503.
+   */
+  notifications?: { service: NotificationService; logger: LoggerService };
   /** Fleet fixes (`/fleet/...`); without them those routes answer 503. */
   fleet?: { runner: FleetRunner; store: FleetStore };
   /** Whole evaluation cycles, started on demand (`POST /cycles`). */
@@ -534,6 +542,45 @@ export async function createRouter(
         checkTitle: checkId => checks.get(checkId) ?? checkId,
       })),
       history: await campaignHistory(store, campaign, entityRefs),
+    });
+  });
+
+  router.post('/campaigns/:id/notify', async (req, res) => {
+    const id = parse(z.string().uuid(), req.params.id, 'path');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize(credentials, maturityCampaignManagePermission);
+    const campaign = await store.getCampaign(id);
+    if (!campaign) throw new NotFoundError(`No campaign with id '${id}'`);
+    if (!options.notifications) {
+      throw new ServiceUnavailableError(
+        'Notifications are not set up in this backend',
+      );
+    }
+    const dimension =
+      engine.model.dimensions.find(d => d.id === campaign.dimension)?.title ??
+      campaign.dimension;
+    const { entitiesShort } = await campaignProgress(store, campaign);
+    const { teams, unowned } = byOwner(entitiesShort);
+    const told = await nudgeTeams({
+      notifications: options.notifications.service,
+      logger: options.notifications.logger,
+      teams,
+      message: team => ({
+        title: `Campaign "${campaign.title}": ${team.entityRefs.length} of your services to bring to ${dimension} level ${campaign.targetLevel} by ${campaign.deadline}`,
+        description: `${serviceNames(
+          team.entityRefs,
+        )}. Each service's maturity tab lists its next steps.`,
+        link: '/maturity',
+      }),
+      topic: 'maturity-campaign',
+      scope: `maturity-campaign:${campaign.id}`,
+    });
+    res.json({
+      items: told.map(t => ({
+        owner: t.owner,
+        entityCount: t.entityRefs.length,
+      })),
+      unowned,
     });
   });
 

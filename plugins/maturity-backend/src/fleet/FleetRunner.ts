@@ -14,6 +14,7 @@ import {
 import pLimit from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MaturityStore } from '../database/MaturityStore';
+import { byOwner, nudgeTeams, serviceNames } from './nudges';
 import {
   FleetItemStatus,
   FleetItemUpdate,
@@ -308,39 +309,30 @@ export class FleetRunner {
   ) {
     const { notifications, logger } = this.options;
     if (!notifications) return;
-    const byOwner = new Map<string, typeof results>();
-    for (const r of results) {
-      if (!r.owner || r.status !== 'opened') continue;
-      byOwner.set(r.owner, [...(byOwner.get(r.owner) ?? []), r]);
-    }
-    for (const [owner, services] of byOwner) {
-      const names = services.map(s => parseEntityRef(s.entityRef).name);
-      try {
-        await notifications.send({
-          recipients: { type: 'entity', entityRef: owner },
-          payload: {
-            title: `Fix ${
-              services.length === 1 ? 'pull request' : 'pull requests'
-            } to review: ${check.title}`,
-            description: `${names.join(', ')}: ${
-              services.length === 1 ? 'a change was' : 'changes were'
-            } proposed so that "${
-              check.title
-            }" passes. Review and merge them; nothing is merged automatically.${services
-              .map(whereToReview)
-              .join('')}`,
-            link: '/maturity',
-            topic: `maturity-fix:${check.id}`,
-            scope: `maturity-fleet-run:${runId}`,
-            severity: 'normal',
-          },
-        });
-      } catch (e) {
-        logger.warn(
-          `Fleet run ${runId}: could not notify ${owner}: ${stringifyError(e)}`,
-        );
-      }
-    }
+    const opened = results.filter(r => r.status === 'opened');
+    const where = new Map(opened.map(r => [r.entityRef, whereToReview(r)]));
+    await nudgeTeams({
+      notifications,
+      logger,
+      teams: byOwner(
+        opened.map(r => ({ entityRef: r.entityRef, ownerRef: r.owner })),
+      ).teams,
+      message: team => ({
+        title: `Fix ${
+          team.entityRefs.length === 1 ? 'pull request' : 'pull requests'
+        } to review: ${check.title}`,
+        description: `${serviceNames(team.entityRefs)}: ${
+          team.entityRefs.length === 1 ? 'a change was' : 'changes were'
+        } proposed so that "${
+          check.title
+        }" passes. Review and merge them; nothing is merged automatically.${team.entityRefs
+          .map(ref => where.get(ref))
+          .join('')}`,
+        link: '/maturity',
+      }),
+      topic: `maturity-fix:${check.id}`,
+      scope: `maturity-fleet-run:${runId}`,
+    });
   }
 }
 

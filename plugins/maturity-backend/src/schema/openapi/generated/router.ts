@@ -2907,6 +2907,64 @@ export const spec = {
         },
       },
     },
+    '/campaigns/{id}/notify': {
+      post: {
+        operationId: 'notifyCampaignOwners',
+        summary:
+          "Tell each team that owns services still short of the campaign's goal, once per team, through Backstage notifications (permission maturity.campaign.manage). Sending again updates each team's notification instead of adding another.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/id',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The teams notified',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items', 'unowned'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['owner', 'entityCount'],
+                        properties: {
+                          owner: {
+                            type: 'string',
+                          },
+                          entityCount: {
+                            type: 'integer',
+                          },
+                        },
+                        additionalProperties: false,
+                      },
+                    },
+                    unowned: {
+                      type: 'integer',
+                      description:
+                        'Services short of the goal with no owner to tell',
+                    },
+                  },
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            description: 'Notifications are not set up in this backend',
+          },
+        },
+      },
+    },
     '/facts/summary': {
       get: {
         operationId: 'getFactSummary',

@@ -266,6 +266,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/campaigns/{id}/notify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Tell each team that owns services still short of the campaign's goal, once per team, through Backstage notifications (permission maturity.campaign.manage). Sending again updates each team's notification instead of adding another. */
+    post: operations['notifyCampaignOwners'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/facts/summary': {
     parameters: {
       query?: never;
@@ -1746,6 +1763,44 @@ export interface operations {
         content?: never;
       };
       403: components['responses']['Forbidden'];
+    };
+  };
+  notifyCampaignOwners: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The teams notified */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              owner: string;
+              entityCount: number;
+            }[];
+            /** @description Services short of the goal with no owner to tell */
+            unowned: number;
+          };
+        };
+      };
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description Notifications are not set up in this backend */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   getFactSummary: {
