@@ -315,6 +315,22 @@ describe('planFix', () => {
       expect(p.notes.join('\n')).toMatch(/Deployment api runs 1 replica/);
     });
 
+    it('a repository with 300 manifests that are not YAML keeps its summary short enough for a pull request body: 50 notes, the rest counted', async () => {
+      const files: Record<string, string> = {
+        'k8s/api.yaml': deployment('api'),
+      };
+      for (let i = 0; i < 300; i++) {
+        files[
+          `k8s/broken-${i}.yaml`
+        ] = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: b${i}\n`;
+      }
+      const { plan: p } = await plan(files, 'pod-disruption-budget');
+      expect(p.notes.length).toBeGreaterThanOrEqual(300);
+      const summary = planSummary(p);
+      expect(summary.length).toBeLessThan(65536);
+      expect(summary).toMatch(/- … and \d+ more, in the task log/);
+    });
+
     it('a repository with no workloads changes nothing: reason no workloads', async () => {
       const { plan: p } = await plan(
         { 'README.md': '# docs\n', 'catalog-info.yaml': CATALOG_INFO },

@@ -603,6 +603,12 @@ export function planDiff(tree: RepositoryTree, plan: FixPlan): string {
     .join('');
 }
 
+/**
+ * Notes the summary lists; the rest are in the task log. Keeps the summary
+ * well under GitHub's 65,536-character limit on a pull request body.
+ */
+const MAX_SUMMARY_NOTES = 50;
+
 /** The plan in Markdown, for a pull request body. */
 export function planSummary(plan: FixPlan): string {
   const check = DEFAULT_MATURITY_MODEL.checks.find(c => c.id === plan.checkId);
@@ -634,7 +640,13 @@ export function planSummary(plan: FixPlan): string {
     }
   }
   if (plan.notes.length) {
-    lines.push('', '### Notes', ...plan.notes.map(n => `- ${n}`));
+    const shown = plan.notes.slice(0, MAX_SUMMARY_NOTES);
+    lines.push('', '### Notes', ...shown.map(n => `- ${n.slice(0, 500)}`));
+    if (plan.notes.length > shown.length) {
+      lines.push(
+        `- … and ${plan.notes.length - shown.length} more, in the task log`,
+      );
+    }
   }
   return `${lines.join('\n').trim()}\n`;
 }
