@@ -245,6 +245,7 @@ export function mockMaturityApi(
     getCampaign: unset('getCampaign'),
     createCampaign: unset('createCampaign'),
     deleteCampaign: unset('deleteCampaign'),
+    notifyCampaignOwners: unset('notifyCampaignOwners'),
     ...overrides,
   } as unknown as jest.Mocked<MaturityApi>;
 }

@@ -117,6 +117,16 @@ export interface MaturityApi {
   /** DELETE /campaigns/:id */
   deleteCampaign(id: string): Promise<void>;
   /**
+   * POST /campaigns/:id/notify: tells each team with services short of the
+   * goal, once per team.
+   */
+  notifyCampaignOwners(
+    id: string,
+  ): Promise<{
+    items: Array<{ owner: string; entityCount: number }>;
+    unowned: number;
+  }>;
+  /**
    * GET /fleet/checks/:checkId/candidates: the services a check's fix could
    * be proposed to, each with where its fix stands.
    */

@@ -300,6 +300,12 @@ export class MaturityClient implements MaturityApi {
     return this.call(c => c.POST('/campaigns', { body: campaign }));
   }
 
+  notifyCampaignOwners(id: string) {
+    return this.call(c =>
+      c.POST('/campaigns/{id}/notify', { params: { path: { id } } }),
+    );
+  }
+
   async deleteCampaign(id: string) {
     await this.call(c =>
       c.DELETE('/campaigns/{id}', {

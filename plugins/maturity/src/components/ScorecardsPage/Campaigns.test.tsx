@@ -169,10 +169,14 @@ describe('Campaigns', () => {
     );
   });
 
-  it('shows checks by title, the level in the dimension, services not evaluated apart (not as L1), the overdue state, progress over time and an unconnected Notify owners slot', async () => {
+  it('shows checks by title, the level in the dimension, services not evaluated apart (not as L1), the overdue state, progress over time and Notify owners, which tells each owning team once and says whom it told', async () => {
     const api = mockMaturityApi({
       listCampaigns: jest.fn(async () => ({ items: [campaign] })),
       getCampaign: jest.fn(async () => campaign),
+      notifyCampaignOwners: jest.fn(async () => ({
+        items: [{ owner: 'group:default/platform-team', entityCount: 2 }],
+        unowned: 1,
+      })),
     });
     await renderCampaigns(api);
     const list = await screen.findByRole('table', { name: 'Campaigns' });
@@ -205,9 +209,14 @@ describe('Campaigns', () => {
     expect(
       screen.getByRole('img', { name: /Progress over time: 33.3%/ }),
     ).toBeInTheDocument();
+    const notify = screen.getByRole('button', { name: 'Notify owners' });
+    expect(notify).toBeEnabled();
+    await userEvent.click(notify);
     expect(
-      screen.getByRole('button', { name: 'Notify owners' }),
-    ).toBeDisabled();
-    expect(screen.getByText(/Not connected yet/)).toBeInTheDocument();
+      await screen.findByText(
+        'Notified 1 team: platform-team (2). 1 service has no owner to tell.',
+      ),
+    ).toBeInTheDocument();
+    expect(api.notifyCampaignOwners).toHaveBeenCalledWith(campaign.id);
   });
 });

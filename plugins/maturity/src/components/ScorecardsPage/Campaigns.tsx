@@ -278,31 +278,76 @@ export function CreateCampaignDialog(props: {
 }
 
 /**
- * Where owner nudges go. Notifying the owners of the services still short is
- * not connected yet: it comes with Backstage notifications in a later
- * release. Until then the slot says so, and sends nothing.
+ * Nudges the owners: each team with services still short gets one
+ * notification (sending again updates it rather than adding another). Only
+ * those who may manage campaigns see it enabled.
  */
-export function NotifyOwnersSlot(props: { ownerCount: number }) {
+export function NotifyOwnersSlot(props: {
+  campaignId: string;
+  ownerCount: number;
+}) {
+  const api = useApi(maturityApiRef);
+  const { allowed } = usePermission({
+    permission: maturityCampaignManagePermission,
+  });
+  const [state, setState] = useState<{
+    sending?: boolean;
+    told?: Array<{ owner: string; entityCount: number }>;
+    unowned?: number;
+    error?: Error;
+  }>({});
+  const notify = async () => {
+    setState({ sending: true });
+    try {
+      const res = await api.notifyCampaignOwners(props.campaignId);
+      setState({ told: res.items, unowned: res.unowned });
+    } catch (e) {
+      setState({ error: e as Error });
+    }
+  };
+  let status: string;
+  if (!allowed) {
+    status = 'Only those who manage campaigns can notify the owners.';
+  } else if (state.told) {
+    status = state.told.length
+      ? `Notified ${state.told.length} team${
+          state.told.length === 1 ? '' : 's'
+        }: ${state.told
+          .map(t => `${shortRef(t.owner)} (${t.entityCount})`)
+          .join(', ')}.${
+          state.unowned
+            ? ` ${state.unowned} service${
+                state.unowned === 1 ? ' has' : 's have'
+              } no owner to tell.`
+            : ''
+        }`
+      : 'No team to notify: no service short of the goal has an owner.';
+  } else {
+    status = `Each of the ${props.ownerCount} owner${
+      props.ownerCount === 1 ? '' : 's'
+    } listed here gets one notification with its services; sending again updates it.`;
+  }
   return (
     <Box mt={1}>
       <Button
         variant="outlined"
         size="small"
-        disabled
+        disabled={!allowed || state.sending || props.ownerCount === 0}
+        onClick={notify}
         aria-describedby="notify-owners-status"
       >
-        Notify owners
+        {state.sending ? 'Notifying…' : 'Notify owners'}
       </Button>
       <Typography
         id="notify-owners-status"
         variant="caption"
         color="textSecondary"
         component="p"
+        role="status"
       >
-        Not connected yet: owner notifications arrive with the portal's
-        notifications. Until then, contact the {props.ownerCount} owner
-        {props.ownerCount === 1 ? '' : 's'} listed here.
+        {status}
       </Typography>
+      {state.error && <Alert severity="error">{state.error.message}</Alert>}
     </Box>
   );
 }
@@ -437,7 +482,10 @@ export function CampaignDetailView(props: {
                 ))}
               </TableBody>
             </Table>
-            <NotifyOwnersSlot ownerCount={value.owners.length} />
+            <NotifyOwnersSlot
+              campaignId={props.id}
+              ownerCount={value.owners.length}
+            />
           </Grid>
         </Grid>
       )}
