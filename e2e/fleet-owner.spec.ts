@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+import { screenshotDir, signInAsGuest } from './helpers';
+
+test.use({ viewport: { width: 1440, height: 900 } });
+
+// Runs after a restart in which the guest signs in as Chloe Dubois of the
+// payments team (e2e/run.mjs), after fleet-fixes.spec.ts opened fix
+// branches for the team's invoice and coupon services.
+test('an owner of the fixed services finds one notification for the team, with both services', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/notifications');
+  const notification = page.getByText(
+    'Fix pull requests to review: A PodDisruptionBudget protects capacity',
+  );
+  await expect(notification.first()).toBeVisible({ timeout: 30_000 });
+  // Two runs opened or reused the same branches; only the first opened them.
+  await expect(notification).toHaveCount(1);
+  await expect(notification.first()).toBeVisible();
+  const card = page.getByText(/changes were proposed so that/).first();
+  await expect(card).toContainText('coupon-service');
+  await expect(card).toContainText('invoice-service');
+  await page.screenshot({ path: `${screenshotDir}/fleet-04-owner-notified.png` });
+});
