@@ -1045,6 +1045,11 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       evidence: 'repo',
       applicableWhen: REPLICATED_WORKLOAD,
       rule: { fact: 'repo.scaling.pdb', equals: true },
+      // The same budget as scale-pdb's, so both fixes propose one branch.
+      fixTemplate: {
+        ref: 'template:default/fix-pod-disruption-budget',
+        values: FIX_PIECE_VALUES,
+      },
     },
     {
       id: 'rel-zone-spread',
