@@ -14,7 +14,7 @@ const SERVICES = [
   ['Invoice service', 'invoice-service'],
   ['Lesson player API', 'lesson-player-api'],
 ] as const;
-const CHECK = 'A PodDisruptionBudget protects capacity';
+const CHECK = 'A PodDisruptionBudget keeps it available during maintenance';
 const BRANCH = 'portal/fix-scale-pdb';
 
 async function openFleetDialog(page: Page) {

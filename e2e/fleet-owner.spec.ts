@@ -12,7 +12,7 @@ test('an owner of the fixed services finds one notification for the team, with b
   await signInAsGuest(page);
   await page.goto('/notifications');
   const notification = page.getByText(
-    'Fix pull requests to review: A PodDisruptionBudget protects capacity',
+    'Fix pull requests to review: A PodDisruptionBudget keeps it available during maintenance',
   );
   await expect(notification.first()).toBeVisible({ timeout: 30_000 });
   // Two runs opened or reused the same branches; only the first opened them.
