@@ -34,5 +34,19 @@ export interface Config {
        */
       demoRepositories?: string;
     };
+    /** How `gitops:open-pr` waits out GitHub's rate limits and failures. */
+    gitopsOpenPr?: {
+      /**
+       * How often one GitHub request is tried again after a rate limit, and
+       * after a server error or a dropped connection. Default 3.
+       */
+      retries?: number;
+      /**
+       * The longest wait, in seconds, for one rate limit; a limit that asks
+       * for longer fails the task at once, with the time to run it again.
+       * Default 60.
+       */
+      maxWaitSeconds?: number;
+    };
   };
 }

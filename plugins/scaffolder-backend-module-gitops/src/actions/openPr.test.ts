@@ -3,7 +3,13 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { ConflictError, InputError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonValue } from '@backstage/types';
@@ -23,6 +29,12 @@ const checkRefFormat = (branchName: string) =>
   execFileSync('git', ['check-ref-format', '--branch', branchName], {
     stdio: 'pipe',
   });
+
+/**
+ * Retries and rate-limit waits as in production, with a millisecond for
+ * each second and no spacing of writes, so that the tests run fast.
+ */
+const FAST = { retryAfterBaseValue: 1, writeIntervalMs: 0 };
 
 const TOKEN = 'ghp_integrationtoken000000000000000000000';
 const SECRET_TOKEN = 'ghp_tasksecrettoken00000000000000000000000';
@@ -155,6 +167,21 @@ function fakeGitHub() {
     }),
     http.post(`${API}/pulls`, async ({ request }) => {
       const body = (await request.json()) as { head: string };
+      if (state.pulls.some(p => p.head === body.head && p.state === 'open')) {
+        return HttpResponse.json(
+          {
+            message: 'Validation Failed',
+            errors: [
+              {
+                resource: 'PullRequest',
+                code: 'custom',
+                message: `A pull request already exists for brightpath:${body.head}.`,
+              },
+            ],
+          },
+          { status: 422 },
+        );
+      }
       const number = state.pulls.length + 1;
       const pr = {
         number,
@@ -218,7 +245,7 @@ describe('gitops:open-pr', () => {
   it('opens one PR with the environment manifests when the same task runs twice', async () => {
     const github = fakeGitHub();
     server.use(...github.handlers);
-    const action = createOpenGitopsPrAction({ integrations });
+    const action = createOpenGitopsPrAction({ integrations, github: FAST });
     const store = new Map<string, JsonValue | void>();
 
     const first = contextWithCheckpoints(store);
@@ -248,7 +275,7 @@ describe('gitops:open-pr', () => {
   it('reuses the open PR even when the checkpoints were lost', async () => {
     const github = fakeGitHub();
     server.use(...github.handlers);
-    const action = createOpenGitopsPrAction({ integrations });
+    const action = createOpenGitopsPrAction({ integrations, github: FAST });
     await action.handler(contextWithCheckpoints(new Map()));
     await action.handler(contextWithCheckpoints(new Map()));
     expect(github.state.pulls).toHaveLength(1);
@@ -259,7 +286,7 @@ describe('gitops:open-pr', () => {
   it('refuses to reuse an open PR whose branch holds another change (bad input: a changed overlay, same branch)', async () => {
     const github = fakeGitHub();
     server.use(...github.handlers);
-    const action = createOpenGitopsPrAction({ integrations });
+    const action = createOpenGitopsPrAction({ integrations, github: FAST });
     await action.handler(contextWithCheckpoints(new Map()));
     const tip = github.state.refs.get(BRANCH_REF);
     // The next run proposes other files under the same (default) branch.
@@ -286,7 +313,7 @@ describe('gitops:open-pr', () => {
   it('refuses a leftover branch whose change was merged, instead of opening a PR without changes (bad input: the same run after the merge)', async () => {
     const github = fakeGitHub();
     server.use(...github.handlers);
-    const action = createOpenGitopsPrAction({ integrations });
+    const action = createOpenGitopsPrAction({ integrations, github: FAST });
     await action.handler(contextWithCheckpoints(new Map()));
     github.merge(github.state.refs.get(BRANCH_REF)!);
     github.state.pulls[0].state = 'closed';
@@ -301,7 +328,7 @@ describe('gitops:open-pr', () => {
   it('opens a new PR from another branchName after a merge', async () => {
     const github = fakeGitHub();
     server.use(...github.handlers);
-    const action = createOpenGitopsPrAction({ integrations });
+    const action = createOpenGitopsPrAction({ integrations, github: FAST });
     await action.handler(contextWithCheckpoints(new Map()));
     github.merge(github.state.refs.get(BRANCH_REF)!);
     const other = createMockDirectory({
@@ -331,7 +358,7 @@ describe('gitops:open-pr', () => {
     );
     github.state.refs.set(BRANCH_REF, 'base-commit');
     await expect(
-      createOpenGitopsPrAction({ integrations }).handler(
+      createOpenGitopsPrAction({ integrations, github: FAST }).handler(
         contextWithCheckpoints(new Map()),
       ),
     ).rejects.toThrow(
@@ -346,7 +373,7 @@ describe('gitops:open-pr', () => {
     const github = fakeGitHub();
     server.use(...github.handlers);
     await expect(
-      createOpenGitopsPrAction({ integrations }).handler(
+      createOpenGitopsPrAction({ integrations, github: FAST }).handler(
         contextWithCheckpoints(new Map(), { branchName: 'Main' }),
       ),
     ).rejects.toThrow(/branchName "Main" is the default branch main/);
@@ -368,7 +395,7 @@ describe('gitops:open-pr', () => {
       workspacePath: other.path,
     };
     await expect(
-      createOpenGitopsPrAction({ integrations }).handler(ctx),
+      createOpenGitopsPrAction({ integrations, github: FAST }).handler(ctx),
     ).rejects.toThrow(
       new InputError(
         'the change would add or modify README.md, but preservePaths keeps README.md unchanged',
@@ -396,7 +423,7 @@ describe('gitops:open-pr', () => {
       }),
       workspacePath: other.path,
     };
-    await createOpenGitopsPrAction({ integrations }).handler(ctx);
+    await createOpenGitopsPrAction({ integrations, github: FAST }).handler(ctx);
     expect(github.state.pulls).toHaveLength(1);
   });
 
@@ -404,7 +431,7 @@ describe('gitops:open-pr', () => {
     const github = fakeGitHub();
     server.use(...github.handlers);
     const ctx = contextWithCheckpoints(new Map());
-    await createOpenGitopsPrAction({ integrations }).handler(ctx);
+    await createOpenGitopsPrAction({ integrations, github: FAST }).handler(ctx);
     const logger = ctx.logger as unknown as Record<string, jest.Mock>;
     const logged = JSON.stringify(
       ['info', 'warn', 'error', 'debug'].map(level => logger[level].mock.calls),
@@ -420,7 +447,7 @@ describe('gitops:open-pr', () => {
       ...contextWithCheckpoints(new Map()),
       secrets: { githubToken: SECRET_TOKEN },
     };
-    await createOpenGitopsPrAction({ integrations }).handler(ctx);
+    await createOpenGitopsPrAction({ integrations, github: FAST }).handler(ctx);
     expect([...github.state.authHeaders]).toEqual([`token ${SECRET_TOKEN}`]);
     const logger = ctx.logger as unknown as Record<string, jest.Mock>;
     expect(
@@ -434,7 +461,7 @@ describe('gitops:open-pr', () => {
     const github = fakeGitHub();
     server.use(...github.handlers);
     const ctx = contextWithCheckpoints(new Map(), { token: SECRET_TOKEN });
-    const error = await createOpenGitopsPrAction({ integrations })
+    const error = await createOpenGitopsPrAction({ integrations, github: FAST })
       .handler(ctx)
       .catch(e => e);
     expect(error).toBeInstanceOf(InputError);
@@ -446,7 +473,8 @@ describe('gitops:open-pr', () => {
   });
 
   it('has no token input in its schema, so the scaffolder refuses one too', () => {
-    const schema = createOpenGitopsPrAction({ integrations }).schema?.input as {
+    const schema = createOpenGitopsPrAction({ integrations, github: FAST })
+      .schema?.input as {
       properties: Record<string, unknown>;
     } & JsonValue;
     expect(Object.keys(schema.properties)).not.toContain('token');
@@ -492,7 +520,10 @@ describe('gitops:open-pr', () => {
     async (_what, overrides, message) => {
       const github = fakeGitHub();
       server.use(...github.handlers);
-      const error = await createOpenGitopsPrAction({ integrations })
+      const error = await createOpenGitopsPrAction({
+        integrations,
+        github: FAST,
+      })
         .handler(contextWithCheckpoints(new Map(), overrides))
         .catch(e => e);
       expect(error).toEqual(new InputError(message));
@@ -527,7 +558,10 @@ describe('gitops:open-pr', () => {
     async branchName => {
       const github = fakeGitHub();
       server.use(...github.handlers);
-      const error = await createOpenGitopsPrAction({ integrations })
+      const error = await createOpenGitopsPrAction({
+        integrations,
+        github: FAST,
+      })
         .handler(contextWithCheckpoints(new Map(), { branchName }))
         .catch(e => e);
       // git itself refuses it too.
@@ -557,7 +591,7 @@ describe('gitops:open-pr', () => {
       isDryRun: true,
     };
     expect(() => checkRefFormat(branchName)).not.toThrow();
-    await createOpenGitopsPrAction({ integrations }).handler(ctx);
+    await createOpenGitopsPrAction({ integrations, github: FAST }).handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('branchName', branchName);
   });
 
@@ -567,7 +601,7 @@ describe('gitops:open-pr', () => {
       ...createMockActionContext({ input, workspacePath: workspace.path }),
       isDryRun: true,
     };
-    await createOpenGitopsPrAction({ integrations }).handler(ctx);
+    await createOpenGitopsPrAction({ integrations, github: FAST }).handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith(
       'branchName',
       'portal/dev/apps/course-reviews/dev',
@@ -581,7 +615,7 @@ describe('gitops:open-pr', () => {
       workspacePath: workspace.path,
     });
     await expect(
-      createOpenGitopsPrAction({ integrations }).handler(ctx),
+      createOpenGitopsPrAction({ integrations, github: FAST }).handler(ctx),
     ).rejects.toThrow(/targetPath "..\/outside"/);
   });
 
@@ -591,7 +625,7 @@ describe('gitops:open-pr', () => {
       workspacePath: workspace.path,
     });
     await expect(
-      createOpenGitopsPrAction({ integrations }).handler(ctx),
+      createOpenGitopsPrAction({ integrations, github: FAST }).handler(ctx),
     ).rejects.toThrow(/gitlab.example.com/);
   });
 });
@@ -626,6 +660,7 @@ describe('gitops:open-pr with removed files and the repository root', () => {
       workspacePath: workspace.path,
     });
     await createOpenGitopsPrAction({
+      github: FAST,
       integrations: ScmIntegrations.fromConfig(
         new ConfigReader({
           integrations: { github: [{ host: 'github.com', token: TOKEN }] },
@@ -1054,6 +1089,7 @@ describe('gitops:open-pr when GitHub cannot be reached', () => {
       workspacePath: workspace.path,
     });
     const error = await createOpenGitopsPrAction({
+      github: FAST,
       integrations: ScmIntegrations.fromConfig(
         new ConfigReader({
           integrations: {
@@ -1076,4 +1112,448 @@ describe('gitops:open-pr when GitHub cannot be reached', () => {
     );
     expect(error.message).not.toContain(TOKEN);
   });
+});
+
+describe('gitops:open-pr against the faults of a fleet run on GitHub', () => {
+  const server = setupServer();
+  /** Every request GitHub got, as "METHOD /path". */
+  let requests: string[] = [];
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  beforeEach(() => {
+    requests = [];
+    server.events.on('request:start', ({ request }) => {
+      requests.push(`${request.method} ${new URL(request.url).pathname}`);
+    });
+  });
+  afterEach(() => {
+    server.events.removeAllListeners();
+    server.resetHandlers();
+  });
+  afterAll(() => server.close());
+
+  const REPO = '/repos/brightpath/gitops';
+  const BRANCH = 'portal/dev/apps/course-reviews/dev';
+  const workspace = createMockDirectory({
+    content: {
+      'deploy/overlays/dev': {
+        'kustomization.yaml': 'resources: [../../base]\n',
+        'patch.yaml': 'kind: Deployment\n',
+      },
+    },
+  });
+  const integrations = ScmIntegrations.fromConfig(
+    new ConfigReader({
+      integrations: { github: [{ host: 'github.com', token: TOKEN }] },
+    }),
+  );
+  const action = createOpenGitopsPrAction({ integrations, github: FAST });
+
+  function context(store = new Map<string, JsonValue | void>()) {
+    return {
+      ...createMockActionContext({
+        input: {
+          repoUrl: 'github.com?owner=brightpath&repo=gitops',
+          environment: 'dev',
+          sourcePath: 'deploy/overlays/dev',
+          targetPath: 'apps/course-reviews/dev',
+        },
+        workspacePath: workspace.path,
+        logger: mockServices.logger.mock(),
+      }),
+      async checkpoint({ key, fn }: { key: string; fn: () => any }) {
+        if (store.has(key)) return store.get(key) as any;
+        const value = await fn();
+        store.set(key, value);
+        return value;
+      },
+    };
+  }
+
+  const writes = () => requests.filter(r => !r.startsWith('GET '));
+  const count = (request: string) => requests.filter(r => r === request).length;
+
+  /** Answers `times` requests with `response`, then lets the fake GitHub answer. */
+  function failing(
+    method: 'post' | 'get',
+    path: string,
+    times: number,
+    response: () => Response,
+  ) {
+    let left = times;
+    return http[method](path, () => {
+      if (left <= 0) return undefined;
+      left -= 1;
+      return response();
+    });
+  }
+
+  const secondaryLimit = (retryAfter: string) =>
+    HttpResponse.json(
+      {
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      },
+      { status: 403, headers: { 'retry-after': retryAfter } },
+    );
+  const primaryLimit = (resetInSeconds: number, status = 403) =>
+    HttpResponse.json(
+      { message: 'API rate limit exceeded for user ID 1.' },
+      {
+        status,
+        headers: {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(
+            Math.floor(Date.now() / 1000) + resetInSeconds,
+          ),
+        },
+      },
+    );
+
+  it.each([
+    [
+      'a secondary rate limit (403, retry-after: 1) on opening the PR',
+      () => failing('post', `${API}/pulls`, 1, () => secondaryLimit('1')),
+      `POST ${REPO}/pulls`,
+    ],
+    [
+      'a secondary rate limit as 429 (retry-after: 1) on creating the branch',
+      () =>
+        failing('post', `${API}/git/refs`, 1, () =>
+          HttpResponse.json(
+            { message: 'Too Many Requests' },
+            { status: 429, headers: { 'retry-after': '1' } },
+          ),
+        ),
+      `POST ${REPO}/git/refs`,
+    ],
+    [
+      'a primary rate limit (403, x-ratelimit-remaining 0) whose reset is past',
+      () => failing('post', `${API}/git/commits`, 1, () => primaryLimit(-30)),
+      `POST ${REPO}/git/commits`,
+    ],
+    [
+      'a primary rate limit (429, x-ratelimit-remaining 0) that resets in 1 s',
+      () => failing('get', API, 1, () => primaryLimit(1, 429)),
+      `GET ${REPO}`,
+    ],
+    [
+      'a 502 from GitHub on a blob',
+      () =>
+        failing('post', `${API}/git/blobs`, 1, () =>
+          HttpResponse.json({ message: 'Bad Gateway' }, { status: 502 }),
+        ),
+      `POST ${REPO}/git/blobs`,
+    ],
+  ])(
+    'waits out %s, retries the request, and opens the PR once',
+    async (_what, limit, limited) => {
+      const github = fakeGitHub();
+      server.use(limit(), ...github.handlers);
+      const ctx = context();
+      const before = count(limited);
+      await action.handler(ctx);
+      expect(count(limited) - before).toBeGreaterThanOrEqual(2);
+      expect(github.state.pulls).toHaveLength(1);
+      expect(count(`POST ${REPO}/pulls`)).toBeGreaterThanOrEqual(1);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'pullRequestUrl',
+        'https://github.com/brightpath/gitops/pull/1',
+      );
+      expect([...github.state.refs.keys()]).toEqual([
+        'refs/heads/main',
+        `refs/heads/${BRANCH}`,
+      ]);
+    },
+  );
+
+  it('logs the rate limit it waits for, naming the request, never the token', async () => {
+    const github = fakeGitHub();
+    server.use(
+      failing('post', `${API}/pulls`, 1, () => secondaryLimit('1')),
+      ...github.handlers,
+    );
+    const ctx = context();
+    await action.handler(ctx);
+    expect(ctx.logger.warn).toHaveBeenCalledWith(
+      `GitHub's secondary rate limit on POST ${REPO}/pulls: retry 1 of 3 in 1 s`,
+    );
+    expect(
+      JSON.stringify((ctx.logger.warn as jest.Mock).mock.calls),
+    ).not.toContain(TOKEN);
+  });
+
+  it('gives up at once, with the time to try again, when a secondary limit asks for longer than the bound (retry-after: 3600)', async () => {
+    const github = fakeGitHub();
+    server.use(
+      failing('post', `${API}/pulls`, 1, () => secondaryLimit('3600')),
+      ...github.handlers,
+    );
+    const error = await action.handler(context()).catch(e => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^GitHub's secondary rate limit stopped POST ${REPO}/pulls: it asks to wait 3600 s, until \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; gitops:open-pr waits at most 60 s and 3 times per request\\. Run the task again after `,
+      ),
+    );
+    expect(count(`POST ${REPO}/pulls`)).toBe(1);
+    expect(github.state.pulls).toHaveLength(0);
+  });
+
+  it('gives up after 3 retries when the primary limit stays (x-ratelimit-remaining 0 on every answer)', async () => {
+    const github = fakeGitHub();
+    server.use(
+      failing('post', `${API}/git/blobs`, 100, () => primaryLimit(0)),
+      ...github.handlers,
+    );
+    const error = await action.handler(context()).catch(e => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toMatch(
+      /^GitHub's primary rate limit stopped POST \/repos\/brightpath\/gitops\/git\/blobs: it asks to wait 1 s/,
+    );
+    expect(count(`POST ${REPO}/git/blobs`)).toBe(4);
+    expect(writes()).toEqual(Array(4).fill(`POST ${REPO}/git/blobs`));
+  });
+
+  it('takes the bound from scaffolder.gitopsOpenPr.maxWaitSeconds (bad input: retry-after 5 with a bound of 2 s)', async () => {
+    const github = fakeGitHub();
+    server.use(
+      failing('post', `${API}/pulls`, 1, () => secondaryLimit('5')),
+      ...github.handlers,
+    );
+    const configured = createOpenGitopsPrAction({
+      integrations,
+      config: new ConfigReader({
+        scaffolder: { gitopsOpenPr: { maxWaitSeconds: 2, retries: 1 } },
+      }),
+      github: { retryAfterBaseValue: 1, writeIntervalMs: 0 },
+    });
+    await expect(configured.handler(context())).rejects.toThrow(
+      /it asks to wait 5 s, .*waits at most 2 s and 1 times per request/,
+    );
+  });
+
+  it('refuses an archived repository before writing anything (bad input: archived: true)', async () => {
+    const github = fakeGitHub();
+    server.use(
+      http.get(API, () =>
+        HttpResponse.json({ default_branch: 'main', archived: true }),
+      ),
+      ...github.handlers,
+    );
+    const error = await action.handler(context()).catch(e => e);
+    expect(error).toEqual(
+      new NotAllowedError(
+        'repository brightpath/gitops is archived; unarchive it or leave it out',
+      ),
+    );
+    expect(writes()).toEqual([]);
+  });
+
+  it('names the archived repository when GitHub refuses a write with "Repository was archived so is read-only." (archived after the check)', async () => {
+    const github = fakeGitHub();
+    server.use(
+      http.post(`${API}/git/blobs`, () =>
+        HttpResponse.json(
+          { message: 'Repository was archived so is read-only.' },
+          { status: 403 },
+        ),
+      ),
+      ...github.handlers,
+    );
+    const error = await action.handler(context()).catch(e => e);
+    expect(error).toEqual(
+      new NotAllowedError(
+        'repository brightpath/gitops is archived; unarchive it or leave it out',
+      ),
+    );
+    expect(count(`POST ${REPO}/git/blobs`)).toBe(1);
+    expect(github.state.pulls).toHaveLength(0);
+  });
+
+  it('refuses a repository the token may not push to before writing anything (bad input: permissions.push false)', async () => {
+    const github = fakeGitHub();
+    server.use(
+      http.get(API, () =>
+        HttpResponse.json({
+          default_branch: 'main',
+          permissions: { pull: true, push: false, admin: false },
+        }),
+      ),
+      ...github.handlers,
+    );
+    const error = await action.handler(context()).catch(e => e);
+    expect(error).toEqual(
+      new NotAllowedError(
+        'the GitHub token may not write to brightpath/gitops: it has no push permission (contents: write); grant it, or leave the repository out',
+      ),
+    );
+    expect(writes()).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a 404 on creating the branch',
+      http.post(`${API}/git/refs`, () =>
+        HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
+      ),
+      `the GitHub token may not write to brightpath/gitops: POST ${REPO}/git/refs needs the permission contents: write (GitHub answered 404); grant it, or leave the repository out`,
+    ],
+    [
+      'a 403 "Resource not accessible by integration" on opening the PR',
+      http.post(`${API}/pulls`, () =>
+        HttpResponse.json(
+          { message: 'Resource not accessible by integration' },
+          { status: 403 },
+        ),
+      ),
+      `the GitHub token may not write to brightpath/gitops: POST ${REPO}/pulls needs the permission pull requests: write (GitHub answered 403); grant it, or leave the repository out`,
+    ],
+  ])(
+    'names the repository and the missing permission on %s (a token without write access)',
+    async (_what, refusal, message) => {
+      const github = fakeGitHub();
+      server.use(refusal, ...github.handlers);
+      const error = await action.handler(context()).catch(e => e);
+      expect(error).toEqual(new NotAllowedError(message));
+      expect(error.message).not.toContain(TOKEN);
+      expect(github.state.pulls).toHaveLength(0);
+    },
+  );
+
+  it('names a repository GitHub does not show (bad input: a 404 on the repository)', async () => {
+    server.use(
+      http.get(API, () =>
+        HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
+      ),
+    );
+    await expect(action.handler(context())).rejects.toThrow(
+      new NotFoundError(
+        'repository brightpath/gitops does not exist, or the GitHub token cannot see it',
+      ),
+    );
+  });
+
+  it('opens the PR from a new branch of a repository whose default branch is protected, and never writes to the default branch', async () => {
+    const github = fakeGitHub();
+    // GitHub refuses any change of a protected branch's ref.
+    const protectedRef = http.all(`${API}/git/refs/heads/main`, ({ request }) =>
+      request.method === 'GET'
+        ? undefined
+        : HttpResponse.json(
+            { message: 'Protected branch update failed for refs/heads/main.' },
+            { status: 422 },
+          ),
+    );
+    const created: unknown[] = [];
+    server.use(
+      protectedRef,
+      http.post(`${API}/git/refs`, async ({ request }) => {
+        created.push(await request.clone().json());
+        return undefined;
+      }),
+      ...github.handlers,
+    );
+    const ctx = context();
+    await action.handler(ctx);
+    expect(created).toEqual([
+      { ref: `refs/heads/${BRANCH}`, sha: expect.any(String) },
+    ]);
+    expect(writes().filter(r => /heads\/main|refs\/main/.test(r))).toEqual([]);
+    expect(github.state.refs.get('refs/heads/main')).toBe('base-commit');
+    expect(github.state.pulls).toHaveLength(1);
+    expect(ctx.output).toHaveBeenCalledWith('baseBranch', 'main');
+  });
+
+  it('opens one PR and makes one commit when the connection drops before the PR is opened and the task runs again (HttpResponse.error() on the pulls POST)', async () => {
+    const github = fakeGitHub();
+    let down = true;
+    server.use(
+      http.post(`${API}/pulls`, () =>
+        down ? HttpResponse.error() : undefined,
+      ),
+      ...github.handlers,
+    );
+    const store = new Map<string, JsonValue | void>();
+    const first = context(store);
+    await expect(action.handler(first)).rejects.toThrow(
+      /^could not reach api\.github\.com/,
+    );
+    // Tried once and retried 3 times, then the task failed.
+    expect(count(`POST ${REPO}/pulls`)).toBe(4);
+    const tip = github.state.refs.get(`refs/heads/${BRANCH}`);
+    expect(tip).toBeDefined();
+    expect(github.state.pulls).toHaveLength(0);
+
+    down = false;
+    // The scaffolder's retry of the task (its checkpoints kept), then a
+    // fleet re-run (a new task, no checkpoints).
+    const retried = context(store);
+    await action.handler(retried);
+    const rerun = context();
+    await action.handler(rerun);
+
+    expect(github.state.pulls).toHaveLength(1);
+    expect(count(`POST ${REPO}/git/commits`)).toBe(1);
+    expect(count(`POST ${REPO}/git/refs`)).toBe(1);
+    expect(github.state.refs.get(`refs/heads/${BRANCH}`)).toBe(tip);
+    for (const ctx of [retried, rerun]) {
+      expect(ctx.output).toHaveBeenCalledWith('reused', true);
+      expect(ctx.output).toHaveBeenCalledWith('branchName', BRANCH);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'pullRequestUrl',
+        'https://github.com/brightpath/gitops/pull/1',
+      );
+    }
+  });
+
+  it.each([
+    [
+      'opening the PR',
+      `POST ${REPO}/pulls`,
+      (github: ReturnType<typeof fakeGitHub>, once: () => boolean) =>
+        http.post(`${API}/pulls`, async ({ request }) => {
+          if (!once()) return undefined;
+          const body = (await request.json()) as { head: string };
+          github.state.pulls.push({
+            number: 1,
+            head: body.head,
+            html_url: 'https://github.com/brightpath/gitops/pull/1',
+            state: 'open',
+          });
+          return HttpResponse.error();
+        }),
+    ],
+    [
+      'creating the branch',
+      `POST ${REPO}/git/refs`,
+      (github: ReturnType<typeof fakeGitHub>, once: () => boolean) =>
+        http.post(`${API}/git/refs`, async ({ request }) => {
+          if (!once()) return undefined;
+          const body = (await request.json()) as { ref: string; sha: string };
+          github.state.refs.set(body.ref, body.sha);
+          return HttpResponse.error();
+        }),
+    ],
+  ])(
+    'opens one PR when the answer to %s is lost after GitHub did it (the retried request finds it done)',
+    async (_what, request, doneButLost) => {
+      const github = fakeGitHub();
+      let lose = 1;
+      const once = () => lose-- > 0;
+      server.use(doneButLost(github, once), ...github.handlers);
+      const ctx = context();
+      await action.handler(ctx);
+      expect(count(request)).toBe(2);
+      expect(github.state.pulls).toHaveLength(1);
+      expect([...github.state.refs.keys()]).toEqual([
+        'refs/heads/main',
+        `refs/heads/${BRANCH}`,
+      ]);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'pullRequestUrl',
+        'https://github.com/brightpath/gitops/pull/1',
+      );
+      expect(ctx.output).toHaveBeenCalledWith('reused', false);
+    },
+  );
 });

@@ -16,13 +16,18 @@ import {
   createTemplateAction,
   parseRepoUrl,
 } from '@backstage/plugin-scaffolder-node';
-import { Octokit } from '@octokit/rest';
 import { promises as fs } from 'fs';
 import isGitBranchNameValid from 'is-git-branch-name-valid';
 import { join, posix } from 'path';
 import { pathToFileURL } from 'url';
 import { listFiles, workspacePath } from '../lib/files';
-import { fetchReportingUnreachable } from '../lib/network';
+import {
+  assertWritable,
+  createGithubClient,
+  DEFAULT_GITHUB_LIMITS,
+  GithubLimits,
+  repositoryNotFound,
+} from '../lib/github';
 import {
   blobId,
   blobIdOnBranch,
@@ -109,6 +114,9 @@ function checkTexts(input: {
 /** The configuration key naming the portal's local GitOps repository. */
 const GITOPS_REPOSITORY_KEY = 'scaffolder.localPublish.gitopsRepository';
 
+/** The configuration of GitHub retries and rate-limit waits. */
+const LIMITS_KEY = 'scaffolder.gitopsOpenPr';
+
 /** Whether changing `path` changes `kept` (the same path, or one inside the other). */
 function touches(kept: string, path: string): boolean {
   return (
@@ -135,10 +143,25 @@ function statusOf(e: unknown): number | undefined {
 export function createOpenGitopsPrAction(options: {
   integrations: ScmIntegrationRegistry;
   config?: RootConfigService;
+  /**
+   * How GitHub requests wait out rate limits and retry failures; by default
+   * from scaffolder.gitopsOpenPr in the configuration, else 3 retries and
+   * at most 60 s per limit.
+   */
+  github?: Partial<GithubLimits>;
 }) {
   const credentials = DefaultGithubCredentialsProvider.fromIntegrations(
     options.integrations,
   );
+  const limits: GithubLimits = {
+    retries:
+      options.config?.getOptionalNumber(`${LIMITS_KEY}.retries`) ??
+      DEFAULT_GITHUB_LIMITS.retries,
+    maxWaitSeconds:
+      options.config?.getOptionalNumber(`${LIMITS_KEY}.maxWaitSeconds`) ??
+      DEFAULT_GITHUB_LIMITS.maxWaitSeconds,
+    ...options.github,
+  };
   return createTemplateAction({
     id: 'gitops:open-pr',
     description:
@@ -494,21 +517,27 @@ export function createOpenGitopsPrAction(options: {
           `no GitHub credentials for ${host}/${owner}; configure integrations.github or give the task secret ${GITHUB_TOKEN_SECRET}`,
         );
       }
-      const octokit = new Octokit({
-        auth: token,
+      const octokit = createGithubClient({
+        token,
         baseUrl: integration.config.apiBaseUrl,
-        log: { debug() {}, info() {}, warn() {}, error() {} },
-        // A DNS or connection failure says which host, not "500".
-        request: { fetch: fetchReportingUnreachable() },
+        logger: ctx.logger,
+        limits,
       });
 
-      const { data: repository } = await octokit.repos.get({ owner, repo });
+      const { data: repository } = await octokit.repos
+        .get({ owner, repo })
+        .catch(e => {
+          if (statusOf(e) === 404) throw repositoryNotFound(owner, repo);
+          throw e;
+        });
       const base = repository.default_branch;
       if (branchName.toLowerCase() === base.toLowerCase()) {
         throw new InputError(
           `branchName "${branchName}" is the default branch ${base} of ${owner}/${repo}; a change is proposed on a branch of its own`,
         );
       }
+      // Archived, or no push permission: fail before writing anything.
+      assertWritable(repository, owner, repo);
       const key = `gitops-open-pr:${owner}/${repo}:${branchName}`;
       const advice = `pick another branchName or delete the old branch ${branchName} of ${owner}/${repo}`;
 
@@ -643,6 +672,13 @@ export function createOpenGitopsPrAction(options: {
                 statusOf(e) === 422 &&
                 /reference already exists/i.test(e.message)
               ) {
+                // A retry of a request whose answer was lost finds the
+                // branch it made: it points at this commit.
+                const now = await octokit.git
+                  .getRef({ owner, repo, ref: `heads/${branchName}` })
+                  .then(({ data }) => data.object.sha)
+                  .catch(() => undefined);
+                if (now === commitSha) return;
                 throw new ConflictError(
                   `branch ${branchName} of ${owner}/${repo} already exists; ${advice}`,
                 );
@@ -653,32 +689,45 @@ export function createOpenGitopsPrAction(options: {
         });
       }
 
-      const existing = await octokit.pulls.list({
-        owner,
-        repo,
-        head: `${owner}:${branchName}`,
-        state: 'open',
-      });
-      let pr: { url: string; number: number };
-      if (existing.data.length > 0) {
-        pr = {
-          url: existing.data[0].html_url,
-          number: existing.data[0].number,
-        };
+      const openPr = async () => {
+        const { data: open } = await octokit.pulls.list({
+          owner,
+          repo,
+          head: `${owner}:${branchName}`,
+          state: 'open',
+        });
+        return open.length > 0
+          ? { url: open[0].html_url, number: open[0].number }
+          : undefined;
+      };
+      let pr = await openPr();
+      if (pr) {
         ctx.logger.info(`Reusing open PR ${pr.url}`);
       } else {
         pr = await ctx.checkpoint({
           key: `${key}:pull-request`,
           fn: async () => {
-            const { data } = await octokit.pulls.create({
-              owner,
-              repo,
-              title,
-              head: branchName,
-              base,
-              body,
-            });
-            return { url: data.html_url, number: data.number };
+            try {
+              const { data } = await octokit.pulls.create({
+                owner,
+                repo,
+                title,
+                head: branchName,
+                base,
+                body,
+              });
+              return { url: data.html_url, number: data.number };
+            } catch (e) {
+              // A retry of a request whose answer was lost: GitHub opened
+              // the PR the first time.
+              const opened =
+                statusOf(e) === 422 &&
+                /pull request already exists/i.test(String(e))
+                  ? await openPr()
+                  : undefined;
+              if (opened) return opened;
+              throw e;
+            }
           },
         });
         ctx.logger.info(`Opened ${pr.url} into ${base}`);
