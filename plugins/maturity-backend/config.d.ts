@@ -241,6 +241,30 @@ export interface Config {
        */
       concurrency?: number;
     };
+    /**
+     * Nudges to owning teams through Backstage notifications. Users can mute
+     * each topic in their notification settings.
+     */
+    nudges?: {
+      /** Checks of a team's services that went from pass to fail. */
+      regressions?: {
+        /**
+         * Whether teams are told (topic maturity-regression: one notification
+         * per team and day, updated by later cycles). Default: true.
+         */
+        enabled?: boolean;
+      };
+      /** The digest per owning team (topic maturity-digest). */
+      digest?: {
+        /** Whether the digest is sent. Default: true. */
+        enabled?: boolean;
+        /**
+         * How often it is sent: a duration ({ days: 7 }, P7D) or a crontab
+         * ({ cron: '0 8 * * 1' }). Default: every 7 days.
+         */
+        frequency?: SchedulerServiceTaskScheduleDefinitionConfig['frequency'];
+      };
+    };
     /** Waivers of checks. */
     waivers?: {
       /**

@@ -23,6 +23,8 @@ import { MaturityEngine } from './engine/MaturityEngine';
 import { createRouter } from './router';
 import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
+import { DIGEST_TASK_ID, readNudgeSettings, sendDigests } from './fleet/digest';
+import { RegressionNudges } from './fleet/regressions';
 import {
   CYCLE_TASK_ID,
   NEW_ENTITY_SCAN_TASK_ID,
@@ -85,7 +87,28 @@ export const maturityPlugin = createBackendPlugin({
         const store = await DatabaseMaturityStore.create({
           database: deps.database,
         });
+        const fleetStore = new FleetStore(await deps.database.getClient());
+        const nudges = readNudgeSettings(config);
+        const checkTitle = (checkId: string) =>
+          model.checks.find(c => c.id === checkId)?.title ?? checkId;
+        // Checks that went from pass to fail: one notification per owning
+        // team and day.
+        const regressionNudges = nudges.regressions.enabled
+          ? new RegressionNudges({
+              knex: await deps.database.getClient(),
+              notifications: deps.notifications,
+              logger,
+              checkTitle,
+            })
+          : undefined;
         const engine = new MaturityEngine({
+          ...(regressionNudges
+            ? {
+                onRegressions: async regressions => {
+                  await regressionNudges.notify(regressions);
+                },
+              }
+            : {}),
           store,
           model,
           collectors,
@@ -247,6 +270,28 @@ export const maturityPlugin = createBackendPlugin({
           // awaited: it runs the whole cycle.
           void startCycle('the backend started');
 
+          // The weekly digest per owning team; one replica sends it.
+          if (nudges.digest.enabled) {
+            await scheduler.scheduleTask({
+              id: DIGEST_TASK_ID,
+              scope: 'global',
+              frequency: nudges.digest.frequency,
+              timeout: { minutes: 10 },
+              // The first cycle stores the scores it reports.
+              initialDelay: { minutes: 10 },
+              fn: async () => {
+                const told = await sendDigests({
+                  store,
+                  fleetStore,
+                  notifications: deps.notifications,
+                  logger,
+                  checkTitle,
+                });
+                logger.info(`Maturity digest sent to ${told.length} team(s)`);
+              },
+            });
+          }
+
           // Entities registered between two cycles are scored within seconds.
           if (!scan.enabled) return;
           await scheduler.scheduleTask({
@@ -281,7 +326,6 @@ export const maturityPlugin = createBackendPlugin({
 
         // Fleet fixes: runs left unfinished by a stopped backend are marked
         // interrupted; running the fix again resumes them without duplicates.
-        const fleetStore = new FleetStore(await deps.database.getClient());
         const interrupted = await fleetStore.interruptUnfinished();
         if (interrupted) {
           logger.warn(

@@ -569,6 +569,42 @@ export class DatabaseMaturityStore implements MaturityStore {
     return row ? JSON.parse(row.results) : [];
   }
 
+  async getCheckResultsOf(
+    entityRefs: string[],
+  ): Promise<Map<string, CheckResult[]>> {
+    const out = new Map<string, CheckResult[]>();
+    for (const part of chunks(entityRefs, 500)) {
+      const rows = await this.db('maturity_entity_results')
+        .whereIn('entity_ref', part)
+        .select('entity_ref', 'results');
+      for (const row of rows) out.set(row.entity_ref, JSON.parse(row.results));
+    }
+    return out;
+  }
+
+  async getCheckLists(
+    entityRefs: string[],
+  ): Promise<Map<string, { failing: string[]; unknown: string[] }>> {
+    const out = new Map<string, { failing: string[]; unknown: string[] }>();
+    for (const part of chunks(entityRefs, 500)) {
+      const rows: Array<{
+        entity_ref: string;
+        failing: string | null;
+        unknown: string | null;
+      }> = await this.db('maturity_entity_dimensions')
+        .whereIn('entity_ref', part)
+        .select('entity_ref', 'failing', 'unknown');
+      for (const row of rows) {
+        let lists = out.get(row.entity_ref);
+        if (!lists)
+          out.set(row.entity_ref, (lists = { failing: [], unknown: [] }));
+        lists.failing.push(...JSON.parse(row.failing ?? '[]'));
+        lists.unknown.push(...JSON.parse(row.unknown ?? '[]'));
+      }
+    }
+    return out;
+  }
+
   private applyFilters(
     query: Knex.QueryBuilder,
     filters: EntityFilters,

@@ -229,6 +229,16 @@ export interface MaturityStore {
   carryForwardSnapshots(entityRefs: string[], at: Date): Promise<void>;
   getEntityScore(entityRef: string): Promise<StoredEntityScore | undefined>;
   getCheckResults(entityRef: string): Promise<CheckResult[]>;
+  /** Each entity's stored check results; entities without any are absent. */
+  getCheckResultsOf(entityRefs: string[]): Promise<Map<string, CheckResult[]>>;
+  /**
+   * Per entity, the ids of its failing and of its unknown checks as last
+   * stored (from the per-dimension lists); entities with no evaluated
+   * dimension are absent.
+   */
+  getCheckLists(
+    entityRefs: string[],
+  ): Promise<Map<string, { failing: string[]; unknown: string[] }>>;
   listEntityScores(
     filters: EntityFilters,
     page: { limit: number; offset: number },

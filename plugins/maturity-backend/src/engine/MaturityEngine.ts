@@ -65,6 +65,20 @@ export interface MaturityEngineOptions {
   retentionDays: number;
   /** Numeric facts kept in the history beside the score (e.g. zeroTrust.score). */
   trackedFacts?: string[];
+  /**
+   * Told of the checks that went from pass to fail since an entity's last
+   * stored evaluation: once per cycle run (or shard) and once per entity
+   * refresh, when there are any. Without it, the engine looks for none. Its
+   * errors are logged, never thrown into the engine.
+   */
+  onRegressions?(regressions: CheckRegression[]): void | Promise<void>;
+}
+
+/** One entity's checks that went from pass to fail. */
+export interface CheckRegression {
+  entityRef: string;
+  ownerRef?: string;
+  checkIds: string[];
 }
 
 /** Numeric facts the history keeps by default. */
@@ -465,6 +479,20 @@ export class MaturityEngine {
   }
 
   private async runCycleOnce(options?: CycleOptions): Promise<CycleSummary> {
+    // Accumulated across pages, and reported even when the run stops
+    // half-way: the pages written before are stored for good.
+    const regressions = this.options.onRegressions ? [] : undefined;
+    try {
+      return await this.runPages(regressions, options);
+    } finally {
+      await this.reportRegressions(regressions);
+    }
+  }
+
+  private async runPages(
+    regressions: CheckRegression[] | undefined,
+    options?: CycleOptions,
+  ): Promise<CycleSummary> {
     const included = options?.includes ?? (() => true);
     const started = Date.now();
     const at = new Date(started);
@@ -511,6 +539,7 @@ export class MaturityEngine {
       const done = await this.scoreEntities(page, context, {
         at,
         force: this.completedCycles === 0,
+        regressions,
       });
       evaluated += done.evaluated;
       unchanged += done.unchanged;
@@ -549,7 +578,7 @@ export class MaturityEngine {
   private async scoreEntities(
     entities: Entity[],
     snapshot: CatalogSnapshot,
-    options: { at: Date; force: boolean },
+    options: { at: Date; force: boolean; regressions?: CheckRegression[] },
   ): Promise<{ evaluated: number; unchanged: number }> {
     if (entities.length === 0) return { evaluated: 0, unchanged: 0 };
     const { store } = this.options;
@@ -648,6 +677,10 @@ export class MaturityEngine {
         evaluations.push(evaluation);
         if ((i + 1) % YIELD_EVERY === 0) await yieldToEventLoop();
       }
+      // Compared with what is stored before it is overwritten.
+      if (options.regressions) {
+        options.regressions.push(...(await this.findRegressions(evaluations)));
+      }
       // Facts, results, scores, dimensions and history: one transaction.
       await store.saveEvaluations(evaluations, {
         at: options.at,
@@ -706,10 +739,84 @@ export class MaturityEngine {
     if (!snapshot || !entity) {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
-    await this.scoreEntities([entity], snapshot, {
-      at: new Date(),
-      force: false,
-    });
+    const regressions = this.options.onRegressions ? [] : undefined;
+    try {
+      await this.scoreEntities([entity], snapshot, {
+        at: new Date(),
+        force: false,
+        regressions,
+      });
+    } finally {
+      await this.reportRegressions(regressions);
+    }
+  }
+
+  /**
+   * The checks of the evaluations that fail now and passed in the stored
+   * evaluation they replace. Two batched reads, both skipped when there is
+   * nothing to compare: the stored lists of failing and unknown checks of
+   * the entities that fail a check now, then, for the entities with a check
+   * in neither list, their stored results, since a check in neither may
+   * have been waived or not applicable rather than passing. An entity with
+   * no stored evaluation is evaluated for the first time: no regression.
+   */
+  private async findRegressions(
+    evaluations: EntityEvaluation[],
+  ): Promise<CheckRegression[]> {
+    try {
+      const failing = new Map<string, EntityEvaluation>();
+      for (const e of evaluations) {
+        const checks = e.dimensionChecks;
+        if (checks && Object.values(checks).some(d => d.failing.length > 0)) {
+          failing.set(e.entity.entityRef, e);
+        }
+      }
+      if (failing.size === 0) return [];
+      const { store } = this.options;
+      const lists = await store.getCheckLists([...failing.keys()]);
+      const candidates = new Map<string, string[]>();
+      for (const [ref, before] of lists) {
+        const known = new Set([...before.failing, ...before.unknown]);
+        const newly = Object.values(failing.get(ref)!.dimensionChecks!)
+          .flatMap(d => d.failing)
+          .filter(id => !known.has(id));
+        if (newly.length > 0) candidates.set(ref, newly);
+      }
+      if (candidates.size === 0) return [];
+      const stored = await store.getCheckResultsOf([...candidates.keys()]);
+      const regressions: CheckRegression[] = [];
+      for (const [ref, newly] of candidates) {
+        const passed = new Set(
+          (stored.get(ref) ?? [])
+            .filter(r => r.status === 'pass')
+            .map(r => r.checkId),
+        );
+        const checkIds = newly.filter(id => passed.has(id));
+        if (checkIds.length === 0) continue;
+        const { ownerRef } = failing.get(ref)!.entity;
+        regressions.push({
+          entityRef: ref,
+          ...(ownerRef ? { ownerRef } : {}),
+          checkIds,
+        });
+      }
+      return regressions;
+    } catch (e) {
+      this.options.logger.warn(`Could not look for failing checks: ${e}`);
+      return [];
+    }
+  }
+
+  /** Hands the regressions found to the callback; its errors are logged. */
+  private async reportRegressions(regressions?: CheckRegression[]) {
+    if (!regressions?.length || !this.options.onRegressions) return;
+    try {
+      await this.options.onRegressions(regressions);
+    } catch (e) {
+      this.options.logger.warn(
+        `Could not report the checks that started failing: ${e}`,
+      );
+    }
   }
 
   /**

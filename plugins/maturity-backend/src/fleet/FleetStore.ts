@@ -226,6 +226,40 @@ export class FleetStore {
     return out;
   }
 
+  /**
+   * Every service's fix pull requests (or branches) whose latest non-preview
+   * result is opened or reused, across checks: one query.
+   */
+  async openFixes(): Promise<Array<LatestFix & { checkId: string }>> {
+    const rows = await this.db('maturity_fleet_items as i')
+      .join('maturity_fleet_runs as r', 'r.id', 'i.run_id')
+      .where('r.preview', false)
+      .whereNot('i.status', 'skipped')
+      .orderBy('i.updated_at', 'asc')
+      .select(
+        'i.run_id',
+        'i.entity_ref',
+        'i.check_id',
+        'i.status',
+        'i.pull_request_url',
+        'i.branch',
+      );
+    const latest = new Map<string, LatestFix & { checkId: string }>();
+    for (const row of rows) {
+      latest.set(`${row.entity_ref}\n${row.check_id}`, {
+        runId: row.run_id,
+        entityRef: row.entity_ref,
+        checkId: row.check_id,
+        status: row.status,
+        pullRequestUrl: row.pull_request_url ?? undefined,
+        branch: row.branch ?? undefined,
+      });
+    }
+    return [...latest.values()].filter(
+      f => f.status === 'opened' || f.status === 'reused',
+    );
+  }
+
   /** A run's row with the number of its items in each status. */
   private toSummary(row: any, tally: Map<string, number>): FleetRunSummary {
     const counts: FleetRunSummary['counts'] = { total: 0, done: 0 };
