@@ -103,7 +103,7 @@ export function FleetRunResults(props: { run: FleetRun }) {
                   <FleetItemStatusChip status={item.status} />
                 </TableCell>
                 <TableCell style={{ wordBreak: 'break-word' }}>
-                  {item.reason ?? item.summary ?? ''}
+                  {item.reason ?? ''}
                 </TableCell>
                 <TableCell>
                   <ChangeLocation item={item} />
@@ -127,6 +127,16 @@ export function FleetRunResults(props: { run: FleetRun }) {
                     style={expanded ? undefined : { padding: 0, border: 0 }}
                   >
                     <Collapse in={expanded} unmountOnExit>
+                      {item.summary && (
+                        <Typography
+                          variant="body2"
+                          component="div"
+                          style={{ whiteSpace: 'pre-wrap' }}
+                          gutterBottom
+                        >
+                          {item.summary}
+                        </Typography>
+                      )}
                       <Box
                         component="pre"
                         aria-label={`Diff for ${shortRef(item.entityRef)}`}
