@@ -23,6 +23,8 @@ import { MaturityEngine } from './engine/MaturityEngine';
 import { createRouter } from './router';
 import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
+import { FixReviewStates } from './fleet/reviewState';
+import { githubClientsFromConfig } from './outcomes/githubClient';
 import { DIGEST_TASK_ID, readNudgeSettings, sendDigests } from './fleet/digest';
 import { RegressionNudges } from './fleet/regressions';
 import {
@@ -347,7 +349,17 @@ export const maturityPlugin = createBackendPlugin({
           await createRouter({
             engine,
             store,
-            fleet: { runner: fleetRunner, store: fleetStore },
+            fleet: {
+              runner: fleetRunner,
+              store: fleetStore,
+              reviewStates: new FixReviewStates({
+                allowedLocalRoots: (
+                  config.getOptionalStringArray('maturity.allowedLocalRoots') ??
+                  []
+                ).map(root => resolve(root)),
+                github: githubClientsFromConfig(config, logger),
+              }),
+            },
             notifications: { service: deps.notifications, logger },
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,

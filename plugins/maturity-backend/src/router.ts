@@ -53,6 +53,7 @@ import { buildEntityReport } from './service/entityReport';
 import { CycleStart, CycleStatus } from './sharding/ShardedCycle';
 import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
+import { FixReviewStates } from './fleet/reviewState';
 import { fleetCandidates } from './fleet/candidates';
 import { byOwner, nudgeTeams, serviceNames } from './fleet/nudges';
 
@@ -70,7 +71,11 @@ export interface RouterOptions {
    */
   notifications?: { service: NotificationService; logger: LoggerService };
   /** Fleet fixes (`/fleet/...`); without them those routes answer 503. */
-  fleet?: { runner: FleetRunner; store: FleetStore };
+  fleet?: {
+    runner: FleetRunner;
+    store: FleetStore;
+    reviewStates?: FixReviewStates;
+  };
   /** Whole evaluation cycles, started on demand (`POST /cycles`). */
   cycles?: {
     /** Starts the next cycle and answers once it started; it runs on. */
@@ -736,6 +741,7 @@ export async function createRouter(
         check,
         store,
         fleetStore: options.fleet?.store,
+        reviewStates: options.fleet?.reviewStates,
         filters: await scopedFilters(credentials, filtersOf(query)),
       }),
     );

@@ -10,6 +10,7 @@ import { EntityEvaluation } from '../database/MaturityStore';
 import { FleetRunner, outcomeOf } from './FleetRunner';
 import { FleetStore } from './FleetStore';
 import { fleetCandidates } from './candidates';
+import { FixReviewStates } from './reviewState';
 
 const databases = createTestDatabases();
 
@@ -303,6 +304,9 @@ describe.each(databases.eachSupportedId())('FleetRunner on %p', id => {
               changed: true,
               where: 'local',
               branch: 'portal/fix-scale-pdb',
+              pullRequestUrl: `file:///repos/${String(
+                values.component,
+              )}#portal/fix-scale-pdb`,
             },
           },
     );
@@ -329,6 +333,28 @@ describe.each(databases.eachSupportedId())('FleetRunner on %p', id => {
       candidates.items.find(i => i.entityRef === ref(name))?.state;
     expect(state('alpha')).toBe('pr-open');
     expect(state('beta')).toBe('failed');
+
+    // Alpha's owners merge the fix; gamma's close it unmerged.
+    const reviewed = await fleetCandidates({
+      check: PDB,
+      store,
+      fleetStore,
+      filters: {},
+      reviewStates: {
+        of: async (url: string) =>
+          url.includes('alpha') ? { state: 'merged' } : { state: 'closed' },
+      } as unknown as FixReviewStates,
+    });
+    const after = (name: string) =>
+      reviewed.items.find(i => i.entityRef === ref(name));
+    expect(after('alpha')).toMatchObject({
+      state: 'pr-merged',
+      reason: expect.stringMatching(/next evaluation/),
+    });
+    expect(after('gamma')).toMatchObject({
+      state: 'failed',
+      reason: 'The pull request was closed without merging.',
+    });
     expect(state('delta')).toBe('not-started');
     expect(state('waived')).toBe('waived');
   });

@@ -1,6 +1,8 @@
 import { CheckDefinition } from '@cloud-native-portal/plugin-maturity-common';
 import { EntityFilters, MaturityStore } from '../database/MaturityStore';
+import pLimit from 'p-limit';
 import { FleetStore, LatestFix } from './FleetStore';
+import { FixReviewStates, ReviewState } from './reviewState';
 import { MaturityApiSchema } from '@cloud-native-portal/plugin-maturity-common';
 
 type Schemas = MaturityApiSchema.components['schemas'];
@@ -12,10 +14,28 @@ function stateOf(
   result: 'fail' | 'unknown',
   waived: boolean,
   fix: LatestFix | undefined,
+  review: ReviewState | undefined,
 ): Pick<FleetCandidate, 'state' | 'reason'> {
   if (waived) return { state: 'waived' };
   if (fix?.status === 'opened' || fix?.status === 'reused') {
-    return { state: 'pr-open' };
+    if (review?.state === 'merged') {
+      return {
+        state: 'pr-merged',
+        reason: 'Merged; the check passes from the next evaluation on.',
+      };
+    }
+    if (review?.state === 'closed') {
+      return {
+        state: 'failed',
+        reason: 'The pull request was closed without merging.',
+      };
+    }
+    return review?.state === 'unknown'
+      ? {
+          state: 'pr-open',
+          reason: `Whether it was merged is not known: ${review.reason}`,
+        }
+      : { state: 'pr-open' };
   }
   if (fix?.status === 'failed' || fix?.status === 'unchanged') {
     return { state: 'failed', reason: fix.reason };
@@ -41,6 +61,8 @@ export async function fleetCandidates(options: {
   check: CheckDefinition;
   store: MaturityStore;
   fleetStore?: FleetStore;
+  /** Reads whether open fixes were merged; without it they stay "PR open". */
+  reviewStates?: FixReviewStates;
   filters: EntityFilters;
 }): Promise<FleetCandidates> {
   const { check, store, filters } = options;
@@ -68,13 +90,39 @@ export async function fleetCandidates(options: {
     ...short,
     ...fixed.map(f => f.entityRef),
   ]);
+  // Whether the open fixes of the services still short were merged.
+  const reviews = new Map<string, ReviewState>();
+  if (options.reviewStates) {
+    const limit = pLimit(8);
+    await Promise.all(
+      shortfalls.map(s =>
+        limit(async () => {
+          const fix = fixes.get(s.entityRef);
+          if (
+            fix?.pullRequestUrl &&
+            (fix.status === 'opened' || fix.status === 'reused')
+          ) {
+            reviews.set(
+              s.entityRef,
+              await options.reviewStates!.of(fix.pullRequestUrl),
+            );
+          }
+        }),
+      ),
+    );
+  }
   const items: FleetCandidate[] = [];
   const link = (fix?: LatestFix) =>
     fix?.pullRequestUrl ? { pullRequestUrl: fix.pullRequestUrl } : {};
   for (const s of shortfalls) {
     const fix = fixes.get(s.entityRef);
     const waived = waivers.get(s.entityRef)?.has(check.id) ?? false;
-    const { state, reason } = stateOf(s.result, waived, fix);
+    const { state, reason } = stateOf(
+      s.result,
+      waived,
+      fix,
+      reviews.get(s.entityRef),
+    );
     items.push({
       entityRef: s.entityRef,
       ...(s.title ? { title: s.title } : {}),

@@ -4,6 +4,7 @@ import type { FleetFixState, FleetRunItem } from '../../api';
 const STATE_STYLE: Record<FleetFixState, { label: string; color: string }> = {
   'not-started': { label: 'Not started', color: '#616161' },
   'pr-open': { label: 'PR open', color: '#1565c0' },
+  'pr-merged': { label: 'PR merged', color: '#00838f' },
   'check-passing': { label: 'Check passing', color: '#2e7d32' },
   waived: { label: 'Waived', color: '#6a1b9a' },
   failed: { label: 'Failed', color: '#c62828' },

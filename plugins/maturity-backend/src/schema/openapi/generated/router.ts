@@ -1940,10 +1940,11 @@ export const spec = {
       FleetFixState: {
         type: 'string',
         description:
-          "Where a service stands on a check's fix: not-started (no fix pull request yet), pr-open (a fix branch or pull request is open), check-passing (the check passes now), waived (an active waiver holds), failed (the last attempt failed; see reason), unknown (the check could not be measured for the service).",
+          "Where a service stands on a check's fix: not-started (no fix pull request yet), pr-open (a fix branch or pull request is open), pr-merged (merged; the check passes from the next evaluation on), check-passing (the check passes now), waived (an active waiver holds), failed (the last attempt failed, or the pull request was closed without merging; see reason), unknown (the check could not be measured for the service).",
         enum: [
           'not-started',
           'pr-open',
+          'pr-merged',
           'check-passing',
           'waived',
           'failed',

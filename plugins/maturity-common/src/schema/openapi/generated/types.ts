@@ -1037,12 +1037,13 @@ export interface components {
       guide?: string;
     };
     /**
-     * @description Where a service stands on a check's fix: not-started (no fix pull request yet), pr-open (a fix branch or pull request is open), check-passing (the check passes now), waived (an active waiver holds), failed (the last attempt failed; see reason), unknown (the check could not be measured for the service).
+     * @description Where a service stands on a check's fix: not-started (no fix pull request yet), pr-open (a fix branch or pull request is open), pr-merged (merged; the check passes from the next evaluation on), check-passing (the check passes now), waived (an active waiver holds), failed (the last attempt failed, or the pull request was closed without merging; see reason), unknown (the check could not be measured for the service).
      * @enum {string}
      */
     FleetFixState:
       | 'not-started'
       | 'pr-open'
+      | 'pr-merged'
       | 'check-passing'
       | 'waived'
       | 'failed'
