@@ -57,6 +57,8 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import knexFactory, { Knex } from 'knex';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -151,6 +153,16 @@ class QuietLogger implements RootLoggerService {
 }
 
 const silentLogger = new QuietLogger();
+
+/**
+ * The JavaScript heap still in use after a full garbage collection, MiB:
+ * what the process keeps, as opposed to what it has not collected yet.
+ */
+function heapAfterGcMiB(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
 
 /** The catalog file of service `name`: one Component, read from `dir:./`. */
 function catalogInfo(name: string): string {
@@ -485,6 +497,7 @@ async function runChild(spec: ChildSpec) {
   result.scoreMs = performance.now() - scoreStart;
   progress(`${entityRefs.length} services fail ${CHECK_ID}`);
   result.rssStartMiB = rss.phase();
+  result.heapStartMiB = heapAfterGcMiB();
 
   // The maturity plugin's own database, read alongside the run: the item
   // rows keep millisecond times of when each task was created (the runner
@@ -549,6 +562,7 @@ async function runChild(spec: ChildSpec) {
       `/api/maturity/fleet/runs/${run.id}`,
     );
     const readMs = performance.now() - readStart;
+    const heapMiB = heapAfterGcMiB();
     const createdAt = new Date(done.createdAt).getTime();
     const perRepo: number[] = [];
     const queued: number[] = [];
@@ -575,7 +589,11 @@ async function runChild(spec: ChildSpec) {
         0,
       )} ms, p95 ${percentile(perRepo, 95).toFixed(0)} ms (${
         perRepo.length
-      } timed, ${observed} samples), peak RSS ${rssPeak.toFixed(0)} MiB`,
+      } timed, ${observed} samples), peak RSS ${rssPeak.toFixed(
+        0,
+      )} MiB, heap after GC ${heapMiB.toFixed(0)} MiB, GET run ${readMs.toFixed(
+        0,
+      )} ms ${(bytes / 1024).toFixed(0)} KiB`,
     );
     return {
       runId: run.id,
@@ -587,6 +605,7 @@ async function runChild(spec: ChildSpec) {
       perRepoP95Ms: percentile(perRepo, 95),
       queueMedianMs: median(queued),
       rssPeakMiB: rssPeak,
+      heapAfterGcMiB: heapMiB,
       getRunMs: readMs,
       getRunBytes: bytes,
     };
@@ -738,6 +757,15 @@ function printTable(results: any[]) {
       )} / ${r.rerun.rssPeakMiB.toFixed(0)} / ${r.peakRssMiB.toFixed(0)} MiB`,
   );
   add(
+    'JS heap after a full GC: backend up / after first run / after re-run',
+    r =>
+      r.heapStartMiB === undefined
+        ? '—'
+        : `${r.heapStartMiB.toFixed(0)} / ${r.first.heapAfterGcMiB.toFixed(
+            0,
+          )} / ${r.rerun.heapAfterGcMiB.toFixed(0)} MiB`,
+  );
+  add(
     'setup: seed one set / backend start / catalog ingest / scoring',
     r =>
       `${s(r.seedMs)} / ${s(r.startupMs)} / ${s(r.ingestMs)} / ${s(r.scoreMs)}`,
@@ -809,6 +837,8 @@ async function main() {
         );
       }
       results.push(JSON.parse(line.slice('@@RESULT '.length)));
+      // Each child's figures as soon as it ends, in case a later one fails.
+      process.stdout.write(`${line}\n`);
     } finally {
       if (!process.env.BENCH_KEEP)
         rmSync(dir, { recursive: true, force: true });
