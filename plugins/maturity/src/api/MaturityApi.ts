@@ -120,9 +120,7 @@ export interface MaturityApi {
    * POST /campaigns/:id/notify: tells each team with services short of the
    * goal, once per team.
    */
-  notifyCampaignOwners(
-    id: string,
-  ): Promise<{
+  notifyCampaignOwners(id: string): Promise<{
     items: Array<{ owner: string; entityCount: number }>;
     unowned: number;
   }>;

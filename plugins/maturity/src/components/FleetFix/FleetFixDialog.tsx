@@ -36,6 +36,13 @@ export function fleetErrorText(error: Error): string {
     : error.message;
 }
 
+/** A campaign a fleet fix is started from. */
+export interface FleetFixCampaign {
+  id: string;
+  title: string;
+  filters: { owner?: string; system?: string; domain?: string };
+}
+
 /**
  * Opens (or previews) one fix branch or pull request per service failing a
  * check, through the check's fix template: the services to pick, the run's
@@ -44,13 +51,22 @@ export function fleetErrorText(error: Error): string {
 export function FleetFixDialog(props: {
   checkId: string;
   checkTitle: string;
+  /** The campaign the fix serves: its services' filters, and its record. */
+  campaign?: FleetFixCampaign;
   onClose: () => void;
 }) {
-  const { checkId, checkTitle, onClose } = props;
+  const { checkId, checkTitle, campaign, onClose } = props;
   const api = useApi(maturityApiRef);
+  const owner = campaign?.filters.owner;
+  const system = campaign?.filters.system;
+  const domain = campaign?.filters.domain;
   const candidates = useAsyncRetry(
-    () => api.getFleetCandidates(checkId),
-    [api, checkId],
+    () =>
+      api.getFleetCandidates(
+        checkId,
+        owner || system || domain ? { owner, system, domain } : undefined,
+      ),
+    [api, checkId, owner, system, domain],
   );
   const audit = useAsyncRetry(
     () => api.listFleetRuns({ checkId, limit: AUDIT_LIMIT }),
@@ -122,6 +138,7 @@ export function FleetFixDialog(props: {
         checkId,
         entityRefs: [...selected],
         preview,
+        ...(campaign ? { campaignId: campaign.id } : {}),
       });
       // After pull requests are opened, the next selection is the new
       // preselection; after a preview, the reviewer's choice stays.
@@ -147,6 +164,7 @@ export function FleetFixDialog(props: {
       <DialogTitle id="fleet-fix-title">Fix pull requests: {title}</DialogTitle>
       <DialogContent dividers>
         <Typography variant="body2" paragraph>
+          {campaign && <>For the campaign &ldquo;{campaign.title}&rdquo;. </>}
           Each repository gets its own branch or pull request for review;
           nothing is merged automatically. Running it again reuses the same
           branch.

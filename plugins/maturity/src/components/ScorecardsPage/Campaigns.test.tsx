@@ -104,7 +104,10 @@ const campaign: CampaignDetail = {
   },
 };
 
-function renderCampaigns(api: ReturnType<typeof mockMaturityApi>) {
+function renderCampaigns(
+  api: ReturnType<typeof mockMaturityApi>,
+  fixableChecks?: ReadonlySet<string>,
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -113,7 +116,7 @@ function renderCampaigns(api: ReturnType<typeof mockMaturityApi>) {
         [permissionApiRef, mockApis.permission()],
       ]}
     >
-      <Campaigns dimensions={dimensions} />
+      <Campaigns dimensions={dimensions} fixableChecks={fixableChecks} />
     </TestApiProvider>,
   );
 }
@@ -218,5 +221,76 @@ describe('Campaigns', () => {
       ),
     ).toBeInTheDocument();
     expect(api.notifyCampaignOwners).toHaveBeenCalledWith(campaign.id);
+  });
+
+  it('offers the fleet fix of a check blocking the campaign, and starts it for the campaign', async () => {
+    const api = mockMaturityApi({
+      listCampaigns: jest.fn(async () => ({ items: [campaign] })),
+      getCampaign: jest.fn(async () => campaign),
+      getFleetCandidates: jest.fn(async () => ({
+        checkId: 'sec-mtls-strict',
+        checkTitle: 'mTLS is STRICT between services',
+        items: [
+          {
+            entityRef: campaign.entitiesShort[0].entityRef,
+            result: 'fail',
+            state: 'not-started',
+          },
+        ],
+      })),
+      listFleetRuns: jest.fn(async () => ({ items: [] })),
+      createFleetRun: jest.fn(async body => ({
+        id: 'r1',
+        checkId: body.checkId,
+        templateRef: 't',
+        preview: true,
+        createdBy: 'user:default/guest',
+        createdAt: '2026-12-06T10:00:00Z',
+        status: 'completed',
+        counts: { total: 0, done: 0 },
+        items: [],
+      })),
+    });
+    await renderCampaigns(api, new Set(['sec-mtls-strict']));
+    const list = await screen.findByRole('table', { name: 'Campaigns' });
+    await userEvent.click(
+      within(list).getByRole('button', { name: campaign.title }),
+    );
+    const fixes = await screen.findByRole('table', {
+      name: 'Fixes to propose',
+    });
+    expect(
+      within(fixes).getByText('mTLS is STRICT between services'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(fixes).getByRole('button', { name: 'Fix across services' }),
+    );
+    expect(await screen.findByText(/For the campaign/)).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Preview changes' }),
+    );
+    expect(api.createFleetRun).toHaveBeenCalledWith(
+      expect.objectContaining({
+        checkId: 'sec-mtls-strict',
+        campaignId: campaign.id,
+        preview: true,
+      }),
+    );
+  });
+
+  it('offers no fleet fix when no blocking check has a fix template', async () => {
+    const api = mockMaturityApi({
+      listCampaigns: jest.fn(async () => ({ items: [campaign] })),
+      getCampaign: jest.fn(async () => campaign),
+    });
+    await renderCampaigns(api, new Set(['some-other-check']));
+    const list = await screen.findByRole('table', { name: 'Campaigns' });
+    await userEvent.click(
+      within(list).getByRole('button', { name: campaign.title }),
+    );
+    await screen.findByRole('table', { name: 'Entities still short' });
+    expect(
+      screen.queryByRole('table', { name: 'Fixes to propose' }),
+    ).toBeNull();
   });
 });

@@ -1,7 +1,11 @@
 import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { maturityCampaignManagePermission } from '@cloud-native-portal/plugin-maturity-common';
+import {
+  maturityCampaignManagePermission,
+  maturityFleetFixPermission,
+} from '@cloud-native-portal/plugin-maturity-common';
+import { FleetFixButton, FleetFixCampaign } from '../FleetFix';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -353,6 +357,57 @@ export function NotifyOwnersSlot(props: {
 }
 
 /**
+ * The checks holding the campaign's services back that a fleet fix can
+ * propose, most services first, each with "Fix across services" for those
+ * allowed to open fleet fix pull requests.
+ */
+function CampaignFixes(props: {
+  campaign: FleetFixCampaign;
+  entitiesShort: Array<{
+    blockingChecks: Array<{ checkId: string; title: string }>;
+  }>;
+  fixableChecks?: ReadonlySet<string>;
+}) {
+  const { allowed } = usePermission({ permission: maturityFleetFixPermission });
+  const counts = new Map<string, { title: string; count: number }>();
+  for (const e of props.entitiesShort) {
+    for (const c of e.blockingChecks) {
+      if (!props.fixableChecks?.has(c.checkId)) continue;
+      const entry = counts.get(c.checkId) ?? { title: c.title, count: 0 };
+      entry.count += 1;
+      counts.set(c.checkId, entry);
+    }
+  }
+  if (!allowed || counts.size === 0) return null;
+  return (
+    <Box mt={2}>
+      <Typography variant="h6">Fixes to propose</Typography>
+      <Table size="small" aria-label="Fixes to propose">
+        <TableBody>
+          {[...counts]
+            .sort((a, b) => b[1].count - a[1].count)
+            .map(([checkId, { title, count }]) => (
+              <TableRow key={checkId}>
+                <TableCell>{title}</TableCell>
+                <TableCell align="right">
+                  blocks {count} service{count === 1 ? '' : 's'}
+                </TableCell>
+                <TableCell align="right">
+                  <FleetFixButton
+                    checkId={checkId}
+                    checkTitle={title}
+                    campaign={props.campaign}
+                  />
+                </TableCell>
+              </TableRow>
+            ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}
+
+/**
  * A campaign: its deadline state, progress over time, the entities still
  * short of the target (at their level in the campaign's dimension, with the
  * checks that block the next level), those not evaluated, and the owners to
@@ -361,6 +416,8 @@ export function NotifyOwnersSlot(props: {
 export function CampaignDetailView(props: {
   id: string;
   dimensionTitle: (id?: string) => string;
+  /** Checks with a fix template, offered as fleet fixes for the campaign. */
+  fixableChecks?: ReadonlySet<string>;
 }) {
   const api = useApi(maturityApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
@@ -434,6 +491,19 @@ export function CampaignDetailView(props: {
                 </TableBody>
               </Table>
             )}
+            <CampaignFixes
+              campaign={{
+                id: value.id,
+                title: value.title,
+                filters: {
+                  owner: value.filters.owner,
+                  system: value.filters.system,
+                  domain: value.filters.domain,
+                },
+              }}
+              entitiesShort={value.entitiesShort}
+              fixableChecks={props.fixableChecks}
+            />
             {value.entitiesNotEvaluated.length > 0 && (
               <Box mt={2}>
                 <Typography variant="h6">
@@ -494,7 +564,11 @@ export function CampaignDetailView(props: {
 }
 
 /** Campaigns: the list with progress, the create dialog and the detail view. */
-export function Campaigns(props: { dimensions: Dimension[] }) {
+export function Campaigns(props: {
+  dimensions: Dimension[];
+  /** Checks with a fix template (see CampaignDetailView). */
+  fixableChecks?: ReadonlySet<string>;
+}) {
   const api = useApi(maturityApiRef);
   const { allowed: canManage } = usePermission({
     permission: maturityCampaignManagePermission,
@@ -614,7 +688,11 @@ export function Campaigns(props: { dimensions: Dimension[] }) {
       {selected && (
         <Grid item xs={12}>
           <InfoCard title={selectedCampaign?.title ?? 'Campaign'}>
-            <CampaignDetailView id={selected} dimensionTitle={dimensionTitle} />
+            <CampaignDetailView
+              id={selected}
+              dimensionTitle={dimensionTitle}
+              fixableChecks={props.fixableChecks}
+            />
           </InfoCard>
         </Grid>
       )}

@@ -173,7 +173,7 @@ export function ScorecardsPage() {
         )}
         {tab === 1 && (
           <RequestState loading={model.loading} error={model.error}>
-            <Campaigns dimensions={dimensions} />
+            <Campaigns dimensions={dimensions} fixableChecks={fixableChecks} />
           </RequestState>
         )}
       </Content>
