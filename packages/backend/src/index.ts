@@ -50,6 +50,9 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
+// Sends notifications (the maturity nudges among them) to Slack too, once
+// notifications.processors.slack is configured; without it, it sends nothing.
+backend.add(import('@backstage/plugin-notifications-backend-module-slack'));
 backend.add(import('@backstage/plugin-signals-backend'));
 // The events bus: with PostgreSQL, events (such as the catalog module's
 // entity announcements below) reach the subscribers on every replica.
