@@ -411,7 +411,12 @@ describe.each(databases.eachSupportedId())('FleetRunner on %p', id => {
       status: 'opened',
       branch: 'portal/fix-scale-pdb',
     });
-    expect(await fleetStore.interruptUnfinished()).toBe(1);
+    // Another replica's run in progress (updated just now) is left alone.
+    expect(await fleetStore.interruptUnfinished()).toBe(0);
+    expect((await fleetStore.getRun(run.id))!.status).toBe('running');
+    // Without progress for longer than the stale time, it was interrupted.
+    await new Promise(r => setTimeout(r, 20));
+    expect(await fleetStore.interruptUnfinished(10)).toBe(1);
     const after = (await fleetStore.getRun(run.id))!;
     expect(after.status).toBe('interrupted');
     expect(after.items.map(i => i.status)).toEqual(['opened', 'failed']);

@@ -127,11 +127,21 @@ export class FleetStore {
   /**
    * Marks runs left running by a backend that stopped as interrupted, and
    * their unfinished repositories as failed with the reason. Running the
-   * same fix again resumes them: a branch already proposed is reused.
+   * same fix again resumes them: a branch already proposed is reused. Only
+   * runs with no progress for `staleAfterMs` count: with replicas sharing
+   * the database, another replica's run in progress is left alone (a fix
+   * task ends or times out well within that time).
    */
-  async interruptUnfinished(): Promise<number> {
+  async interruptUnfinished(staleAfterMs = 15 * 60_000): Promise<number> {
+    const before = new Date(Date.now() - staleAfterMs);
     const runs: Array<{ id: string }> = await this.db('maturity_fleet_runs')
       .where({ status: 'running' })
+      .where('created_at', '<', before)
+      .whereNotExists(
+        this.db('maturity_fleet_items')
+          .whereRaw('maturity_fleet_items.run_id = maturity_fleet_runs.id')
+          .where('updated_at', '>=', before),
+      )
       .select('id');
     for (const { id } of runs) {
       await this.db('maturity_fleet_items')
