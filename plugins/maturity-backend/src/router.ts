@@ -54,7 +54,7 @@ import { CycleStart, CycleStatus } from './sharding/ShardedCycle';
 import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
 import { FixReviewStates } from './fleet/reviewState';
-import { fleetCandidates } from './fleet/candidates';
+import { fleetCandidates, withFixStates } from './fleet/candidates';
 import { byOwner, nudgeTeams, serviceNames } from './fleet/nudges';
 
 /** Dependencies of the REST API. */
@@ -541,11 +541,23 @@ export async function createRouter(
     const campaign = await store.getCampaign(id);
     if (!campaign) throw new NotFoundError(`No campaign with id '${id}'`);
     const checks = new Map(engine.model.checks.map(c => [c.id, c.title]));
+    const progress = await campaignProgress(store, campaign, entityRefs, {
+      checkTitle: checkId => checks.get(checkId) ?? checkId,
+    });
     res.json({
       ...campaign,
-      ...(await campaignProgress(store, campaign, entityRefs, {
-        checkTitle: checkId => checks.get(checkId) ?? checkId,
-      })),
+      ...progress,
+      ...(options.fleet
+        ? {
+            entitiesShort: await withFixStates(progress.entitiesShort, {
+              fixable: new Set(
+                engine.model.checks.filter(c => c.fixTemplate).map(c => c.id),
+              ),
+              fleetStore: options.fleet.store,
+              reviewStates: options.fleet.reviewStates,
+            }),
+          }
+        : {}),
       history: await campaignHistory(store, campaign, entityRefs),
     });
   });

@@ -223,16 +223,7 @@ export class FleetStore {
         'i.branch',
       );
     const out = new Map<string, LatestFix>();
-    for (const row of rows) {
-      out.set(row.entity_ref, {
-        runId: row.run_id,
-        entityRef: row.entity_ref,
-        status: row.status,
-        reason: row.reason ?? undefined,
-        pullRequestUrl: row.pull_request_url ?? undefined,
-        branch: row.branch ?? undefined,
-      });
-    }
+    for (const row of rows) out.set(row.entity_ref, toLatestFix(row));
     return out;
   }
 
@@ -270,6 +261,39 @@ export class FleetStore {
     );
   }
 
+  /**
+   * The latest non-preview result of every check's fix for the given
+   * services: per service, per check.
+   */
+  async latestFixesOf(
+    entityRefs: string[],
+  ): Promise<Map<string, Map<string, LatestFix>>> {
+    const out = new Map<string, Map<string, LatestFix>>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.db('maturity_fleet_items as i')
+        .join('maturity_fleet_runs as r', 'r.id', 'i.run_id')
+        .whereIn('i.entity_ref', entityRefs.slice(i, i + 500))
+        .where('r.preview', false)
+        .whereNot('i.status', 'skipped')
+        .orderBy('i.updated_at', 'asc')
+        .select(
+          'i.run_id',
+          'i.entity_ref',
+          'i.check_id',
+          'i.status',
+          'i.reason',
+          'i.pull_request_url',
+          'i.branch',
+        );
+      for (const row of rows) {
+        const checks = out.get(row.entity_ref) ?? new Map<string, LatestFix>();
+        checks.set(row.check_id, toLatestFix(row));
+        out.set(row.entity_ref, checks);
+      }
+    }
+    return out;
+  }
+
   /** A run's row with the number of its items in each status. */
   private toSummary(row: any, tally: Map<string, number>): FleetRunSummary {
     const counts: FleetRunSummary['counts'] = { total: 0, done: 0 };
@@ -291,6 +315,17 @@ export class FleetStore {
       counts,
     };
   }
+}
+
+function toLatestFix(row: any): LatestFix {
+  return {
+    runId: row.run_id,
+    entityRef: row.entity_ref,
+    status: row.status,
+    reason: row.reason ?? undefined,
+    pullRequestUrl: row.pull_request_url ?? undefined,
+    branch: row.branch ?? undefined,
+  };
 }
 
 function toItem(row: any): FleetRunItem {

@@ -10,7 +10,7 @@ type FleetCandidate = Schemas['FleetCandidate'];
 type FleetCandidates = Schemas['FleetCandidates'];
 
 /** Where a service stands on a check it falls short of, given its last fix. */
-function stateOf(
+export function fixStateOf(
   result: 'fail' | 'unknown',
   waived: boolean,
   fix: LatestFix | undefined,
@@ -117,7 +117,7 @@ export async function fleetCandidates(options: {
   for (const s of shortfalls) {
     const fix = fixes.get(s.entityRef);
     const waived = waivers.get(s.entityRef)?.has(check.id) ?? false;
-    const { state, reason } = stateOf(
+    const { state, reason } = fixStateOf(
       s.result,
       waived,
       fix,
@@ -154,4 +154,66 @@ export async function fleetCandidates(options: {
     ...(check.fixTemplate ? { fixTemplate: check.fixTemplate } : {}),
     items,
   };
+}
+
+/**
+ * Adds to each blocking check that has a fix template where its fleet fix
+ * stands for the entity (a campaign's services still short).
+ */
+export async function withFixStates<
+  E extends {
+    entityRef: string;
+    blockingChecks: Array<{ checkId: string; title: string }>;
+  },
+>(
+  entities: E[],
+  options: {
+    fixable: ReadonlySet<string>;
+    fleetStore: FleetStore;
+    reviewStates?: FixReviewStates;
+  },
+): Promise<
+  Array<
+    E & {
+      blockingChecks: Array<{
+        checkId: string;
+        title: string;
+        fix?: Pick<FleetCandidate, 'state' | 'pullRequestUrl' | 'reason'>;
+      }>;
+    }
+  >
+> {
+  const fixes = await options.fleetStore.latestFixesOf(
+    entities.map(e => e.entityRef),
+  );
+  const limit = pLimit(8);
+  return Promise.all(
+    entities.map(async e => ({
+      ...e,
+      blockingChecks: await Promise.all(
+        e.blockingChecks.map(async c => {
+          if (!options.fixable.has(c.checkId)) return c;
+          const fix = fixes.get(e.entityRef)?.get(c.checkId);
+          const open =
+            fix?.pullRequestUrl &&
+            (fix.status === 'opened' || fix.status === 'reused');
+          const review =
+            open && options.reviewStates
+              ? await limit(() => options.reviewStates!.of(fix.pullRequestUrl!))
+              : undefined;
+          const { state, reason } = fixStateOf('fail', false, fix, review);
+          return {
+            ...c,
+            fix: {
+              state,
+              ...(fix?.pullRequestUrl
+                ? { pullRequestUrl: fix.pullRequestUrl }
+                : {}),
+              ...(reason ? { reason } : {}),
+            },
+          };
+        }),
+      ),
+    })),
+  );
 }

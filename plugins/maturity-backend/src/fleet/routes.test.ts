@@ -56,7 +56,7 @@ describe.each(databases.eachSupportedId())('fleet routes on %p', id => {
               dimension: PDB.dimension,
               level: 2,
               score: 40,
-              blockingChecks: [],
+              blockingChecks: [PDB.id],
             },
           ],
           results: [{ checkId: PDB.id, status: 'fail', evidence: [] }],
@@ -168,6 +168,31 @@ describe.each(databases.eachSupportedId())('fleet routes on %p', id => {
       checkId: PDB.id,
       fixTemplate: PDB.fixTemplate,
       items: [{ entityRef: REF, result: 'fail', state: 'pr-open' }],
+    });
+    await destroy();
+  });
+
+  it('a campaign shows, per service short of its goal, where the fix of each blocking check stands', async () => {
+    const { app, runner, destroy } = await setup({ fleetAllowed: true });
+    const campaign = await request(app).post('/campaigns').send({
+      title: 'Scalable by spring',
+      dimension: PDB.dimension,
+      targetLevel: 4,
+      deadline: '2027-03-31',
+    });
+    expect(campaign.status).toBe(201);
+    const before = await request(app).get(`/campaigns/${campaign.body.id}`);
+    expect(before.body.entitiesShort[0].blockingChecks).toEqual([
+      { checkId: PDB.id, title: PDB.title, fix: { state: 'not-started' } },
+    ]);
+    await request(app)
+      .post('/fleet/runs')
+      .send({ ...body, campaignId: campaign.body.id })
+      .expect(202);
+    await runner.idle();
+    const after = await request(app).get(`/campaigns/${campaign.body.id}`);
+    expect(after.body.entitiesShort[0].blockingChecks[0].fix).toEqual({
+      state: 'pr-open',
     });
     await destroy();
   });

@@ -223,10 +223,20 @@ describe('Campaigns', () => {
     expect(api.notifyCampaignOwners).toHaveBeenCalledWith(campaign.id);
   });
 
-  it('offers the fleet fix of a check blocking the campaign, and starts it for the campaign', async () => {
+  it('offers the fleet fix of a check blocking the campaign, shows where it stands per service, and starts it for the campaign', async () => {
+    const withFix = {
+      ...campaign,
+      entitiesShort: campaign.entitiesShort.map(e => ({
+        ...e,
+        blockingChecks: e.blockingChecks.map(c => ({
+          ...c,
+          fix: { state: 'pr-open' as const },
+        })),
+      })),
+    };
     const api = mockMaturityApi({
       listCampaigns: jest.fn(async () => ({ items: [campaign] })),
-      getCampaign: jest.fn(async () => campaign),
+      getCampaign: jest.fn(async () => withFix),
       getFleetCandidates: jest.fn(async () => ({
         checkId: 'sec-mtls-strict',
         checkTitle: 'mTLS is STRICT between services',
@@ -256,6 +266,10 @@ describe('Campaigns', () => {
     await userEvent.click(
       within(list).getByRole('button', { name: campaign.title }),
     );
+    const short = await screen.findByRole('table', {
+      name: 'Entities still short',
+    });
+    expect(within(short).getByText('PR open')).toBeInTheDocument();
     const fixes = await screen.findByRole('table', {
       name: 'Fixes to propose',
     });

@@ -6,6 +6,7 @@ import {
   maturityFleetFixPermission,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FleetFixButton, FleetFixCampaign } from '../FleetFix';
+import { FleetStateChip } from '../FleetFix/chips';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -483,7 +484,21 @@ export function CampaignDetailView(props: {
                       </TableCell>
                       <TableCell>
                         {e.blockingChecks.length
-                          ? e.blockingChecks.map(c => c.title).join(', ')
+                          ? e.blockingChecks.map((c, i) => (
+                              <span key={c.checkId}>
+                                {i > 0 ? ', ' : ''}
+                                {c.title}
+                                {c.fix && (
+                                  <>
+                                    {' '}
+                                    <FleetStateChip
+                                      state={c.fix.state}
+                                      pullRequestUrl={c.fix.pullRequestUrl}
+                                    />
+                                  </>
+                                )}
+                              </span>
+                            ))
                           : '-'}
                       </TableCell>
                     </TableRow>

@@ -1587,6 +1587,24 @@ export const spec = {
                       title: {
                         type: 'string',
                       },
+                      fix: {
+                        type: 'object',
+                        description:
+                          "Where the check's fleet fix stands for the entity, for a check with a fix template.",
+                        required: ['state'],
+                        properties: {
+                          state: {
+                            $ref: '#/components/schemas/FleetFixState',
+                          },
+                          pullRequestUrl: {
+                            type: 'string',
+                          },
+                          reason: {
+                            type: 'string',
+                          },
+                        },
+                        additionalProperties: false,
+                      },
                     },
                     additionalProperties: false,
                   },

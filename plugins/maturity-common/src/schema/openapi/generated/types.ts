@@ -925,6 +925,12 @@ export interface components {
         blockingChecks: {
           checkId: string;
           title: string;
+          /** @description Where the check's fleet fix stands for the entity, for a check with a fix template. */
+          fix?: {
+            state: components['schemas']['FleetFixState'];
+            pullRequestUrl?: string;
+            reason?: string;
+          };
         }[];
       }[];
       /** @description Targeted entities whose dimension is not evaluated; connecting their evidence comes before any level. */
