@@ -167,13 +167,17 @@ describe.each(databases.eachSupportedId())('FleetRunner on %p', id => {
     await knex.destroy();
   });
 
-  function runner(scaffolder: ScaffolderService, concurrency = 2) {
+  function runner(
+    scaffolder: ScaffolderService,
+    concurrency = 2,
+    inCatalog = catalog,
+  ) {
     return new FleetRunner({
       store,
       fleetStore,
       checks: () => [PDB, NO_FIX as CheckDefinition],
       scaffolder,
-      catalog,
+      catalog: inCatalog,
       notifications,
       logger: mockServices.logger.mock(),
       concurrency,
@@ -394,6 +398,87 @@ describe.each(databases.eachSupportedId())('FleetRunner on %p', id => {
       result: 'pass',
       state: 'check-passing',
     });
+  });
+
+  it('a network failure halfway through 50 repositories fails the rest with the reason; running it again opens those and reuses the first half, one branch per repository', async () => {
+    const many = Array.from({ length: 50 }, (_, i) => `svc-${i}`);
+    await store.saveEvaluations(
+      many.map(name => ({
+        ...evaluation('alpha', true),
+        entity: {
+          entityRef: ref(name),
+          kind: 'component',
+          ownerRef: 'group:default/team-a',
+          tags: [],
+        },
+      })),
+      { at: new Date(), snapshot: false },
+    );
+    // The repositories: how many times each got its fix branch created.
+    const created = new Map<string, number>();
+    let networkDown = false;
+    let started = 0;
+    const scaffolder = {
+      async scaffold(request: { values: Record<string, unknown> }) {
+        started += 1;
+        if (networkDown && started > 25) {
+          throw new Error('fetch failed: read ECONNRESET');
+        }
+        return { taskId: String(request.values.component) };
+      },
+      async getTask({ taskId }: { taskId: string }) {
+        return { id: taskId, status: 'completed' };
+      },
+      async getLogs({ taskId }: { taskId: string }) {
+        const reused = created.has(taskId);
+        if (!reused) created.set(taskId, (created.get(taskId) ?? 0) + 1);
+        return [
+          {
+            type: 'completion',
+            body: {
+              message: 'done',
+              output: {
+                changed: true,
+                where: 'local',
+                branch: 'portal/fix-scale-pdb',
+                reused,
+              },
+            },
+          },
+        ];
+      },
+    } as unknown as ScaffolderService;
+    const fleet = runner(
+      scaffolder,
+      1,
+      catalogServiceMock({
+        entities: many.map(name => ({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name, namespace: 'default' },
+          spec: { owner: 'group:default/team-a' },
+        })),
+      }),
+    );
+    networkDown = true;
+    const first = await fleet.start(request(many.map(ref)));
+    await fleet.idle();
+    const half = (await fleetStore.getRun(first.id))!;
+    expect(half.counts).toMatchObject({ total: 50, opened: 25, failed: 25 });
+    expect(half.items.find(i => i.status === 'failed')?.reason).toMatch(
+      /ECONNRESET/,
+    );
+
+    networkDown = false;
+    const again = await fleet.start(request(many.map(ref)));
+    await fleet.idle();
+    expect((await fleetStore.getRun(again.id))!.counts).toMatchObject({
+      total: 50,
+      reused: 25,
+      opened: 25,
+    });
+    expect(created.size).toBe(50);
+    expect([...created.values()].every(n => n === 1)).toBe(true);
   });
 
   it('marks a run a stopped backend left unfinished as interrupted, its open repositories failed with how to resume', async () => {
