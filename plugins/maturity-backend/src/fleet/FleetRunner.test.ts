@@ -419,12 +419,12 @@ describe.each(databases.eachSupportedId())('FleetRunner on %p', id => {
     let networkDown = false;
     let started = 0;
     const scaffolder = {
-      async scaffold(request: { values: Record<string, unknown> }) {
+      async scaffold(task: { values: Record<string, unknown> }) {
         started += 1;
         if (networkDown && started > 25) {
           throw new Error('fetch failed: read ECONNRESET');
         }
-        return { taskId: String(request.values.component) };
+        return { taskId: String(task.values.component) };
       },
       async getTask({ taskId }: { taskId: string }) {
         return { id: taskId, status: 'completed' };
