@@ -297,6 +297,11 @@ export async function cycleBench(options: {
       allowedLocalRoots: [],
       entityKinds: ['Component'],
       retentionDays: 400,
+      // BENCH_REGRESSIONS=1: with the hook the regression nudges use, so
+      // the engine compares each page with the stored failing lists.
+      ...(process.env.BENCH_REGRESSIONS === '1'
+        ? { onRegressions: () => {} }
+        : {}),
     });
     // The process's first cycle evaluates everything (an upgrade may
     // evaluate the same inputs differently): not measured.

@@ -605,6 +605,33 @@ export class DatabaseMaturityStore implements MaturityStore {
     return out;
   }
 
+  async getFailingOrUnknownChecks(
+    entityRefs: string[],
+  ): Promise<Map<string, string[]>> {
+    // The dimensions' JSON lists joined in SQL: one row per entity to read
+    // and parse instead of one per dimension.
+    const lists = `COALESCE(failing, '[]') || ',' || COALESCE(unknown, '[]')`;
+    const joined = this.isBetterSqlite
+      ? `group_concat(${lists}, ',')`
+      : `string_agg(${lists}, ',')`;
+    const out = new Map<string, string[]>();
+    for (const part of chunks(entityRefs, 500)) {
+      const rows: Array<{ entity_ref: string; ids: string }> = await this.db(
+        'maturity_entity_dimensions',
+      )
+        .whereIn('entity_ref', part)
+        .groupBy('entity_ref')
+        .select('entity_ref', this.db.raw(`${joined} as ids`));
+      for (const row of rows) {
+        out.set(
+          row.entity_ref,
+          (JSON.parse(`[${row.ids}]`) as string[][]).flat(),
+        );
+      }
+    }
+    return out;
+  }
+
   private applyFilters(
     query: Knex.QueryBuilder,
     filters: EntityFilters,

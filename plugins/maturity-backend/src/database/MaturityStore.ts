@@ -239,6 +239,14 @@ export interface MaturityStore {
   getCheckLists(
     entityRefs: string[],
   ): Promise<Map<string, { failing: string[]; unknown: string[] }>>;
+  /**
+   * Per entity, the ids of its failing and unknown checks together, as last
+   * stored: one row per entity, for the comparison of every evaluated page.
+   * Entities with no evaluated dimension are absent.
+   */
+  getFailingOrUnknownChecks(
+    entityRefs: string[],
+  ): Promise<Map<string, string[]>>;
   listEntityScores(
     filters: EntityFilters,
     page: { limit: number; offset: number },

@@ -754,11 +754,12 @@ export class MaturityEngine {
   /**
    * The checks of the evaluations that fail now and passed in the stored
    * evaluation they replace. Two batched reads, both skipped when there is
-   * nothing to compare: the stored lists of failing and unknown checks of
-   * the entities that fail a check now, then, for the entities with a check
-   * in neither list, their stored results, since a check in neither may
-   * have been waived or not applicable rather than passing. An entity with
-   * no stored evaluation is evaluated for the first time: no regression.
+   * nothing to compare: the stored failing and unknown checks of the
+   * entities that fail a check now (one row per entity), then, for the
+   * entities with a check among neither, their stored results, since such a
+   * check may have been waived, not applicable, or in a dimension that was
+   * not evaluated, rather than passing. An entity with no stored evaluation
+   * is evaluated for the first time: no regression.
    */
   private async findRegressions(
     evaluations: EntityEvaluation[],
@@ -773,10 +774,10 @@ export class MaturityEngine {
       }
       if (failing.size === 0) return [];
       const { store } = this.options;
-      const lists = await store.getCheckLists([...failing.keys()]);
+      const lists = await store.getFailingOrUnknownChecks([...failing.keys()]);
       const candidates = new Map<string, string[]>();
       for (const [ref, before] of lists) {
-        const known = new Set([...before.failing, ...before.unknown]);
+        const known = new Set(before);
         const newly = Object.values(failing.get(ref)!.dimensionChecks!)
           .flatMap(d => d.failing)
           .filter(id => !known.has(id));

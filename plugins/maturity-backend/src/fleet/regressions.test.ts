@@ -269,6 +269,28 @@ describe.each(databases.eachSupportedId())('regression nudges on %p', id => {
     expect(sent).toHaveLength(1);
   });
 
+  it("reads back each entity's stored failing and unknown checks across its dimensions", async () => {
+    const { collector, replicas } = repoCollector();
+    replicas.set('alpha', 1);
+    replicas.set('beta', undefined);
+    await engineFor(catalog.slice(0, 4), collector).runCycle();
+    const refs = ['component:default/alpha', 'component:default/beta'];
+    const perDimension = await store.getCheckLists(refs);
+    const joined = await store.getFailingOrUnknownChecks([
+      ...refs,
+      'component:default/never-evaluated',
+    ]);
+    expect([...joined.keys()].sort()).toEqual(refs);
+    for (const ref of refs) {
+      const lists = perDimension.get(ref)!;
+      expect(joined.get(ref)!.sort()).toEqual(
+        [...lists.failing, ...lists.unknown].sort(),
+      );
+    }
+    expect(joined.get(refs[0])).toContain(CHECK);
+    expect(perDimension.get(refs[0])!.failing).toContain(CHECK);
+  });
+
   it('a notifier that throws does not fail the cycle, which stores its results', async () => {
     const { collector, replicas } = repoCollector();
     replicas.set('alpha', 3);
