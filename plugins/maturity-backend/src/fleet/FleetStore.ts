@@ -29,6 +29,7 @@ export type FleetItemUpdate = Partial<Omit<FleetRunItem, 'entityRef'>>;
 export interface LatestFix {
   runId: string;
   entityRef: string;
+  checkId: string;
   status: FleetItemStatus;
   reason?: string;
   pullRequestUrl?: string;
@@ -208,20 +209,7 @@ export class FleetStore {
    * service's fix pull request stands.
    */
   async latestFixes(checkId: string): Promise<Map<string, LatestFix>> {
-    const rows = await this.db('maturity_fleet_items as i')
-      .join('maturity_fleet_runs as r', 'r.id', 'i.run_id')
-      .where('i.check_id', checkId)
-      .where('r.preview', false)
-      .whereNot('i.status', 'skipped')
-      .orderBy('i.updated_at', 'asc')
-      .select(
-        'i.run_id',
-        'i.entity_ref',
-        'i.status',
-        'i.reason',
-        'i.pull_request_url',
-        'i.branch',
-      );
+    const rows = await this.fixRows(q => q.where('i.check_id', checkId));
     const out = new Map<string, LatestFix>();
     for (const row of rows) out.set(row.entity_ref, toLatestFix(row));
     return out;
@@ -231,30 +219,10 @@ export class FleetStore {
    * Every service's fix pull requests (or branches) whose latest non-preview
    * result is opened or reused, across checks: one query.
    */
-  async openFixes(): Promise<Array<LatestFix & { checkId: string }>> {
-    const rows = await this.db('maturity_fleet_items as i')
-      .join('maturity_fleet_runs as r', 'r.id', 'i.run_id')
-      .where('r.preview', false)
-      .whereNot('i.status', 'skipped')
-      .orderBy('i.updated_at', 'asc')
-      .select(
-        'i.run_id',
-        'i.entity_ref',
-        'i.check_id',
-        'i.status',
-        'i.pull_request_url',
-        'i.branch',
-      );
-    const latest = new Map<string, LatestFix & { checkId: string }>();
-    for (const row of rows) {
-      latest.set(`${row.entity_ref}\n${row.check_id}`, {
-        runId: row.run_id,
-        entityRef: row.entity_ref,
-        checkId: row.check_id,
-        status: row.status,
-        pullRequestUrl: row.pull_request_url ?? undefined,
-        branch: row.branch ?? undefined,
-      });
+  async openFixes(): Promise<LatestFix[]> {
+    const latest = new Map<string, LatestFix>();
+    for (const row of await this.fixRows(() => {})) {
+      latest.set(`${row.entity_ref}\n${row.check_id}`, toLatestFix(row));
     }
     return [...latest.values()].filter(
       f => f.status === 'opened' || f.status === 'reused',
@@ -270,21 +238,9 @@ export class FleetStore {
   ): Promise<Map<string, Map<string, LatestFix>>> {
     const out = new Map<string, Map<string, LatestFix>>();
     for (let i = 0; i < entityRefs.length; i += 500) {
-      const rows = await this.db('maturity_fleet_items as i')
-        .join('maturity_fleet_runs as r', 'r.id', 'i.run_id')
-        .whereIn('i.entity_ref', entityRefs.slice(i, i + 500))
-        .where('r.preview', false)
-        .whereNot('i.status', 'skipped')
-        .orderBy('i.updated_at', 'asc')
-        .select(
-          'i.run_id',
-          'i.entity_ref',
-          'i.check_id',
-          'i.status',
-          'i.reason',
-          'i.pull_request_url',
-          'i.branch',
-        );
+      const rows = await this.fixRows(q =>
+        q.whereIn('i.entity_ref', entityRefs.slice(i, i + 500)),
+      );
       for (const row of rows) {
         const checks = out.get(row.entity_ref) ?? new Map<string, LatestFix>();
         checks.set(row.check_id, toLatestFix(row));
@@ -292,6 +248,29 @@ export class FleetStore {
       }
     }
     return out;
+  }
+
+  /**
+   * The results of fixes (not previews, not skipped services), oldest
+   * first, so that the last row per service and check is its latest.
+   */
+  private fixRows(narrow: (query: Knex.QueryBuilder) => void): Promise<any[]> {
+    const query = this.db('maturity_fleet_items as i')
+      .join('maturity_fleet_runs as r', 'r.id', 'i.run_id')
+      .where('r.preview', false)
+      .whereNot('i.status', 'skipped')
+      .orderBy('i.updated_at', 'asc')
+      .select(
+        'i.run_id',
+        'i.entity_ref',
+        'i.check_id',
+        'i.status',
+        'i.reason',
+        'i.pull_request_url',
+        'i.branch',
+      );
+    narrow(query);
+    return query;
   }
 
   /** A run's row with the number of its items in each status. */
@@ -321,6 +300,7 @@ function toLatestFix(row: any): LatestFix {
   return {
     runId: row.run_id,
     entityRef: row.entity_ref,
+    checkId: row.check_id,
     status: row.status,
     reason: row.reason ?? undefined,
     pullRequestUrl: row.pull_request_url ?? undefined,
