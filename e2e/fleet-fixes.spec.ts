@@ -67,9 +67,9 @@ test('a platform lead previews and opens fix pull requests for a failing check a
     timeout: 120_000,
   });
   await results.getByRole('button', { name: 'Show diff' }).first().click();
-  await expect(
-    results.getByLabel(/^Diff for /).first(),
-  ).toContainText('kind: PodDisruptionBudget');
+  await expect(results.getByLabel(/^Diff for /).first()).toContainText(
+    'kind: PodDisruptionBudget',
+  );
   await page.screenshot({ path: `${screenshotDir}/fleet-01-preview.png` });
   for (const [, name] of SERVICES) {
     const branches = await git.listBranches({ fs, dir: join(reposDir!, name) });
@@ -96,7 +96,10 @@ test('a platform lead previews and opens fix pull requests for a failing check a
 
   // The invoice team merges its fix; the next evaluation finds the budget.
   const invoice = join(reposDir!, 'invoice-service');
-  const author = { name: 'Chloe Dubois', email: 'chloe.dubois@brightpath.example' };
+  const author = {
+    name: 'Chloe Dubois',
+    email: 'chloe.dubois@brightpath.example',
+  };
   await git.merge({
     fs,
     dir: invoice,
@@ -117,7 +120,9 @@ test('a platform lead previews and opens fix pull requests for a failing check a
   const row = dialog
     .getByRole('table', { name: 'Services failing this check' })
     .getByRole('row', { name: /Invoice service/ });
-  await expect(row.getByText(/check passing/i)).toBeVisible({ timeout: 20_000 });
+  await expect(row.getByText(/check passing/i)).toBeVisible({
+    timeout: 20_000,
+  });
   await expect(
     dialog
       .getByRole('table', { name: 'Services failing this check' })

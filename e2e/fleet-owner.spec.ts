@@ -21,5 +21,7 @@ test('an owner of the fixed services finds one notification for the team, with b
   const card = page.getByText(/changes were proposed so that/).first();
   await expect(card).toContainText('coupon-service');
   await expect(card).toContainText('invoice-service');
-  await page.screenshot({ path: `${screenshotDir}/fleet-04-owner-notified.png` });
+  await page.screenshot({
+    path: `${screenshotDir}/fleet-04-owner-notified.png`,
+  });
 });
