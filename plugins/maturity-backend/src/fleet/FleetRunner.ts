@@ -26,8 +26,13 @@ import {
 export const DEFAULT_FLEET_CONCURRENCY = 4;
 /** How long one repository's fix task may take, by default. */
 const DEFAULT_TASK_TIMEOUT_MS = 10 * 60_000;
-/** How often a running fix task is looked at, by default. */
+/**
+ * How often a running fix task is looked at, at most, by default. The first
+ * looks come sooner (100 ms, then doubling): most fix tasks end within a
+ * second.
+ */
 const DEFAULT_POLL_MS = 1000;
+const FIRST_POLL_MS = 100;
 
 /** What a fix template's task gives back (its `output`). */
 interface FixTaskOutput {
@@ -210,7 +215,14 @@ export class FleetRunner {
               item.entityRef,
               update,
             );
-            return { ...item, ...update };
+            // Kept for the owners' notification: not the diff or summary.
+            return {
+              entityRef: item.entityRef,
+              owner: item.owner,
+              status: update.status,
+              pullRequestUrl: update.pullRequestUrl,
+              branch: update.branch,
+            };
           }),
         ),
     );
@@ -265,6 +277,7 @@ export class FleetRunner {
   ): Promise<FleetItemUpdate> {
     const deadline = Date.now() + this.taskTimeoutMs;
     const { scaffolder } = this.options;
+    let wait = Math.min(FIRST_POLL_MS, this.pollMs);
     for (;;) {
       const task = await scaffolder.getTask({ taskId }, { credentials });
       if (task.status === 'completed') break;
@@ -286,7 +299,8 @@ export class FleetRunner {
           )} s; see it in the scaffolder's task list.`,
         };
       }
-      await sleep(this.pollMs);
+      await sleep(wait);
+      wait = Math.min(wait * 2, this.pollMs);
     }
     const events = await scaffolder.getLogs({ taskId }, { credentials });
     const completion = events.filter(e => e.type === 'completion').pop();
