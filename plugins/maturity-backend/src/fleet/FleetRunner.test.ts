@@ -562,4 +562,16 @@ describe('outcomeOf', () => {
       pullRequestUrl: 'https://github.com/o/r/pull/1',
     });
   });
+
+  it('cuts an oversized diff and says where the whole change is', () => {
+    const long = outcomeOf({
+      changed: true,
+      where: 'preview',
+      diff: `+${'x'.repeat(60_000)}`,
+    });
+    expect(long.diff!.length).toBeLessThan(50_200);
+    expect(long.diff).toMatch(
+      /cut at 50000 characters of 60001; the branch holds the whole change\.$/,
+    );
+  });
 });

@@ -362,12 +362,30 @@ function whereToReview(s: {
   return '';
 }
 
+/**
+ * The most of a repository's diff a run keeps (a run answers with every
+ * repository's diff; 500 of them stay within about 25 MB). A fix piece's
+ * diff is a few kilobytes; a longer one is cut, and says where to read it.
+ */
+const MAX_DIFF_CHARS = 50_000;
+
+function shortDiff(diff: string): string {
+  return diff.length > MAX_DIFF_CHARS
+    ? `${diff.slice(
+        0,
+        MAX_DIFF_CHARS,
+      )}\n… cut at ${MAX_DIFF_CHARS} characters of ${
+        diff.length
+      }; the branch holds the whole change.`
+    : diff;
+}
+
 /** How a fix task's output ends one repository's part of a run. */
 export function outcomeOf(output: FixTaskOutput): FleetItemUpdate {
   const common = {
     ...(output.branch ? { branch: output.branch } : {}),
     ...(output.where ? { where: output.where } : {}),
-    ...(output.diff ? { diff: output.diff.slice(0, 200_000) } : {}),
+    ...(output.diff ? { diff: shortDiff(output.diff) } : {}),
     ...(output.summary ? { summary: output.summary.slice(0, 65_536) } : {}),
     ...(output.pullRequestUrl ? { pullRequestUrl: output.pullRequestUrl } : {}),
   };
