@@ -571,7 +571,7 @@ describe('outcomeOf', () => {
     });
     expect(long.diff!.length).toBeLessThan(50_200);
     expect(long.diff).toMatch(
-      /cut at 50000 characters of 60001; the branch holds the whole change\.$/,
+      /cut at 50000 characters of 60001; the fix task's page shows the whole change\.$/,
     );
   });
 });

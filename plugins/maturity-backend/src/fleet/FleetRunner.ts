@@ -376,7 +376,7 @@ function shortDiff(diff: string): string {
         MAX_DIFF_CHARS,
       )}\n… cut at ${MAX_DIFF_CHARS} characters of ${
         diff.length
-      }; the branch holds the whole change.`
+      }; the fix task's page shows the whole change.`
     : diff;
 }
 
