@@ -37,7 +37,11 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { createOpenApiRouter } from './schema/openapi/generated/router';
-import { EntityFilters, MaturityStore } from './database/MaturityStore';
+import {
+  Campaign,
+  EntityFilters,
+  MaturityStore,
+} from './database/MaturityStore';
 import { MaturityEngine } from './engine/MaturityEngine';
 import { findRisks } from './engine/risks';
 import {
@@ -531,8 +535,47 @@ export async function createRouter(
       createdBy: credentials.principal.userEntityRef,
     });
     const { progress, due } = await campaignProgress(store, campaign);
+    // The teams whose services it targets hear of it at once.
+    if (options.notifications) {
+      const { logger } = options.notifications;
+      await notifyCampaignOwners(campaign, options.notifications).catch(e =>
+        logger.warn(
+          `Campaign ${campaign.id}: could not notify its owners: ${e}`,
+        ),
+      );
+    }
     res.status(201).json({ ...campaign, progress, due });
   });
+
+  /**
+   * One notification per team with services short of a campaign's goal;
+   * the campaign is the scope, so telling a team again updates it.
+   */
+  async function notifyCampaignOwners(
+    campaign: Campaign,
+    notifications: NonNullable<RouterOptions['notifications']>,
+  ) {
+    const dimension =
+      engine.model.dimensions.find(d => d.id === campaign.dimension)?.title ??
+      campaign.dimension;
+    const { entitiesShort } = await campaignProgress(store, campaign);
+    const { teams, unowned } = byOwner(entitiesShort);
+    const told = await nudgeTeams({
+      notifications: notifications.service,
+      logger: notifications.logger,
+      teams,
+      message: team => ({
+        title: `Campaign "${campaign.title}": ${team.entityRefs.length} of your services to bring to ${dimension} level ${campaign.targetLevel} by ${campaign.deadline}`,
+        description: `${serviceNames(
+          team.entityRefs,
+        )}. Each service's maturity tab lists its next steps.`,
+        link: '/maturity',
+      }),
+      topic: 'maturity-campaign',
+      scope: `maturity-campaign:${campaign.id}`,
+    });
+    return { told, unowned };
+  }
 
   router.get('/campaigns/:id', async (req, res) => {
     const id = parse(z.string().uuid(), req.params.id, 'path');
@@ -573,25 +616,10 @@ export async function createRouter(
         'Notifications are not set up in this backend',
       );
     }
-    const dimension =
-      engine.model.dimensions.find(d => d.id === campaign.dimension)?.title ??
-      campaign.dimension;
-    const { entitiesShort } = await campaignProgress(store, campaign);
-    const { teams, unowned } = byOwner(entitiesShort);
-    const told = await nudgeTeams({
-      notifications: options.notifications.service,
-      logger: options.notifications.logger,
-      teams,
-      message: team => ({
-        title: `Campaign "${campaign.title}": ${team.entityRefs.length} of your services to bring to ${dimension} level ${campaign.targetLevel} by ${campaign.deadline}`,
-        description: `${serviceNames(
-          team.entityRefs,
-        )}. Each service's maturity tab lists its next steps.`,
-        link: '/maturity',
-      }),
-      topic: 'maturity-campaign',
-      scope: `maturity-campaign:${campaign.id}`,
-    });
+    const { told, unowned } = await notifyCampaignOwners(
+      campaign,
+      options.notifications,
+    );
     res.json({
       items: told.map(t => ({
         owner: t.owner,

@@ -134,6 +134,30 @@ describe.each(databases.eachSupportedId())('campaign nudges on %p', id => {
     await destroy();
   });
 
+  it('a new campaign tells the teams whose services it targets at once, in the same notification Notify owners updates', async () => {
+    const { app, campaign, destroy } = await setup({
+      allowed: true,
+      notifications: true,
+    });
+    const res = await request(app).post('/campaigns').send({
+      title: 'Observable by summer',
+      dimension: DIMENSION.id,
+      targetLevel: 3,
+      deadline: '2027-06-30',
+    });
+    expect(res.status).toBe(201);
+    expect(sent.map(n => n.recipients)).toEqual([
+      { type: 'entity', entityRef: 'group:default/team-a' },
+      { type: 'entity', entityRef: 'group:default/team-b' },
+    ]);
+    expect(sent[0].payload).toMatchObject({
+      title: expect.stringContaining('Observable by summer'),
+      scope: `maturity-campaign:${res.body.id}`,
+    });
+    expect(res.body.id).not.toBe(campaign.id);
+    await destroy();
+  });
+
   it('refuses a user without maturity.campaign.manage (403), an unknown campaign (404), and answers 503 without notifications, sending nothing', async () => {
     const denied = await setup({ allowed: false, notifications: true });
     const res = await request(denied.app).post(

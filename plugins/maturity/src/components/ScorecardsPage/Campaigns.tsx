@@ -330,7 +330,7 @@ export function NotifyOwnersSlot(props: {
   } else {
     status = `Each of the ${props.ownerCount} owner${
       props.ownerCount === 1 ? '' : 's'
-    } listed here gets one notification with its services; sending again updates it.`;
+    } listed here was told when the campaign started, in one notification with its services; notifying again updates it.`;
   }
   return (
     <Box mt={1}>
