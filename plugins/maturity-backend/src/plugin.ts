@@ -86,6 +86,10 @@ export const maturityPlugin = createBackendPlugin({
         }
         // Invalid models stop the backend here, with the bad key named.
         const model = loadMaturityModel(config, collectors);
+        // The local folders the engine and the fix review states may read.
+        const allowedLocalRoots = (
+          config.getOptionalStringArray('maturity.allowedLocalRoots') ?? []
+        ).map(root => resolve(root));
         const store = await DatabaseMaturityStore.create({
           database: deps.database,
         });
@@ -118,9 +122,7 @@ export const maturityPlugin = createBackendPlugin({
           auth: deps.auth,
           logger,
           urlReader: deps.urlReader,
-          allowedLocalRoots: (
-            config.getOptionalStringArray('maturity.allowedLocalRoots') ?? []
-          ).map(root => resolve(root)),
+          allowedLocalRoots,
           entityKinds: config.getOptionalStringArray(
             'maturity.entityKinds',
           ) ?? ['Component'],
@@ -353,10 +355,7 @@ export const maturityPlugin = createBackendPlugin({
               runner: fleetRunner,
               store: fleetStore,
               reviewStates: new FixReviewStates({
-                allowedLocalRoots: (
-                  config.getOptionalStringArray('maturity.allowedLocalRoots') ??
-                  []
-                ).map(root => resolve(root)),
+                allowedLocalRoots,
                 github: githubClientsFromConfig(config, logger),
               }),
             },

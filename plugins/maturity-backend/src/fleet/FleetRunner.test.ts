@@ -10,7 +10,7 @@ import { EntityEvaluation } from '../database/MaturityStore';
 import { FleetRunner, outcomeOf } from './FleetRunner';
 import { FleetStore } from './FleetStore';
 import { fleetCandidates } from './candidates';
-import { FixReviewStates } from './reviewState';
+import { FixReviewStates, ReviewState } from './reviewState';
 
 const databases = createTestDatabases();
 
@@ -344,10 +344,14 @@ describe.each(databases.eachSupportedId())('FleetRunner on %p', id => {
       store,
       fleetStore,
       filters: {},
-      reviewStates: {
-        of: async (url: string) =>
-          url.includes('alpha') ? { state: 'merged' } : { state: 'closed' },
-      } as unknown as FixReviewStates,
+      // The real reader of open fixes, with the reviewers' answers given.
+      reviewStates: new (class extends FixReviewStates {
+        async of(url: string): Promise<ReviewState> {
+          return url.includes('alpha')
+            ? { state: 'merged' }
+            : { state: 'closed' };
+        }
+      })({ allowedLocalRoots: [] }),
     });
     const after = (name: string) =>
       reviewed.items.find(i => i.entityRef === ref(name));

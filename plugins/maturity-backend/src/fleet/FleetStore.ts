@@ -22,6 +22,11 @@ export const FINAL_STATUSES: ReadonlySet<FleetItemStatus> = new Set([
   'failed',
 ]);
 
+/** Whether a fix's latest result leaves a branch or pull request open for review. */
+export function isOpenFix(status: FleetItemStatus): boolean {
+  return status === 'opened' || status === 'reused';
+}
+
 /** A change to one item of a run. */
 export type FleetItemUpdate = Partial<Omit<FleetRunItem, 'entityRef'>>;
 
@@ -224,9 +229,7 @@ export class FleetStore {
     for (const row of await this.fixRows(() => {})) {
       latest.set(`${row.entity_ref}\n${row.check_id}`, toLatestFix(row));
     }
-    return [...latest.values()].filter(
-      f => f.status === 'opened' || f.status === 'reused',
-    );
+    return [...latest.values()].filter(f => isOpenFix(f.status));
   }
 
   /**

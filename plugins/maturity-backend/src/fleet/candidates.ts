@@ -1,7 +1,6 @@
 import { CheckDefinition } from '@cloud-native-portal/plugin-maturity-common';
 import { EntityFilters, MaturityStore } from '../database/MaturityStore';
-import pLimit from 'p-limit';
-import { FleetStore, LatestFix } from './FleetStore';
+import { FleetStore, isOpenFix, LatestFix } from './FleetStore';
 import { FixReviewStates, ReviewState } from './reviewState';
 import { MaturityApiSchema } from '@cloud-native-portal/plugin-maturity-common';
 
@@ -17,7 +16,7 @@ export function fixStateOf(
   review: ReviewState | undefined,
 ): Pick<FleetCandidate, 'state' | 'reason'> {
   if (waived) return { state: 'waived' };
-  if (fix?.status === 'opened' || fix?.status === 'reused') {
+  if (fix && isOpenFix(fix.status)) {
     if (review?.state === 'merged') {
       return {
         state: 'pr-merged',
@@ -92,25 +91,12 @@ export async function fleetCandidates(options: {
   ]);
   // Whether the open fixes of the services still short were merged.
   const reviews = new Map<string, ReviewState>();
-  if (options.reviewStates) {
-    const limit = pLimit(8);
-    await Promise.all(
-      shortfalls.map(s =>
-        limit(async () => {
-          const fix = fixes.get(s.entityRef);
-          if (
-            fix?.pullRequestUrl &&
-            (fix.status === 'opened' || fix.status === 'reused')
-          ) {
-            reviews.set(
-              s.entityRef,
-              await options.reviewStates!.of(fix.pullRequestUrl),
-            );
-          }
-        }),
-      ),
-    );
-  }
+  await Promise.all(
+    shortfalls.map(async s => {
+      const review = await options.reviewStates?.ofFix(fixes.get(s.entityRef));
+      if (review) reviews.set(s.entityRef, review);
+    }),
+  );
   const items: FleetCandidate[] = [];
   const link = (fix?: LatestFix) =>
     fix?.pullRequestUrl ? { pullRequestUrl: fix.pullRequestUrl } : {};
@@ -186,7 +172,6 @@ export async function withFixStates<
   const fixes = await options.fleetStore.latestFixesOf(
     entities.map(e => e.entityRef),
   );
-  const limit = pLimit(8);
   return Promise.all(
     entities.map(async e => ({
       ...e,
@@ -194,13 +179,7 @@ export async function withFixStates<
         e.blockingChecks.map(async c => {
           if (!options.fixable.has(c.checkId)) return c;
           const fix = fixes.get(e.entityRef)?.get(c.checkId);
-          const open =
-            fix?.pullRequestUrl &&
-            (fix.status === 'opened' || fix.status === 'reused');
-          const review =
-            open && options.reviewStates
-              ? await limit(() => options.reviewStates!.of(fix.pullRequestUrl!))
-              : undefined;
+          const review = await options.reviewStates?.ofFix(fix);
           const { state, reason } = fixStateOf('fail', false, fix, review);
           return {
             ...c,

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import * as nodeFs from 'node:fs';
 import git from 'isomorphic-git';
+import pLimit from 'p-limit';
+import { isOpenFix, LatestFix } from './FleetStore';
 import {
   describeGithubError,
   GithubClients,
@@ -35,12 +37,25 @@ export class FixReviewStates {
     { at: number; state: Promise<ReviewState> }
   >();
 
+  // Repositories asked at once, however many services a page lists.
+  private readonly limit = pLimit(8);
+
   constructor(
     private readonly options: {
       allowedLocalRoots: string[];
       github?: GithubClients;
     },
   ) {}
+
+  /**
+   * Where a fix's branch or pull request stands, for a fix that left one
+   * open; undefined for any other fix.
+   */
+  async ofFix(fix: LatestFix | undefined): Promise<ReviewState | undefined> {
+    if (!fix?.pullRequestUrl || !isOpenFix(fix.status)) return undefined;
+    const url = fix.pullRequestUrl;
+    return this.limit(() => this.of(url));
+  }
 
   of(pullRequestUrl: string): Promise<ReviewState> {
     const now = Date.now();
