@@ -51,6 +51,12 @@ async function waitForDown(url, timeoutMs) {
   throw new Error(`${url} still answers after the portal was stopped`);
 }
 
+/** Waits until the portal's backend is ready and its app answers. */
+async function waitUntilReady() {
+  await waitFor(`${BACKEND}/.backstage/health/v1/readiness`, START_TIMEOUT_MS);
+  await waitFor(APP, START_TIMEOUT_MS);
+}
+
 function startPortal(env) {
   const child = spawn('yarn', ['start'], {
     cwd: root,
@@ -208,11 +214,7 @@ async function main() {
   try {
     console.log(`e2e: starting the portal (data in ${dataDir})`);
     portal = startPortal(env);
-    await waitFor(
-      `${BACKEND}/.backstage/health/v1/readiness`,
-      START_TIMEOUT_MS,
-    );
-    await waitFor(APP, START_TIMEOUT_MS);
+    await waitUntilReady();
 
     // Every spec but the golden paths, which change what the others count
     // (the monolith's extracted capabilities, the teams' components).
@@ -242,11 +244,7 @@ async function main() {
         APP_CONFIG_maturity_schedule_frequency: 'PT1M',
       };
       portal = startPortal(secondEnv);
-      await waitFor(
-        `${BACKEND}/.backstage/health/v1/readiness`,
-        START_TIMEOUT_MS,
-      );
-      await waitFor(APP, START_TIMEOUT_MS);
+      await waitUntilReady();
       status = await playwright(['persistence.spec.ts', GOLDEN_PATHS_SPEC], {
         ...secondEnv,
         E2E_PERSISTENCE_PHASE: 'survives',
@@ -260,11 +258,7 @@ async function main() {
         APP_CONFIG_auth_providers_guest_userEntityRef: OWNER_USER,
       };
       portal = startPortal(ownerEnv);
-      await waitFor(
-        `${BACKEND}/.backstage/health/v1/readiness`,
-        START_TIMEOUT_MS,
-      );
-      await waitFor(APP, START_TIMEOUT_MS);
+      await waitUntilReady();
       status = await playwright([OWNER_SPEC], {
         ...ownerEnv,
         E2E_PERSISTENCE_PHASE: 'owner',
