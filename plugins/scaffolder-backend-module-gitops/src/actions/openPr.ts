@@ -36,9 +36,7 @@ import {
   TreeChange,
 } from '../lib/localGit';
 import { examples } from './openPr.examples';
-import { localPublishDirectory } from './publishLocal';
-
-const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+import { localPublishDirectory, REPO_NAME } from './publishLocal';
 
 /** A repository-relative path, `/`-separated, that stays inside it. */
 function repoPath(path: string, what: string): string {
