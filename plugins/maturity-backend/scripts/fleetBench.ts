@@ -277,7 +277,7 @@ async function bareLoop(dir: string, n: number) {
     const t = performance.now();
     const repo = join(dir, repoName(i));
     const tree = await readLocalTree(repo);
-    const plan = planFix(tree, 'pod-disruption-budget');
+    const plan = await planFix(tree, 'pod-disruption-budget');
     planDiff(tree, plan);
     const summary = planSummary(plan);
     const changes = new Map<string, TreeChange>();

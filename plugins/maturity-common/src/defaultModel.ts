@@ -362,6 +362,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       evidence: 'repo',
       applicableWhen: { fact: 'repo.dockerfile.present', equals: true },
       rule: { fact: 'repo.dockerfile.baseImagesPinned', equals: true },
+      fixTemplate: {
+        ref: 'template:default/fix-base-image-digests',
+        values: FIX_PIECE_VALUES,
+      },
     },
     {
       id: 'delivery-declarative-manifests',
@@ -682,6 +686,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       effort: 'medium',
       evidence: 'repo',
       rule: { fact: 'repo.observability.tracing', equals: true },
+      fixTemplate: {
+        ref: 'template:default/fix-opentelemetry',
+        values: FIX_PIECE_VALUES,
+      },
     },
     {
       id: 'obs-slo',
@@ -1215,6 +1223,10 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
           { fact: 'ownership.codeownersPresent', equals: true },
           { fact: 'ownership.codeownersMatchesOwner', equals: true },
         ],
+      },
+      fixTemplate: {
+        ref: 'template:default/fix-codeowners',
+        values: FIX_PIECE_VALUES,
       },
     },
     {

@@ -16,6 +16,7 @@ import { createFetchEntitySourceAction } from './actions/fetchEntitySource';
 import { createOpenGitopsPrAction } from './actions/openPr';
 import { createPlanAdoptionAction } from './actions/planAdoption';
 import { createPlanFixAction } from './actions/planFix';
+import { createRegistryDigestResolver } from './lib/registry';
 import { createPlanUpgradeAction } from './actions/planUpgrade';
 import {
   createPublishLocalAction,
@@ -103,7 +104,9 @@ export const scaffolderModuleGitops = createBackendModule({
           createRenderTemplateAction({ catalog, discovery, auth, urlReader }),
           createFetchEntitySourceAction({ catalog, urlReader, config }),
           createPlanAdoptionAction(),
-          createPlanFixAction(),
+          createPlanFixAction({
+            resolveDigest: createRegistryDigestResolver({ config, logger }),
+          }),
           createPlanUpgradeAction({ catalog, discovery, auth, urlReader }),
           createCheckCapabilityAction({ catalog }),
           createAnnotateExtractionAction(),

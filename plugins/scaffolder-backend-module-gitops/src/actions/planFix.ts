@@ -6,7 +6,13 @@ import { promises as fs } from 'fs';
 import { dirname } from 'path';
 import { assertSeparateOutput } from '../lib/day2';
 import { workspacePath } from '../lib/files';
-import { FIX_KINDS, planDiff, planFix, planSummary } from '../lib/fixes';
+import {
+  DigestResolver,
+  FIX_KINDS,
+  planDiff,
+  planFix,
+  planSummary,
+} from '../lib/fixes';
 import { examples } from './planFix.examples';
 
 /**
@@ -22,7 +28,12 @@ import { examples } from './planFix.examples';
  * `changed` is false and the summary says why. Read-only towards the
  * repository, so it runs in dry runs too.
  */
-export function createPlanFixAction() {
+export function createPlanFixAction(
+  options: {
+    /** base-image-digests: looks up the digest an image tag points at. */
+    resolveDigest?: DigestResolver;
+  } = {},
+) {
   return createTemplateAction({
     id: 'gitops:plan-fix',
     description:
@@ -47,7 +58,21 @@ export function createPlanFixAction() {
           z
             .enum(FIX_KINDS)
             .describe(
-              'pod-disruption-budget (check scale-pdb) or default-deny-network-policy (check sec-network-default-deny)',
+              'pod-disruption-budget (check scale-pdb), default-deny-network-policy (sec-network-default-deny), codeowners (owner-codeowners-match), opentelemetry (obs-tracing) or base-image-digests (delivery-base-images-pinned)',
+            ),
+        codeowners: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              'codeowners: the owner tokens (e.g. @org/team) the default CODEOWNERS rule must name (gitops:fetch-entity-source codeowners)',
+            ),
+        otlpEndpoint: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'opentelemetry: the OTLP endpoint the workloads export traces to',
             ),
         skippedPaths: z =>
           z
@@ -108,8 +133,11 @@ export function createPlanFixAction() {
       // The same bounded reader the maturity and zero-trust scans use:
       // oversized files, symlinks and YAML past its limits are not read.
       const tree = await readLocalTree(repoDir);
-      const plan = planFix(tree, input.fix, {
+      const plan = await planFix(tree, input.fix, {
         skippedPaths: input.skippedPaths,
+        codeowners: input.codeowners,
+        otlpEndpoint: input.otlpEndpoint,
+        resolveDigest: options.resolveDigest,
       });
       await fs.rm(outDir, { recursive: true, force: true });
       await fs.mkdir(outDir, { recursive: true });

@@ -88,7 +88,7 @@ describe('planFix', () => {
   ) {
     repo.setContent(files);
     const tree = await readLocalTree(repo.path);
-    return { tree, plan: planFix(tree, fix, options) };
+    return { tree, plan: await planFix(tree, fix, options) };
   }
 
   /** The repository with the plan merged, as the pull request would leave it. */
@@ -147,7 +147,10 @@ describe('planFix', () => {
         'pass',
       );
       // Run again on the merged repository: nothing left to add.
-      const again = planFix(await readLocalTree(dir), 'pod-disruption-budget');
+      const again = await planFix(
+        await readLocalTree(dir),
+        'pod-disruption-budget',
+      );
       expect(again.files.size).toBe(0);
       expect(again.reason).toBe('already fixed');
     });
