@@ -11,6 +11,8 @@ import { maturityPermissions } from '@cloud-native-portal/plugin-maturity-common
 import {
   createRepoFactCollector,
   FactCollector,
+  localPublishDirectory,
+  localSourceRoots,
   maturityCollectorsExtensionPoint,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { HumanDuration, durationToMilliseconds } from '@backstage/types';
@@ -23,6 +25,7 @@ import { MaturityEngine } from './engine/MaturityEngine';
 import { createRouter } from './router';
 import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
+import { ChangeDestinations } from './fleet/destinations';
 import { FixReviewStates } from './fleet/reviewState';
 import { githubClientsFromConfig } from './outcomes/githubClient';
 import { DIGEST_TASK_ID, readNudgeSettings, sendDigests } from './fleet/digest';
@@ -357,6 +360,11 @@ export const maturityPlugin = createBackendPlugin({
               reviewStates: new FixReviewStates({
                 allowedLocalRoots,
                 github: githubClientsFromConfig(config, logger),
+              }),
+              destinations: new ChangeDestinations({
+                catalog: deps.catalog,
+                localRoots: localSourceRoots(config),
+                localPublishDirectory: localPublishDirectory(config),
               }),
             },
             notifications: { service: deps.notifications, logger },

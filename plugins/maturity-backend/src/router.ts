@@ -57,6 +57,7 @@ import { buildEntityReport } from './service/entityReport';
 import { CycleStart, CycleStatus } from './sharding/ShardedCycle';
 import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
+import { ChangeDestinations } from './fleet/destinations';
 import { FixReviewStates } from './fleet/reviewState';
 import { fleetCandidates, withFixStates } from './fleet/candidates';
 import { byOwner, nudgeTeams, serviceNames } from './fleet/nudges';
@@ -79,6 +80,8 @@ export interface RouterOptions {
     runner: FleetRunner;
     store: FleetStore;
     reviewStates?: FixReviewStates;
+    /** Where a fix to each service would go, shown with the candidates. */
+    destinations?: ChangeDestinations;
   };
   /** Whole evaluation cycles, started on demand (`POST /cycles`). */
   cycles?: {
@@ -782,6 +785,12 @@ export async function createRouter(
         store,
         fleetStore: options.fleet?.store,
         reviewStates: options.fleet?.reviewStates,
+        ...(options.fleet?.destinations
+          ? {
+              destinations: refs =>
+                options.fleet!.destinations!.of(refs, credentials),
+            }
+          : {}),
         filters: await scopedFilters(credentials, filtersOf(query)),
       }),
     );

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Entity } from '@backstage/catalog-model';
-import { resolveSourceLocation } from './sourceLocation';
+import { changeDestinationOf, resolveSourceLocation } from './sourceLocation';
 
 const entity = (annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -146,5 +146,92 @@ describe('resolveSourceLocation', () => {
       { allowedLocalRoots: [] },
     );
     expect(result.type).toBe('error');
+  });
+});
+
+describe('changeDestinationOf', () => {
+  let published: string;
+
+  beforeAll(() => {
+    published = mkdtempSync(join(tmpdir(), 'published-'));
+    mkdirSync(join(published, 'repo', '.git'), { recursive: true });
+    mkdirSync(join(published, 'folder'));
+    mkdirSync(join(published, 'repo', 'nested', '.git'), { recursive: true });
+  });
+  afterAll(() => rmSync(published, { recursive: true, force: true }));
+
+  const at = (path: string) => ({ type: 'local' as const, path });
+
+  it('a git repository directly under the publish directory gets a local branch', async () => {
+    await expect(
+      changeDestinationOf(entity({}), at(join(published, 'repo')), {
+        localPublishDirectory: published,
+      }),
+    ).resolves.toEqual({ type: 'local', repository: 'repo' });
+  });
+
+  it('a folder that is not a git repository goes nowhere, and says why', async () => {
+    await expect(
+      changeDestinationOf(entity({}), at(join(published, 'folder')), {
+        localPublishDirectory: published,
+      }),
+    ).resolves.toEqual({
+      type: 'none',
+      reason: expect.stringContaining('not a git repository it can branch'),
+    });
+  });
+
+  it('a git repository nested deeper (repo/nested) is not a local repository', async () => {
+    const destination = await changeDestinationOf(
+      entity({}),
+      at(join(published, 'repo', 'nested')),
+      { localPublishDirectory: published },
+    );
+    expect(destination.type).toBe('none');
+  });
+
+  it('without a publish directory, a local git repository is not branched', async () => {
+    const destination = await changeDestinationOf(
+      entity({}),
+      at(join(published, 'repo')),
+      {},
+    );
+    expect(destination.type).toBe('none');
+  });
+
+  it('github.com/project-slug gives a GitHub pull request, a malformed one (a/b/c) does not', async () => {
+    await expect(
+      changeDestinationOf(
+        entity({ 'github.com/project-slug': 'brightpath/svc' }),
+        { type: 'url', url: 'https://github.com/brightpath/svc' },
+        {},
+      ),
+    ).resolves.toEqual({ type: 'github', owner: 'brightpath', repo: 'svc' });
+    await expect(
+      changeDestinationOf(
+        entity({ 'github.com/project-slug': 'a/b/c' }),
+        { type: 'url', url: 'https://example.com/svc' },
+        {},
+      ),
+    ).resolves.toEqual({
+      type: 'none',
+      reason: expect.stringContaining('github.com/project-slug'),
+    });
+  });
+
+  it('a source location that could not be resolved goes nowhere, with its reason', async () => {
+    await expect(
+      changeDestinationOf(
+        entity({}),
+        {
+          type: 'error',
+          reason: 'missing annotation backstage.io/source-location',
+        },
+        {},
+      ),
+    ).resolves.toEqual({
+      type: 'none',
+      reason: 'missing annotation backstage.io/source-location',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { promises as fs } from 'fs';
-import { dirname, isAbsolute, resolve } from 'path';
-import { isChildPath } from '@backstage/backend-plugin-api';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'path';
+import { isChildPath, RootConfigService } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_SOURCE_LOCATION,
@@ -131,4 +131,83 @@ export async function resolveSourceLocation(
     };
   }
   return { type: 'local', path: real };
+}
+
+/** The annotation naming an entity's GitHub repository (`owner/repo`). */
+export const GITHUB_PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+
+/**
+ * The directory `publish:local` creates repositories in
+ * (`scaffolder.localPublish.directory`, resolved against the backend's
+ * working directory), when one is configured.
+ */
+export function localPublishDirectory(
+  config: RootConfigService,
+): string | undefined {
+  const dir = config.getOptionalString('scaffolder.localPublish.directory');
+  return dir ? resolve(dir) : undefined;
+}
+
+/**
+ * The local roots source trees may be read from: `maturity.allowedLocalRoots`
+ * and the local publish directory.
+ */
+export function localSourceRoots(config: RootConfigService): string[] {
+  const roots = (
+    config.getOptionalStringArray('maturity.allowedLocalRoots') ?? []
+  ).map(root => resolve(root));
+  const published = localPublishDirectory(config);
+  return published ? [...roots, published] : roots;
+}
+
+/**
+ * Where a proposed change to an entity's repository can go: a branch of a
+ * local repository (a git repository directly under the local publish
+ * directory), a pull request on GitHub (the `github.com/project-slug`
+ * annotation), or nowhere, with the reason.
+ */
+export type ChangeDestination =
+  | { type: 'local'; repository: string }
+  | { type: 'github'; owner: string; repo: string }
+  | { type: 'none'; reason: string };
+
+/**
+ * Where a change to an entity's repository can be proposed, given where its
+ * source tree was found: the local repository first, then GitHub. The rule
+ * `gitops:fetch-entity-source` answers the templates with, and fleet fixes
+ * show before a run.
+ */
+export async function changeDestinationOf(
+  entity: Entity,
+  location: SourceLocation,
+  options: { localPublishDirectory?: string },
+): Promise<ChangeDestination> {
+  if (location.type === 'local' && options.localPublishDirectory) {
+    const base = await fs
+      .realpath(options.localPublishDirectory)
+      .catch(() => undefined);
+    const rel = base ? relative(base, location.path) : '';
+    if (rel && !rel.startsWith('..') && !rel.includes(sep)) {
+      const gitDir = await fs
+        .stat(join(location.path, '.git'))
+        .catch(() => undefined);
+      if (gitDir?.isDirectory()) return { type: 'local', repository: rel };
+    }
+  }
+  const slug =
+    entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION] ?? '';
+  const [owner, repo, ...rest] = slug.split('/');
+  if (owner && repo && rest.length === 0) {
+    return { type: 'github', owner, repo };
+  }
+  if (location.type === 'error') {
+    return { type: 'none', reason: location.reason };
+  }
+  return {
+    type: 'none',
+    reason:
+      location.type === 'local'
+        ? 'the repository is a folder the portal reads, not a git repository it can branch'
+        : `no ${GITHUB_PROJECT_SLUG_ANNOTATION} annotation naming the GitHub repository to open a pull request on`,
+  };
 }

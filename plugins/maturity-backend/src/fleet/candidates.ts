@@ -1,4 +1,5 @@
 import { CheckDefinition } from '@cloud-native-portal/plugin-maturity-common';
+import { ChangeDestination } from '@cloud-native-portal/plugin-maturity-node';
 import { EntityFilters, MaturityStore } from '../database/MaturityStore';
 import { FleetStore, isOpenFix, LatestFix } from './FleetStore';
 import { FixReviewStates, ReviewState } from './reviewState';
@@ -7,6 +8,15 @@ import { MaturityApiSchema } from '@cloud-native-portal/plugin-maturity-common';
 type Schemas = MaturityApiSchema.components['schemas'];
 type FleetCandidate = Schemas['FleetCandidate'];
 type FleetCandidates = Schemas['FleetCandidates'];
+
+function destinationOf(
+  destination: ChangeDestination | undefined,
+): Pick<FleetCandidate, 'destination' | 'destinationNote'> {
+  if (!destination) return {};
+  return destination.type === 'none'
+    ? { destination: 'none', destinationNote: destination.reason }
+    : { destination: destination.type };
+}
 
 /** Where a service stands on a check it falls short of, given its last fix. */
 export function fixStateOf(
@@ -62,6 +72,10 @@ export async function fleetCandidates(options: {
   fleetStore?: FleetStore;
   /** Reads whether open fixes were merged; without it they stay "PR open". */
   reviewStates?: FixReviewStates;
+  /** Where a fix to each service would go; without it, not said. */
+  destinations?: (
+    entityRefs: string[],
+  ) => Promise<Map<string, ChangeDestination>>;
   filters: EntityFilters;
 }): Promise<FleetCandidates> {
   const { check, store, filters } = options;
@@ -97,6 +111,9 @@ export async function fleetCandidates(options: {
       if (review) reviews.set(s.entityRef, review);
     }),
   );
+  const destinations =
+    (await options.destinations?.(shortfalls.map(s => s.entityRef))) ??
+    new Map<string, ChangeDestination>();
   const items: FleetCandidate[] = [];
   const link = (fix?: LatestFix) =>
     fix?.pullRequestUrl ? { pullRequestUrl: fix.pullRequestUrl } : {};
@@ -118,6 +135,7 @@ export async function fleetCandidates(options: {
       ...(reason ? { reason } : {}),
       ...link(fix),
       ...(fix ? { lastRunId: fix.runId } : {}),
+      ...destinationOf(destinations.get(s.entityRef)),
     });
   }
   for (const f of fixed) {

@@ -14,6 +14,7 @@ import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
 import { createRouter } from '../router';
 import { FleetRunner } from './FleetRunner';
 import { FleetStore } from './FleetStore';
+import { ChangeDestinations } from './destinations';
 
 jest.setTimeout(60_000);
 const databases = createTestDatabases();
@@ -34,7 +35,11 @@ const model = {
 
 describe.each(databases.eachSupportedId())('fleet routes on %p', id => {
   async function setup(
-    options: { fleetAllowed?: boolean; fleet?: boolean } = {},
+    options: {
+      fleetAllowed?: boolean;
+      fleet?: boolean;
+      destinations?: ChangeDestinations;
+    } = {},
   ) {
     const knex = await databases.init(id);
     const store = await DatabaseMaturityStore.create({
@@ -122,7 +127,13 @@ describe.each(databases.eachSupportedId())('fleet routes on %p', id => {
       } as any),
       ...(options.fleet === false
         ? {}
-        : { fleet: { runner, store: fleetStore } }),
+        : {
+            fleet: {
+              runner,
+              store: fleetStore,
+              destinations: options.destinations,
+            },
+          }),
     });
     const mw = MiddlewareFactory.create({
       config: mockServices.rootConfig(),
@@ -169,6 +180,42 @@ describe.each(databases.eachSupportedId())('fleet routes on %p', id => {
       fixTemplate: PDB.fixTemplate,
       items: [{ entityRef: REF, result: 'fail', state: 'pr-open' }],
     });
+    await destroy();
+  });
+
+  it('candidates say where a fix would go before a run: a folder that is not a git repository is a preview only, with why', async () => {
+    const { app, destroy } = await setup({
+      destinations: new ChangeDestinations({
+        catalog: catalogServiceMock({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'payments-gateway',
+                annotations: {
+                  'backstage.io/source-location': `dir:${__dirname}`,
+                },
+              },
+              spec: { owner: 'group:default/payments-team' },
+            },
+          ],
+        }),
+        localRoots: [__dirname],
+        localPublishDirectory: __dirname,
+      }),
+    });
+    const candidates = await request(app).get(
+      `/fleet/checks/${PDB.id}/candidates`,
+    );
+    expect(candidates.status).toBe(200);
+    expect(candidates.body.items).toEqual([
+      expect.objectContaining({
+        entityRef: REF,
+        destination: 'none',
+        destinationNote: expect.stringContaining('not a git repository'),
+      }),
+    ]);
     await destroy();
   });
 

@@ -6,22 +6,18 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { promises as fs } from 'fs';
 import git from 'isomorphic-git';
-import { isAbsolute, join, relative, resolve, sep } from 'path';
+import { isAbsolute, join, relative, sep } from 'path';
 import { pathToFileURL } from 'url';
 import { parseAllDocuments } from 'yaml';
 import { listFiles, workspacePath } from '../lib/files';
 import { examples } from './publishLocal.examples';
+import { localPublishDirectory } from '@cloud-native-portal/plugin-maturity-node';
 
 /** The names a local repository may have (its folder's name). */
 export const REPO_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
 /** The configured directory that local repositories are created in. */
-export function localPublishDirectory(
-  config: RootConfigService,
-): string | undefined {
-  const dir = config.getOptionalString('scaffolder.localPublish.directory');
-  return dir ? resolve(dir) : undefined;
-}
+export { localPublishDirectory };
 
 /**
  * A file of the repository to be published, as a `/`-separated path relative

@@ -5,10 +5,33 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
 import type { FleetCandidate } from '../../api';
 import { entityPagePath, shortRef } from '../common';
 import { FleetStateChip } from './chips';
 import { isFailing, isSelectable } from './selection';
+
+const DESTINATION_LABEL = {
+  local: 'Local branch',
+  github: 'GitHub pull request',
+  none: 'Preview only',
+} as const;
+
+/** Where a fix to a service would go; why, when only a preview can. */
+function DestinationLabel(props: { candidate: FleetCandidate }) {
+  const { destination, destinationNote } = props.candidate;
+  if (!destination) return <>-</>;
+  return (
+    <Typography variant="body2" component="span" title={destinationNote}>
+      {DESTINATION_LABEL[destination]}
+      {destinationNote && (
+        <Typography variant="caption" display="block" color="textSecondary">
+          {destinationNote}
+        </Typography>
+      )}
+    </Typography>
+  );
+}
 
 /**
  * The services failing a check, each with where its fix stands, and a
@@ -56,6 +79,7 @@ export function FleetCandidatesTable(props: {
           </TableCell>
           <TableCell>Service</TableCell>
           <TableCell>Owner</TableCell>
+          <TableCell>Fix goes to</TableCell>
           <TableCell>State</TableCell>
           <TableCell>Reason</TableCell>
         </TableRow>
@@ -83,6 +107,9 @@ export function FleetCandidatesTable(props: {
                 ) : (
                   '-'
                 )}
+              </TableCell>
+              <TableCell>
+                <DestinationLabel candidate={c} />
               </TableCell>
               <TableCell>
                 <FleetStateChip

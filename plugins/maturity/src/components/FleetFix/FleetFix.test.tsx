@@ -156,6 +156,35 @@ describe('Fix across services', () => {
     ).toBeInTheDocument();
   });
 
+  it('says where each fix would go, and leaves a service whose repository is a folder (preview only) unselected, with why', async () => {
+    const folder =
+      'the repository is a folder the portal reads, not a git repository it can branch';
+    await renderTable(
+      fleetApi({
+        getFleetCandidates: jest.fn(async () => ({
+          ...candidates,
+          items: [
+            { ...candidates.items[0], destination: 'local' as const },
+            {
+              ...candidates.items[1],
+              destination: 'none' as const,
+              destinationNote: folder,
+            },
+          ],
+        })),
+      }),
+    );
+    const dialog = await openDialog();
+    const box = (name: string) =>
+      within(dialog).getByRole('checkbox', { name: `select ${name}` });
+    expect(box('course-catalog-service')).toBeChecked();
+    expect(box('payments-service')).not.toBeChecked();
+    expect(box('payments-service')).toBeEnabled();
+    expect(within(dialog).getByText('Local branch')).toBeInTheDocument();
+    expect(within(dialog).getByText('Preview only')).toBeInTheDocument();
+    expect(within(dialog).getByText(folder)).toBeInTheDocument();
+  });
+
   it('"select all failing" takes every failing service but no passing or waived one', async () => {
     const api = fleetApi({
       createFleetRun: jest.fn(async () =>

@@ -22,16 +22,20 @@ export function isFailing(candidate: FleetCandidate): boolean {
 }
 
 /**
- * The services selected when the dialog opens: those that fail the check and
- * have no fix under way (none yet, or the last attempt failed). Services with
- * an open fix branch or pull request are left for the reviewer to pick again.
+ * The services selected when the dialog opens: those that fail the check,
+ * have no fix under way (none yet, or the last attempt failed) and whose
+ * repository a fix can go to. Services with an open fix branch or pull
+ * request are left for the reviewer to pick again, and services a fix can
+ * only be previewed for (no branchable repository) to pick for a preview.
  */
 export function preselected(candidates: FleetCandidate[]): Set<string> {
   return new Set(
     candidates
       .filter(
         c =>
-          isFailing(c) && (c.state === 'not-started' || c.state === 'failed'),
+          isFailing(c) &&
+          (c.state === 'not-started' || c.state === 'failed') &&
+          c.destination !== 'none',
       )
       .map(c => c.entityRef),
   );

@@ -2000,6 +2000,15 @@ export const spec = {
             type: 'string',
             format: 'uuid',
           },
+          destination: {
+            type: 'string',
+            enum: ['local', 'github', 'none'],
+            description:
+              "Where a fix would go: a branch of the service's local repository, a pull request on GitHub, or nowhere (a preview only; destinationNote says why). Absent when it was not looked up.",
+          },
+          destinationNote: {
+            type: 'string',
+          },
         },
         additionalProperties: false,
       },

@@ -1066,6 +1066,12 @@ export interface components {
       reason?: string;
       /** Format: uuid */
       lastRunId?: string;
+      /**
+       * @description Where a fix would go: a branch of the service's local repository, a pull request on GitHub, or nowhere (a preview only; destinationNote says why). Absent when it was not looked up.
+       * @enum {string}
+       */
+      destination?: 'local' | 'github' | 'none';
+      destinationNote?: string;
     };
     FleetCandidates: {
       checkId: string;
