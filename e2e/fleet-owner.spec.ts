@@ -25,3 +25,29 @@ test('an owner of the fixed services finds one notification for the team, with b
     path: `${screenshotDir}/fleet-04-owner-notified.png`,
   });
 });
+
+test('the owner mutes the fix topic in the notification settings, and it stays muted', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/settings/notifications');
+  // One topic per check, named after it: muting it leaves the others on.
+  const row = page.getByRole('row', {
+    name: /Fix pull requests: A PodDisruptionBudget keeps it available/,
+  });
+  const web = row.getByRole('switch');
+  await expect(web).toBeChecked({ timeout: 30_000 });
+  await web.click();
+  await expect(web).not.toBeChecked();
+  await page.reload();
+  await expect(
+    page
+      .getByRole('row', {
+        name: /Fix pull requests: A PodDisruptionBudget keeps it available/,
+      })
+      .getByRole('switch'),
+  ).not.toBeChecked({ timeout: 30_000 });
+  await page.screenshot({
+    path: `${screenshotDir}/fleet-05-topic-muted.png`,
+  });
+});
