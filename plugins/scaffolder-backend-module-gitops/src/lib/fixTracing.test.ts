@@ -142,6 +142,18 @@ describe('planFix opentelemetry', () => {
     );
   });
 
+  it('refuses an otlpEndpoint that is not an http(s) URL, naming it', async () => {
+    await expect(
+      plan(
+        { 'k8s/deployment.yaml': DEPLOYMENT },
+        { otlpEndpoint: 'collector:4317\nkind: Secret' },
+      ),
+    ).rejects.toThrow(/otlpEndpoint must be an http:\/\/ or https:\/\/ URL/);
+    await expect(
+      plan({ 'k8s/deployment.yaml': DEPLOYMENT }, { otlpEndpoint: 'ftp://x' }),
+    ).rejects.toThrow(/got "ftp:\/\/x"/);
+  });
+
   it('in a multi-document file, edits only the workload documents and keeps the others byte for byte', async () => {
     const text = `${SERVICE}---\n${DEPLOYMENT}---\n# trailing document\n${CRONJOB}`;
     const files = { 'deploy/all.yaml': text };

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import {
   basename,
   collectRepoFacts,
@@ -217,6 +218,26 @@ function addPythonPackages(text: string): string {
   return `${text}${sep}${lines.join(eol)}${eol}`;
 }
 
+/** The endpoint to export to: the input, checked, or the default. */
+function otlpEndpointOf(input: string | undefined): string {
+  const value = input?.trim();
+  if (!value) return DEFAULT_OTLP_ENDPOINT;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || /\s/.test(value)) {
+    throw new InputError(
+      `otlpEndpoint must be an http:// or https:// URL, such as ${DEFAULT_OTLP_ENDPOINT}; got ${JSON.stringify(
+        value.slice(0, 200),
+      )}`,
+    );
+  }
+  return value;
+}
+
 /**
  * Plans OpenTelemetry tracing for a repository, so that the maturity check
  * obs-tracing passes once merged: every Deployment, StatefulSet, DaemonSet,
@@ -234,7 +255,7 @@ export function planTracing(
   const files = new Map<string, string>();
   const changes: FixPlan['changes'] = [];
   const notes: string[] = [];
-  const endpoint = otlpEndpoint?.trim() || DEFAULT_OTLP_ENDPOINT;
+  const endpoint = otlpEndpointOf(otlpEndpoint);
 
   // The check's own reading: tracing evidence anywhere means it passes.
   const facts = collectRepoFacts(tree);
