@@ -308,6 +308,22 @@ describe('planFix opentelemetry', () => {
     );
   });
 
+  it('notes a dependency file the tree did not read (too large) and does not write it', async () => {
+    repo.setContent({
+      'package.json': JSON.stringify({
+        name: 'big',
+        description: 'x'.repeat(2000),
+      }),
+      'k8s/deployment.yaml': DEPLOYMENT,
+    });
+    const tree = await readLocalTree(repo.path, { maxFileBytes: 1000 });
+    const p = await planFix(tree, 'opentelemetry');
+    expect([...p.files.keys()]).toEqual(['k8s/deployment.yaml']);
+    expect(p.notes.join('\n')).toMatch(
+      /package\.json was not read \(.+\); add OpenTelemetry to it by hand/,
+    );
+  });
+
   it('leaves an unparsable package.json untouched, with a note', async () => {
     const { plan: p } = await plan({ 'package.json': '{ "name": ' });
     expect(p.files.size).toBe(0);

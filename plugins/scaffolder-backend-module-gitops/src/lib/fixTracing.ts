@@ -276,6 +276,20 @@ export function planTracing(
   // which it does not read: for .NET the check passes on the manifests).
   const manifests = scanDependencies(tree).manifests;
   const csprojs = tree.files().filter(p => /\.csproj$/i.test(p));
+  // Dependency files the tree did not read (too large, over a bound).
+  for (const skipped of tree.skipped()) {
+    const name = basename(skipped.path);
+    if (
+      ['package.json', 'pyproject.toml', 'go.mod'].includes(name) ||
+      PYTHON_REQUIREMENTS.test(name) ||
+      JAVA_BUILD.test(name) ||
+      /\.csproj$/i.test(name)
+    ) {
+      notes.push(
+        `${skipped.path} was not read (${skipped.reason}); add OpenTelemetry to it by hand`,
+      );
+    }
+  }
   const usable = (path: string): string | undefined => {
     if (isUnder(path, skippedPaths)) {
       notes.push(`${path} was not copied; add OpenTelemetry to it by hand`);
