@@ -15,6 +15,7 @@ import {
   OWNERSHIP_FACTS,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '../collectors';
+import { codeownerIn, codeownersTokensFor } from '../codeownersOwner';
 import { defaultCodeowners, findCodeowners } from '../evidence/codeowners';
 import { CatalogSnapshot, toRef } from './CatalogSnapshot';
 
@@ -240,31 +241,6 @@ export function createCatalogFactCollector(
   };
 }
 
-/** Resolves a CODEOWNERS owner token against the catalog owner. */
-function codeownerMatches(
-  token: string,
-  owner: Entity,
-  members: Entity[],
-): boolean {
-  const t = token.toLowerCase();
-  if (owner.kind === 'Group') {
-    const team = t.startsWith('@') && t.includes('/') ? t.split('/')[1] : '';
-    if (team && team === owner.metadata.name.toLowerCase()) return true;
-    const email = (owner.spec?.profile as { email?: string })?.email;
-    if (email && email.toLowerCase() === t) return true;
-  }
-  const people = owner.kind === 'User' ? [owner] : members;
-  return people.some(user => {
-    const login = user.metadata.annotations?.['github.com/user-login'];
-    const email = (user.spec?.profile as { email?: string })?.email;
-    return (
-      (login && `@${login.toLowerCase()}` === t) ||
-      (email && email.toLowerCase() === t) ||
-      `@${user.metadata.name.toLowerCase()}` === t
-    );
-  });
-}
-
 /**
  * Ownership facts: does the owner exist, is it a group with members, a parent
  * and on-call, and does CODEOWNERS agree with it.
@@ -397,10 +373,10 @@ export function createOwnershipFactCollector(
               note: `skipped: ${e.message}`,
             })),
           ];
+          const tokens = owner ? codeownersTokensFor(owner, { members }) : [];
           f.set(
             'ownership.codeownersMatchesOwner',
-            !!owner &&
-              defaults.some(token => codeownerMatches(token, owner, members)),
+            defaults.some(token => codeownerIn(token, tokens)),
             evidence,
           );
         }
