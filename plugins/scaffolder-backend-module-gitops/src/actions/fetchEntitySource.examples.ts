@@ -43,4 +43,33 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      "Read the repository and plan the CODEOWNERS change naming the owner's team (the codeowners output)",
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'source',
+          action: 'gitops:fetch-entity-source',
+          name: 'Read the repository',
+          input: {
+            entityRef: '${{ parameters.component }}',
+            targetPath: './repository',
+          },
+        },
+        {
+          id: 'plan',
+          action: 'gitops:plan-fix',
+          name: 'Plan the CODEOWNERS change',
+          input: {
+            repositoryPath: './repository',
+            outputPath: './change',
+            fix: 'codeowners',
+            codeowners: '${{ steps.source.output.codeowners }}',
+            skippedPaths: '${{ steps.source.output.skippedPaths }}',
+          },
+        },
+      ],
+    }),
+  },
 ];

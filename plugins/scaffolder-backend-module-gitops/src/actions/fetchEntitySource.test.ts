@@ -275,6 +275,101 @@ describe('gitops:fetch-entity-source', () => {
     );
   }, 30_000);
 
+  describe('codeowners', () => {
+    const team = (name: string, annotations: Record<string, string> = {}) =>
+      ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name, namespace: 'default', annotations },
+        spec: { type: 'team', children: [] },
+        relations: [{ type: 'hasMember', targetRef: 'user:default/ada' }],
+      } as Entity);
+    const ada: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: {
+        name: 'ada',
+        namespace: 'default',
+        annotations: { 'github.com/user-login': 'ada-l' },
+      },
+      spec: { memberOf: ['assessments-team'] },
+    };
+    const fetchWith = async (
+      owner: Entity | undefined,
+      slug = true,
+    ): Promise<ReturnType<typeof createMockActionContext>> => {
+      const entity = component('quiz-engine', 'dir:./repos/quiz/');
+      if (!slug) delete entity.metadata.annotations!['github.com/project-slug'];
+      const withOwner = createFetchEntitySourceAction({
+        catalog: catalogServiceMock({
+          entities: [entity, ada, ...(owner ? [owner] : [])],
+        }),
+        config,
+        urlReader: {
+          readUrl: jest.fn(),
+          readTree: jest.fn(),
+          search: jest.fn(),
+        },
+      });
+      const ctx = createMockActionContext({
+        input: { entityRef: 'quiz-engine', targetPath: './repository' },
+        workspacePath: workspace.path,
+        logger: mockServices.logger.mock(),
+      });
+      await withOwner.handler(ctx);
+      return ctx;
+    };
+
+    it("outputs the owner Group's team slug first, then the other tokens the check accepts, members included", async () => {
+      const ctx = await fetchWith(
+        team('assessments-team', {
+          'github.com/team-slug': 'brightpath/assessments',
+        }),
+      );
+      expect(ctx.output).toHaveBeenCalledWith('codeowners', [
+        '@brightpath/assessments',
+        '@brightpath/assessments-team',
+        '@*/assessments-team',
+        '@ada-l',
+        '@ada',
+      ]);
+      expect(ctx.logger.warn).not.toHaveBeenCalled();
+    });
+
+    it('without a team slug: @<org of github.com/project-slug>/<group> first', async () => {
+      const ctx = await fetchWith(team('assessments-team'));
+      expect(ctx.output).toHaveBeenCalledWith(
+        'codeowners',
+        expect.arrayContaining(['@brightpath/assessments-team']),
+      );
+      expect(
+        (ctx.output as jest.Mock).mock.calls.find(
+          ([k]) => k === 'codeowners',
+        )[1][0],
+      ).toBe('@brightpath/assessments-team');
+    });
+
+    it('without a team slug nor a project slug: no team to write, and a warning naming the group and the annotation', async () => {
+      const ctx = await fetchWith(team('assessments-team'), false);
+      expect(ctx.output).toHaveBeenCalledWith('codeowners', [
+        '@*/assessments-team',
+        '@ada-l',
+        '@ada',
+      ]);
+      expect(ctx.logger.warn).toHaveBeenCalledWith(
+        'group:default/assessments-team names no GitHub team: set its annotation github.com/team-slug (org/team), or github.com/project-slug on component:default/quiz-engine, so that CODEOWNERS can name it',
+      );
+    });
+
+    it('an owner not in the catalog gives an empty list and a warning (bad input: spec.owner names no entity)', async () => {
+      const ctx = await fetchWith(undefined);
+      expect(ctx.output).toHaveBeenCalledWith('codeowners', []);
+      expect(ctx.logger.warn).toHaveBeenCalledWith(
+        'The owner of component:default/quiz-engine (group:default/assessments-team) is not in the catalog: no CODEOWNERS tokens',
+      );
+    });
+  });
+
   it('rejects a targetPath outside the workspace', async () => {
     await expect(run('quiz-engine', '../out').done).rejects.toThrow(
       /targetPath "..\/out" is outside the workspace/,

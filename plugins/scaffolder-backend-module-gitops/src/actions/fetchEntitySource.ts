@@ -6,6 +6,7 @@ import {
 import {
   Entity,
   parseEntityRef,
+  RELATION_HAS_MEMBER,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
@@ -13,9 +14,12 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  codeownersTokensFor,
+  codeownersTokenToWrite,
   readLocalTree,
   readUrlTree,
   resolveSourceLocation,
+  TEAM_SLUG_ANNOTATION,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { promises as fs } from 'fs';
 import { dirname, relative, resolve, sep } from 'path';
@@ -89,6 +93,31 @@ async function localRepositoryOf(
 }
 
 /**
+ * The CODEOWNERS tokens of the entity's owner (codeownersTokensFor, the
+ * check's own): the owner Group or User and the group's members, read from
+ * the catalog. Empty when the owner is not in the catalog.
+ */
+async function ownerCodeowners(
+  catalog: CatalogService,
+  ownerRef: string | undefined,
+  org: string | undefined,
+  credentials: Parameters<CatalogService['getEntityByRef']>[1],
+): Promise<{ tokens: string[]; owner?: Entity }> {
+  if (!ownerRef) return { tokens: [] };
+  const owner = await catalog.getEntityByRef(ownerRef, credentials);
+  if (!owner) return { tokens: [] };
+  const memberRefs = (owner.relations ?? [])
+    .filter(r => r.type === RELATION_HAS_MEMBER)
+    .map(r => r.targetRef);
+  const members = memberRefs.length
+    ? (
+        await catalog.getEntitiesByRefs({ entityRefs: memberRefs }, credentials)
+      ).items.filter((e): e is Entity => !!e)
+    : [];
+  return { tokens: codeownersTokensFor(owner, { members, org }), owner };
+}
+
+/**
  * `gitops:fetch-entity-source`: copies a catalog entity's source tree (its
  * `backstage.io/source-location`) into the workspace, and outputs what the
  * catalog knows of it. `url:` locations are read with the UrlReaderService;
@@ -103,7 +132,7 @@ export function createFetchEntitySourceAction(options: {
   return createTemplateAction({
     id: 'gitops:fetch-entity-source',
     description:
-      "Copies a catalog entity's source tree into the workspace and outputs its owner, system, lifecycle, tier and repository.",
+      "Copies a catalog entity's source tree into the workspace and outputs its owner (and the owner's CODEOWNERS tokens), system, lifecycle, tier and repository.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -130,6 +159,12 @@ export function createFetchEntitySourceAction(options: {
           z.string().optional().describe("The entity's description"),
         owner: z =>
           z.string().optional().describe('The owner, as a full Group ref'),
+        codeowners: z =>
+          z
+            .array(z.string())
+            .describe(
+              "The CODEOWNERS tokens that stand for the owner, as the check owner-codeowners-match reads them: first the team to write (the Group's github.com/team-slug, else @<org>/<group> with the org of github.com/project-slug) when one is known, then the others it accepts (an @*/<group> entry stands for the group's team in any organisation). Empty when the owner is not in the catalog. Pass to gitops:plan-fix codeowners",
+            ),
         system: z =>
           z.string().optional().describe('The System, as a full ref'),
         lifecycle: z =>
@@ -286,14 +321,43 @@ export function createFetchEntitySourceAction(options: {
         location.type === 'local'
           ? await localRepositoryOf(location.path, publishDir)
           : undefined;
+      const ownerRef = fullRef(
+        entity.spec?.owner as string,
+        'group',
+        namespace,
+      );
+      const { tokens: codeowners, owner } = await ownerCodeowners(
+        options.catalog,
+        ownerRef,
+        slugOwner,
+        { credentials: await ctx.getInitiatorCredentials() },
+      );
+      if (!owner) {
+        ctx.logger.warn(
+          `The owner of ${ref} (${
+            ownerRef ?? 'spec.owner is not set'
+          }) is not in the catalog: no CODEOWNERS tokens`,
+        );
+      } else if (!codeownersTokenToWrite(codeowners)) {
+        ctx.logger.warn(
+          `${stringifyEntityRef(
+            owner,
+          )} names no GitHub team: set its annotation ${TEAM_SLUG_ANNOTATION} (org/team)${
+            owner.kind === 'Group' && !slugOwner
+              ? `, or ${SLUG_ANNOTATION} on ${ref}`
+              : ''
+          }, so that CODEOWNERS can name it`,
+        );
+      }
       ctx.output('entityRef', ref);
+      ctx.output('codeowners', codeowners);
       ctx.output('name', entity.metadata.name);
       ctx.output('files', copied);
       ctx.output('skippedPaths', skippedPaths);
       if (truncated) ctx.output('truncated', true);
       const optional: Record<string, string | undefined> = {
         description: entity.metadata.description?.trim(),
-        owner: fullRef(entity.spec?.owner as string, 'group', namespace),
+        owner: ownerRef,
         system: fullRef(entity.spec?.system as string, 'system', namespace),
         lifecycle: entity.spec?.lifecycle as string | undefined,
         tier: annotations[TIER_ANNOTATION],
