@@ -185,6 +185,26 @@ export const OWNERSHIP_FACTS: FactDeclaration[] = [
 ];
 
 /**
+ * Facts of the built-in `template` collector: the record of the portal
+ * template a repository was generated from (`.platform/template.yaml`),
+ * compared with that Template's version in the catalog.
+ */
+export const TEMPLATE_FACTS: FactDeclaration[] = [
+  {
+    name: 'template.recorded',
+    type: 'boolean',
+    description:
+      "The repository has a .platform/template.yaml: it was generated (or adopted) from one of the portal's templates.",
+  },
+  {
+    name: 'template.current',
+    type: 'boolean',
+    description:
+      "The record's template.version is at least the version of that Template in the catalog (annotation cloud-native-portal/template-version), compared as semantic versions.",
+  },
+];
+
+/**
  * Facts of the built-in `repo` collector, derived from the entity's source
  * tree. Counts are over all parsed manifests; Helm templates are not rendered
  * (facts they would decide are reported unknown when only Helm is present).

@@ -10,6 +10,7 @@ import {
   BUILTIN_FACTS,
   parseMaturityModel,
 } from './schema';
+import { TEMPLATE_FACTS } from './builtinFacts';
 import { evaluateChecks } from './scoring';
 
 const YAML_PATH = resolve(__dirname, '../models/cloud-native-migration.yaml');
@@ -43,7 +44,7 @@ describe('DEFAULT_MATURITY_MODEL', () => {
 
   it('is the documented model: id, version, five levels, eight dimensions', () => {
     expect(DEFAULT_MATURITY_MODEL.id).toBe('cloud-native-migration');
-    expect(DEFAULT_MATURITY_MODEL.version).toBe('1.3.0');
+    expect(DEFAULT_MATURITY_MODEL.version).toBe('1.4.0');
     expect(DEFAULT_MATURITY_MODEL.levels.map(l => l.name)).toEqual([
       'Traditional',
       'Foundational',
@@ -67,6 +68,7 @@ describe('DEFAULT_MATURITY_MODEL', () => {
       'delivery',
       'incidents',
       'cost',
+      'template',
     ]);
   });
 
@@ -102,6 +104,10 @@ describe('DEFAULT_MATURITY_MODEL', () => {
       'template:default/fix-catalog-owner',
       'template:default/fix-pod-disruption-budget',
       'template:default/fix-default-deny',
+      'template:default/fix-codeowners',
+      'template:default/fix-opentelemetry',
+      'template:default/fix-base-image-digests',
+      'template:default/template-upgrade',
     ];
     const refs = DEFAULT_MATURITY_MODEL.checks.flatMap(c =>
       c.fixTemplate ? [c.fixTemplate.ref] : [],
@@ -434,5 +440,73 @@ describe('the cost check (idle share from OpenCost)', () => {
     expect(statusOf({ 'cost.idleShare': 0.42 }, overridden).status).toBe(
       'fail',
     );
+  });
+});
+
+describe('delivery-template-current', () => {
+  const check = DEFAULT_MATURITY_MODEL.checks.find(
+    c => c.id === 'delivery-template-current',
+  )!;
+  const statusOf = (facts: Record<string, boolean>) => {
+    const only = { ...DEFAULT_MATURITY_MODEL, checks: [check] };
+    const [result] = evaluateChecks(only, name =>
+      name in facts
+        ? { state: 'value', value: facts[name] }
+        : {
+            state: 'unknown',
+            reason: 'template:default/gone is not a Template in the catalog',
+          },
+    );
+    return result;
+  };
+
+  it('is a Delivery level-3 check fixed by template-upgrade with the component', () => {
+    expect([check.dimension, check.level, check.evidence]).toEqual([
+      'delivery',
+      3,
+      'repo',
+    ]);
+    expect(check.applicableWhen).toEqual({
+      fact: 'template.recorded',
+      equals: true,
+    });
+    expect(check.rule).toEqual({ fact: 'template.current', equals: true });
+    expect(check.fixTemplate).toEqual({
+      ref: 'template:default/template-upgrade',
+      values: { component: '${{ entity.ref }}' },
+    });
+  });
+
+  it('validates against the template facts, and without the collector (optional)', () => {
+    expect(() =>
+      parseMaturityModel(DEFAULT_MATURITY_MODEL, [
+        ...BUILTIN_FACTS,
+        ...TEMPLATE_FACTS,
+      ]),
+    ).not.toThrow();
+    expect(DEFAULT_MATURITY_MODEL.optionalCollectors).toContain('template');
+    expect(() =>
+      parseMaturityModel(DEFAULT_MATURITY_MODEL, [
+        ...BUILTIN_FACTS,
+        ...TEMPLATE_FACTS.map(f =>
+          f.name === 'template.current' ? { ...f, type: 'number' as const } : f,
+        ),
+      ]),
+    ).toThrow(/template\.current/);
+  });
+
+  it('passes on the current version, fails on an older one, skips a repository without a record, and is unknown with the reason', () => {
+    expect(
+      statusOf({ 'template.recorded': true, 'template.current': true }).status,
+    ).toBe('pass');
+    expect(
+      statusOf({ 'template.recorded': true, 'template.current': false }).status,
+    ).toBe('fail');
+    expect(statusOf({ 'template.recorded': false }).status).toBe(
+      'not-applicable',
+    );
+    const unknown = statusOf({ 'template.recorded': true });
+    expect(unknown.status).toBe('unknown');
+    expect(unknown.reason).toContain('not a Template in the catalog');
   });
 });

@@ -60,11 +60,20 @@ const NEW_SERVICE_VALUES = {
 /** The model that ships with the portal: monolith to cloud-native, 8 dimensions, 5 levels. */
 export const DEFAULT_MATURITY_MODEL: MaturityModel = {
   id: 'cloud-native-migration',
-  version: '1.3.0',
+  version: '1.4.0',
   title: 'Cloud-native migration',
   description:
     'How far a service has moved from a monolith to cloud-native: eight dimensions, each at a level from 1 (Traditional) to 5 (Self-healing).',
-  optionalCollectors: ['toil', 'zeroTrust', 'delivery', 'incidents', 'cost'],
+  // template: built into the portal (it reads the catalog's Templates);
+  // tools without the catalog, such as the CLI, leave its check not applicable.
+  optionalCollectors: [
+    'toil',
+    'zeroTrust',
+    'delivery',
+    'incidents',
+    'cost',
+    'template',
+  ],
   levels: [
     {
       level: 1,
@@ -364,6 +373,23 @@ export const DEFAULT_MATURITY_MODEL: MaturityModel = {
       rule: { fact: 'repo.dockerfile.baseImagesPinned', equals: true },
       fixTemplate: {
         ref: 'template:default/fix-base-image-digests',
+        values: FIX_PIECE_VALUES,
+      },
+    },
+    {
+      id: 'delivery-template-current',
+      dimension: 'delivery',
+      level: 3,
+      title: "On its template's current version",
+      why: "A service generated from a portal template gets the platform's later fixes (pipeline, manifests, policies) only by moving to the template's newer versions; one left on an old version drifts from the golden path.",
+      how: "Run the template-upgrade template: it renders the template's current version with the answers in .platform/template.yaml and merges it three ways with the service's own changes, as a pull request to review.",
+      weight: 4,
+      effort: 'small',
+      evidence: 'repo',
+      applicableWhen: { fact: 'template.recorded', equals: true },
+      rule: { fact: 'template.current', equals: true },
+      fixTemplate: {
+        ref: 'template:default/template-upgrade',
         values: FIX_PIECE_VALUES,
       },
     },

@@ -59,11 +59,15 @@ describe('Fix it links of the default model', () => {
       'template:default/adopt-gitops',
       'template:default/cloud-native-service',
       'template:default/event-driven-service',
+      'template:default/fix-base-image-digests',
       'template:default/fix-catalog-owner',
+      'template:default/fix-codeowners',
       'template:default/fix-default-deny',
+      'template:default/fix-opentelemetry',
       'template:default/fix-pod-disruption-budget',
       'template:default/serverless-function',
       'template:default/strangler-fig-extraction',
+      'template:default/template-upgrade',
     ]);
   });
 
