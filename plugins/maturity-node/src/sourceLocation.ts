@@ -137,6 +137,18 @@ export async function resolveSourceLocation(
 export const GITHUB_PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 
 /**
+ * The GitHub repository an entity names in `github.com/project-slug`
+ * (`owner/repo`), or undefined when it names none or a malformed one.
+ */
+export function githubProjectOf(
+  entity: Entity,
+): { owner: string; repo: string } | undefined {
+  const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION];
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(slug ?? '');
+  return match ? { owner: match[1], repo: match[2] } : undefined;
+}
+
+/**
  * The directory `publish:local` creates repositories in
  * (`scaffolder.localPublish.directory`, resolved against the backend's
  * working directory), when one is configured.
@@ -194,12 +206,8 @@ export async function changeDestinationOf(
       if (gitDir?.isDirectory()) return { type: 'local', repository: rel };
     }
   }
-  const slug =
-    entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION] ?? '';
-  const [owner, repo, ...rest] = slug.split('/');
-  if (owner && repo && rest.length === 0) {
-    return { type: 'github', owner, repo };
-  }
+  const github = githubProjectOf(entity);
+  if (github) return { type: 'github', ...github };
   if (location.type === 'error') {
     return { type: 'none', reason: location.reason };
   }

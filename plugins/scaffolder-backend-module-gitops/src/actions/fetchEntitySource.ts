@@ -20,6 +20,10 @@ import {
   readUrlTree,
   resolveSourceLocation,
   TEAM_SLUG_ANNOTATION,
+  changeDestinationOf,
+  GITHUB_PROJECT_SLUG_ANNOTATION,
+  githubProjectOf,
+  localSourceRoots,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { promises as fs } from 'fs';
 import { dirname, relative, resolve, sep } from 'path';
@@ -28,7 +32,7 @@ import { examples } from './fetchEntitySource.examples';
 
 /** The annotation the portal keeps a service's tier in. */
 const TIER_ANNOTATION = 'cloud-native-portal/tier';
-const SLUG_ANNOTATION = 'github.com/project-slug';
+const SLUG_ANNOTATION = GITHUB_PROJECT_SLUG_ANNOTATION;
 const MANAGED_BY_ANNOTATION = 'backstage.io/managed-by-location';
 
 /**
@@ -60,36 +64,14 @@ function catalogFileIn(
  * The directories a `dir:` source location may point into: the maturity
  * engine's `maturity.allowedLocalRoots` and the local publish directory.
  */
-export function allowedSourceRoots(config: RootConfigService): string[] {
-  const roots = (
-    config.getOptionalStringArray('maturity.allowedLocalRoots') ?? []
-  ).map(root => resolve(root));
-  const published = localPublishDirectory(config);
-  return published ? [...roots, published] : roots;
-}
+export const allowedSourceRoots: (config: RootConfigService) => string[] =
+  localSourceRoots;
 
 function fullRef(ref: string | undefined, kind: string, namespace: string) {
   if (!ref) return undefined;
   return stringifyEntityRef(
     parseEntityRef(ref, { defaultKind: kind, defaultNamespace: namespace }),
   );
-}
-
-/**
- * The name of the local repository a source path is, when it is the root of
- * a git repository directly under the local publish directory.
- */
-async function localRepositoryOf(
-  path: string,
-  publishDir: string | undefined,
-): Promise<string | undefined> {
-  if (!publishDir) return undefined;
-  const base = await fs.realpath(publishDir).catch(() => undefined);
-  if (!base) return undefined;
-  const rel = relative(base, path);
-  if (!rel || rel.startsWith('..') || rel.includes(sep)) return undefined;
-  const gitDir = await fs.stat(`${path}/.git`).catch(() => undefined);
-  return gitDir?.isDirectory() ? rel : undefined;
 }
 
 /**
@@ -245,8 +227,8 @@ export function createFetchEntitySourceAction(options: {
       if (!entity) {
         throw new NotFoundError(`No entity ${ref} in the catalog`);
       }
-      const slugOf = entity.metadata.annotations?.[SLUG_ANNOTATION];
-      if (input.requireGitHub && !/^[^/\s]+\/[^/\s]+$/.test(slugOf ?? '')) {
+      const github = githubProjectOf(entity);
+      if (input.requireGitHub && !github) {
         throw new InputError(
           `${ref} names no GitHub repository (annotation ${SLUG_ANNOTATION}), so no GitHub pull request can be opened for it`,
         );
@@ -315,12 +297,13 @@ export function createFetchEntitySourceAction(options: {
 
       const namespace = entity.metadata.namespace ?? 'default';
       const annotations = entity.metadata.annotations ?? {};
-      const slug = annotations[SLUG_ANNOTATION];
-      const [slugOwner, slugRepo] = slug?.split('/') ?? [];
+      // Where a change goes: the rule fleet fixes show before a run.
+      const destination = await changeDestinationOf(entity, location, {
+        localPublishDirectory: publishDir,
+      });
       const localRepository =
-        location.type === 'local'
-          ? await localRepositoryOf(location.path, publishDir)
-          : undefined;
+        destination.type === 'local' ? destination.repository : undefined;
+      const slugOwner = github?.owner;
       const ownerRef = fullRef(
         entity.spec?.owner as string,
         'group',
@@ -361,12 +344,11 @@ export function createFetchEntitySourceAction(options: {
         system: fullRef(entity.spec?.system as string, 'system', namespace),
         lifecycle: entity.spec?.lifecycle as string | undefined,
         tier: annotations[TIER_ANNOTATION],
-        githubRepoUrl:
-          slugOwner && slugRepo
-            ? `github.com?owner=${encodeURIComponent(
-                slugOwner,
-              )}&repo=${encodeURIComponent(slugRepo)}`
-            : undefined,
+        githubRepoUrl: github
+          ? `github.com?owner=${encodeURIComponent(
+              github.owner,
+            )}&repo=${encodeURIComponent(github.repo)}`
+          : undefined,
         localRepository,
       };
       // The catalog file, when the copy holds it: a change to the entity's
