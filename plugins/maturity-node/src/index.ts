@@ -12,6 +12,7 @@ export * from './extensions';
 export * from './sourceLocation';
 export * from './readers';
 export * from './evidence';
+export * from './templateRecord';
 export * from './codeownersOwner';
 export * from './repo';
 export * from './engine';
