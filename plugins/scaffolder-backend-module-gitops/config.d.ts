@@ -48,5 +48,31 @@ export interface Config {
        */
       maxWaitSeconds?: number;
     };
+    /**
+     * Container registries the base-image digest fix (`gitops:plan-fix`
+     * with `base-image-digests`) reads with credentials, to look up the
+     * digest an image tag points at. Registries not listed here are read
+     * anonymously, as public images are.
+     */
+    gitopsRegistries?: Array<{
+      /**
+       * The registry host as image references name it (`ghcr.io`,
+       * `registry.example.com:5000`); `docker.io` for Docker Hub.
+       */
+      host: string;
+      /** The user name the registry's token service accepts. */
+      username?: string;
+      /**
+       * The password or access token of that user; only reading images
+       * (pull) is needed.
+       * @visibility secret
+       */
+      password?: string;
+    }>;
+    /**
+     * How long, in seconds, one request to a container registry may take
+     * when the base-image digest fix looks up a digest. Default 10.
+     */
+    gitopsRegistryTimeoutSeconds?: number;
   };
 }
