@@ -101,6 +101,8 @@ const TEMPLATES = [
   'fix-catalog-owner',
   'fix-pod-disruption-budget',
   'fix-default-deny',
+  'fix-codeowners',
+  'fix-opentelemetry',
 ];
 
 const REFUSALS = TEMPLATES.flatMap(template =>
