@@ -7,6 +7,7 @@ import {
   MaturityModel,
   OWNERSHIP_FACTS,
   parseMaturityModel,
+  TEMPLATE_FACTS,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '@cloud-native-portal/plugin-maturity-node';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ export function knownFacts(collectors: FactCollector[]): FactDeclaration[] {
   return [
     ...CATALOG_FACTS,
     ...OWNERSHIP_FACTS,
+    ...TEMPLATE_FACTS,
     ...collectors.flatMap(c => c.facts),
   ];
 }

@@ -12,6 +12,15 @@ export const EXTRACTED_FROM_ANNOTATION = 'cloud-native-portal/extracted-from';
 
 const PAGE_SIZE = 500;
 
+/** The fields of a Template the template facts read. */
+const TEMPLATE_FIELDS = [
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+];
+
 /** Normalises an owner/system reference to a full entity ref, or undefined. */
 export function toRef(
   value: unknown,
@@ -55,7 +64,10 @@ export class CatalogSnapshot {
     return new CatalogSnapshot(entities);
   }
 
-  /** One entity plus what its facts read: owner, groups, APIs, resources, system. */
+  /**
+   * One entity plus what its facts read: owner, groups, APIs, resources,
+   * system, and the catalog's Templates (kind, name and annotations).
+   */
   static async forEntity(
     catalog: CatalogService,
     entityRef: string,
@@ -100,7 +112,26 @@ export class CatalogSnapshot {
       },
       { credentials },
     );
+    // The Templates, for the template facts (the one a repository's record
+    // names is only known once its tree is read): only what they compare.
+    const templates: Entity[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await catalog.queryEntities(
+        cursor
+          ? { cursor, limit: PAGE_SIZE }
+          : {
+              filter: { kind: 'Template' },
+              fields: TEMPLATE_FIELDS,
+              limit: PAGE_SIZE,
+            },
+        { credentials },
+      );
+      templates.push(...response.items);
+      cursor = response.pageInfo.nextCursor;
+    } while (cursor);
     return new CatalogSnapshot([
+      ...templates,
       entity,
       ...neighbours,
       ...parents,

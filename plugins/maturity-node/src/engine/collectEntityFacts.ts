@@ -12,15 +12,23 @@ import {
   createCatalogFactCollector,
   createOwnershipFactCollector,
 } from './catalogCollectors';
+import { createTemplateFactCollector } from './templateCollector';
 import { evaluateEntity } from './evaluate';
 import { createFactLookup } from './factLookup';
 
-/** The collectors every evaluation counts as installed: catalog and ownership. */
-export const BUILTIN_COLLECTOR_IDS = ['catalog', 'ownership'] as const;
+/**
+ * The collectors every evaluation in the portal counts as installed: catalog,
+ * ownership and template.
+ */
+export const BUILTIN_COLLECTOR_IDS = [
+  'catalog',
+  'ownership',
+  'template',
+] as const;
 
 /**
- * The collectors the portal runs for one entity: catalog and ownership over
- * the catalog snapshot, then the installed modules' collectors.
+ * The collectors the portal runs for one entity: catalog, ownership and
+ * template over the catalog snapshot, then the installed modules' collectors.
  */
 export function entityCollectors(
   snapshot: CatalogSnapshot,
@@ -32,6 +40,7 @@ export function entityCollectors(
     createOwnershipFactCollector(snapshot, {
       placeholderOwners: options.placeholderOwners,
     }),
+    createTemplateFactCollector(snapshot),
     ...collectors,
   ];
 }
@@ -117,6 +126,12 @@ export interface EvaluateCheckoutOptions {
    * among `catalogEntities`; otherwise ownership facts stay unknown.
    */
   ownership?: boolean;
+  /**
+   * Run the template collector. Only meaningful when the catalog's Templates
+   * are among `catalogEntities`; without it the template check is not
+   * applicable, as for a collector that is not installed.
+   */
+  template?: boolean;
   /** The modules' collectors (repo, zero trust, ...), in the portal's order. */
   collectors: FactCollector[];
 }
@@ -144,12 +159,14 @@ export async function evaluateCheckout(options: EvaluateCheckoutOptions) {
     ]);
     builtin.push(createCatalogFactCollector(snapshot));
     if (options.ownership) builtin.push(createOwnershipFactCollector(snapshot));
+    if (options.template) builtin.push(createTemplateFactCollector(snapshot));
   }
   const factSets = await collectEntityFacts(
     { entity, sourceTree: options.tree },
     [...builtin, ...options.collectors],
   );
   const installed = installedCollectorIds(options.collectors);
+  if (!options.template) installed.delete('template');
   return {
     entity,
     factSets,

@@ -9,6 +9,7 @@ export {
   createOwnershipFactCollector,
   DEFAULT_PLACEHOLDER_OWNERS,
 } from './catalogCollectors';
+export { createTemplateFactCollector } from './templateCollector';
 export { createFactLookup } from './factLookup';
 export { evaluateEntity, ruleFacts } from './evaluate';
 export {
