@@ -103,6 +103,7 @@ const TEMPLATES = [
   'fix-default-deny',
   'fix-codeowners',
   'fix-opentelemetry',
+  'fix-base-image-digests',
 ];
 
 const REFUSALS = TEMPLATES.flatMap(template =>
