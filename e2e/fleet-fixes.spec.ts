@@ -58,6 +58,28 @@ test('a platform lead previews and opens fix pull requests for a failing check a
   expect(reposDir, 'e2e/run.mjs sets E2E_REPOS_DIR').toBeTruthy();
   await signInAsGuest(page);
   let dialog = await openFleetDialog(page);
+  // Before any run, the dialog says where each fix would go, preselects the
+  // local repositories, and leaves the folder services (a preview only,
+  // with why) unselected.
+  const table = dialog.getByRole('table', {
+    name: 'Services failing this check',
+  });
+  for (const [title] of SERVICES) {
+    const box = page.getByRole('checkbox', { name: `select ${title}` });
+    const row = table.getByRole('row').filter({ has: box });
+    await expect(row.getByText('Local branch')).toBeVisible();
+    await expect(row.getByRole('checkbox')).toBeChecked();
+  }
+  const previewOnly = table
+    .getByRole('row')
+    .filter({ hasText: 'Preview only' });
+  await expect(previewOnly.first()).toContainText(
+    'not a git repository it can branch',
+  );
+  for (let i = 0; i < (await previewOnly.count()); i++) {
+    await expect(previewOnly.nth(i).getByRole('checkbox')).not.toBeChecked();
+  }
+  await page.screenshot({ path: `${screenshotDir}/fleet-00-candidates.png` });
   await selectLocalRepositories(dialog);
 
   // A dry run first: each repository's change as a diff, nothing written.
