@@ -56,6 +56,10 @@ export interface FixPlan {
   unchanged?: string;
 }
 
+/** Why a plan changes nothing when every change it found needs a person. */
+export const BY_HAND =
+  'Nothing the portal can add safely; the notes say what to do by hand.';
+
 /** What one fix plans, before planFix adds the kind and sorts the paths. */
 export type FixPart = Omit<FixPlan, 'fix' | 'checkId' | 'added' | 'modified'>;
 

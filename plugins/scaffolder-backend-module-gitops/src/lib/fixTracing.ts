@@ -16,6 +16,7 @@ import {
 } from 'jsonc-parser';
 import { Document, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import {
+  BY_HAND,
   FixPart,
   FixPlan,
   gapNotes,
@@ -470,8 +471,7 @@ export function planTracing(
         'The repository has no workloads and no dependency file the portal can read, so there is nothing to instrument.';
     } else {
       reason = 'needs a change by hand';
-      unchanged =
-        'Nothing the portal can add safely; the notes say what to do by hand.';
+      unchanged = BY_HAND;
     }
   }
   notes.push(...gapNotes(kubernetes));

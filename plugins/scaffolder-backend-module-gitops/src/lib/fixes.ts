@@ -19,6 +19,7 @@ import { stringify } from 'yaml';
 import { planCodeowners } from './fixCodeowners';
 import { planDigestPins } from './fixDigests';
 import {
+  BY_HAND,
   blocked,
   FIX_CHECKS,
   FixInputs,
@@ -206,8 +207,7 @@ function planPodDisruptionBudgets(
       unchanged = `Every Deployment and StatefulSet (${covered}) has a PodDisruptionBudget selecting its pods already.`;
     } else {
       reason = 'needs a change by hand';
-      unchanged =
-        'Nothing the portal can add safely; the notes say what to do by hand.';
+      unchanged = BY_HAND;
     }
   }
   notes.push(...gapNotes(kubernetes));
@@ -349,8 +349,7 @@ function planDefaultDeny(
         'Every namespace of the workloads has a default-deny NetworkPolicy already.';
     } else {
       reason = 'needs a change by hand';
-      unchanged =
-        'Nothing the portal can add safely; the notes say what to do by hand.';
+      unchanged = BY_HAND;
     }
   }
   notes.push(...gapNotes(kubernetes));
