@@ -329,4 +329,43 @@ describe('createRegistryDigestResolver', () => {
       'scaffolder.gitopsRegistryTimeoutSeconds must be a positive number',
     );
   });
+
+  it.each([
+    ['169.254.169.254/latest/meta-data:1', '169.254.169.254'],
+    ['localhost:5000/app', 'localhost:5000'],
+    ['10.0.0.7:5000/app:1', '10.0.0.7:5000'],
+    ['[::1]:5000/app:1', '[::1]:5000'],
+    ['registry:5000/app:1', 'registry:5000'],
+  ])(
+    'does not ask a host of its own network that a Dockerfile names (%s) unless configured',
+    async (image, host) => {
+      const requested: string[] = [];
+      server.events.on('request:start', ({ request }) => {
+        requested.push(request.url);
+      });
+      await expect(resolver()(image)).rejects.toThrow(
+        `${host} is an address of the portal's own network`,
+      );
+      server.events.removeAllListeners();
+      expect(requested).toEqual([]);
+    },
+  );
+
+  it('asks an internal registry that scaffolder.gitopsRegistries lists', async () => {
+    server.use(
+      http.head(
+        'http://localhost:5000/v2/app/manifests/1',
+        () =>
+          new HttpResponse(null, {
+            status: 200,
+            headers: { 'docker-content-digest': MANIFEST_DIGEST },
+          }),
+      ),
+    );
+    await expect(
+      resolver({ gitopsRegistries: [{ host: 'localhost:5000' }] })(
+        'localhost:5000/app:1',
+      ),
+    ).resolves.toBe(MANIFEST_DIGEST);
+  });
 });

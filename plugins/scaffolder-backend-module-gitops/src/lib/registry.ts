@@ -11,6 +11,7 @@ import {
 } from '@backstage/errors';
 import { parseImageReference } from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'crypto';
+import { BlockList, isIP } from 'net';
 import { DigestResolver } from './fixPlan';
 import { fetchReportingUnreachable } from './network';
 
@@ -50,6 +51,41 @@ const MANIFEST_TYPES = [
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
+
+// Addresses inside the backend's own network: loopback, private, link-local
+// (cloud metadata) and unspecified.
+const INTERNAL = new BlockList();
+INTERNAL.addSubnet('127.0.0.0', 8);
+INTERNAL.addSubnet('10.0.0.0', 8);
+INTERNAL.addSubnet('172.16.0.0', 12);
+INTERNAL.addSubnet('192.168.0.0', 16);
+INTERNAL.addSubnet('169.254.0.0', 16);
+INTERNAL.addSubnet('0.0.0.0', 8);
+INTERNAL.addSubnet('100.64.0.0', 10);
+INTERNAL.addAddress('::1', 'ipv6');
+INTERNAL.addAddress('::', 'ipv6');
+INTERNAL.addSubnet('fc00::', 7, 'ipv6');
+INTERNAL.addSubnet('fe80::', 10, 'ipv6');
+
+/**
+ * Whether a registry host names the backend's own network: `localhost`, a
+ * single-label name, or a loopback, private or link-local address. A
+ * repository's Dockerfile chooses the host, so such hosts are asked only
+ * when `scaffolder.gitopsRegistries` lists them.
+ */
+export function isInternalRegistryHost(host: string): boolean {
+  const name = host
+    .replace(/:\d+$/, '')
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase();
+  const version = isIP(name);
+  if (version) {
+    return INTERNAL.check(name, version === 4 ? 'ipv4' : 'ipv6');
+  }
+  return (
+    name === 'localhost' || name.endsWith('.localhost') || !name.includes('.')
+  );
+}
 
 function targetOf(image: string): Target {
   const ref = parseImageReference(image);
@@ -133,6 +169,14 @@ export function createRegistryDigestResolver(options: {
   return async (image: string) => {
     const target = targetOf(image);
     const where = `${target.host}/${target.name}:${target.tag}`;
+    if (
+      isInternalRegistryHost(target.host) &&
+      !credentials.some(c => c.host === target.host)
+    ) {
+      throw new NotAllowedError(
+        `Image ${image}: ${target.host} is an address of the portal's own network; list it in scaffolder.gitopsRegistries to let the portal ask it`,
+      );
+    }
     const login = credentials.find(c =>
       target.host === 'docker.io'
         ? DOCKER_HUB_HOSTS.includes(c.host)
