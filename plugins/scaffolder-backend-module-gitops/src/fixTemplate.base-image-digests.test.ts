@@ -1,66 +1,31 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TestBackend } from '@backstage/backend-test-utils';
 import { promises as fs } from 'fs';
-import git from 'isomorphic-git';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import os from 'os';
-import { join, resolve } from 'path';
-import request from 'supertest';
-import { parseAllDocuments } from 'yaml';
 import {
-  createFixtureRepository,
-  startTemplateHarness,
-  templateEntities,
-  withLocation,
-  withMembership,
-} from './__testUtils__/templateHarness';
-import { scaffolderModuleGitops } from './module';
+  branchTip,
+  createFixtureRepositories,
+  expectAlreadyFixed,
+  expectCommittedLocally,
+  expectPreviewOfChange,
+  expectReusedBranch,
+  fixTemplateWorkspace,
+  localBranches,
+  readOnBranch,
+  runTemplateTask,
+  serviceCatalogInfo,
+  startFixTemplateBackend,
+} from './__testUtils__/fixTemplateTasks';
 
 jest.setTimeout(120_000);
 
 // templates/fix-base-image-digests runs as a real scaffolder task (not a dry
 // run) against git repositories the portal published on its own disk; the
 // registries it looks digests up in are mocked at the HTTP level.
-const TEMPLATES_DIR = resolve(__dirname, '../../../templates');
-const EXAMPLES_DIR = resolve(__dirname, '../../../examples');
-
-const OUTPUT_KEYS = [
-  'branch',
-  'changed',
-  'diff',
-  'links',
-  'pullRequestUrl',
-  'reason',
-  'reused',
-  'summary',
-  'text',
-  'where',
-];
-
 const BRANCH = 'portal/fix-delivery-base-images-pinned';
 const NODE_DIGEST = `sha256:${'c'.repeat(64)}`;
 const RUNTIME_DIGEST = `sha256:${'d'.repeat(64)}`;
 const PASSWORD = 'registry-secret-pw';
-
-function catalogInfo(name: string) {
-  return `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: ${name}
-  annotations:
-    backstage.io/source-location: dir:./
-spec:
-  type: service
-  lifecycle: production
-  owner: group:default/assessments-team
-`;
-}
 
 const FLOATING = `FROM node AS build
 WORKDIR /app
@@ -80,14 +45,8 @@ const UNKNOWN = `FROM registry.example.com/platform/gone
 USER 1000
 `;
 
-interface TaskResult {
-  status: string;
-  output: Record<string, any>;
-  log: string;
-}
-
 describe('fix-base-image-digests runs as a scaffolder task', () => {
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: TestBackend;
   let root: string;
   let publishDir: string;
   const manifestRequests: string[] = [];
@@ -157,70 +116,38 @@ describe('fix-base-image-digests runs as a scaffolder task', () => {
         }
       },
     });
-    root = await fs.mkdtemp(join(os.tmpdir(), 'fix-digests-'));
-    publishDir = join(root, 'repos');
-    await fs.mkdir(publishDir);
+    ({ root, publishDir } = await fixTemplateWorkspace('fix-digests-'));
 
-    const demo: Entity[] = ['org.yaml', 'entities.yaml'].flatMap(file =>
-      withLocation(
-        parseAllDocuments(
-          require('fs').readFileSync(join(EXAMPLES_DIR, file), 'utf8'),
-        ).map(d => d.toJS() as Entity),
-        join(EXAMPLES_DIR, file),
-      ),
-    );
-    const maker = await startTemplateHarness();
-    const repositories: Entity[] = [];
-    try {
-      for (const [name, dockerfile] of [
-        ['digests-floating', FLOATING],
-        ['digests-pinned', PINNED],
-        ['digests-unknown', UNKNOWN],
-      ] as const) {
-        repositories.push(
-          ...(await createFixtureRepository({
-            harness: maker,
-            templatesDir: TEMPLATES_DIR,
-            publishDir,
-            fixture: {
-              name,
-              files: {
-                'catalog-info.yaml': catalogInfo(name),
-                Dockerfile: dockerfile,
-              },
+    const repositories = await createFixtureRepositories({
+      publishDir,
+      fixtures: (
+        [
+          ['digests-floating', FLOATING],
+          ['digests-pinned', PINNED],
+          ['digests-unknown', UNKNOWN],
+        ] as const
+      ).map(([name, dockerfile]) => ({
+        name,
+        files: {
+          'catalog-info.yaml': serviceCatalogInfo(name),
+          Dockerfile: dockerfile,
+        },
+      })),
+    });
+    backend = await startFixTemplateBackend({
+      publishDir,
+      entities: repositories,
+      config: {
+        scaffolder: {
+          gitopsRegistries: [
+            {
+              host: 'registry.example.com',
+              username: 'portal',
+              password: PASSWORD,
             },
-          })),
-        );
-      }
-    } finally {
-      await maker.stop();
-    }
-    backend = await startTestBackend({
-      features: [
-        import('@backstage/plugin-scaffolder-backend'),
-        scaffolderModuleGitops,
-        catalogServiceMock.factory({
-          entities: withMembership([
-            ...demo,
-            ...repositories,
-            ...templateEntities(TEMPLATES_DIR),
-          ]),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            scaffolder: {
-              localPublish: { directory: publishDir },
-              gitopsRegistries: [
-                {
-                  host: 'registry.example.com',
-                  username: 'portal',
-                  password: PASSWORD,
-                },
-              ],
-            },
-          },
-        }),
-      ],
+          ],
+        },
+      },
     });
   });
 
@@ -234,54 +161,20 @@ describe('fix-base-image-digests runs as a scaffolder task', () => {
     await fs.rm(root, { recursive: true, force: true });
   });
 
-  /** Creates a task and waits for it to end, as the portal's task page does. */
-  async function runTask(values: Record<string, unknown>): Promise<TaskResult> {
-    const created = await request(backend.server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', mockCredentials.user.header())
-      .send({ templateRef: 'template:default/fix-base-image-digests', values });
-    expect(created.status).toBe(201);
-    const id = created.body.id;
-    let status = '';
-    while (!['completed', 'failed', 'cancelled'].includes(status)) {
-      await new Promise(r => setTimeout(r, 100));
-      const task = await request(backend.server)
-        .get(`/api/scaffolder/v2/tasks/${id}`)
-        .set('Authorization', mockCredentials.user.header());
-      status = task.body.status;
-    }
-    const events = await request(backend.server)
-      .get(`/api/scaffolder/v2/tasks/${id}/events`)
-      .set('Authorization', mockCredentials.user.header());
-    const all = events.body as Array<{ type: string; body: any }>;
-    return {
-      status,
-      output: all.find(e => e.type === 'completion')?.body.output ?? {},
-      log: all
-        .filter(e => e.type === 'log')
-        .map(e => e.body.message)
-        .join('\n'),
-    };
-  }
-
-  async function branches(name: string) {
-    return (await git.listBranches({ fs, dir: join(publishDir, name) })).sort();
-  }
+  const runTask = (values: Record<string, unknown>) =>
+    runTemplateTask(
+      backend.server,
+      'template:default/fix-base-image-digests',
+      values,
+    );
+  const branches = (name: string) => localBranches(publishDir, name);
 
   it('a preview run looks the digests up and shows the pins, and writes no branch', async () => {
     const result = await runTask({
       component: 'component:default/digests-floating',
       preview: true,
     });
-    expect(result.status).toBe('completed');
-    expect(Object.keys(result.output).sort()).toEqual(OUTPUT_KEYS);
-    expect(result.output).toMatchObject({
-      pullRequestUrl: '',
-      branch: '',
-      changed: true,
-      where: 'preview',
-      reason: 'preview',
-    });
+    expectPreviewOfChange(result);
     expect(result.output.diff).toContain('-FROM node AS build');
     expect(result.output.diff).toContain(
       `+FROM node:latest@${NODE_DIGEST} AS build`,
@@ -298,14 +191,7 @@ describe('fix-base-image-digests runs as a scaffolder task', () => {
     const first = await runTask({
       component: 'component:default/digests-floating',
     });
-    expect(first.status).toBe('completed');
-    expect(first.output).toMatchObject({
-      branch: BRANCH,
-      changed: true,
-      where: 'local',
-      reason: '',
-      reused: false,
-    });
+    expectCommittedLocally(first, BRANCH);
     // One lookup per image: the challenge, then the answer.
     expect([...manifestRequests].sort()).toEqual([
       'docker.io/library/node:latest',
@@ -313,15 +199,9 @@ describe('fix-base-image-digests runs as a scaffolder task', () => {
       'registry.example.com/platform/runtime:latest',
       'registry.example.com/platform/runtime:latest',
     ]);
-    const dir = join(publishDir, 'digests-floating');
-    const tip = await git.resolveRef({ fs, dir, ref: BRANCH });
-    const { blob } = await git.readBlob({
-      fs,
-      dir,
-      oid: tip,
-      filepath: 'Dockerfile',
-    });
-    expect(Buffer.from(blob).toString('utf8')).toBe(
+    const name = 'digests-floating';
+    const tip = await branchTip(publishDir, name, BRANCH);
+    expect(await readOnBranch(publishDir, name, BRANCH, 'Dockerfile')).toBe(
       FLOATING.replace(
         'FROM node AS',
         `FROM node:latest@${NODE_DIGEST} AS`,
@@ -334,28 +214,21 @@ describe('fix-base-image-digests runs as a scaffolder task', () => {
     const second = await runTask({
       component: 'component:default/digests-floating',
     });
-    expect(second.status).toBe('completed');
-    expect(second.output.reused).toBe(true);
-    expect(second.output.pullRequestUrl).toBe(first.output.pullRequestUrl);
-    expect(await git.resolveRef({ fs, dir, ref: BRANCH })).toBe(tip);
-    expect(await branches('digests-floating')).toEqual(['main', BRANCH]);
+    await expectReusedBranch(second, first, {
+      publishDir,
+      name,
+      branch: BRANCH,
+      tip,
+    });
   });
 
   it('a repository pinned already opens nothing and looks nothing up', async () => {
     const result = await runTask({
       component: 'component:default/digests-pinned',
     });
-    expect(result.status).toBe('completed');
-    expect(result.output).toMatchObject({
-      pullRequestUrl: '',
-      branch: '',
-      changed: false,
-      where: 'none',
-      reason: 'already fixed',
-      diff: '',
-    });
-    expect(manifestRequests).toEqual([]);
+    expectAlreadyFixed(result);
     expect(await branches('digests-pinned')).toEqual(['main']);
+    expect(manifestRequests).toEqual([]);
   });
 
   it('a tag the registry does not have: no change, needs a change by hand, the summary names the image', async () => {

@@ -1,24 +1,24 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { TestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { promises as fs } from 'fs';
 import git from 'isomorphic-git';
-import os from 'os';
-import { join, resolve } from 'path';
-import request from 'supertest';
+import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import {
-  createFixtureRepository,
-  startTemplateHarness,
-  templateEntities,
-  withLocation,
-  withMembership,
-} from './__testUtils__/templateHarness';
-import { scaffolderModuleGitops } from './module';
+  branchTip,
+  createFixtureRepositories,
+  EXAMPLES_DIR,
+  expectAlreadyFixed,
+  expectCommittedLocally,
+  expectPreviewOfChange,
+  expectReusedBranch,
+  fixTemplateWorkspace,
+  localBranches,
+  runTemplateTask,
+  serviceCatalogInfo,
+  startFixTemplateBackend,
+} from './__testUtils__/fixTemplateTasks';
+import { withLocation } from './__testUtils__/templateHarness';
 
 jest.setTimeout(120_000);
 
@@ -26,35 +26,7 @@ jest.setTimeout(120_000);
 // scaffolder tasks (not dry runs), against git repositories the portal
 // published on its own disk, and read back the output keys the fleet
 // remediation runner reads.
-const TEMPLATES_DIR = resolve(__dirname, '../../../templates');
-const EXAMPLES_DIR = resolve(__dirname, '../../../examples');
-
-const OUTPUT_KEYS = [
-  'branch',
-  'changed',
-  'diff',
-  'links',
-  'pullRequestUrl',
-  'reason',
-  'reused',
-  'summary',
-  'text',
-  'where',
-];
-
-function catalogInfo(name: string, location = 'dir:./') {
-  return `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: ${name}
-  annotations:
-    backstage.io/source-location: ${location}
-spec:
-  type: service
-  lifecycle: production
-  owner: group:default/assessments-team
-`;
-}
+const BRANCH = 'portal/fix-scale-pdb';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -82,96 +54,55 @@ spec:
   selector: { matchLabels: { app: api } }
 `;
 
-interface TaskResult {
-  status: string;
-  output: Record<string, any>;
-  log: string;
-}
-
 describe('fix templates run as scaffolder tasks', () => {
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: TestBackend;
   let root: string;
   let publishDir: string;
 
   beforeAll(async () => {
-    root = await fs.mkdtemp(join(os.tmpdir(), 'fix-templates-'));
-    publishDir = join(root, 'repos');
+    ({ root, publishDir } = await fixTemplateWorkspace('fix-templates-'));
     const folders = join(root, 'folders');
-    await fs.mkdir(publishDir);
     // A folder the portal reads but cannot branch: not a git repository.
     await fs.mkdir(join(folders, 'folder-api/k8s'), { recursive: true });
     await fs.writeFile(
       join(folders, 'folder-api/catalog-info.yaml'),
-      catalogInfo('folder-api'),
+      serviceCatalogInfo('folder-api'),
     );
     await fs.writeFile(
       join(folders, 'folder-api/k8s/deployment.yaml'),
       DEPLOYMENT,
     );
 
-    const demo: Entity[] = ['org.yaml', 'entities.yaml'].flatMap(file =>
-      withLocation(
-        parseAllDocuments(
-          require('fs').readFileSync(join(EXAMPLES_DIR, file), 'utf8'),
-        ).map(d => d.toJS() as Entity),
-        join(EXAMPLES_DIR, file),
-      ),
-    );
-    const maker = await startTemplateHarness();
-    const repositories: Entity[] = [];
-    try {
-      for (const [name, files] of [
-        [
-          'fix-needs-pdb',
-          {
-            'catalog-info.yaml': catalogInfo('fix-needs-pdb'),
+    const repositories = await createFixtureRepositories({
+      publishDir,
+      fixtures: [
+        {
+          name: 'fix-needs-pdb',
+          files: {
+            'catalog-info.yaml': serviceCatalogInfo('fix-needs-pdb'),
             'k8s/deployment.yaml': DEPLOYMENT,
           },
-        ],
-        [
-          'fix-has-pdb',
-          {
-            'catalog-info.yaml': catalogInfo('fix-has-pdb'),
+        },
+        {
+          name: 'fix-has-pdb',
+          files: {
+            'catalog-info.yaml': serviceCatalogInfo('fix-has-pdb'),
             'k8s/deployment.yaml': DEPLOYMENT,
             'k8s/pdb.yaml': PDB,
           },
-        ],
-      ] as const) {
-        repositories.push(
-          ...(await createFixtureRepository({
-            harness: maker,
-            templatesDir: TEMPLATES_DIR,
-            publishDir,
-            fixture: { name, files: { ...files } },
-          })),
-        );
-      }
-    } finally {
-      await maker.stop();
-    }
+        },
+      ],
+    });
     const folderEntities = withLocation(
-      parseAllDocuments(catalogInfo('folder-api')).map(d => d.toJS() as Entity),
+      parseAllDocuments(serviceCatalogInfo('folder-api')).map(
+        d => d.toJS() as Entity,
+      ),
       join(folders, 'folder-api/catalog-info.yaml'),
     );
-    backend = await startTestBackend({
-      features: [
-        import('@backstage/plugin-scaffolder-backend'),
-        scaffolderModuleGitops,
-        catalogServiceMock.factory({
-          entities: withMembership([
-            ...demo,
-            ...repositories,
-            ...folderEntities,
-            ...templateEntities(TEMPLATES_DIR),
-          ]),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            scaffolder: { localPublish: { directory: publishDir } },
-            maturity: { allowedLocalRoots: [EXAMPLES_DIR, folders] },
-          },
-        }),
-      ],
+    backend = await startFixTemplateBackend({
+      publishDir,
+      entities: [...repositories, ...folderEntities],
+      config: { maturity: { allowedLocalRoots: [EXAMPLES_DIR, folders] } },
     });
   });
 
@@ -180,57 +111,16 @@ describe('fix templates run as scaffolder tasks', () => {
     await fs.rm(root, { recursive: true, force: true });
   });
 
-  /** Creates a task and waits for it to end, as the portal's task page does. */
-  async function runTask(
-    template: string,
-    values: Record<string, unknown>,
-  ): Promise<TaskResult> {
-    const created = await request(backend.server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', mockCredentials.user.header())
-      .send({ templateRef: `template:default/${template}`, values });
-    expect(created.status).toBe(201);
-    const id = created.body.id;
-    let status = '';
-    while (!['completed', 'failed', 'cancelled'].includes(status)) {
-      await new Promise(r => setTimeout(r, 100));
-      const task = await request(backend.server)
-        .get(`/api/scaffolder/v2/tasks/${id}`)
-        .set('Authorization', mockCredentials.user.header());
-      status = task.body.status;
-    }
-    const events = await request(backend.server)
-      .get(`/api/scaffolder/v2/tasks/${id}/events`)
-      .set('Authorization', mockCredentials.user.header());
-    const all = events.body as Array<{ type: string; body: any }>;
-    return {
-      status,
-      output: all.find(e => e.type === 'completion')?.body.output ?? {},
-      log: all
-        .filter(e => e.type === 'log')
-        .map(e => e.body.message)
-        .join('\n'),
-    };
-  }
-
-  async function branches(name: string) {
-    return (await git.listBranches({ fs, dir: join(publishDir, name) })).sort();
-  }
+  const runTask = (template: string, values: Record<string, unknown>) =>
+    runTemplateTask(backend.server, `template:default/${template}`, values);
+  const branches = (name: string) => localBranches(publishDir, name);
 
   it('a preview run writes no branch, and reports the change with where preview and reason preview', async () => {
     const result = await runTask('fix-pod-disruption-budget', {
       component: 'component:default/fix-needs-pdb',
       preview: true,
     });
-    expect(result.status).toBe('completed');
-    expect(Object.keys(result.output).sort()).toEqual(OUTPUT_KEYS);
-    expect(result.output).toMatchObject({
-      pullRequestUrl: '',
-      branch: '',
-      changed: true,
-      where: 'preview',
-      reason: 'preview',
-    });
+    expectPreviewOfChange(result);
     expect(result.output.diff).toContain('+++ b/k8s/api-pdb.yaml');
     expect(result.output.summary).toContain('(`scale-pdb`)');
     expect(await branches('fix-needs-pdb')).toEqual(['main']);
@@ -240,40 +130,30 @@ describe('fix templates run as scaffolder tasks', () => {
     const first = await runTask('fix-pod-disruption-budget', {
       component: 'component:default/fix-needs-pdb',
     });
-    expect(first.status).toBe('completed');
-    expect(first.output).toMatchObject({
-      branch: 'portal/fix-scale-pdb',
-      changed: true,
-      where: 'local',
-      reason: '',
-      reused: false,
-    });
+    expectCommittedLocally(first, BRANCH);
     expect(first.output.pullRequestUrl).toMatch(
       /^file:\/\/.*\/fix-needs-pdb#portal\/fix-scale-pdb$/,
     );
     expect(first.log).toMatch(
       /Committed [0-9a-f]{7} on branch portal\/fix-scale-pdb of local repository fix-needs-pdb/,
     );
-    const dir = join(publishDir, 'fix-needs-pdb');
-    const tip = await git.resolveRef({ fs, dir, ref: 'portal/fix-scale-pdb' });
+    const name = 'fix-needs-pdb';
+    const tip = await branchTip(publishDir, name, BRANCH);
 
     const second = await runTask('fix-pod-disruption-budget', {
       component: 'component:default/fix-needs-pdb',
     });
-    expect(second.status).toBe('completed');
-    expect(second.log).toMatch(
-      /Reusing [0-9a-f]{7} on branch portal\/fix-scale-pdb .*the branch already holds this change/,
-    );
-    expect(second.output.pullRequestUrl).toBe(first.output.pullRequestUrl);
-    expect(second.output.reused).toBe(true);
-    expect(await branches('fix-needs-pdb')).toEqual([
-      'main',
-      'portal/fix-scale-pdb',
-    ]);
-    expect(await git.resolveRef({ fs, dir, ref: 'portal/fix-scale-pdb' })).toBe(
+    await expectReusedBranch(second, first, {
+      publishDir,
+      name,
+      branch: BRANCH,
       tip,
-    );
-    const files = await git.listFiles({ fs, dir, ref: 'portal/fix-scale-pdb' });
+    });
+    const files = await git.listFiles({
+      fs,
+      dir: join(publishDir, name),
+      ref: BRANCH,
+    });
     expect(files).toContain('k8s/api-pdb.yaml');
   });
 
@@ -281,15 +161,7 @@ describe('fix templates run as scaffolder tasks', () => {
     const result = await runTask('fix-pod-disruption-budget', {
       component: 'component:default/fix-has-pdb',
     });
-    expect(result.status).toBe('completed');
-    expect(result.output).toMatchObject({
-      pullRequestUrl: '',
-      branch: '',
-      changed: false,
-      where: 'none',
-      reason: 'already fixed',
-      diff: '',
-    });
+    expectAlreadyFixed(result);
     expect(await branches('fix-has-pdb')).toEqual(['main']);
   });
 
