@@ -126,12 +126,6 @@ export interface EvaluateCheckoutOptions {
    * among `catalogEntities`; otherwise ownership facts stay unknown.
    */
   ownership?: boolean;
-  /**
-   * Run the template collector. Only meaningful when the catalog's Templates
-   * are among `catalogEntities`; without it the template check is not
-   * applicable, as for a collector that is not installed.
-   */
-  template?: boolean;
   /** The modules' collectors (repo, zero trust, ...), in the portal's order. */
   collectors: FactCollector[];
 }
@@ -159,14 +153,15 @@ export async function evaluateCheckout(options: EvaluateCheckoutOptions) {
     ]);
     builtin.push(createCatalogFactCollector(snapshot));
     if (options.ownership) builtin.push(createOwnershipFactCollector(snapshot));
-    if (options.template) builtin.push(createTemplateFactCollector(snapshot));
+    // Compares the record with the Template among `catalogEntities`; a
+    // Template that is not there leaves template.current unknown, saying so.
+    builtin.push(createTemplateFactCollector(snapshot));
   }
   const factSets = await collectEntityFacts(
     { entity, sourceTree: options.tree },
     [...builtin, ...options.collectors],
   );
   const installed = installedCollectorIds(options.collectors);
-  if (!options.template) installed.delete('template');
   return {
     entity,
     factSets,

@@ -1,6 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { DEFAULT_MATURITY_MODEL } from '@cloud-native-portal/plugin-maturity-common';
+import { evaluateCheckout } from './collectEntityFacts';
 import { createRepositoryTree } from '../createRepositoryTree';
 import { CatalogSnapshot } from './CatalogSnapshot';
 import { createTemplateFactCollector } from './templateCollector';
@@ -227,5 +229,36 @@ describe('CatalogSnapshot.forEntity', () => {
       'template.current': false,
     });
     expect(await measure(onDemand!)).toEqual(await measure(cycle));
+  });
+});
+
+describe('evaluateCheckout', () => {
+  const tree = (version: string) =>
+    createRepositoryTree({
+      source: 'mem',
+      files: [
+        {
+          path: '.platform/template.yaml',
+          content: Buffer.from(record(version)),
+        },
+      ],
+    });
+  const verdict = async (version: string, catalogEntities: Entity[]) =>
+    (
+      await evaluateCheckout({
+        model: DEFAULT_MATURITY_MODEL,
+        tree: tree(version),
+        component: service,
+        catalogEntities,
+        collectors: [],
+      })
+    ).results.find(r => r.checkId === 'delivery-template-current');
+
+  it('measures delivery-template-current against the Templates among the catalog entities, as the portal does', async () => {
+    expect((await verdict('1.1.0', [template('1.1.0')]))?.status).toBe('pass');
+    expect((await verdict('1.0.0', [template('1.1.0')]))?.status).toBe('fail');
+    const unknown = await verdict('1.0.0', []);
+    expect(unknown?.status).toBe('unknown');
+    expect(unknown?.reason).toContain('not a Template in the catalog');
   });
 });

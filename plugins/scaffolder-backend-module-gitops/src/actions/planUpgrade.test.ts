@@ -15,8 +15,10 @@ import { packGenerated, unpackGenerated } from '../lib/merge';
 import { SECRET_PLACEHOLDER } from '../lib/secrets';
 import {
   createPlanUpgradeAction,
+  keepGeneratedAt,
   parseSecretAnswers,
   TemplateRenderer,
+  upgradeDiff,
 } from './planUpgrade';
 
 const SECRET = 'hooks.slack.example/T000/B000/very-secret-value';
@@ -297,6 +299,41 @@ describe('gitops:plan-upgrade', () => {
       sha('replicas: 2\n'),
     );
     expect(next.files['.platform/template.yaml']).toBeUndefined();
+  });
+
+  it('outputs what a fix template reports: hasChanges, a unified diff and no reason; the record keeps when the service was generated', async () => {
+    const { ctx, done } = run({
+      repository: {
+        '.platform/template.yaml': record('0.9.0').replace(
+          '2026-01-01T00:00:00Z',
+          '2025-05-05T10:00:00Z',
+        ),
+        'deploy/base/deployment.yaml': 'replicas: 1\n',
+        'deploy/base/kustomization.yaml': 'resources: []\n',
+      },
+    });
+    await done;
+    expect(output(ctx, 'hasChanges')).toBe(true);
+    expect(output(ctx, 'reason')).toBe('');
+    const diff: string = output(ctx, 'diff');
+    expect(diff).toContain(
+      '--- a/deploy/base/deployment.yaml\n+++ b/deploy/base/deployment.yaml\n',
+    );
+    expect(diff).toContain('-replicas: 1\n+replicas: 2\n');
+    expect(diff).toContain('--- /dev/null\n+++ b/Dockerfile\n');
+    expect(diff).toContain('+++ b/.platform/template.yaml');
+    // Unchanged files are not in it.
+    expect(diff).not.toContain(
+      'kustomization.yaml\n+++ b/deploy/base/kustomization.yaml',
+    );
+    const next = parse(
+      await fs.readFile(
+        join(workspace.path, 'change/.platform/template.yaml'),
+        'utf8',
+      ),
+    );
+    expect(next.generatedAt).toBe('2025-05-05T10:00:00Z');
+    expect(next.template.version).toBe('1.0.0');
   });
 
   it('upgrades three ways with the record’s files: keeps what the service changed, added or deleted', async () => {
@@ -974,5 +1011,55 @@ describe('gitops:plan-upgrade', () => {
     expect(
       await fs.readdir(workspace.path).then(d => d.includes('change')),
     ).toBe(false);
+  });
+});
+
+describe('upgradeDiff', () => {
+  it('diffs added, changed and removed files, and names a binary file instead of showing it', () => {
+    const entry = (text: string | Buffer) => ({
+      content: Buffer.isBuffer(text) ? text : Buffer.from(text),
+      executable: false,
+    });
+    const repo = new Map([
+      ['a.yaml', entry('x: 1\n')],
+      ['gone.yaml', entry('old: true\n')],
+      ['logo.bin', entry(Buffer.from([0x89, 0x00, 0x01]))],
+    ]);
+    const files = new Map([
+      ['a.yaml', entry('x: 2\n')],
+      ['new.yaml', entry('y: 1\n')],
+      ['logo.bin', entry(Buffer.from([0x89, 0x00, 0x02]))],
+    ]);
+    const diff = upgradeDiff(repo, files, ['gone.yaml']);
+    expect(diff).toContain('--- a/a.yaml\n+++ b/a.yaml\n');
+    expect(diff).toContain('-x: 1\n+x: 2\n');
+    expect(diff).toContain('--- /dev/null\n+++ b/new.yaml\n');
+    expect(diff).toContain('--- a/gone.yaml\n+++ /dev/null\n');
+    expect(diff).toContain('-old: true\n');
+    expect(diff).toContain('+++ b/logo.bin');
+    expect(diff).not.toContain('\0');
+    // In path order.
+    expect(diff.indexOf('a.yaml')).toBeLessThan(diff.indexOf('gone.yaml'));
+    expect(upgradeDiff(repo, new Map(), [])).toBe('');
+  });
+});
+
+describe('keepGeneratedAt', () => {
+  it("keeps the repository record's generatedAt, and drops a fresh one when the repository had none", () => {
+    const upgraded = Buffer.from(
+      '# header\ntemplate: { ref: t, version: 1.1.0 }\ngeneratedAt: 2026-12-06T13:00:00Z\n',
+    );
+    const kept = keepGeneratedAt(
+      upgraded,
+      'template: { ref: t, version: 1.0.0 }\ngeneratedAt: 2025-01-01T00:00:00Z\n',
+    ).toString();
+    expect(parse(kept).generatedAt).toBe('2025-01-01T00:00:00Z');
+    expect(kept).toContain('# header');
+    const none = keepGeneratedAt(
+      upgraded,
+      'template: { ref: t, version: 1.0.0 }\n',
+    ).toString();
+    expect(parse(none).generatedAt).toBeUndefined();
+    expect(parse(none).template.version).toBe('1.1.0');
   });
 });

@@ -4,6 +4,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
+import { createTwoFilesPatch } from 'diff';
 import { promises as fs } from 'fs';
 import { join } from 'path';
 import { isMap, isScalar, parseDocument } from 'yaml';
@@ -63,6 +64,54 @@ export function parseSecretAnswers(
     out[key] = value;
   }
   return out;
+}
+
+/**
+ * The upgraded record with the repository's `generatedAt` (when the service
+ * was generated), not the time of this render: the proposed change then
+ * depends only on the repository and the template version, so running the
+ * upgrade again proposes the same change and reuses its branch. A record
+ * without one gets none.
+ */
+export function keepGeneratedAt(upgraded: Buffer, previous: string): Buffer {
+  const before = parseDocument(previous).get('generatedAt');
+  const doc = parseDocument(upgraded.toString('utf8'));
+  if (typeof before === 'string') doc.set('generatedAt', before);
+  else doc.delete('generatedAt');
+  return Buffer.from(doc.toString({ lineWidth: 0 }));
+}
+
+/** A text file's content for a diff; a binary one is named, not shown. */
+function diffText(content: Buffer | undefined): string {
+  if (content === undefined) return '';
+  return content.includes(0) ? '(binary file)\n' : content.toString('utf8');
+}
+
+/**
+ * The unified diff of an upgrade against the repository: added and changed
+ * files with their new content, removed files against nothing.
+ */
+export function upgradeDiff(
+  repo: FileTree,
+  files: FileTree,
+  removed: string[],
+): string {
+  const paths = [...new Set([...files.keys(), ...removed])].sort();
+  return paths
+    .map(path => {
+      const before = repo.get(path)?.content;
+      const after = files.get(path)?.content;
+      return createTwoFilesPatch(
+        before === undefined ? '/dev/null' : `a/${path}`,
+        after === undefined ? '/dev/null' : `b/${path}`,
+        diffText(before),
+        diffText(after),
+        undefined,
+        undefined,
+        { context: 3 },
+      );
+    })
+    .join('');
 }
 
 /**
@@ -152,6 +201,24 @@ export function createPlanUpgradeAction(
         skipped: z => z.array(z.string()),
         summary: z =>
           z.string().describe('The plan in Markdown, for a PR body'),
+        hasChanges: z =>
+          z
+            .boolean()
+            .describe(
+              'Whether the upgrade adds, changes or removes any file (what a fix template reports as changed)',
+            ),
+        diff: z =>
+          z
+            .string()
+            .describe(
+              'A unified diff of every added, changed and removed file against the repository',
+            ),
+        reason: z =>
+          z
+            .string()
+            .describe(
+              'Why nothing changes, when hasChanges is false; empty otherwise',
+            ),
       },
     },
     async handler(ctx) {
@@ -276,11 +343,14 @@ export function createPlanUpgradeAction(
       const renderedRecord = renderedTree.get(RECORD_PATH);
       if (renderedRecord) {
         const next = {
-          content: upgradedRecord(
-            renderedRecord.content,
-            plan.recordFiles,
-            plan.recordGenerated,
-            record.adopted,
+          content: keepGeneratedAt(
+            upgradedRecord(
+              renderedRecord.content,
+              plan.recordFiles,
+              plan.recordGenerated,
+              record.adopted,
+            ),
+            recordText!,
           ),
           executable: false,
         };
@@ -423,6 +493,17 @@ export function createPlanUpgradeAction(
       ctx.output('notRemoved', notRemoved);
       ctx.output('skipped', plan.skipped);
       ctx.output('summary', summary);
+      const hasChanges = added.length + changed.length + removed.length > 0;
+      ctx.output('hasChanges', hasChanges);
+      ctx.output('diff', upgradeDiff(repo, plan.files, removed));
+      let reason = '';
+      if (!hasChanges) {
+        reason =
+          leftToService.length > 0
+            ? 'needs a change by hand'
+            : `the repository already has what ${ref} ${current} renders`;
+      }
+      ctx.output('reason', reason);
     },
   });
 }
