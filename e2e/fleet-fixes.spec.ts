@@ -70,12 +70,14 @@ test('a platform lead previews and opens fix pull requests for a failing check a
     await expect(row.getByText('Local branch')).toBeVisible();
     await expect(row.getByRole('checkbox')).toBeChecked();
   }
+  // The demo's other services are folders whose GitHub repository has no
+  // integration here: a preview only, saying why, and not preselected.
   const previewOnly = table
     .getByRole('row')
     .filter({ hasText: 'Preview only' });
-  await expect(previewOnly.first()).toContainText(
-    'not a git repository it can branch',
-  );
+  await expect(
+    previewOnly.filter({ hasText: 'no GitHub integration' }).first(),
+  ).toBeVisible();
   for (let i = 0; i < (await previewOnly.count()); i++) {
     await expect(previewOnly.nth(i).getByRole('checkbox')).not.toBeChecked();
   }

@@ -350,6 +350,8 @@ export const maturityPlugin = createBackendPlugin({
           concurrency: config.getOptionalNumber('maturity.fleet.concurrency'),
         });
 
+        // Whether fix pull requests were merged, and where they can go.
+        const fleetGithub = githubClientsFromConfig(config, logger);
         deps.httpRouter.use(
           await createRouter({
             engine,
@@ -359,12 +361,13 @@ export const maturityPlugin = createBackendPlugin({
               store: fleetStore,
               reviewStates: new FixReviewStates({
                 allowedLocalRoots,
-                github: githubClientsFromConfig(config, logger),
+                github: fleetGithub,
               }),
               destinations: new ChangeDestinations({
                 catalog: deps.catalog,
                 localRoots: localSourceRoots(config),
                 localPublishDirectory: localPublishDirectory(config),
+                github: fleetGithub,
               }),
             },
             notifications: { service: deps.notifications, logger },

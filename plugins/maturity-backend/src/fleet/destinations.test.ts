@@ -53,6 +53,7 @@ describe('ChangeDestinations', () => {
       }),
       localRoots: [published],
       localPublishDirectory: published,
+      github: { hasIntegration: url => url.startsWith('https://github.com/') },
     });
     const refs = [
       'component:default/invoice-service',
@@ -84,6 +85,30 @@ describe('ChangeDestinations', () => {
         type: 'none',
         reason: 'the service is not in the catalog',
       },
+    });
+  });
+
+  it('without a GitHub integration with credentials, a repository on GitHub is a preview only, and says which setting to add', async () => {
+    const destinations = new ChangeDestinations({
+      catalog: catalogServiceMock({
+        entities: [
+          component('payments-gateway', {
+            'backstage.io/source-location':
+              'url:https://github.com/brightpath/payments-gateway/tree/main/',
+            'github.com/project-slug': 'brightpath/payments-gateway',
+          }),
+        ],
+      }),
+      localRoots: [],
+      github: { hasIntegration: () => false },
+    });
+    const out = await destinations.of(
+      ['component:default/payments-gateway'],
+      mockCredentials.user(),
+    );
+    expect(out.get('component:default/payments-gateway')).toEqual({
+      type: 'none',
+      reason: expect.stringContaining('integrations.github'),
     });
   });
 });

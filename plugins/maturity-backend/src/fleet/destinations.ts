@@ -5,6 +5,7 @@ import {
   changeDestinationOf,
   resolveSourceLocation,
 } from '@cloud-native-portal/plugin-maturity-node';
+import { GithubClients } from '../outcomes/githubClient';
 
 /** Services looked up in one catalog request. */
 const BATCH = 200;
@@ -21,8 +22,26 @@ export class ChangeDestinations {
       /** The roots local source trees may be read from. */
       localRoots: string[];
       localPublishDirectory?: string;
+      /**
+       * The GitHub integrations: a pull request goes to GitHub only where
+       * one has credentials.
+       */
+      github?: Pick<GithubClients, 'hasIntegration'>;
     },
   ) {}
+
+  /** A GitHub pull request needs an integration with credentials. */
+  private reachable(destination: ChangeDestination): ChangeDestination {
+    if (destination.type !== 'github') return destination;
+    const url = `https://github.com/${destination.owner}/${destination.repo}`;
+    return this.options.github?.hasIntegration(url)
+      ? destination
+      : {
+          type: 'none',
+          reason:
+            'no GitHub integration with credentials for github.com (integrations.github, with a token or a GitHub App), so no pull request can be opened',
+        };
+  }
 
   async of(
     entityRefs: string[],
@@ -55,12 +74,10 @@ export class ChangeDestinations {
           const location = await resolveSourceLocation(entity, {
             allowedLocalRoots: this.options.localRoots,
           });
-          out.set(
-            refs[j],
-            await changeDestinationOf(entity, location, {
-              localPublishDirectory: this.options.localPublishDirectory,
-            }),
-          );
+          const destination = await changeDestinationOf(entity, location, {
+            localPublishDirectory: this.options.localPublishDirectory,
+          });
+          out.set(refs[j], this.reachable(destination));
         }),
       );
     }
