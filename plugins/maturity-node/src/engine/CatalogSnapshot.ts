@@ -75,6 +75,25 @@ export class CatalogSnapshot {
   ): Promise<CatalogSnapshot | undefined> {
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) return undefined;
+    return new CatalogSnapshot([
+      ...(await CatalogSnapshot.neighboursOf(entity, catalog, credentials)),
+      entity,
+    ]);
+  }
+
+  /**
+   * What an entity's facts read besides the entity, from the catalog: its
+   * owner and the owner's parent chain, its system, APIs and resources,
+   * services extracted from it, and the catalog's Templates (kind, name and
+   * annotations). The entity itself need not be in the catalog yet (a
+   * freshly generated tree).
+   */
+  static async neighboursOf(
+    entity: Entity,
+    catalog: CatalogService,
+    credentials: BackstageCredentials,
+  ): Promise<Entity[]> {
+    const entityRef = stringifyEntityRef(entity);
     const refs = new Set<string>();
     for (const relation of entity.relations ?? []) refs.add(relation.targetRef);
     const ownerRef = toRef(entity.spec?.owner, 'group');
@@ -130,13 +149,7 @@ export class CatalogSnapshot {
       templates.push(...response.items);
       cursor = response.pageInfo.nextCursor;
     } while (cursor);
-    return new CatalogSnapshot([
-      ...templates,
-      entity,
-      ...neighbours,
-      ...parents,
-      ...extracted.items,
-    ]);
+    return [...templates, ...neighbours, ...parents, ...extracted.items];
   }
 
   constructor(entities: Entity[]) {

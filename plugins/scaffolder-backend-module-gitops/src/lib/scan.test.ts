@@ -108,4 +108,51 @@ describe('scanMaturity on a tree that is not in the catalog yet', () => {
       ]),
     ).toContain('arch-event-driven');
   });
+
+  it.each([
+    ['1.0.0', 'fail'],
+    ['1.1.0', 'pass'],
+  ])(
+    "measures whether a generated tree is on its template's current version (record %s, catalog 1.1.0: %s), from the Template in the catalog",
+    async (recorded, status) => {
+      await fs.writeFile(
+        join(root, 'catalog-info.yaml'),
+        stringify(component({})),
+      );
+      await fs.mkdir(join(root, '.platform'));
+      await fs.writeFile(
+        join(root, '.platform/template.yaml'),
+        stringify({
+          apiVersion: 'cloud-native-portal.io/v1alpha1',
+          kind: 'TemplateRecord',
+          template: {
+            ref: 'template:default/cloud-native-service',
+            version: recorded,
+          },
+          values: {},
+          excluded: [],
+          files: {},
+        }),
+      );
+      const template: Entity = {
+        apiVersion: 'scaffolder.backstage.io/v1beta3',
+        kind: 'Template',
+        metadata: {
+          name: 'cloud-native-service',
+          annotations: { 'cloud-native-portal/template-version': '1.1.0' },
+        },
+        spec: {},
+      };
+      const result = await scanMaturity(root, {
+        catalog: {
+          service: catalogServiceMock({ entities: [group, template] }),
+          credentials: mockCredentials.user(),
+        },
+      });
+      expect(
+        result.results.find(r => r.checkId === 'delivery-template-current')
+          ?.status,
+      ).toBe(status);
+    },
+  );
 });

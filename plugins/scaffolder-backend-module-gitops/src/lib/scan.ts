@@ -1,8 +1,4 @@
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -11,8 +7,10 @@ import {
   DEFAULT_MATURITY_MODEL,
   OWNERSHIP_FACTS,
   parseMaturityModel,
+  TEMPLATE_FACTS,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
+  CatalogSnapshot,
   createRepoFactCollector,
   evaluateCheckout,
   readLocalTree,
@@ -68,53 +66,6 @@ export interface ScanCatalog {
   credentials: BackstageCredentials;
 }
 
-// The owner, its parent chain, the system, and the APIs and Resources the
-// component relates to: what the catalog and ownership facts read (the same
-// neighbours as CatalogSnapshot.forEntity).
-async function neighbours(
-  component: Entity,
-  catalog: ScanCatalog,
-): Promise<Entity[]> {
-  const namespace = component.metadata.namespace ?? 'default';
-  const ref = (value: unknown, kind: string) =>
-    typeof value === 'string'
-      ? stringifyEntityRef(
-          parseEntityRef(value, {
-            defaultKind: kind,
-            defaultNamespace: namespace,
-          }),
-        )
-      : undefined;
-  const refs = [
-    ...new Set(
-      [
-        ref(component.spec?.owner, 'group'),
-        ref(component.spec?.system, 'system'),
-        ...(component.relations ?? []).map(r => r.targetRef),
-      ].filter((r): r is string => !!r),
-    ),
-  ];
-  const opts = { credentials: catalog.credentials };
-  const found = (
-    await catalog.service.getEntitiesByRefs({ entityRefs: refs }, opts)
-  ).items.filter((e): e is Entity => !!e);
-  const parents: Entity[] = [];
-  const ownerRef = ref(component.spec?.owner, 'group');
-  let parent = found.find(
-    e => e.kind === 'Group' && stringifyEntityRef(e) === ownerRef,
-  )?.spec?.parent;
-  while (typeof parent === 'string' && parents.length < 20) {
-    const entity = await catalog.service.getEntityByRef(
-      ref(parent, 'group')!,
-      opts,
-    );
-    if (!entity) break;
-    parents.push(entity);
-    parent = entity.spec?.parent;
-  }
-  return [...found, ...parents];
-}
-
 /** Runs the zero-trust scanner over a local tree. */
 export async function scanZeroTrust(root: string): Promise<PostureReport> {
   return scanRepository(await readLocalTree(root));
@@ -137,6 +88,7 @@ export async function scanMaturity(
   const model = parseMaturityModel(DEFAULT_MATURITY_MODEL, [
     ...CATALOG_FACTS,
     ...OWNERSHIP_FACTS,
+    ...TEMPLATE_FACTS,
     ...collectors.flatMap(c => c.facts),
   ]);
   const tree = await readLocalTree(root);
@@ -150,7 +102,11 @@ export async function scanMaturity(
     component,
     catalogEntities: [
       ...(component && options.catalog
-        ? await neighbours(component, options.catalog)
+        ? await CatalogSnapshot.neighboursOf(
+            component,
+            options.catalog.service,
+            options.catalog.credentials,
+          )
         : []),
       ...siblings,
     ],
