@@ -31,22 +31,25 @@ test('the owner mutes the fix topic in the notification settings, and it stays m
 }) => {
   await signInAsGuest(page);
   await page.goto('/settings/notifications');
-  // One topic per check, named after it: muting it leaves the others on.
-  const row = page.getByRole('row', {
-    name: /Fix pull requests: A PodDisruptionBudget keeps it available/,
-  });
-  const web = row.getByRole('switch');
-  await expect(web).toBeChecked({ timeout: 30_000 });
-  await web.click();
-  await expect(web).not.toBeChecked();
-  await page.reload();
-  await expect(
-    page
+  // The scorecard's topics sit under its origin row; one topic per check,
+  // named after it: muting it leaves the others on.
+  const fixTopic = async () => {
+    await page
+      .getByRole('row', { name: /Maturity scorecard/ })
+      .getByRole('button', { name: 'expand row' })
+      .click({ timeout: 30_000 });
+    return page
       .getByRole('row', {
         name: /Fix pull requests: A PodDisruptionBudget keeps it available/,
       })
-      .getByRole('switch'),
-  ).not.toBeChecked({ timeout: 30_000 });
+      .getByRole('switch');
+  };
+  const web = await fixTopic();
+  await expect(web).toBeChecked();
+  await web.click();
+  await expect(web).not.toBeChecked();
+  await page.reload();
+  await expect(await fixTopic()).not.toBeChecked({ timeout: 30_000 });
   await page.screenshot({
     path: `${screenshotDir}/fleet-05-topic-muted.png`,
   });
