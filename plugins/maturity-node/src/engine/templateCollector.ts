@@ -5,9 +5,9 @@ import {
   FactValue,
   TEMPLATE_FACTS,
 } from '@cloud-native-portal/plugin-maturity-common';
-import { compare } from 'semver';
 import { FactCollector } from '../collectors';
 import {
+  compareTemplateVersions,
   parseTemplateVersion,
   readTemplateRecordRef,
   TEMPLATE_RECORD_PATH,
@@ -111,8 +111,7 @@ export function createTemplateFactCollector(
             : `${templateRef} has ${TEMPLATE_VERSION_ANNOTATION} "${annotated}", which is not a version of the form x.y.z; correct the annotation`;
         return build();
       }
-      const recorded = parseTemplateVersion(record.version)!;
-      const order = compare(recorded, current);
+      const order = compareTemplateVersions(record.version, current)!;
       facts['template.current'] = order >= 0;
       evidence['template.current'] = [
         {

@@ -8,6 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import { promises as fs } from 'fs';
 import { join } from 'path';
 import { isMap, isScalar, parseDocument } from 'yaml';
+import { TEMPLATE_RECORD_PATH } from '@cloud-native-portal/plugin-maturity-node';
 import { describeRanges } from '../lib/merge';
 import {
   assertSeparateOutput,
@@ -28,7 +29,7 @@ import {
 } from '../lib/renderTemplate';
 import { examples } from './planUpgrade.examples';
 
-const RECORD_PATH = '.platform/template.yaml';
+const RECORD_PATH = TEMPLATE_RECORD_PATH;
 
 /** Renders a catalog Template; the scaffolder dry run unless replaced. */
 export type TemplateRenderer = (options: {

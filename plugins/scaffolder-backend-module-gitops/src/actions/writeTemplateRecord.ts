@@ -15,9 +15,10 @@ import {
   secretKeysOfParameters,
 } from '../lib/secrets';
 import { examples } from './writeTemplateRecord.examples';
+import { TEMPLATE_RECORD_PATH } from '@cloud-native-portal/plugin-maturity-node';
 
 /** Where generated repositories keep their template record. */
-export const TEMPLATE_RECORD_PATH = '.platform/template.yaml';
+export { TEMPLATE_RECORD_PATH };
 
 /** The record a generated repository keeps of the template that made it. */
 export interface TemplateRecord {

@@ -5,7 +5,12 @@ import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import { dirname, join, relative, isAbsolute } from 'path';
 import { parseAllDocuments, parseDocument } from 'yaml';
-import { readTemplateRecordRef } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  compareTemplateVersions,
+  parseTemplateVersion,
+  readTemplateRecordRef,
+  TEMPLATE_RECORD_PATH,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { listFiles } from './files';
 import {
   ConflictRange,
@@ -22,7 +27,7 @@ import {
 } from './secrets';
 
 /** Where generated repositories keep their template record. */
-const RECORD_PATH = '.platform/template.yaml';
+const RECORD_PATH = TEMPLATE_RECORD_PATH;
 
 /** One file of a tree: its content and whether it is executable. */
 export interface FileEntry {
@@ -928,22 +933,18 @@ export function parseTemplateRecord(
   return { ref, version, values, excluded, files, generated, adopted };
 }
 
-function parseVersion(v: string): number[] | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(v.trim());
-  return m ? m.slice(1).map(Number) : undefined;
-}
-
-/** Compares two x.y.z versions: negative when a is older than b. */
+/**
+ * Compares two x.y.z versions (maturity-node's compareTemplateVersions, as
+ * the check delivery-template-current does): negative when a is older than b.
+ */
 export function compareVersions(a: string, b: string): number {
-  const va = parseVersion(a);
-  const vb = parseVersion(b);
-  if (!va || !vb) {
-    throw new InputError(`"${va ? b : a}" is not a version of the form x.y.z`);
+  const order = compareTemplateVersions(a, b);
+  if (order === undefined) {
+    throw new InputError(
+      `"${parseTemplateVersion(a) ? b : a}" is not a version of the form x.y.z`,
+    );
   }
-  for (let i = 0; i < 3; i++) {
-    if (va[i] !== vb[i]) return va[i] - vb[i];
-  }
-  return 0;
+  return order;
 }
 
 /**

@@ -19,11 +19,11 @@ import { JsonObject } from '@backstage/types';
 import { promises as fs } from 'fs';
 import { dirname, join } from 'path';
 import { fileURLToPath } from 'url';
+import { TEMPLATE_VERSION_ANNOTATION } from '@cloud-native-portal/plugin-maturity-node';
 import { listFiles } from './files';
 
 /** The annotation golden-path templates carry their version in. */
-export const TEMPLATE_VERSION_ANNOTATION =
-  'cloud-native-portal/template-version';
+export { TEMPLATE_VERSION_ANNOTATION };
 
 /** A rendered template's files, relative paths with `/` separators. */
 export interface RenderedFiles {
