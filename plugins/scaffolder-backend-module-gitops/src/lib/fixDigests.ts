@@ -5,18 +5,8 @@ import {
   RepositoryTree,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { DockerfileParser, From } from 'dockerfile-ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DigestResolver, FixPart, FixPlan, isUnder } from './fixPlan';
-
-/** Offsets of the first character of each line, as dockerfile-ast counts lines. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\r' && text[i + 1] === '\n') i++;
-    if (c === '\r' || c === '\n') starts.push(i + 1);
-  }
-  return starts;
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -101,9 +91,8 @@ export async function planDigestPins(
       notes.push(`${path} has no FROM instruction; add one by hand`);
       continue;
     }
-    const starts = lineStarts(text);
-    const offset = (p: { line: number; character: number }) =>
-      starts[p.line] + p.character;
+    // Offsets of dockerfile-ast's positions, counted as it counts lines.
+    const document = TextDocument.create(path, 'dockerfile', 0, text);
     const edits: Array<{
       stage: number;
       start: number;
@@ -159,8 +148,8 @@ export async function planDigestPins(
         );
         continue;
       }
-      const start = offset(range.start);
-      const end = offset(range.end);
+      const start = document.offsetAt(range.start);
+      const end = document.offsetAt(range.end);
       if (text.slice(start, end) !== written) {
         notes.push(
           `${where}: FROM ${written} could not be read; pin it by hand`,
