@@ -537,11 +537,18 @@ export async function createRouter(
       ...body,
       createdBy: credentials.principal.userEntityRef,
     });
-    const { progress, due } = await campaignProgress(store, campaign);
+    const { progress, due, entitiesShort } = await campaignProgress(
+      store,
+      campaign,
+    );
     // The teams whose services it targets hear of it at once.
     if (options.notifications) {
       const { logger } = options.notifications;
-      await notifyCampaignOwners(campaign, options.notifications).catch(e =>
+      await notifyCampaignOwners(
+        campaign,
+        entitiesShort,
+        options.notifications,
+      ).catch(e =>
         logger.warn(
           `Campaign ${campaign.id}: could not notify its owners: ${e}`,
         ),
@@ -556,12 +563,14 @@ export async function createRouter(
    */
   async function notifyCampaignOwners(
     campaign: Campaign,
+    entitiesShort: Awaited<
+      ReturnType<typeof campaignProgress>
+    >['entitiesShort'],
     notifications: NonNullable<RouterOptions['notifications']>,
   ) {
     const dimension =
       engine.model.dimensions.find(d => d.id === campaign.dimension)?.title ??
       campaign.dimension;
-    const { entitiesShort } = await campaignProgress(store, campaign);
     const { teams, unowned } = byOwner(entitiesShort);
     const told = await nudgeTeams({
       notifications: notifications.service,
@@ -619,8 +628,10 @@ export async function createRouter(
         'Notifications are not set up in this backend',
       );
     }
+    const { entitiesShort } = await campaignProgress(store, campaign);
     const { told, unowned } = await notifyCampaignOwners(
       campaign,
+      entitiesShort,
       options.notifications,
     );
     res.json({
