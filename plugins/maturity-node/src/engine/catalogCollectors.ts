@@ -10,14 +10,13 @@ import {
 import {
   CATALOG_FACTS,
   Evidence,
-  FactSet,
-  FactValue,
   OWNERSHIP_FACTS,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '../collectors';
 import { codeownerIn, codeownersTokensFor } from '../codeownersOwner';
 import { defaultCodeowners, findCodeowners } from '../evidence/codeowners';
 import { CatalogSnapshot, toRef } from './CatalogSnapshot';
+import { FactBuilder } from './factBuilder';
 
 /** Owner values that teams use when nobody owns a service yet. */
 export const DEFAULT_PLACEHOLDER_OWNERS = [
@@ -59,35 +58,6 @@ function relationTargets(entity: Entity, type: string): string[] {
   return (entity.relations ?? [])
     .filter(r => r.type === type)
     .map(r => r.targetRef);
-}
-
-class FactBuilder {
-  readonly facts: Record<string, FactValue> = {};
-  readonly evidence: Record<string, Evidence[]> = {};
-  readonly unknown: Record<string, string> = {};
-
-  set(name: string, value: FactValue, evidence?: Evidence | Evidence[]) {
-    this.facts[name] = value;
-    if (evidence) {
-      this.evidence[name] = Array.isArray(evidence) ? evidence : [evidence];
-    }
-  }
-
-  markUnknown(name: string, reason: string) {
-    this.unknown[name] = reason;
-  }
-
-  build(collector: string, version: number): FactSet {
-    return {
-      collector,
-      version,
-      collectedAt: new Date().toISOString(),
-      status: 'ok',
-      facts: this.facts,
-      evidence: this.evidence,
-      unknown: Object.keys(this.unknown).length ? this.unknown : undefined,
-    };
-  }
 }
 
 /** Facts from the entity's catalog fields, annotations and relations. */
