@@ -8,7 +8,7 @@ import {
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '@cloud-native-portal/plugin-maturity-node';
 import { Knex } from 'knex';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -443,6 +443,58 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       unchanged: 1,
     });
     expect(probe.runs).toEqual(['a']);
+  });
+
+  it('a cycle compares the template record with the Template in the catalog, as a refresh does', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'maturity-engine-template-'));
+    try {
+      mkdirSync(join(root, '.platform'));
+      writeFileSync(
+        join(root, '.platform', 'template.yaml'),
+        'template:\n  ref: template:default/node-service\n  version: 1.0.0\n',
+      );
+      const withTree: Entity = {
+        ...component('a'),
+        metadata: {
+          ...component('a').metadata,
+          annotations: { 'backstage.io/source-location': `dir:${root}/` },
+        },
+      };
+      const template: Entity = {
+        apiVersion: 'scaffolder.backstage.io/v1beta3',
+        kind: 'Template',
+        metadata: {
+          name: 'node-service',
+          namespace: 'default',
+          annotations: { 'cloud-native-portal/template-version': '1.1.0' },
+        },
+        spec: { type: 'service', steps: [] },
+      };
+      const { collector } = repoCollector();
+      const catalog = catalogServiceMock({
+        entities: [team, withTree, template],
+      });
+      const engine = createEngine({
+        store,
+        catalog,
+        collector,
+        allowedLocalRoots: [root],
+      });
+      await engine.runCycle();
+      const cycled = (await store.getFacts(['component:default/a']))
+        .get('component:default/a')!
+        .find(s => s.collector === 'template')!;
+      expect(cycled.unknown ?? {}).toEqual({});
+      expect(cycled.facts['template.current']).toBe(false);
+
+      // A refresh reads the same Template the same way: nothing changed.
+      const before = await evaluatedAt(knex);
+      await new Promise(r => setTimeout(r, 20));
+      await engine.refreshEntity('component:default/a');
+      expect(await evaluatedAt(knex)).toEqual(before);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('re-evaluates an entity whose local source tree changed although the catalog did not', async () => {

@@ -448,8 +448,9 @@ export class MaturityEngine {
   /**
    * The entities that facts and stored catalog fields look up, without the
    * scored entities themselves (those are read page by page): owners and
-   * their members, systems, domains, APIs, resources, and the services that
-   * name a monolith they were extracted from.
+   * their members, systems, domains, APIs, resources, the services that
+   * name a monolith they were extracted from, and the Templates (the fields
+   * the template facts compare).
    */
   private async contextSnapshot(
     credentials: BackstageCredentials,
@@ -475,6 +476,9 @@ export class MaturityEngine {
         cursor = response.pageInfo.nextCursor;
       } while (cursor);
     }
+    entities.push(
+      ...(await CatalogSnapshot.templates(this.options.catalog, credentials)),
+    );
     return new CatalogSnapshot(entities);
   }
 

@@ -128,11 +128,24 @@ export class CatalogSnapshot {
           [`metadata.annotations.${EXTRACTED_FROM_ANNOTATION}`]: entityRef,
         },
         limit: 1000,
+        totalItems: 'exclude',
       },
       { credentials },
     );
-    // The Templates, for the template facts (the one a repository's record
-    // names is only known once its tree is read): only what they compare.
+    const templates = await CatalogSnapshot.templates(catalog, credentials);
+    return [...templates, ...neighbours, ...parents, ...extracted.items];
+  }
+
+  /**
+   * The catalog's Templates, for the template facts (the one a repository's
+   * record names is only known once its tree is read): only the fields they
+   * compare. A cycle's snapshot and one entity's read them the same way, so
+   * both hash them alike.
+   */
+  static async templates(
+    catalog: CatalogService,
+    credentials: BackstageCredentials,
+  ): Promise<Entity[]> {
     const templates: Entity[] = [];
     let cursor: string | undefined;
     do {
@@ -143,13 +156,14 @@ export class CatalogSnapshot {
               filter: { kind: 'Template' },
               fields: TEMPLATE_FIELDS,
               limit: PAGE_SIZE,
+              totalItems: 'exclude',
             },
         { credentials },
       );
       templates.push(...response.items);
       cursor = response.pageInfo.nextCursor;
     } while (cursor);
-    return [...templates, ...neighbours, ...parents, ...extracted.items];
+    return templates;
   }
 
   constructor(entities: Entity[]) {
