@@ -58,13 +58,28 @@ function repoCollector() {
   return { collector, replicas };
 }
 
-/** A catalog whose entities the test replaces between cycles. */
+/**
+ * A catalog whose entities the test replaces between cycles, counting the
+ * requests made to it.
+ */
 function mutableCatalog(entities: Entity[]) {
   let current = catalogServiceMock({ entities });
+  const calls: string[] = [];
   const catalog: CatalogService = Object.create(current);
-  catalog.queryEntities = (request, options) =>
-    current.queryEntities(request, options);
+  catalog.queryEntities = (request, options) => {
+    calls.push('queryEntities');
+    return current.queryEntities(request, options);
+  };
+  catalog.getEntityByRef = (ref, options) => {
+    calls.push('getEntityByRef');
+    return current.getEntityByRef(ref, options);
+  };
+  catalog.getEntitiesByRefs = (request, options) => {
+    calls.push('getEntitiesByRefs');
+    return current.getEntitiesByRefs(request, options);
+  };
   return {
+    calls,
     catalog,
     set(next: Entity[]) {
       current = catalogServiceMock({ entities: next });
@@ -379,6 +394,104 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       ],
     ).toBe(true);
     expect(await engine.runCycle()).toMatchObject({ evaluated: 0 });
+  });
+
+  it('a refresh reads again only what the last collection looked up, and still sees a change there', async () => {
+    const { collector } = repoCollector();
+    const { catalog, set, calls } = mutableCatalog([
+      team,
+      component('a'),
+      component('b'),
+    ]);
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    const before = await evaluatedAt(knex);
+
+    calls.length = 0;
+    await new Promise(r => setTimeout(r, 20));
+    await engine.refreshEntity('component:default/a');
+    expect(await evaluatedAt(knex)).toEqual(before);
+    // The entity, its lookups (the owner group) in one request, and the
+    // services extracted from it in another; no query of every Template, no
+    // walk up the owner's parents.
+    expect(calls.sort()).toEqual([
+      'getEntitiesByRefs',
+      'getEntityByRef',
+      'queryEntities',
+    ]);
+
+    // The owner group's on-call annotation changes, the entity does not.
+    const onCall: Entity = {
+      ...team,
+      metadata: {
+        ...team.metadata,
+        annotations: { 'pagerduty.com/service-id': 'P123' },
+      },
+    };
+    set([onCall, component('a'), component('b')]);
+    await engine.refreshEntity('component:default/a');
+    const after = await evaluatedAt(knex);
+    expect(after.get('component:default/a')).toBeGreaterThan(
+      before.get('component:default/a')!,
+    );
+    expect(after.get('component:default/b')).toBe(
+      before.get('component:default/b'),
+    );
+    expect(
+      (await factsOf(store, 'component:default/a', 'ownership'))[
+        'ownership.ownerOncall'
+      ],
+    ).toBe(true);
+  });
+
+  it("a refresh reads the owner's members as a cycle does: CODEOWNERS naming a member matches the owner in both", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'maturity-engine-members-'));
+    try {
+      writeFileSync(join(root, 'CODEOWNERS'), '* jane@example.com\n');
+      const jane: Entity = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: 'jane', namespace: 'default' },
+        spec: { profile: { email: 'jane@example.com' }, memberOf: ['team-a'] },
+      };
+      const withMember: Entity = {
+        ...team,
+        relations: [{ type: 'hasMember', targetRef: 'user:default/jane' }],
+      };
+      const withTree: Entity = {
+        ...component('a'),
+        metadata: {
+          ...component('a').metadata,
+          annotations: { 'backstage.io/source-location': `dir:${root}/` },
+        },
+      };
+      const { collector } = repoCollector();
+      const { catalog } = mutableCatalog([withMember, jane, withTree]);
+      const engine = createEngine({
+        store,
+        catalog,
+        collector,
+        allowedLocalRoots: [root],
+      });
+      const matches = async () =>
+        (await factsOf(store, 'component:default/a', 'ownership'))[
+          'ownership.codeownersMatchesOwner'
+        ];
+      await engine.runCycle();
+      expect(await matches()).toBe(true);
+
+      // The tree changes, so the refresh collects again the long way.
+      writeFileSync(join(root, 'README.md'), '# a\n');
+      const before = await evaluatedAt(knex);
+      await new Promise(r => setTimeout(r, 20));
+      await engine.refreshEntity('component:default/a');
+      expect(
+        (await evaluatedAt(knex)).get('component:default/a'),
+      ).toBeGreaterThan(before.get('component:default/a')!);
+      expect(await matches()).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('re-evaluates an entity whose owner group appeared in the catalog after its last evaluation', async () => {

@@ -320,11 +320,13 @@ export class MaturityEngine {
     volatile: FactSet[],
   ): Promise<{ factSets: FactSet[]; reads: CatalogReads }> {
     const reads: CatalogReads = { refs: [], extracted: [], opaque: false };
-    const collectors = entityCollectors(
-      recordingSnapshot(snapshot, reads, this.sharedRefs),
-      this.options.collectors,
-      { placeholderOwners: this.options.placeholderOwners },
-    );
+    const view = recordingSnapshot(snapshot, reads, this.sharedRefs);
+    // The stored fields read the system (its domain): logged like the
+    // facts' lookups, so that a refresh reads it again with them.
+    view.get(toRef(entity.spec?.system, 'system'));
+    const collectors = entityCollectors(view, this.options.collectors, {
+      placeholderOwners: this.options.placeholderOwners,
+    });
     const volatileSets = new Map(
       this.volatileCollectors().map((c, i) => [c, volatile[i]]),
     );
@@ -582,7 +584,17 @@ export class MaturityEngine {
   private async scoreEntities(
     entities: Entity[],
     snapshot: CatalogSnapshot,
-    options: { at: Date; force: boolean; regressions?: CheckRegression[] },
+    options: {
+      at: Date;
+      force: boolean;
+      regressions?: CheckRegression[];
+      /**
+       * Only mark the unchanged entities as current: the others are left as
+       * they are, neither collected nor evaluated (the snapshot need only
+       * hold what their last collection looked up).
+       */
+      onlyIfUnchanged?: boolean;
+    },
   ): Promise<{ evaluated: number; unchanged: number }> {
     if (entities.length === 0) return { evaluated: 0, unchanged: 0 };
     const { store } = this.options;
@@ -636,6 +648,7 @@ export class MaturityEngine {
           return;
         }
       }
+      if (options.onlyIfUnchanged) return;
       const { factSets, reads } = await this.collectRest(
         entity,
         snapshot,
@@ -734,17 +747,37 @@ export class MaturityEngine {
    */
   async refreshEntity(entityRef: string): Promise<void> {
     const credentials = await this.serviceCredentials();
-    const snapshot = await CatalogSnapshot.forEntity(
-      this.options.catalog,
-      entityRef,
-      credentials,
-    );
-    const entity = snapshot?.get(entityRef);
-    if (!snapshot || !entity) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-    }
+    const { catalog } = this.options;
     const regressions = this.options.onRegressions ? [] : undefined;
     try {
+      // First only what its last collection looked up, read again side by
+      // side with the entity: when none of it changed, the entity keeps its
+      // stored evaluation without its neighbours being read the long way.
+      const previous = this.catalogReads.get(entityRef);
+      if (previous && !previous.opaque) {
+        const [current, lookups] = await Promise.all([
+          catalog.getEntityByRef(entityRef, { credentials }),
+          CatalogSnapshot.forLookups(catalog, previous, credentials),
+        ]);
+        if (!current) {
+          throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+        }
+        const checked = await this.scoreEntities([current], lookups, {
+          at: new Date(),
+          force: false,
+          onlyIfUnchanged: true,
+        });
+        if (checked.unchanged === 1) return;
+      }
+      const snapshot = await CatalogSnapshot.forEntity(
+        catalog,
+        entityRef,
+        credentials,
+      );
+      const entity = snapshot?.get(entityRef);
+      if (!snapshot || !entity) {
+        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      }
       await this.scoreEntities([entity], snapshot, {
         at: new Date(),
         force: false,

@@ -3,6 +3,7 @@ import {
   Entity,
   parseEntityRef,
   RELATION_CHILD_OF,
+  RELATION_HAS_MEMBER,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -108,10 +109,20 @@ export class CatalogSnapshot {
           )
         ).items.filter((e): e is Entity => !!e)
       : [];
-    // The owner's parent chain, for hierarchy facts.
     const owner = neighbours.find(
       e => stringifyEntityRef(e) === ownerRef && e.kind === 'Group',
     );
+    // The owner's members, whose names the ownership facts match CODEOWNERS
+    // against, as a cycle's snapshot of the whole catalog holds them.
+    const memberRefs = (owner?.relations ?? [])
+      .filter(r => r.type === RELATION_HAS_MEMBER)
+      .map(r => r.targetRef);
+    const members = memberRefs.length
+      ? catalog
+          .getEntitiesByRefs({ entityRefs: memberRefs }, { credentials })
+          .then(r => r.items.filter((e): e is Entity => !!e))
+      : Promise.resolve([]);
+    // The owner's parent chain, for hierarchy facts.
     const parents: Entity[] = [];
     let parentRef = owner ? toRef(owner.spec?.parent, 'group') : undefined;
     const seen = new Set<string>();
@@ -133,7 +144,65 @@ export class CatalogSnapshot {
       { credentials },
     );
     const templates = await CatalogSnapshot.templates(catalog, credentials);
-    return [...templates, ...neighbours, ...parents, ...extracted.items];
+    return [
+      ...templates,
+      ...neighbours,
+      ...(await members),
+      ...parents,
+      ...extracted.items,
+    ];
+  }
+
+  /**
+   * A snapshot of the entities with these refs, each as a snapshot of the
+   * whole catalog or of one entity's neighbours holds it (a Template with
+   * only the fields the template facts compare), and of the services
+   * extracted from the `extracted` refs: the lookups a collection recorded,
+   * read again in at most three requests, side by side.
+   */
+  static async forLookups(
+    catalog: CatalogService,
+    lookups: { refs: string[]; extracted: string[] },
+    credentials: BackstageCredentials,
+  ): Promise<CatalogSnapshot> {
+    const templateRefs: string[] = [];
+    const otherRefs: string[] = [];
+    for (const ref of new Set(lookups.refs)) {
+      (ref.startsWith('template:') ? templateRefs : otherRefs).push(ref);
+    }
+    const found = (r: { items: Array<Entity | undefined> }) =>
+      r.items.filter((e): e is Entity => !!e);
+    const [others, templates, extracted] = await Promise.all([
+      otherRefs.length
+        ? catalog
+            .getEntitiesByRefs({ entityRefs: otherRefs }, { credentials })
+            .then(found)
+        : [],
+      templateRefs.length
+        ? catalog
+            .getEntitiesByRefs(
+              { entityRefs: templateRefs, fields: TEMPLATE_FIELDS },
+              { credentials },
+            )
+            .then(found)
+        : [],
+      lookups.extracted.length
+        ? catalog
+            .queryEntities(
+              {
+                filter: {
+                  [`metadata.annotations.${EXTRACTED_FROM_ANNOTATION}`]:
+                    lookups.extracted,
+                },
+                limit: 1000,
+                totalItems: 'exclude',
+              },
+              { credentials },
+            )
+            .then(r => r.items)
+        : [],
+    ]);
+    return new CatalogSnapshot([...templates, ...others, ...extracted]);
   }
 
   /**
