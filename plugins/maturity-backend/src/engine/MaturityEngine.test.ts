@@ -429,7 +429,10 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       },
     };
     set([onCall, component('a'), component('b')]);
+    calls.length = 0;
     await engine.refreshEntity('component:default/a');
+    // Collected again from those same reads: its lookups did not change.
+    expect(calls).toHaveLength(3);
     const after = await evaluatedAt(knex);
     expect(after.get('component:default/a')).toBeGreaterThan(
       before.get('component:default/a')!,
@@ -442,6 +445,27 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
         'ownership.ownerOncall'
       ],
     ).toBe(true);
+
+    // Now it names another owner, which its last collection did not look
+    // up: the refresh reads its neighbours the long way.
+    const teamB: Entity = {
+      ...team,
+      metadata: { name: 'team-b', namespace: 'default' },
+    };
+    const movedA: Entity = {
+      ...component('a'),
+      spec: { ...component('a').spec, owner: 'team-b' },
+    };
+    set([onCall, teamB, movedA, component('b')]);
+    calls.length = 0;
+    await engine.refreshEntity('component:default/a');
+    expect(calls.length).toBeGreaterThan(3);
+    expect(
+      await factsOf(store, 'component:default/a', 'ownership'),
+    ).toMatchObject({
+      'ownership.ownerRef': 'group:default/team-b',
+      'ownership.ownerResolves': true,
+    });
   });
 
   it("a refresh reads the owner's members as a cycle does: CODEOWNERS naming a member matches the owner in both", async () => {

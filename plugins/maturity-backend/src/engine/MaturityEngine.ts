@@ -35,6 +35,7 @@ import {
   EntityDigests,
   recordingSnapshot,
   sameReads,
+  withinLookups,
 } from './catalogReads';
 import { OpenedSourceTree, SourceTreeCache } from './SourceTreeCache';
 import {
@@ -589,14 +590,17 @@ export class MaturityEngine {
       force: boolean;
       regressions?: CheckRegression[];
       /**
-       * Only mark the unchanged entities as current: the others are left as
-       * they are, neither collected nor evaluated (the snapshot need only
-       * hold what their last collection looked up).
+       * The snapshot holds only these lookups (a refresh's read of what the
+       * last collection looked up): an entity whose collection now looks up
+       * anything else is neither evaluated nor stored, and is counted as
+       * incomplete, for a snapshot of all its neighbours.
        */
-      onlyIfUnchanged?: boolean;
+      lookupsOnly?: CatalogReads;
     },
-  ): Promise<{ evaluated: number; unchanged: number }> {
-    if (entities.length === 0) return { evaluated: 0, unchanged: 0 };
+  ): Promise<{ evaluated: number; unchanged: number; incomplete: number }> {
+    if (entities.length === 0) {
+      return { evaluated: 0, unchanged: 0, incomplete: 0 };
+    }
     const { store } = this.options;
     // Only an entity that is evaluated needs all its stored catalog fields.
     const refs = entities.map(entity => stringifyEntityRef(entity));
@@ -613,6 +617,7 @@ export class MaturityEngine {
     const limit = pLimit(this.options.concurrency ?? 4);
     const changed: CollectedEntity[] = [];
     let unchanged = 0;
+    let incomplete = 0;
     const carryForward: string[] = [];
     const score = async (i: number) => {
       const entity = entities[i];
@@ -648,13 +653,16 @@ export class MaturityEngine {
           return;
         }
       }
-      if (options.onlyIfUnchanged) return;
       const { factSets, reads } = await this.collectRest(
         entity,
         snapshot,
         opened,
         volatile,
       );
+      if (options.lookupsOnly && !withinLookups(reads, options.lookupsOnly)) {
+        incomplete += 1;
+        return;
+      }
       this.catalogReads.set(entityRef, reads);
       changed.push({
         info: entityInfo(entity, snapshot),
@@ -709,7 +717,7 @@ export class MaturityEngine {
       });
     }
     await store.carryForwardSnapshots(carryForward, options.at);
-    return { evaluated: changed.length, unchanged };
+    return { evaluated: changed.length, unchanged, incomplete };
   }
 
   /** Evaluates stored facts for the given entities and stores the results. */
@@ -744,6 +752,9 @@ export class MaturityEngine {
    * Collects one entity now, and evaluates and stores it when its inputs
    * changed since its last evaluation (its source tree is read again, so a
    * change there counts); an unchanged entity keeps its stored evaluation.
+   * The catalog is first read only for what the last collection looked up;
+   * all the entity's neighbours are read only when it has no such log, or
+   * when its collection now looks up something else.
    */
   async refreshEntity(entityRef: string): Promise<void> {
     const credentials = await this.serviceCredentials();
@@ -751,8 +762,8 @@ export class MaturityEngine {
     const regressions = this.options.onRegressions ? [] : undefined;
     try {
       // First only what its last collection looked up, read again side by
-      // side with the entity: when none of it changed, the entity keeps its
-      // stored evaluation without its neighbours being read the long way.
+      // side with the entity: enough to tell whether anything changed, and
+      // to collect again when the collection looks up nothing else.
       const previous = this.catalogReads.get(entityRef);
       if (previous && !previous.opaque) {
         const [current, lookups] = await Promise.all([
@@ -762,12 +773,13 @@ export class MaturityEngine {
         if (!current) {
           throw new NotFoundError(`No entity ${entityRef} in the catalog`);
         }
-        const checked = await this.scoreEntities([current], lookups, {
+        const scored = await this.scoreEntities([current], lookups, {
           at: new Date(),
           force: false,
-          onlyIfUnchanged: true,
+          regressions,
+          lookupsOnly: previous,
         });
-        if (checked.unchanged === 1) return;
+        if (scored.incomplete === 0) return;
       }
       const snapshot = await CatalogSnapshot.forEntity(
         catalog,

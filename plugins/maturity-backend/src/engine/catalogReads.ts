@@ -62,6 +62,22 @@ export function recordingSnapshot(
   return view;
 }
 
+/**
+ * True when `reads` looks up nothing that `lookups` did not: a snapshot that
+ * holds `lookups` answers it as a snapshot of the whole catalog would.
+ */
+export function withinLookups(
+  reads: CatalogReads,
+  lookups: CatalogReads,
+): boolean {
+  if (reads.opaque) return false;
+  const refs = new Set(lookups.refs);
+  return (
+    reads.refs.every(ref => refs.has(ref)) &&
+    reads.extracted.every(ref => lookups.extracted.includes(ref))
+  );
+}
+
 /** True when both logs hold the same lookups in the same order. */
 export function sameReads(a: CatalogReads, b: CatalogReads): boolean {
   const same = (x: string[], y: string[]) =>
