@@ -370,6 +370,13 @@ function printFigures(label: string, r: E2eResult) {
       "every component through the catalog API, pages of 1,000, as a cycle reads them, with nothing else: the part of a cycle the bare loop reads from the catalog's table instead",
     );
   }
+  if (r.catalogReadEtags) {
+    line(
+      'catalog read alone, refs and etags',
+      r.catalogReadEtags,
+      'the same pages with fields=kind,metadata.namespace,metadata.name,metadata.etag',
+    );
+  }
   line(
     'unchanged cycle: trigger → end',
     r.unchangedDone,
