@@ -65,6 +65,8 @@ function repoCollector() {
 function mutableCatalog(entities: Entity[]) {
   let current = catalogServiceMock({ entities });
   const calls: string[] = [];
+  /** The refs each getEntitiesByRefs asked for. */
+  const byRefs: string[][] = [];
   const catalog: CatalogService = Object.create(current);
   catalog.queryEntities = (request, options) => {
     calls.push('queryEntities');
@@ -76,10 +78,12 @@ function mutableCatalog(entities: Entity[]) {
   };
   catalog.getEntitiesByRefs = (request, options) => {
     calls.push('getEntitiesByRefs');
+    byRefs.push(request.entityRefs);
     return current.getEntitiesByRefs(request, options);
   };
   return {
     calls,
+    byRefs,
     catalog,
     set(next: Entity[]) {
       current = catalogServiceMock({ entities: next });
@@ -394,6 +398,79 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       ],
     ).toBe(true);
     expect(await engine.runCycle()).toMatchObject({ evaluated: 0 });
+  });
+
+  it('after the first cycle, pages hold refs and etags, and only the entities to collect again are read whole', async () => {
+    // As the catalog serves them: each with its etag.
+    const tagged = (entity: Entity, etag: string): Entity => ({
+      ...entity,
+      metadata: { ...entity.metadata, etag },
+    });
+    // Collectors that read no more than the source tree: nothing else
+    // needs the whole entity before its change is known.
+    const collector: FactCollector = {
+      ...repoCollector().collector,
+      sourceTreeOnly: true,
+    };
+    const { catalog, set, byRefs } = mutableCatalog([
+      tagged(team, 't1'),
+      tagged(component('a'), 'a1'),
+      tagged(component('b'), 'b1'),
+    ]);
+    const engine = createEngine({ store, catalog, collector });
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 2 });
+    byRefs.length = 0;
+    expect(await engine.runCycle()).toMatchObject({
+      evaluated: 0,
+      unchanged: 2,
+    });
+    expect(byRefs).toEqual([]);
+
+    // b itself changed: only b is read whole, and its new fields stored.
+    const b2: Entity = tagged(
+      {
+        ...component('b'),
+        spec: { ...component('b').spec, lifecycle: 'experimental' },
+      },
+      'b2',
+    );
+    set([tagged(team, 't1'), tagged(component('a'), 'a1'), b2]);
+    expect(await engine.runCycle()).toMatchObject({
+      evaluated: 1,
+      unchanged: 1,
+    });
+    expect(byRefs).toEqual([['component:default/b']]);
+    expect((await store.getEntityScore('component:default/b'))?.lifecycle).toBe(
+      'experimental',
+    );
+
+    // Only the owner group changed: both are read whole and collected.
+    const onCall: Entity = tagged(
+      {
+        ...team,
+        metadata: {
+          ...team.metadata,
+          annotations: { 'pagerduty.com/service-id': 'P123' },
+        },
+      },
+      't2',
+    );
+    byRefs.length = 0;
+    set([onCall, tagged(component('a'), 'a1'), b2]);
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 2 });
+    expect(byRefs.map(refs => [...refs].sort())).toEqual([
+      ['component:default/a', 'component:default/b'],
+    ]);
+    expect(
+      (await factsOf(store, 'component:default/a', 'ownership'))[
+        'ownership.ownerOncall'
+      ],
+    ).toBe(true);
+    expect(
+      (await factsOf(store, 'component:default/a', 'catalog'))[
+        'catalog.lifecycle'
+      ],
+    ).toBe('production');
   });
 
   it('a refresh reads again only what the last collection looked up, and still sees a change there', async () => {

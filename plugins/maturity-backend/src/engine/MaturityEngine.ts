@@ -34,6 +34,7 @@ import {
   CatalogReads,
   EntityDigests,
   recordingSnapshot,
+  entityDigest,
   sameReads,
   withinLookups,
 } from './catalogReads';
@@ -114,6 +115,21 @@ const REF_PAGE_SIZE = 1000;
 // Scored entities per catalog page in a cycle: collected, evaluated and
 // written together, so memory stays flat however large the catalog is.
 const CYCLE_PAGE_SIZE = 1000;
+/**
+ * What a cycle reads of each scored entity before it knows whether the
+ * entity changed: its ref, its etag (the catalog's hash of the whole entity),
+ * and its annotations (where its source tree is). An entity that must be
+ * collected again is then read whole.
+ */
+const CHANGE_FIELDS = [
+  'apiVersion',
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.etag',
+  'metadata.annotations',
+  'spec.system',
+];
 // Entities collected or evaluated between two turns of the event loop.
 const YIELD_EVERY = 50;
 // Catalog page size for the entities facts look up (owners, systems, APIs).
@@ -367,7 +383,7 @@ export class MaturityEngine {
     // domain.
     let text = `${this.modelHash}\n${treeVersion}\n${
       systemRef ? digests.of(systemRef) : ''
-    }\n${waivers.size ? [...waivers].sort().join(',') : ''}\n${JSON.stringify(
+    }\n${waivers.size ? [...waivers].sort().join(',') : ''}\n${entityDigest(
       entity,
     )}${digests.text(reads)}`;
     for (const { collectedAt: _, ...set } of volatile) {
@@ -375,6 +391,24 @@ export class MaturityEngine {
     }
     const hash = createHash('sha1').update(text);
     return hash.digest('hex');
+  }
+
+  /** The whole entities with these refs, by ref, in requests of a page each. */
+  private async wholeEntities(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, Entity>> {
+    const byRef = new Map<string, Entity>();
+    for (let i = 0; i < refs.length; i += CYCLE_PAGE_SIZE) {
+      const { items } = await this.options.catalog.getEntitiesByRefs(
+        { entityRefs: refs.slice(i, i + CYCLE_PAGE_SIZE) },
+        { credentials },
+      );
+      for (const entity of items) {
+        if (entity) byRef.set(stringifyEntityRef(entity), entity);
+      }
+    }
+    return byRef;
   }
 
   /** Evaluates the model over stored facts; pure apart from reading waivers. */
@@ -511,6 +545,15 @@ export class MaturityEngine {
     // evaluated when its inputs changed, and written before the next page
     // is read, so memory stays flat as the catalog grows.
     const current = new Set<string>();
+    // After the first cycle, most entities are unchanged: pages hold only
+    // what tells a change, and the changed entities are read whole. The
+    // volatile collectors read the whole entity before that is known.
+    const force = this.completedCycles === 0;
+    const partial = !force && this.volatileCollectors().length === 0;
+    const fields = partial ? CHANGE_FIELDS : undefined;
+    const wholeEntities = partial
+      ? (refs: string[]) => this.wholeEntities(refs, credentials)
+      : undefined;
     let evaluated = 0;
     let unchanged = 0;
     let cursor: string | undefined;
@@ -525,15 +568,16 @@ export class MaturityEngine {
       stopIfClaimLost();
       const response = await this.options.catalog.queryEntities(
         cursor
-          ? { cursor, limit: CYCLE_PAGE_SIZE }
+          ? { cursor, limit: CYCLE_PAGE_SIZE, fields }
           : {
               filter: { kind: this.options.entityKinds },
               limit: CYCLE_PAGE_SIZE,
               totalItems: 'exclude',
+              fields,
             },
         { credentials },
       );
-      const page: Entity[] = [];
+      let page: Entity[] = [];
       for (const entity of response.items) {
         const ref = stringifyEntityRef(entity);
         if (!this.isScored(entity) || !included(ref) || current.has(ref)) {
@@ -542,11 +586,25 @@ export class MaturityEngine {
         current.add(ref);
         page.push(entity);
       }
+      let wholeOf = wholeEntities;
+      if (partial && page.some(entity => !entity.metadata.etag)) {
+        // A catalog that gives no etags tells no change by them: the page
+        // is read whole.
+        const whole = await this.wholeEntities(
+          page.map(entity => stringifyEntityRef(entity)),
+          credentials,
+        );
+        page = page.flatMap(
+          entity => whole.get(stringifyEntityRef(entity)) ?? [],
+        );
+        wholeOf = undefined;
+      }
       stopIfClaimLost();
       const done = await this.scoreEntities(page, context, {
         at,
-        force: this.completedCycles === 0,
+        force,
         regressions,
+        wholeEntities: wholeOf,
       });
       evaluated += done.evaluated;
       unchanged += done.unchanged;
@@ -596,6 +654,11 @@ export class MaturityEngine {
        * incomplete, for a snapshot of all its neighbours.
        */
       lookupsOnly?: CatalogReads;
+      /**
+       * `entities` hold only {@link CHANGE_FIELDS}: the ones to collect
+       * again are read whole through this, in one call.
+       */
+      wholeEntities?: (refs: string[]) => Promise<Map<string, Entity>>;
     },
   ): Promise<{ evaluated: number; unchanged: number; incomplete: number }> {
     if (entities.length === 0) {
@@ -619,9 +682,52 @@ export class MaturityEngine {
     let unchanged = 0;
     let incomplete = 0;
     const carryForward: string[] = [];
+    const pending: Array<() => Promise<void>> = [];
+    const toRead: string[] = [];
+    let whole: Map<string, Entity> | undefined;
+    const collectAndHash = async (
+      entityRef: string,
+      entity: Entity,
+      opened: OpenedSourceTree,
+      volatile: FactSet[],
+      previousHash: string | undefined,
+    ) => {
+      const systemRef = toRef(entity.spec?.system, 'system');
+      const active = waivers.get(entityRef) ?? noWaivers;
+      const previous = this.catalogReads.get(entityRef);
+      const { factSets, reads } = await this.collectRest(
+        entity,
+        snapshot,
+        opened,
+        volatile,
+      );
+      if (options.lookupsOnly && !withinLookups(reads, options.lookupsOnly)) {
+        incomplete += 1;
+        return;
+      }
+      this.catalogReads.set(entityRef, reads);
+      changed.push({
+        info: entityInfo(entity, snapshot),
+        factSets,
+        waivers: active,
+        // The same lookups as last time give the hash worked out above.
+        inputHash:
+          previousHash !== undefined && sameReads(previous!, reads)
+            ? previousHash
+            : this.inputHash(
+                entity,
+                systemRef,
+                active,
+                opened.version,
+                reads,
+                digests,
+                volatile,
+              ),
+      });
+    };
     const score = async (i: number) => {
-      const entity = entities[i];
       const entityRef = refs[i];
+      const entity = entities[i];
       const systemRef = toRef(entity.spec?.system, 'system');
       const active = waivers.get(entityRef) ?? noWaivers;
       const opened = await this.sourceTrees.open(entity);
@@ -653,35 +759,19 @@ export class MaturityEngine {
           return;
         }
       }
-      const { factSets, reads } = await this.collectRest(
-        entity,
-        snapshot,
-        opened,
-        volatile,
-      );
-      if (options.lookupsOnly && !withinLookups(reads, options.lookupsOnly)) {
-        incomplete += 1;
+      const collect = async () => {
+        // Read whole after the page; gone from the catalog since the page
+        // was read, it is left to the next cycle, which forgets it.
+        const target = options.wholeEntities ? whole?.get(entityRef) : entity;
+        if (!target) return;
+        await collectAndHash(entityRef, target, opened, volatile, previousHash);
+      };
+      if (options.wholeEntities) {
+        toRead.push(entityRef);
+        pending.push(collect);
         return;
       }
-      this.catalogReads.set(entityRef, reads);
-      changed.push({
-        info: entityInfo(entity, snapshot),
-        factSets,
-        waivers: active,
-        // The same lookups as last time give the hash worked out above.
-        inputHash:
-          previousHash !== undefined && sameReads(previous!, reads)
-            ? previousHash
-            : this.inputHash(
-                entity,
-                systemRef,
-                active,
-                opened.version,
-                reads,
-                digests,
-                volatile,
-              ),
-      });
+      await collect();
     };
     for (let i = 0; i < entities.length; i += YIELD_EVERY) {
       const batch: Promise<void>[] = [];
@@ -690,6 +780,15 @@ export class MaturityEngine {
       }
       await Promise.all(batch);
       await yieldToEventLoop();
+    }
+    if (pending.length > 0) {
+      whole = await options.wholeEntities!(toRead);
+      for (let i = 0; i < pending.length; i += YIELD_EVERY) {
+        await Promise.all(
+          pending.slice(i, i + YIELD_EVERY).map(collect => limit(collect)),
+        );
+        await yieldToEventLoop();
+      }
     }
 
     if (changed.length > 0) {

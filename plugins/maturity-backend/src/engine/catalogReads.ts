@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'node:crypto';
 
@@ -90,6 +91,19 @@ export function sameReads(a: CatalogReads, b: CatalogReads): boolean {
 }
 
 /**
+ * What an entity's content is, for input hashes: the catalog's etag, its
+ * hash of the whole stitched entity (relations and status included), or
+ * the entity's serialisation where it has none (a Template read with only
+ * the fields the template facts compare).
+ */
+export function entityDigest(entity: Entity): string {
+  const etag = entity.metadata.etag;
+  return etag
+    ? `e${etag}`
+    : createHash('sha1').update(JSON.stringify(entity)).digest('base64');
+}
+
+/**
  * Content digests of a snapshot's entities, worked out once per entity and
  * cycle: a group that owns hundreds of components is serialised once.
  */
@@ -103,9 +117,7 @@ export class EntityDigests {
     let digest = this.digests.get(ref);
     if (digest === undefined) {
       const entity = this.snapshot.get(ref);
-      digest = entity
-        ? createHash('sha1').update(JSON.stringify(entity)).digest('base64')
-        : '-';
+      digest = entity ? entityDigest(entity) : '-';
       this.digests.set(ref, digest);
     }
     return digest;
