@@ -40,6 +40,7 @@ import {
   toRef,
 } from '@cloud-native-portal/plugin-maturity-node';
 import knexFactory, { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
@@ -114,12 +115,35 @@ function withRelations(entities: Entity[]): Entity[] {
   });
 }
 
+/** Only the given dotted fields of an entity, as the catalog's `fields`. */
+function projected(entity: any, fields: string[] | undefined): Entity {
+  if (!fields?.length) return entity;
+  const out: any = {};
+  for (const field of fields) {
+    const path = field.split('.');
+    let from = entity;
+    for (const key of path) from = from?.[key];
+    if (from === undefined) continue;
+    let to = out;
+    for (const key of path.slice(0, -1)) to = to[key] ??= {};
+    to[path[path.length - 1]] = from;
+  }
+  return out;
+}
+
 /**
  * The catalog served page by page from memory. Each page is a fresh copy,
- * as a catalog parses its stored entities per request.
+ * as a catalog parses its stored entities per request; each entity has an
+ * etag (a hash of its content, as the catalog's stitching gives it), and
+ * requests honour `fields`.
  */
 function memoryCatalog(entities: Entity[]): CatalogService {
-  const stored = entities.map(e => ({ entity: e, json: JSON.stringify(e) }));
+  const stored = entities.map(e => {
+    const etag = createHash('sha1').update(JSON.stringify(e)).digest('hex');
+    const entity = { ...e, metadata: { ...e.metadata, etag } };
+    return { entity, json: JSON.stringify(entity) };
+  });
+  const byRef = new Map(stored.map(s => [stringifyEntityRef(s.entity), s]));
   const matches = (filter: EntityFilterQuery | undefined, e: Entity) => {
     const f = (Array.isArray(filter) ? filter[0] : filter) ?? {};
     return Object.entries(f).every(([key, value]) => {
@@ -151,7 +175,7 @@ function memoryCatalog(entities: Entity[]): CatalogService {
       const all = queries.get(key)!;
       const items = all
         .slice(offset, offset + request.limit)
-        .map(s => JSON.parse(s.json));
+        .map(s => projected(JSON.parse(s.json), request.fields));
       const next = offset + request.limit;
       return {
         items,
@@ -159,6 +183,18 @@ function memoryCatalog(entities: Entity[]): CatalogService {
         pageInfo:
           next < all.length ? { nextCursor: JSON.stringify([key, next]) } : {},
       };
+    },
+    async getEntitiesByRefs(request: any) {
+      return {
+        items: request.entityRefs.map((ref: string) => {
+          const s = byRef.get(ref);
+          return s ? projected(JSON.parse(s.json), request.fields) : undefined;
+        }),
+      };
+    },
+    async getEntityByRef(ref: string) {
+      const s = byRef.get(ref);
+      return s ? JSON.parse(s.json) : undefined;
     },
   };
   return catalog as unknown as CatalogService;
@@ -291,6 +327,10 @@ export async function cycleBench(options: {
       catalog: {
         queryEntities: (...args: any[]) =>
           (catalogs[current] as any).queryEntities(...args),
+        getEntitiesByRefs: (...args: any[]) =>
+          (catalogs[current] as any).getEntitiesByRefs(...args),
+        getEntityByRef: (...args: any[]) =>
+          (catalogs[current] as any).getEntityByRef(...args),
       } as unknown as CatalogService,
       auth: mockServices.auth(),
       logger: mockServices.rootLogger({ level: 'error' }),
