@@ -34,6 +34,14 @@ export interface FactCollector {
    * them while the tree is unchanged (same file stamps, or same ETag).
    */
   sourceTreeOnly?: boolean;
+  /**
+   * True when, of the entity, it reads only its ref (kind, namespace, name)
+   * and its annotations. A collector that is not `sourceTreeOnly` runs for
+   * every entity in every cycle; when all such collectors say this, a cycle
+   * hands them entities read with only those fields, and reads whole only
+   * the entities it collects again.
+   */
+  readsRefAndAnnotationsOnly?: boolean;
   /** Collects facts for one entity. Must not throw for bad input: report `unknown`. */
   collect(context: FactCollectorContext): Promise<FactSet>;
 }

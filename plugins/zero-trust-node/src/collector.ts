@@ -99,6 +99,9 @@ export function createZeroTrustFactCollector(
     id: COLLECTOR_ID,
     version: 1,
     facts: ZERO_TRUST_FACTS,
+    // Without a GitHub token, the posture is read from the tree alone.
+    sourceTreeOnly: !options.github?.token,
+    readsRefAndAnnotationsOnly: true,
     async collect(context: FactCollectorContext): Promise<FactSet> {
       const collectedAt = new Date().toISOString();
       if (!context.sourceTree) {

@@ -473,6 +473,55 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     ).toBe('production');
   });
 
+  it.each([
+    [true, 'read in pages of refs, etags and annotations'],
+    [false, 'read whole'],
+  ])(
+    'with a module collector that runs every cycle and reads only refs and annotations: %p, entities are %s',
+    async (refsAndAnnotations: boolean) => {
+      const seen: Entity[] = [];
+      const volatile: FactCollector = {
+        id: 'register',
+        version: 1,
+        facts: [],
+        readsRefAndAnnotationsOnly: refsAndAnnotations,
+        async collect({ entity }) {
+          seen.push(entity);
+          return {
+            collector: 'register',
+            version: 1,
+            collectedAt: new Date().toISOString(),
+            status: 'ok',
+            facts: {},
+          };
+        },
+      };
+      const tagged = (entity: Entity, etag: string): Entity => ({
+        ...entity,
+        metadata: { ...entity.metadata, etag },
+      });
+      const { catalog, byRefs } = mutableCatalog([
+        tagged(team, 't1'),
+        tagged(component('a'), 'a1'),
+      ]);
+      const engine = createEngine({
+        store,
+        catalog,
+        collector: { ...repoCollector().collector, sourceTreeOnly: true },
+        extra: [volatile],
+      });
+      await engine.runCycle();
+      seen.length = 0;
+      expect(await engine.runCycle()).toMatchObject({ unchanged: 1 });
+      expect(byRefs).toEqual([]);
+      // What the collector was handed in the unchanged cycle.
+      expect(seen).toHaveLength(1);
+      expect(seen[0].spec).toEqual(
+        refsAndAnnotations ? undefined : component('a').spec,
+      );
+    },
+  );
+
   it('a refresh reads again only what the last collection looked up, and still sees a change there', async () => {
     const { collector } = repoCollector();
     const { catalog, set, calls } = mutableCatalog([

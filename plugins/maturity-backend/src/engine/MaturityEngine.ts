@@ -118,7 +118,8 @@ const CYCLE_PAGE_SIZE = 1000;
 /**
  * What a cycle reads of each scored entity before it knows whether the
  * entity changed: its ref, its etag (the catalog's hash of the whole entity),
- * and its annotations (where its source tree is). An entity that must be
+ * and its annotations (where its source tree is, and what the collectors
+ * marked `readsRefAndAnnotationsOnly` read). An entity that must be
  * collected again is then read whole.
  */
 const CHANGE_FIELDS = [
@@ -547,9 +548,12 @@ export class MaturityEngine {
     const current = new Set<string>();
     // After the first cycle, most entities are unchanged: pages hold only
     // what tells a change, and the changed entities are read whole. The
-    // volatile collectors read the whole entity before that is known.
+    // volatile collectors run before that is known, on what the page holds,
+    // unless one of them reads more of the entity.
     const force = this.completedCycles === 0;
-    const partial = !force && this.volatileCollectors().length === 0;
+    const partial =
+      !force &&
+      this.volatileCollectors().every(c => c.readsRefAndAnnotationsOnly);
     const fields = partial ? CHANGE_FIELDS : undefined;
     const wholeEntities = partial
       ? (refs: string[]) => this.wholeEntities(refs, credentials)

@@ -234,6 +234,8 @@ export function createCostFactCollector(
     id: COLLECTOR_ID,
     version: COLLECTOR_VERSION,
     facts: COST_FACTS,
+    // Of the entity: its ref and annotations.
+    readsRefAndAnnotationsOnly: true,
     async collect({ entity }: FactCollectorContext): Promise<FactSet> {
       const collectedAt = now();
       const base = {

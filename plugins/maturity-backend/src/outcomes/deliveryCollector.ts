@@ -90,6 +90,8 @@ export function createDeliveryFactCollector(
     id: COLLECTOR_ID,
     version: COLLECTOR_VERSION,
     facts: DELIVERY_FACTS,
+    // Of the entity: its ref and annotations.
+    readsRefAndAnnotationsOnly: true,
     async collect({ entity }: FactCollectorContext): Promise<FactSet> {
       const collectedAt = now();
       const base = {

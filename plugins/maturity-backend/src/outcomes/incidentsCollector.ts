@@ -195,6 +195,8 @@ export function createIncidentsFactCollector(
     id: COLLECTOR_ID,
     version: COLLECTOR_VERSION,
     facts: INCIDENT_FACTS,
+    // Of the entity: its ref and annotations.
+    readsRefAndAnnotationsOnly: true,
     async collect({ entity }: FactCollectorContext): Promise<FactSet> {
       const collectedAt = now();
       const base = {

@@ -48,6 +48,8 @@ export function createToilFactCollector(
     id: COLLECTOR_ID,
     version: COLLECTOR_VERSION,
     facts: TOIL_FACTS,
+    // Of the entity: its ref and annotations.
+    readsRefAndAnnotationsOnly: true,
     async collect({ entity }: FactCollectorContext): Promise<FactSet> {
       const base = {
         collector: COLLECTOR_ID,
