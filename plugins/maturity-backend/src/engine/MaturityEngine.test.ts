@@ -36,6 +36,20 @@ function component(name: string): Entity {
   };
 }
 
+/** The team, now with an on-call annotation. */
+const onCallTeam: Entity = {
+  ...team,
+  metadata: {
+    ...team.metadata,
+    annotations: { 'pagerduty.com/service-id': 'P123' },
+  },
+};
+
+/** The entity with an etag, as the catalog serves it. */
+function tagged(entity: Entity, etag: string): Entity {
+  return { ...entity, metadata: { ...entity.metadata, etag } };
+}
+
 /** A repo collector whose facts per component the test sets. */
 function repoCollector() {
   const replicas = new Map<string, number>();
@@ -380,13 +394,7 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       ],
     ).toBe(false);
 
-    const onCall: Entity = {
-      ...team,
-      metadata: {
-        ...team.metadata,
-        annotations: { 'pagerduty.com/service-id': 'P123' },
-      },
-    };
+    const onCall = onCallTeam;
     set([onCall, component('a'), component('b')]);
     expect(await engine.runCycle()).toMatchObject({
       evaluated: 2,
@@ -401,11 +409,6 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
   });
 
   it('after the first cycle, pages hold refs and etags, and only the entities to collect again are read whole', async () => {
-    // As the catalog serves them: each with its etag.
-    const tagged = (entity: Entity, etag: string): Entity => ({
-      ...entity,
-      metadata: { ...entity.metadata, etag },
-    });
     // Collectors that read no more than the source tree: nothing else
     // needs the whole entity before its change is known.
     const collector: FactCollector = {
@@ -445,16 +448,7 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     );
 
     // Only the owner group changed: both are read whole and collected.
-    const onCall: Entity = tagged(
-      {
-        ...team,
-        metadata: {
-          ...team.metadata,
-          annotations: { 'pagerduty.com/service-id': 'P123' },
-        },
-      },
-      't2',
-    );
+    const onCall = tagged(onCallTeam, 't2');
     byRefs.length = 0;
     set([onCall, tagged(component('a'), 'a1'), b2]);
     expect(await engine.runCycle()).toMatchObject({ evaluated: 2 });
@@ -496,10 +490,6 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
           };
         },
       };
-      const tagged = (entity: Entity, etag: string): Entity => ({
-        ...entity,
-        metadata: { ...entity.metadata, etag },
-      });
       const { catalog, byRefs } = mutableCatalog([
         tagged(team, 't1'),
         tagged(component('a'), 'a1'),
@@ -547,13 +537,7 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     ]);
 
     // The owner group's on-call annotation changes, the entity does not.
-    const onCall: Entity = {
-      ...team,
-      metadata: {
-        ...team.metadata,
-        annotations: { 'pagerduty.com/service-id': 'P123' },
-      },
-    };
+    const onCall = onCallTeam;
     set([onCall, component('a'), component('b')]);
     calls.length = 0;
     await engine.refreshEntity('component:default/a');
