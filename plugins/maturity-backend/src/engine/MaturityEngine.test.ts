@@ -378,6 +378,47 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     expect(limits.every(l => l !== undefined && l <= 1000)).toBe(true);
     expect(scoredWhenRead).toEqual([1000, 2000]);
   });
+  it('after a page mostly collected again, reads the next page whole; after a quiet page, refs and etags again', async () => {
+    const collector: FactCollector = {
+      ...repoCollector().collector,
+      sourceTreeOnly: true,
+    };
+    const components = Array.from({ length: 2100 }, (_, i) =>
+      tagged(component(`service-${i}`), `s${i}`),
+    );
+    const { catalog, set, byRefs } = mutableCatalog([
+      tagged(team, 't1'),
+      ...components,
+    ]);
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+
+    // Every component sees its owner change: the first page is read in
+    // refs and etags and then whole; the next pages whole at once.
+    set([tagged(onCallTeam, 't2'), ...components]);
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 2100 });
+    expect(byRefs.map(refs => refs.length)).toEqual([1000]);
+
+    // Nothing changed: the first page is read whole (the page before was
+    // busy), the next pages in refs and etags, and nothing more.
+    byRefs.length = 0;
+    expect(await engine.runCycle()).toMatchObject({ unchanged: 2100 });
+    expect(byRefs).toEqual([]);
+
+    // One component changed, on the last page: only it is read whole.
+    const changed = [...components];
+    changed[2050] = tagged(
+      {
+        ...component('service-2050'),
+        spec: { ...component('service-2050').spec, lifecycle: 'deprecated' },
+      },
+      'changed',
+    );
+    set([tagged(onCallTeam, 't2'), ...changed]);
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 1 });
+    expect(byRefs).toEqual([['component:default/service-2050']]);
+  });
+
   it("re-evaluates an entity whose owner group's on-call annotation changed although the entity itself did not", async () => {
     const { collector } = repoCollector();
     const { catalog, set } = mutableCatalog([

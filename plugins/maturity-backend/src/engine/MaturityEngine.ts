@@ -554,10 +554,9 @@ export class MaturityEngine {
     const partial =
       !force &&
       this.volatileCollectors().every(c => c.readsRefAndAnnotationsOnly);
-    const fields = partial ? CHANGE_FIELDS : undefined;
-    const wholeEntities = partial
-      ? (refs: string[]) => this.wholeEntities(refs, credentials)
-      : undefined;
+    let fields = partial ? CHANGE_FIELDS : undefined;
+    const wholeEntities = (refs: string[]) =>
+      this.wholeEntities(refs, credentials);
     let evaluated = 0;
     let unchanged = 0;
     let cursor: string | undefined;
@@ -590,8 +589,8 @@ export class MaturityEngine {
         current.add(ref);
         page.push(entity);
       }
-      let wholeOf = wholeEntities;
-      if (partial && page.some(entity => !entity.metadata.etag)) {
+      let wholeOf = fields ? wholeEntities : undefined;
+      if (fields && page.some(entity => !entity.metadata.etag)) {
         // A catalog that gives no etags tells no change by them: the page
         // is read whole.
         const whole = await this.wholeEntities(
@@ -612,6 +611,11 @@ export class MaturityEngine {
       });
       evaluated += done.evaluated;
       unchanged += done.unchanged;
+      // After a page mostly collected again (a change that most entities
+      // see, such as their owners'), the next page is read whole at once.
+      if (partial) {
+        fields = done.evaluated * 2 > page.length ? undefined : CHANGE_FIELDS;
+      }
       cursor = response.pageInfo.nextCursor;
     } while (cursor);
 
