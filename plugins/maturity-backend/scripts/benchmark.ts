@@ -717,6 +717,11 @@ async function main() {
   }
   if (mode === 'all' || mode === 'cycle') {
     await storeLevelCycles(dbs);
+    console.log(
+      `  peak RSS of the benchmark process so far (the catalog in memory included): ${(
+        process.resourceUsage().maxRSS / 1024
+      ).toFixed(0)} MiB`,
+    );
   }
   if (mode === 'all' || mode === 'e2e') {
     await endToEnd(dbs);
