@@ -41,6 +41,7 @@ import {
 } from '@cloud-native-portal/plugin-maturity-node';
 import knexFactory, { Knex } from 'knex';
 import { createHash } from 'node:crypto';
+import stableStringify from 'fast-json-stable-stringify';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
@@ -133,14 +134,20 @@ function projected(entity: any, fields: string[] | undefined): Entity {
 
 /**
  * The catalog served page by page from memory. Each page is a fresh copy,
- * as a catalog parses its stored entities per request; each entity has an
- * etag (a hash of its content, as the catalog's stitching gives it), and
- * requests honour `fields`.
+ * as a catalog parses its stored entities per request; each entity has a
+ * uid and an etag (the hash of its content that the catalog's stitching
+ * gives it), and requests honour `fields`.
  */
 function memoryCatalog(entities: Entity[]): CatalogService {
   const stored = entities.map(e => {
-    const etag = createHash('sha1').update(JSON.stringify(e)).digest('hex');
-    const entity = { ...e, metadata: { ...e.metadata, etag } };
+    const withUid = {
+      ...e,
+      metadata: { ...e.metadata, uid: stringifyEntityRef(e) },
+    };
+    const etag = createHash('sha1')
+      .update(stableStringify(withUid))
+      .digest('hex');
+    const entity = { ...withUid, metadata: { ...withUid.metadata, etag } };
     return { entity, json: JSON.stringify(entity) };
   });
   const byRef = new Map(stored.map(s => [stringifyEntityRef(s.entity), s]));

@@ -4,7 +4,9 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { isCatalogContentEtag } from '@cloud-native-portal/plugin-maturity-node';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import zeroTrustModule from '@cloud-native-portal/plugin-zero-trust-backend';
@@ -94,6 +96,18 @@ describe('maturity backend on the demo organization', () => {
 
   afterAll(async () => {
     await stop?.();
+  });
+
+  it("serves entities whose etag is the catalog's hash of their content, which a cycle's pages of refs and etags rely on", async () => {
+    const res = await request(server)
+      .get('/api/catalog/entities/by-query?limit=100')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(20);
+    const untrusted = res.body.items
+      .filter((e: Entity) => !isCatalogContentEtag(e))
+      .map((e: Entity) => stringifyEntityRef(e));
+    expect(untrusted).toEqual([]);
   });
 
   it('puts the demo services on clearly different levels', async () => {

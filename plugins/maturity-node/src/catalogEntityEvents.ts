@@ -56,6 +56,25 @@ export function maturityEntityHash(entity: Entity): string {
 }
 
 /**
+ * True when the entity's `metadata.etag` is the catalog's own hash of its
+ * content: the catalog's stitching sets the etag to a SHA-1 of the stable
+ * serialisation of the stitched entity (uid, relations and status
+ * included, the etag itself left out), unless the entity came with an etag of its own,
+ * which it then keeps through later changes. Only an etag that is the
+ * content hash tells, by staying the same, that the entity did not change.
+ */
+export function isCatalogContentEtag(entity: Entity): boolean {
+  const etag = entity.metadata.etag;
+  if (!etag) return false;
+  const { etag: _etag, ...metadata } = entity.metadata;
+  return (
+    createHash('sha1')
+      .update(stableStringify({ ...entity, metadata }))
+      .digest('hex') === etag
+  );
+}
+
+/**
  * Reads an event payload from {@link MATURITY_CATALOG_ENTITY_TOPIC}; returns
  * undefined for a payload of another shape (for example from a newer or
  * older module), which the caller ignores.

@@ -10,6 +10,8 @@ import { FactCollector } from '@cloud-native-portal/plugin-maturity-node';
 import { Knex } from 'knex';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import stableStringify from 'fast-json-stable-stringify';
 import { join } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
@@ -45,9 +47,19 @@ const onCallTeam: Entity = {
   },
 };
 
-/** The entity with an etag, as the catalog serves it. */
-function tagged(entity: Entity, etag: string): Entity {
-  return { ...entity, metadata: { ...entity.metadata, etag } };
+/**
+ * The entity as the catalog serves it: with a uid, and as its etag the
+ * catalog's hash of its content.
+ */
+function served(entity: Entity): Entity {
+  const withUid = {
+    ...entity,
+    metadata: { ...entity.metadata, uid: `uid-${entity.metadata.name}` },
+  };
+  const etag = createHash('sha1')
+    .update(stableStringify(withUid))
+    .digest('hex');
+  return { ...withUid, metadata: { ...withUid.metadata, etag } };
 }
 
 /** A repo collector whose facts per component the test sets. */
@@ -384,10 +396,10 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       sourceTreeOnly: true,
     };
     const components = Array.from({ length: 2100 }, (_, i) =>
-      tagged(component(`service-${i}`), `s${i}`),
+      served(component(`service-${i}`)),
     );
     const { catalog, set, byRefs } = mutableCatalog([
-      tagged(team, 't1'),
+      served(team),
       ...components,
     ]);
     const engine = createEngine({ store, catalog, collector });
@@ -395,7 +407,7 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
 
     // Every component sees its owner change: the first page is read in
     // refs and etags and then whole; the next pages whole at once.
-    set([tagged(onCallTeam, 't2'), ...components]);
+    set([served(onCallTeam), ...components]);
     expect(await engine.runCycle()).toMatchObject({ evaluated: 2100 });
     expect(byRefs.map(refs => refs.length)).toEqual([1000]);
 
@@ -407,14 +419,11 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
 
     // One component changed, on the last page: only it is read whole.
     const changed = [...components];
-    changed[2050] = tagged(
-      {
-        ...component('service-2050'),
-        spec: { ...component('service-2050').spec, lifecycle: 'deprecated' },
-      },
-      'changed',
-    );
-    set([tagged(onCallTeam, 't2'), ...changed]);
+    changed[2050] = served({
+      ...component('service-2050'),
+      spec: { ...component('service-2050').spec, lifecycle: 'deprecated' },
+    });
+    set([served(onCallTeam), ...changed]);
     expect(await engine.runCycle()).toMatchObject({ evaluated: 1 });
     expect(byRefs).toEqual([['component:default/service-2050']]);
   });
@@ -457,9 +466,9 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       sourceTreeOnly: true,
     };
     const { catalog, set, byRefs } = mutableCatalog([
-      tagged(team, 't1'),
-      tagged(component('a'), 'a1'),
-      tagged(component('b'), 'b1'),
+      served(team),
+      served(component('a')),
+      served(component('b')),
     ]);
     const engine = createEngine({ store, catalog, collector });
     expect(await engine.runCycle()).toMatchObject({ evaluated: 2 });
@@ -471,14 +480,11 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     expect(byRefs).toEqual([]);
 
     // b itself changed: only b is read whole, and its new fields stored.
-    const b2: Entity = tagged(
-      {
-        ...component('b'),
-        spec: { ...component('b').spec, lifecycle: 'experimental' },
-      },
-      'b2',
-    );
-    set([tagged(team, 't1'), tagged(component('a'), 'a1'), b2]);
+    const b2: Entity = served({
+      ...component('b'),
+      spec: { ...component('b').spec, lifecycle: 'experimental' },
+    });
+    set([served(team), served(component('a')), b2]);
     expect(await engine.runCycle()).toMatchObject({
       evaluated: 1,
       unchanged: 1,
@@ -489,9 +495,9 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     );
 
     // Only the owner group changed: both are read whole and collected.
-    const onCall = tagged(onCallTeam, 't2');
+    const onCall = served(onCallTeam);
     byRefs.length = 0;
-    set([onCall, tagged(component('a'), 'a1'), b2]);
+    set([onCall, served(component('a')), b2]);
     expect(await engine.runCycle()).toMatchObject({ evaluated: 2 });
     expect(byRefs.map(refs => [...refs].sort())).toEqual([
       ['component:default/a', 'component:default/b'],
@@ -506,6 +512,38 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
         'catalog.lifecycle'
       ],
     ).toBe('production');
+  });
+
+  it('reads whole, every cycle, an entity whose provider set its own etag, which the catalog keeps through changes', async () => {
+    const collector: FactCollector = {
+      ...repoCollector().collector,
+      sourceTreeOnly: true,
+    };
+    const ownEtag = (entity: Entity): Entity => ({
+      ...entity,
+      metadata: { ...entity.metadata, uid: 'uid-a', etag: 'v1' },
+    });
+    const { catalog, set, byRefs } = mutableCatalog([
+      served(team),
+      ownEtag(component('a')),
+    ]);
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    expect(await engine.runCycle()).toMatchObject({ unchanged: 1 });
+    expect(byRefs).toEqual([['component:default/a']]);
+
+    // Changed below the same etag: seen, and evaluated again.
+    set([
+      served(team),
+      ownEtag({
+        ...component('a'),
+        spec: { ...component('a').spec, lifecycle: 'deprecated' },
+      }),
+    ]);
+    expect(await engine.runCycle()).toMatchObject({ evaluated: 1 });
+    expect((await store.getEntityScore('component:default/a'))?.lifecycle).toBe(
+      'deprecated',
+    );
   });
 
   it.each([
@@ -532,8 +570,8 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
         },
       };
       const { catalog, byRefs } = mutableCatalog([
-        tagged(team, 't1'),
-        tagged(component('a'), 'a1'),
+        served(team),
+        served(component('a')),
       ]);
       const engine = createEngine({
         store,

@@ -34,7 +34,7 @@ import {
   CatalogReads,
   EntityDigests,
   recordingSnapshot,
-  entityDigest,
+  EntityContents,
   sameReads,
   withinLookups,
 } from './catalogReads';
@@ -229,6 +229,7 @@ export class MaturityEngine {
   // The catalog lookups of each entity's last collection by this process:
   // what its input hash covers besides the entity and its source tree.
   private readonly catalogReads = new Map<string, CatalogReads>();
+  private readonly contents = new EntityContents();
   private readonly sharedRefs = new Map<string, string>();
   private readonly volatile: FactCollector[];
 
@@ -364,14 +365,14 @@ export class MaturityEngine {
 
   /**
    * The hash of everything an entity's evaluation reads: the model, the
-   * installed collectors, its active waivers, the entity and its system
-   * (its stored catalog fields), its source tree's version, what its catalog
-   * lookups find now,
-   * and the facts of the volatile collectors without their collection times.
-   * Undefined when the tree has no version or the lookups cannot be replayed.
+   * installed collectors, its active waivers, the entity (its digest, see
+   * {@link EntityContents}) and its system (its stored catalog fields), its
+   * source tree's version, what its catalog lookups find now, and the facts
+   * of the volatile collectors without their collection times. Undefined
+   * when the tree has no version or the lookups cannot be replayed.
    */
   private inputHash(
-    entity: Entity,
+    entityDigest: string,
     systemRef: string | undefined,
     waivers: Set<string>,
     treeVersion: string | undefined,
@@ -384,9 +385,9 @@ export class MaturityEngine {
     // domain.
     let text = `${this.modelHash}\n${treeVersion}\n${
       systemRef ? digests.of(systemRef) : ''
-    }\n${waivers.size ? [...waivers].sort().join(',') : ''}\n${entityDigest(
-      entity,
-    )}${digests.text(reads)}`;
+    }\n${
+      waivers.size ? [...waivers].sort().join(',') : ''
+    }\n${entityDigest}${digests.text(reads)}`;
     for (const { collectedAt: _, ...set } of volatile) {
       text += `\n${JSON.stringify(set)}`;
     }
@@ -625,7 +626,10 @@ export class MaturityEngine {
     );
     await this.options.store.deleteEntities(stale);
     for (const ref of this.catalogReads.keys()) {
-      if (!current.has(ref) && included(ref)) this.catalogReads.delete(ref);
+      if (!current.has(ref) && included(ref)) {
+        this.catalogReads.delete(ref);
+        this.contents.forget(ref);
+      }
     }
     await this.options.store.pruneSnapshots(
       new Date(Date.now() - this.options.retentionDays * DAY_MS),
@@ -681,7 +685,7 @@ export class MaturityEngine {
         ? new Map<string, EvaluationState>()
         : store.getEvaluationStates(refs),
     ]);
-    const digests = new EntityDigests(snapshot);
+    const digests = new EntityDigests(snapshot, this.contents);
     const volatileCollectors = this.volatileCollectors();
     const noWaivers = new Set<string>();
 
@@ -692,7 +696,7 @@ export class MaturityEngine {
     const carryForward: string[] = [];
     const pending: Array<() => Promise<void>> = [];
     const toRead: string[] = [];
-    let whole: Map<string, Entity> | undefined;
+    let wholeRead: Map<string, Entity> | undefined;
     const collectAndHash = async (
       entityRef: string,
       entity: Entity,
@@ -723,7 +727,7 @@ export class MaturityEngine {
           previousHash !== undefined && sameReads(previous!, reads)
             ? previousHash
             : this.inputHash(
-                entity,
+                this.contents.digest(entityRef, entity),
                 systemRef,
                 active,
                 opened.version,
@@ -733,28 +737,55 @@ export class MaturityEngine {
               ),
       });
     };
-    const score = async (i: number) => {
-      const entityRef = refs[i];
-      const entity = entities[i];
+    /**
+     * Works out whether the entity changed since its last evaluation, and
+     * collects it when it did. An entity read with only CHANGE_FIELDS (not
+     * `whole`) is read whole first when its etag does not tell its content,
+     * and when it is to be collected.
+     */
+    const score = async (
+      entityRef: string,
+      entity: Entity,
+      whole: boolean,
+      opened?: OpenedSourceTree,
+      volatile?: FactSet[],
+    ): Promise<void> => {
+      const tree = opened ?? (await this.sourceTrees.open(entity));
+      const volatileSets =
+        volatile ??
+        (volatileCollectors.length > 0
+          ? await this.runCollectors(entity, tree, volatileCollectors)
+          : []);
+      const readWhole = () => {
+        toRead.push(entityRef);
+        pending.push(async () => {
+          // Gone from the catalog since the page was read: the next cycle
+          // forgets it.
+          const read = wholeRead?.get(entityRef);
+          if (read) await score(entityRef, read, true, tree, volatileSets);
+        });
+      };
       const systemRef = toRef(entity.spec?.system, 'system');
       const active = waivers.get(entityRef) ?? noWaivers;
-      const opened = await this.sourceTrees.open(entity);
-      const volatile =
-        volatileCollectors.length > 0
-          ? await this.runCollectors(entity, opened, volatileCollectors)
-          : [];
       const state = states.get(entityRef);
       const previous = this.catalogReads.get(entityRef);
       let previousHash: string | undefined;
       if (state?.inputHash && previous) {
+        const digest = whole
+          ? this.contents.digest(entityRef, entity)
+          : this.contents.knownDigest(entityRef, entity.metadata.etag);
+        if (digest === undefined) {
+          readWhole();
+          return;
+        }
         previousHash = this.inputHash(
-          entity,
+          digest,
           systemRef,
           active,
-          opened.version,
+          tree.version,
           previous,
           digests,
-          volatile,
+          volatileSets,
         );
         if (previousHash === state.inputHash) {
           unchanged += 1;
@@ -767,30 +798,24 @@ export class MaturityEngine {
           return;
         }
       }
-      const collect = async () => {
-        // Read whole after the page; gone from the catalog since the page
-        // was read, it is left to the next cycle, which forgets it.
-        const target = options.wholeEntities ? whole?.get(entityRef) : entity;
-        if (!target) return;
-        await collectAndHash(entityRef, target, opened, volatile, previousHash);
-      };
-      if (options.wholeEntities) {
-        toRead.push(entityRef);
-        pending.push(collect);
+      if (!whole) {
+        readWhole();
         return;
       }
-      await collect();
+      await collectAndHash(entityRef, entity, tree, volatileSets, previousHash);
     };
     for (let i = 0; i < entities.length; i += YIELD_EVERY) {
       const batch: Promise<void>[] = [];
       for (let j = i; j < Math.min(i + YIELD_EVERY, entities.length); j++) {
-        batch.push(limit(() => score(j)));
+        batch.push(
+          limit(() => score(refs[j], entities[j], !options.wholeEntities)),
+        );
       }
       await Promise.all(batch);
       await yieldToEventLoop();
     }
     if (pending.length > 0) {
-      whole = await options.wholeEntities!(toRead);
+      wholeRead = await options.wholeEntities!(toRead);
       for (let i = 0; i < pending.length; i += YIELD_EVERY) {
         await Promise.all(
           pending.slice(i, i + YIELD_EVERY).map(collect => limit(collect)),

@@ -1,7 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-node';
+import stableStringify from 'fast-json-stable-stringify';
+import { createHash } from 'node:crypto';
 import {
   CatalogReads,
+  EntityContents,
   EntityDigests,
   recordingSnapshot,
   sameReads,
@@ -59,7 +62,10 @@ describe('catalog reads', () => {
       opaque: false,
     };
     const text = (entities: Entity[]) =>
-      new EntityDigests(new CatalogSnapshot(entities)).text(reads);
+      new EntityDigests(
+        new CatalogSnapshot(entities),
+        new EntityContents(),
+      ).text(reads);
     const before = text([group('team'), group('other')]);
     expect(text([group('team'), group('other', 'x')])).toBe(before);
     expect(
@@ -86,5 +92,46 @@ describe('catalog reads', () => {
     expect(sameReads(log(['a', 'b']), log(['b', 'a']))).toBe(false);
     expect(sameReads(log(['a']), log(['a', 'b']))).toBe(false);
     expect(sameReads(log(['a']), log(['a'], true))).toBe(false);
+  });
+});
+
+/** The entity as the catalog serves it: uid, and its content hash as etag. */
+function served(entity: Entity, uid = 'u1'): Entity {
+  const withUid = { ...entity, metadata: { ...entity.metadata, uid } };
+  const etag = createHash('sha1')
+    .update(stableStringify(withUid))
+    .digest('hex');
+  return { ...withUid, metadata: { ...withUid.metadata, etag } };
+}
+
+describe('EntityContents', () => {
+  const ref = 'group:default/team';
+
+  it("knows an entity by its etag once the etag was found to be the catalog's hash of its content", () => {
+    const contents = new EntityContents();
+    const team = served(group('team'));
+    expect(contents.knownDigest(ref, team.metadata.etag)).toBeUndefined();
+    const digest = contents.digest(ref, team);
+    expect(contents.knownDigest(ref, team.metadata.etag)).toBe(digest);
+    // Changed: a new content hash, not known until read whole.
+    const changed = served(group('team', 'area'));
+    expect(contents.knownDigest(ref, changed.metadata.etag)).toBeUndefined();
+    expect(contents.digest(ref, changed)).not.toBe(digest);
+  });
+
+  it('never trusts an etag the provider set, which the catalog keeps through changes', () => {
+    const contents = new EntityContents();
+    // The catalog keeps the provider's etag; the content below it changes.
+    const before: Entity = {
+      ...group('team'),
+      metadata: { ...group('team').metadata, uid: 'u1', etag: 'v1' },
+    };
+    const after: Entity = {
+      ...group('team', 'area'),
+      metadata: { ...group('team', 'area').metadata, uid: 'u1', etag: 'v1' },
+    };
+    const digest = contents.digest(ref, before);
+    expect(contents.knownDigest(ref, 'v1')).toBeUndefined();
+    expect(contents.digest(ref, after)).not.toBe(digest);
   });
 });

@@ -1,5 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { CatalogSnapshot } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  CatalogSnapshot,
+  isCatalogContentEtag,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'node:crypto';
 
 /**
@@ -91,16 +94,38 @@ export function sameReads(a: CatalogReads, b: CatalogReads): boolean {
 }
 
 /**
- * What an entity's content is, for input hashes: the catalog's etag, its
- * hash of the whole stitched entity (relations and status included), or
- * the entity's serialisation where it has none (a Template read with only
- * the fields the template facts compare).
+ * What entities' contents are, for input hashes: the catalog's etag where it
+ * is the catalog's own hash of the content (checked on the whole entity,
+ * once per ref and etag), else a hash of the entity's serialisation. An
+ * etag that an entity's provider set is kept by the catalog through later
+ * changes, so it tells nothing.
  */
-export function entityDigest(entity: Entity): string {
-  const etag = entity.metadata.etag;
-  return etag
-    ? `e${etag}`
-    : createHash('sha1').update(JSON.stringify(entity)).digest('base64');
+export class EntityContents {
+  /** The etags found to be content hashes, by ref. */
+  private readonly verified = new Map<string, string>();
+
+  /** The digest of a whole entity. */
+  digest(ref: string, entity: Entity): string {
+    const etag = entity.metadata.etag;
+    if (etag && this.verified.get(ref) === etag) return `e${etag}`;
+    if (etag && isCatalogContentEtag(entity)) {
+      this.verified.set(ref, etag);
+      return `e${etag}`;
+    }
+    return createHash('sha1').update(JSON.stringify(entity)).digest('base64');
+  }
+
+  /**
+   * The digest of an entity known only by its etag: defined when that etag
+   * was found to be the content hash of the entity read whole.
+   */
+  knownDigest(ref: string, etag: string | undefined): string | undefined {
+    return etag && this.verified.get(ref) === etag ? `e${etag}` : undefined;
+  }
+
+  forget(ref: string) {
+    this.verified.delete(ref);
+  }
 }
 
 /**
@@ -110,14 +135,17 @@ export function entityDigest(entity: Entity): string {
 export class EntityDigests {
   private readonly digests = new Map<string, string>();
 
-  constructor(readonly snapshot: CatalogSnapshot) {}
+  constructor(
+    readonly snapshot: CatalogSnapshot,
+    private readonly contents: EntityContents,
+  ) {}
 
   /** The digest of the entity with this ref, or `-` when there is none. */
   of(ref: string): string {
     let digest = this.digests.get(ref);
     if (digest === undefined) {
       const entity = this.snapshot.get(ref);
-      digest = entity ? entityDigest(entity) : '-';
+      digest = entity ? this.contents.digest(ref, entity) : '-';
       this.digests.set(ref, digest);
     }
     return digest;
