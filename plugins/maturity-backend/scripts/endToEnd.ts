@@ -688,7 +688,7 @@ export async function runEndToEnd(spec: EndToEndSpec) {
   // the same pages with only each entity's ref and etag.
   const readAllComponents = async (fields?: string) => {
     const times: number[] = [];
-    const loads: number[] = [];
+    const readLoads: number[] = [];
     const only = fields ? `&fields=${fields}` : '';
     for (let i = 0; i < spec.runs; i++) {
       const t = performance.now();
@@ -706,14 +706,14 @@ export async function runEndToEnd(spec: EndToEndSpec) {
         cursor = page.pageInfo?.nextCursor;
       } while (cursor);
       times.push(performance.now() - t);
-      loads.push(loadavg()[0]);
+      readLoads.push(loadavg()[0]);
       progress(
-        `catalog read ${i + 1}${fields ? ` (${fields})` : ''}: ${count} components in ${(
-          times[i] / 1000
-        ).toFixed(2)} s`,
+        `catalog read ${i + 1}${
+          fields ? ` (${fields})` : ''
+        }: ${count} components in ${(times[i] / 1000).toFixed(2)} s`,
       );
     }
-    return figure(times, loads);
+    return figure(times, readLoads);
   };
   result.catalogReadAll = await readAllComponents();
   result.catalogReadEtags = await readAllComponents(
