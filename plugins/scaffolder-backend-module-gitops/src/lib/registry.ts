@@ -9,6 +9,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { parse as parseAuthHeader } from 'auth-header';
 import { parseImageReference } from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'crypto';
 import { BlockList, isIP } from 'net';
@@ -119,19 +120,24 @@ function targetOf(image: string): Target {
 
 /**
  * The parameters of a `WWW-Authenticate` challenge of the given scheme
- * (RFC 9110 auth-params: `realm="…",service="…"`), or undefined.
+ * (`realm="…",service="…"`, read by auth-header), with their names in lower
+ * case, or undefined.
  */
 function challenge(
   header: string | null,
   scheme: string,
 ): Record<string, string> | undefined {
   if (!header) return undefined;
-  const match = new RegExp(`^\\s*${scheme}\\b(.*)$`, 'i').exec(header);
-  if (!match) return undefined;
+  let parsed: ReturnType<typeof parseAuthHeader>;
+  try {
+    parsed = parseAuthHeader(header);
+  } catch {
+    return undefined;
+  }
+  if (parsed.scheme.toLowerCase() !== scheme.toLowerCase()) return undefined;
   const params: Record<string, string> = {};
-  const param = /([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g;
-  for (let m = param.exec(match[1]); m; m = param.exec(match[1])) {
-    params[m[1].toLowerCase()] = m[2]?.replace(/\\(.)/g, '$1') ?? m[3];
+  for (const [name, value] of Object.entries(parsed.params)) {
+    params[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
   }
   return params;
 }
