@@ -117,8 +117,8 @@ const REF_PAGE_SIZE = 1000;
 const CYCLE_PAGE_SIZE = 1000;
 /**
  * What a cycle reads of each scored entity before it knows whether the
- * entity changed: its ref, its etag (the catalog's hash of the whole entity),
- * and its annotations (where its source tree is, and what the collectors
+ * entity changed: its ref, its etag (which tells a change where it is the
+ * catalog's hash of the content, see `EntityContents`), and its annotations (where its source tree is, and what the collectors
  * marked `readsRefAndAnnotationsOnly` read). An entity that must be
  * collected again is then read whole.
  */
