@@ -14,8 +14,10 @@
  *
  * Environment:
  *   BENCH_MODE      all (default), store, cycle or e2e; cycle is the
- *                   store-level runCycle benchmark (cycleBench.ts), with
- *                   BENCH_PROFILE_DIR=<dir> for V8 CPU profiles of cycles
+ *                   store-level runCycle benchmark (cycleBench.ts)
+ *   BENCH_PROFILE_DIR  <dir>: V8 CPU profiles of one full and one unchanged
+ *                   cycle per database and model (e2e and cycle modes);
+ *                   scripts/cpuProfile.ts summarises one
  *   BENCH_ENTITIES  components (default 10000)
  *   BENCH_RUNS      runs per median (default 3)
  *   BENCH_DBS       sqlite,postgres (default: both; PostgreSQL only when
@@ -604,7 +606,11 @@ async function endToEnd(dbs: string[]) {
         prefix,
         entities: ENTITIES,
         runs,
+        profileDir: process.env.BENCH_PROFILE_DIR
+          ? resolve(process.env.BENCH_PROFILE_DIR)
+          : undefined,
       };
+      if (spec.profileDir) mkdirSync(spec.profileDir, { recursive: true });
       console.error(`\n${label}: default model`);
       await freshMaturity('default');
       const d = runChild({ ...spec, model: 'default' });

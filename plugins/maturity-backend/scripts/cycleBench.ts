@@ -42,8 +42,6 @@ import {
 import knexFactory, { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -51,6 +49,7 @@ import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
 import { loadMaturityModel } from '../src/engine/loadModel';
 import { MaturityEngine } from '../src/engine/MaturityEngine';
 import { createBareResultsTable } from './bareLoop';
+import { startCpuProfile } from './cpuProfile';
 import { createSyntheticEntities } from './syntheticEntities';
 
 /** One measured run: CPU and wall milliseconds. */
@@ -76,29 +75,13 @@ async function timed(
   fn: () => Promise<unknown>,
   profile?: string,
 ): Promise<Sample> {
-  let session: Session | undefined;
-  if (profile) {
-    session = new Session();
-    session.connect();
-    await new Promise<void>((ok, ko) =>
-      session!.post('Profiler.enable', e => (e ? ko(e) : ok())),
-    );
-    await new Promise<void>((ok, ko) =>
-      session!.post('Profiler.start', e => (e ? ko(e) : ok())),
-    );
-  }
+  const stopProfile = profile ? await startCpuProfile() : undefined;
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   await fn();
   const wall = performance.now() - wall0;
   const cpu1 = process.cpuUsage(cpu0);
-  if (session) {
-    const result = await new Promise<any>((ok, ko) =>
-      session!.post('Profiler.stop', (e, r) => (e ? ko(e) : ok(r))),
-    );
-    writeFileSync(profile!, JSON.stringify(result.profile));
-    session.disconnect();
-  }
+  await stopProfile?.(profile!);
   return { cpu: (cpu1.user + cpu1.system) / 1000, wall, load: loadavg()[0] };
 }
 

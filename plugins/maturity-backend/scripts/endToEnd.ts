@@ -33,6 +33,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runBareLoop } from './bareLoop';
+import { startCpuProfile } from './cpuProfile';
 import {
   createSyntheticEntities,
   VARIANT_ANNOTATION,
@@ -51,6 +52,14 @@ export interface EndToEndSpec {
   /** Only ingest and one timed full cycle (the scale run). */
   scaleOnly?: boolean;
   runs: number;
+  /**
+   * After the measured runs, one more full and one more unchanged cycle, and
+   * 40 more unchanged refreshes of one entity, under the V8 profiler, written
+   * as `e2e-<db>-<model>-<full|unchanged|refresh>.cpuprofile` here. The
+   * profile covers the whole process: catalog, maturity and the benchmark's
+   * own requests.
+   */
+  profileDir?: string;
 }
 
 /** One measured figure: the runs, their median and the 1-minute load. */
@@ -578,6 +587,26 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     );
   }
 
+  if (spec.profileDir && !spec.scaleOnly) {
+    // Apart from the measured runs: the profiler slows them.
+    for (const kind of ['full', 'unchanged'] as const) {
+      if (kind === 'full') await changeGroups();
+      const stop = await startCpuProfile();
+      const c = await cycle({ readable: kind === 'full' });
+      await stop(
+        join(
+          spec.profileDir,
+          `e2e-${spec.db}-${spec.model}-${kind}.cpuprofile`,
+        ),
+      );
+      progress(
+        `profiled ${kind} cycle: done ${c.doneMs.toFixed(0)} ms, engine ${
+          c.engineMs
+        } ms`,
+      );
+    }
+  }
+
   if (!spec.scaleOnly && spec.model === 'default') {
     // The liveness route and a catalog read, every ~20 ms while a full
     // cycle runs.
@@ -664,6 +693,17 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     }
     writeFileSync(readme, original);
     const load = loadavg()[0];
+    if (spec.profileDir) {
+      // Apart from the measured requests: the profiler slows them.
+      const stop = await startCpuProfile();
+      for (let i = 0; i < 40; i++) await refresh();
+      await stop(
+        join(
+          spec.profileDir,
+          `e2e-${spec.db}-${spec.model}-refresh.cpuprofile`,
+        ),
+      );
+    }
     result.onDemandUnchanged = {
       p50: percentile(unchangedTimes, 50),
       p95: percentile(unchangedTimes, 95),

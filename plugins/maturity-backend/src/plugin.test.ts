@@ -466,6 +466,18 @@ describe('maturity backend on the demo organization', () => {
     );
   });
 
+  it("counts a monolith's extracted services in a cycle: its context read holds them, whatever page they are scored on", async () => {
+    const facts = await request(server)
+      .get('/api/maturity/entity/component/default/classroom-monolith/facts')
+      .set('Authorization', user);
+    expect(facts.status).toBe(200);
+    const catalog = facts.body.items.find(
+      (f: any) => f.collector === 'catalog',
+    );
+    // Six services in examples/entities.yaml name it as where they came from.
+    expect(catalog.facts['catalog.extractedServiceCount']).toBe(6);
+  });
+
   it('draws trends from the history', async () => {
     const res = await request(server)
       .get('/api/maturity/trends?interval=day')

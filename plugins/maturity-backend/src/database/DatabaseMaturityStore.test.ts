@@ -174,6 +174,48 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(1);
     });
 
+    it('rewrites the group hierarchy, and the data version cached roll-ups check, only when it changed', async () => {
+      const version = async () =>
+        Number(
+          (await knex('maturity_data_version').where({ id: 1 }).first())
+            .version,
+        );
+      const closure = [
+        {
+          ancestor: 'group:default/engineering',
+          descendant: 'group:default/engineering',
+          depth: 0,
+        },
+        {
+          ancestor: 'group:default/engineering',
+          descendant: 'group:default/courses-team',
+          depth: 1,
+        },
+        {
+          ancestor: 'group:default/courses-team',
+          descendant: 'group:default/courses-team',
+          depth: 0,
+        },
+      ];
+      await store.replaceGroupClosure(closure);
+      const first = await version();
+      // The same rows in another order: nothing to write.
+      await store.replaceGroupClosure([...closure].reverse());
+      expect(await version()).toBe(first);
+      // courses-team moved one level down: a new depth.
+      const moved = closure.map(r => (r.depth === 1 ? { ...r, depth: 2 } : r));
+      await store.replaceGroupClosure(moved);
+      expect(await version()).toBe(first + 1);
+      const rows = await knex('maturity_group_closure')
+        .where({ descendant_ref: 'group:default/courses-team' })
+        .orderBy('depth');
+      expect(rows.map(r => Number(r.depth))).toEqual([0, 2]);
+      // One row fewer.
+      await store.replaceGroupClosure(moved.slice(1));
+      expect(await version()).toBe(first + 2);
+      expect(await knex('maturity_group_closure')).toHaveLength(2);
+    });
+
     it('rolls up owners through the group hierarchy, three levels deep', async () => {
       // engineering > learning-experience > courses-team
       await store.replaceGroupClosure([

@@ -752,7 +752,27 @@ export class DatabaseMaturityStore implements MaturityStore {
   async replaceGroupClosure(
     rows: Array<{ ancestor: string; descendant: string; depth: number }>,
   ): Promise<void> {
+    const key = (ancestor: string, descendant: string, depth: number) =>
+      `${ancestor}\u0000${descendant}\u0000${depth}`;
+    const wanted = new Set(
+      rows.map(r => key(r.ancestor, r.descendant, r.depth)),
+    );
     await this.db.transaction(async tx => {
+      // Most cycles find the hierarchy as it was: leave it, and the data
+      // version with it, so that cached roll-ups and trends stay valid.
+      const stored = await tx('maturity_group_closure').select(
+        'ancestor_ref',
+        'descendant_ref',
+        'depth',
+      );
+      if (
+        stored.length === wanted.size &&
+        stored.every(r =>
+          wanted.has(key(r.ancestor_ref, r.descendant_ref, Number(r.depth))),
+        )
+      ) {
+        return;
+      }
       await this.bumpDataVersion(tx);
       await tx('maturity_group_closure').delete();
       for (const part of chunks(rows)) {

@@ -495,26 +495,26 @@ export class MaturityEngine {
     credentials: BackstageCredentials,
   ): Promise<CatalogSnapshot> {
     const entities: Entity[] = [];
-    const filters: EntityFilterQuery[] = [
+    // One query: each request costs the catalog a query of its own, even
+    // one that finds nothing (most catalogs have no extracted services).
+    const filter: EntityFilterQuery = [
       { kind: CONTEXT_KINDS },
       {
         [`metadata.annotations.${EXTRACTED_FROM_ANNOTATION}`]:
           CATALOG_FILTER_EXISTS,
       },
     ];
-    for (const filter of filters) {
-      let cursor: string | undefined;
-      do {
-        const response = await this.options.catalog.queryEntities(
-          cursor
-            ? { cursor, limit: CONTEXT_PAGE_SIZE }
-            : { filter, limit: CONTEXT_PAGE_SIZE, totalItems: 'exclude' },
-          { credentials },
-        );
-        entities.push(...response.items);
-        cursor = response.pageInfo.nextCursor;
-      } while (cursor);
-    }
+    let cursor: string | undefined;
+    do {
+      const response = await this.options.catalog.queryEntities(
+        cursor
+          ? { cursor, limit: CONTEXT_PAGE_SIZE }
+          : { filter, limit: CONTEXT_PAGE_SIZE, totalItems: 'exclude' },
+        { credentials },
+      );
+      entities.push(...response.items);
+      cursor = response.pageInfo.nextCursor;
+    } while (cursor);
     entities.push(
       ...(await CatalogSnapshot.templates(this.options.catalog, credentials)),
     );
