@@ -466,7 +466,7 @@ describe('maturity backend on the demo organization', () => {
     );
   });
 
-  it("counts a monolith's extracted services in a cycle: its context read holds them, whatever page they are scored on", async () => {
+  it("counts a monolith's extracted services in a cycle (its context read holds them, whatever page they are scored on) and in Score now", async () => {
     const facts = await request(server)
       .get('/api/maturity/entity/component/default/classroom-monolith/facts')
       .set('Authorization', user);
@@ -476,6 +476,20 @@ describe('maturity backend on the demo organization', () => {
     );
     // Six services in examples/entities.yaml name it as where they came from.
     expect(catalog.facts['catalog.extractedServiceCount']).toBe(6);
+
+    // Score now finds them through the catalog's facet of the annotation.
+    const refreshed = await request(server)
+      .post('/api/maturity/entity/component/default/classroom-monolith/refresh')
+      .set('Authorization', user);
+    expect(refreshed.status).toBe(200);
+    const after = await request(server)
+      .get('/api/maturity/entity/component/default/classroom-monolith/facts')
+      .set('Authorization', user);
+    expect(
+      after.body.items.find((f: any) => f.collector === 'catalog').facts[
+        'catalog.extractedServiceCount'
+      ],
+    ).toBe(6);
   });
 
   it('draws trends from the history', async () => {

@@ -107,6 +107,10 @@ function mutableCatalog(entities: Entity[]) {
     byRefs.push(request.entityRefs);
     return current.getEntitiesByRefs(request, options);
   };
+  catalog.getEntityFacets = (request, options) => {
+    calls.push('getEntityFacets');
+    return current.getEntityFacets(request, options);
+  };
   return {
     calls,
     byRefs,
@@ -607,12 +611,13 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     await engine.refreshEntity('component:default/a');
     expect(await evaluatedAt(knex)).toEqual(before);
     // The entity, its lookups (the owner group) in one request, and the
-    // services extracted from it in another; no query of every Template, no
-    // walk up the owner's parents.
+    // extracted-from facet, which names no service extracted from it: no
+    // query of every entity's annotations, none of every Template, no walk
+    // up the owner's parents.
     expect(calls.sort()).toEqual([
       'getEntitiesByRefs',
       'getEntityByRef',
-      'queryEntities',
+      'getEntityFacets',
     ]);
 
     // The owner group's on-call annotation changes, the entity does not.
@@ -655,6 +660,42 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       'ownership.ownerRef': 'group:default/team-b',
       'ownership.ownerResolves': true,
     });
+  });
+
+  it('a refresh sees a service extracted from the entity since the last cycle, named in full or in short', async () => {
+    const { collector } = repoCollector();
+    const extracted = (name: string, from: string): Entity => ({
+      ...component(name),
+      metadata: {
+        ...component(name).metadata,
+        annotations: { 'cloud-native-portal/extracted-from': from },
+      },
+    });
+    const { catalog, set, calls } = mutableCatalog([team, component('a')]);
+    const engine = createEngine({ store, catalog, collector });
+    await engine.runCycle();
+    expect(
+      (await factsOf(store, 'component:default/a', 'catalog'))[
+        'catalog.extractedServiceCount'
+      ],
+    ).toBe(0);
+
+    set([
+      team,
+      component('a'),
+      extracted('b', 'component:default/a'),
+      extracted('c', 'a'),
+      extracted('d', 'component:default/elsewhere'),
+    ]);
+    calls.length = 0;
+    await engine.refreshEntity('component:default/a');
+    // The facet names services extracted from it: only then the query.
+    expect(calls).toContain('queryEntities');
+    expect(
+      (await factsOf(store, 'component:default/a', 'catalog'))[
+        'catalog.extractedServiceCount'
+      ],
+    ).toBe(2);
   });
 
   it("a refresh reads the owner's members as a cycle does: CODEOWNERS naming a member matches the owner in both", async () => {

@@ -17,6 +17,12 @@ import { codeownerIn, codeownersTokensFor } from '../codeownersOwner';
 import { defaultCodeowners, findCodeowners } from '../evidence/codeowners';
 import { CatalogSnapshot, toRef } from './CatalogSnapshot';
 import { FactBuilder } from './factBuilder';
+import {
+  CAPABILITIES_ANNOTATION,
+  EXTRACTED_AT_ANNOTATION,
+  EXTRACTED_CAPABILITY_ANNOTATION,
+  EXTRACTED_FROM_ANNOTATION,
+} from './extractionAnnotations';
 
 /** Owner values that teams use when nobody owns a service yet. */
 export const DEFAULT_PLACEHOLDER_OWNERS = [
@@ -31,10 +37,10 @@ export const DEFAULT_PLACEHOLDER_OWNERS = [
 const ANNOTATION = {
   tier: 'cloud-native-portal/tier',
   stateful: 'cloud-native-portal/stateful',
-  capabilities: 'cloud-native-portal/capabilities',
-  extractedFrom: 'cloud-native-portal/extracted-from',
-  extractedCapability: 'cloud-native-portal/extracted-capability',
-  extractedAt: 'cloud-native-portal/extracted-at',
+  capabilities: CAPABILITIES_ANNOTATION,
+  extractedFrom: EXTRACTED_FROM_ANNOTATION,
+  extractedCapability: EXTRACTED_CAPABILITY_ANNOTATION,
+  extractedAt: EXTRACTED_AT_ANNOTATION,
   runbook: 'cloud-native-portal/runbook',
   slo: 'cloud-native-portal/slo',
   anomalyDetection: 'cloud-native-portal/anomaly-detection',

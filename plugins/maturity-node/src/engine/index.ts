@@ -1,8 +1,11 @@
+export { CatalogSnapshot, toRef } from './CatalogSnapshot';
 export {
-  CatalogSnapshot,
+  CAPABILITIES_ANNOTATION,
+  EXTRACTED_AT_ANNOTATION,
+  EXTRACTED_CAPABILITY_ANNOTATION,
   EXTRACTED_FROM_ANNOTATION,
-  toRef,
-} from './CatalogSnapshot';
+  ROUTED_CAPABILITIES_ANNOTATION,
+} from './extractionAnnotations';
 export { withSpecRelations } from './specRelations';
 export {
   createCatalogFactCollector,

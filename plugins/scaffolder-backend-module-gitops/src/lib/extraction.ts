@@ -4,20 +4,23 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
+import {
+  CAPABILITIES_ANNOTATION,
+  EXTRACTED_AT_ANNOTATION,
+  EXTRACTED_CAPABILITY_ANNOTATION,
+  EXTRACTED_FROM_ANNOTATION,
+  ROUTED_CAPABILITIES_ANNOTATION,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { Document, parseAllDocuments, Scalar } from 'yaml';
 
-/** The capabilities a monolith still serves, comma-separated. */
-export const CAPABILITIES_ANNOTATION = 'cloud-native-portal/capabilities';
-/** On an extracted service: the monolith it came from. */
-export const EXTRACTED_FROM_ANNOTATION = 'cloud-native-portal/extracted-from';
-/** On an extracted service: the capability it took over. */
-export const EXTRACTED_CAPABILITY_ANNOTATION =
-  'cloud-native-portal/extracted-capability';
-/** On an extracted service: the day of the extraction, YYYY-MM-DD. */
-export const EXTRACTED_AT_ANNOTATION = 'cloud-native-portal/extracted-at';
-/** On a monolith: the capabilities whose traffic is routed elsewhere. */
-export const ROUTED_CAPABILITIES_ANNOTATION =
-  'cloud-native-portal/routed-capabilities';
+// The decomposition annotations, which the catalog facts also read.
+export {
+  CAPABILITIES_ANNOTATION,
+  EXTRACTED_AT_ANNOTATION,
+  EXTRACTED_CAPABILITY_ANNOTATION,
+  EXTRACTED_FROM_ANNOTATION,
+  ROUTED_CAPABILITIES_ANNOTATION,
+};
 
 /** A capability name as the capabilities annotation lists it. */
 export const CAPABILITY_NAME = /^[a-z0-9][a-z0-9-]*$/;
