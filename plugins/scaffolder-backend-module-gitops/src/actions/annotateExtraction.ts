@@ -1,16 +1,18 @@
 import { InputError } from '@backstage/errors';
 import { workspacePath } from '../lib/files';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  EXTRACTED_AT_ANNOTATION,
+  EXTRACTED_CAPABILITY_ANNOTATION,
+  EXTRACTED_FROM_ANNOTATION,
+  ROUTED_CAPABILITIES_ANNOTATION,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { promises as fs } from 'fs';
 import {
   annotateCatalogInfo,
   CAPABILITY_NAME,
   componentRef,
-  EXTRACTED_AT_ANNOTATION,
-  EXTRACTED_CAPABILITY_ANNOTATION,
-  EXTRACTED_FROM_ANNOTATION,
   isIsoDay,
-  ROUTED_CAPABILITIES_ANNOTATION,
   today,
 } from '../lib/extraction';
 import { examples } from './annotateExtraction.examples';

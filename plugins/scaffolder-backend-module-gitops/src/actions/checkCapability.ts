@@ -6,11 +6,13 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  CAPABILITIES_ANNOTATION,
+  EXTRACTED_CAPABILITY_ANNOTATION,
+} from '@cloud-native-portal/plugin-maturity-node';
+import {
   CAPABILITY_NAME,
   checkCapability,
   componentRef,
-  CAPABILITIES_ANNOTATION,
-  EXTRACTED_CAPABILITY_ANNOTATION,
   githubCatalogEntry,
   splitList,
 } from '../lib/extraction';

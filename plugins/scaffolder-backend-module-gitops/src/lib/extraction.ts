@@ -6,21 +6,10 @@ import {
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   CAPABILITIES_ANNOTATION,
-  EXTRACTED_AT_ANNOTATION,
   EXTRACTED_CAPABILITY_ANNOTATION,
   EXTRACTED_FROM_ANNOTATION,
-  ROUTED_CAPABILITIES_ANNOTATION,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { Document, parseAllDocuments, Scalar } from 'yaml';
-
-// The decomposition annotations, which the catalog facts also read.
-export {
-  CAPABILITIES_ANNOTATION,
-  EXTRACTED_AT_ANNOTATION,
-  EXTRACTED_CAPABILITY_ANNOTATION,
-  EXTRACTED_FROM_ANNOTATION,
-  ROUTED_CAPABILITIES_ANNOTATION,
-};
 
 /** A capability name as the capabilities annotation lists it. */
 export const CAPABILITY_NAME = /^[a-z0-9][a-z0-9-]*$/;
