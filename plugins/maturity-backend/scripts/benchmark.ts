@@ -403,6 +403,16 @@ function printFigures(label: string, r: E2eResult) {
       r.catalogMax,
     )}`,
   );
+  line(
+    'liveness p99, no cycle',
+    r.idleLivenessP99,
+    'the same polls for 5 s with no cycle running: the floor of the figures above',
+  );
+  line(
+    'catalog read p99, no cycle',
+    r.idleCatalogP99,
+    'the same polls for 5 s with no cycle running; on SQLite the catalog checks the kind filter entity by entity',
+  );
   for (const [key, name] of [
     ['onDemandUnchanged', 'one entity on demand, repo unchanged'],
     ['onDemandChanged', 'one entity on demand, repo changed'],

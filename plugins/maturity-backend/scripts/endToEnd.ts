@@ -628,6 +628,36 @@ export async function runEndToEnd(spec: EndToEndSpec) {
       }
       return times;
     };
+    // The same two polls for 5 s with no cycle running: what the backend
+    // answers at rest (the catalog's own query cost, its processing loop).
+    const idle = { liveness: [] as number[], catalog: [] as number[] };
+    for (let i = 0; i < spec.runs; i++) {
+      const fiveSeconds = sleep(5000).then(() => undefined);
+      const [liveness, catalog] = await Promise.all([
+        poll('/.backstage/health/v1/liveness', fiveSeconds),
+        poll(
+          '/api/catalog/entities/by-query?limit=20&filter=kind=component',
+          fiveSeconds,
+        ),
+      ]);
+      idle.liveness.push(percentile(liveness, 99));
+      idle.catalog.push(percentile(catalog, 99));
+      progress(
+        `no cycle, 5 s of polling: liveness p99 ${percentile(
+          liveness,
+          99,
+        ).toFixed(1)} ms, catalog p99 ${percentile(catalog, 99).toFixed(1)} ms`,
+      );
+    }
+    const idleLoad = loadavg()[0];
+    result.idleLivenessP99 = figure(
+      idle.liveness,
+      idle.liveness.map(() => idleLoad),
+    );
+    result.idleCatalogP99 = figure(
+      idle.catalog,
+      idle.catalog.map(() => idleLoad),
+    );
     const p99s = { liveness: [] as number[], catalog: [] as number[] };
     const maxes = { liveness: [] as number[], catalog: [] as number[] };
     const counts: number[] = [];
