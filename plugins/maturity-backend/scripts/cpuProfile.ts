@@ -89,6 +89,13 @@ export function summariseCpuProfile(file: string, top = 15) {
       : '';
     return `${frame.functionName || '(anonymous)'} ${where}`.trim();
   };
+  const nativeCaller = (id: number): string => {
+    for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+      const { url } = byId.get(at)!.callFrame;
+      if (url) return owner(url);
+    }
+    return 'no caller';
+  };
   const callerOf = (id: number): string => {
     for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)!.callFrame;
@@ -108,7 +115,13 @@ export function summariseCpuProfile(file: string, top = 15) {
       continue;
     }
     total += us;
-    add(functions, label(frame), us);
+    // A native frame (`run` is better-sqlite3's statement or a signature in
+    // node:crypto) is named with the package that called it.
+    add(
+      functions,
+      frame.url ? label(frame) : `${label(frame)} (from ${nativeCaller(id)})`,
+      us,
+    );
     add(owners, owner(frame.url), us);
     add(
       callers,
