@@ -37,6 +37,27 @@ export function toRef(
   }
 }
 
+/** Every entity matching `filter`, page by page (`PAGE_SIZE`). */
+async function queryAll(
+  catalog: CatalogService,
+  query: { filter: Record<string, string | string[]>; fields?: string[] },
+  credentials: BackstageCredentials,
+): Promise<Entity[]> {
+  const found: Entity[] = [];
+  let cursor: string | undefined;
+  do {
+    const response = await catalog.queryEntities(
+      cursor
+        ? { cursor, limit: PAGE_SIZE }
+        : { ...query, limit: PAGE_SIZE, totalItems: 'exclude' },
+      { credentials },
+    );
+    found.push(...response.items);
+    cursor = response.pageInfo.nextCursor;
+  } while (cursor);
+  return found;
+}
+
 /**
  * An in-memory view of the catalog entities an evaluation needs, fetched once:
  * the whole catalog for a scheduled cycle, or one entity and its neighbours for
@@ -218,23 +239,7 @@ export class CatalogSnapshot {
         wanted.has(toRef(value, 'component')?.toLocaleLowerCase('en-US') ?? ''),
       );
     if (values.length === 0) return [];
-    const found: Entity[] = [];
-    let cursor: string | undefined;
-    do {
-      const response = await catalog.queryEntities(
-        cursor
-          ? { cursor, limit: PAGE_SIZE }
-          : {
-              filter: { [key]: values },
-              limit: PAGE_SIZE,
-              totalItems: 'exclude',
-            },
-        { credentials },
-      );
-      found.push(...response.items);
-      cursor = response.pageInfo.nextCursor;
-    } while (cursor);
-    return found;
+    return queryAll(catalog, { filter: { [key]: values } }, credentials);
   }
 
   /**
@@ -247,24 +252,11 @@ export class CatalogSnapshot {
     catalog: CatalogService,
     credentials: BackstageCredentials,
   ): Promise<Entity[]> {
-    const templates: Entity[] = [];
-    let cursor: string | undefined;
-    do {
-      const response = await catalog.queryEntities(
-        cursor
-          ? { cursor, limit: PAGE_SIZE }
-          : {
-              filter: { kind: 'Template' },
-              fields: TEMPLATE_FIELDS,
-              limit: PAGE_SIZE,
-              totalItems: 'exclude',
-            },
-        { credentials },
-      );
-      templates.push(...response.items);
-      cursor = response.pageInfo.nextCursor;
-    } while (cursor);
-    return templates;
+    return queryAll(
+      catalog,
+      { filter: { kind: 'Template' }, fields: TEMPLATE_FIELDS },
+      credentials,
+    );
   }
 
   constructor(entities: Entity[]) {
