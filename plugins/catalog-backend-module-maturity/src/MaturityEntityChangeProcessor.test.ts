@@ -68,9 +68,12 @@ function setup(publish?: EventsService['publish']) {
     logger,
     entityKinds: ['Component'],
   });
-  const cache = entityCache();
+  // The catalog keeps one cache per entity.
+  const caches = new Map<string, ReturnType<typeof entityCache>>();
   const process = async (entity: Entity) => {
-    const run = cache.run();
+    const key = `${entity.kind}:${entity.metadata.name}`;
+    if (!caches.has(key)) caches.set(key, entityCache());
+    const run = caches.get(key)!.run();
     const out = await processor.postProcessEntity(
       entity,
       location,
@@ -146,13 +149,42 @@ describe('MaturityEntityChangeProcessor', () => {
     expect((published[1].eventPayload as any).change).toBe('changed');
   });
 
-  it('publishes nothing for kinds the maturity plugin does not score', async () => {
+  it('publishes the kinds that scoring looks up (a new System, a changed Group) as it does the scored kinds', async () => {
+    const { process, published } = setup();
+    const team = (children: string[]): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'shop-team', namespace: 'default' },
+      spec: { type: 'team', children },
+    });
+    await process({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: 'shop', namespace: 'default' },
+      spec: { owner: 'group:default/shop-team', domain: 'commerce' },
+    });
+    await process(team([]));
+    await process(team([]));
+    await process(team(['payments-team']));
+    expect(
+      published.map(p => [
+        (p.eventPayload as any).entityRef,
+        (p.eventPayload as any).change,
+      ]),
+    ).toEqual([
+      ['system:default/shop', 'new'],
+      ['group:default/shop-team', 'new'],
+      ['group:default/shop-team', 'changed'],
+    ]);
+  });
+
+  it('publishes nothing for kinds the maturity plugin neither scores nor looks up', async () => {
     const { process, published } = setup();
     await process({
       apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name: 'shop-team' },
-      spec: { type: 'team', children: [] },
+      kind: 'Location',
+      metadata: { name: 'org' },
+      spec: { type: 'url', target: 'https://example.com/org.yaml' },
     });
     expect(published).toEqual([]);
   });

@@ -8,6 +8,7 @@ import {
 import { EventsService } from '@backstage/plugin-events-node';
 import {
   MATURITY_CATALOG_ENTITY_TOPIC,
+  MATURITY_LOOKUP_KINDS,
   MaturityCatalogEntityEvent,
   maturityEntityHash,
 } from '@cloud-native-portal/plugin-maturity-node';
@@ -17,7 +18,9 @@ const HASH_KEY = 'maturity-entity-hash-v1';
 
 /**
  * Announces, on {@link MATURITY_CATALOG_ENTITY_TOPIC}, every entity of the
- * scored kinds that the catalog processes for the first time, or whose
+ * scored kinds, and of the kinds that scoring looks up
+ * ({@link MATURITY_LOOKUP_KINDS}: owners, systems, domains, APIs, resources,
+ * Templates), that the catalog processes for the first time, or whose
  * definition changed since it was last processed. It remembers the hash of
  * each entity in the catalog's per-entity processor cache, so an unchanged
  * entity is announced once, not on every processing loop.
@@ -36,7 +39,11 @@ export class MaturityEntityChangeProcessor implements CatalogProcessor {
       entityKinds: string[];
     },
   ) {
-    this.kinds = new Set(options.entityKinds.map(k => k.toLowerCase()));
+    this.kinds = new Set(
+      [...options.entityKinds, ...MATURITY_LOOKUP_KINDS].map(k =>
+        k.toLowerCase(),
+      ),
+    );
   }
 
   getProcessorName(): string {

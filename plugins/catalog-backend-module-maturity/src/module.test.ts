@@ -29,6 +29,27 @@ spec:
   owner: group:default/shop-team
 `;
 
+// In a system the catalog does not hold yet.
+const orders = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: orders
+spec:
+  type: service
+  lifecycle: production
+  owner: group:default/shop-team
+  system: shop
+`;
+
+const shop = `apiVersion: backstage.io/v1alpha1
+kind: System
+metadata:
+  name: shop
+spec:
+  owner: group:default/shop-team
+  domain: commerce
+`;
+
 const team = `apiVersion: backstage.io/v1alpha1
 kind: Group
 metadata:
@@ -70,8 +91,9 @@ describe('a component registered in the catalog', () => {
 
   beforeAll(async () => {
     root.setContent({
-      'org.yaml': `${team}---\n${component('cart')}`,
+      'org.yaml': `${team}---\n${component('cart')}---\n${orders}`,
       'payments/catalog-info.yaml': component('payments'),
+      'shop/catalog-info.yaml': shop,
     });
     const backend = await startTestBackend({
       features: [
@@ -98,7 +120,7 @@ describe('a component registered in the catalog', () => {
         mockServices.rootConfig.factory({
           data: {
             catalog: {
-              rules: [{ allow: ['Component', 'Group', 'Location'] }],
+              rules: [{ allow: ['Component', 'Group', 'System', 'Location'] }],
               processingInterval: { seconds: 1 },
               locations: [{ type: 'file', target: root.resolve('org.yaml') }],
             },
@@ -147,5 +169,38 @@ describe('a component registered in the catalog', () => {
     );
     const report = (await scorecard('payments')).body;
     expect(report.entityRef).toBe('component:default/payments');
+  });
+
+  it('is scored again when its system arrives in the catalog after it was scored, without the scan or a cycle', async () => {
+    const domainOfOrders = async () => {
+      const res = await request(server)
+        .get('/api/maturity/entities')
+        .set('Authorization', user);
+      const item = res.body.items?.find(
+        (i: { entityRef: string }) =>
+          i.entityRef === 'component:default/orders',
+      );
+      return item ? { domainRef: item.domainRef ?? null } : undefined;
+    };
+    await waitFor(
+      'the score of orders',
+      async () => (await domainOfOrders()) !== undefined,
+      60_000,
+    );
+    // Scored while its system is not in the catalog: no domain.
+    expect(await domainOfOrders()).toEqual({ domainRef: null });
+
+    const registered = await request(server)
+      .post('/api/catalog/locations')
+      .set('Authorization', user)
+      .send({ type: 'file', target: root.resolve('shop/catalog-info.yaml') });
+    expect(registered.status).toBe(201);
+
+    await waitFor(
+      "orders' score with its system's domain",
+      async () =>
+        (await domainOfOrders())?.domainRef === 'domain:default/commerce',
+      60_000,
+    );
   });
 });

@@ -6,10 +6,29 @@ import { createHash } from 'node:crypto';
  * The events topic on which the catalog module
  * `@cloud-native-portal/plugin-catalog-backend-module-maturity` announces
  * entities that the catalog processed for the first time, or whose
- * definition changed, so that the maturity plugin scores them without
- * waiting for its next scan.
+ * definition changed, so that the maturity plugin scores them, and the
+ * entities that looked them up, without waiting for its next scan or cycle.
+ * It announces the scored kinds and {@link MATURITY_LOOKUP_KINDS}.
  */
 export const MATURITY_CATALOG_ENTITY_TOPIC = 'maturity.catalog.entity-changed';
+
+/**
+ * The kinds of the entities that an entity's maturity collection looks up in
+ * the catalog besides the entity itself: its owner and the owner's members
+ * and parents, its system and the system's domain, its APIs and resources,
+ * and the Template its repository's record names. The catalog module
+ * announces these kinds too, so that the maturity plugin scores again the
+ * entities that looked one up when it arrives or changes.
+ */
+export const MATURITY_LOOKUP_KINDS: readonly string[] = [
+  'Group',
+  'User',
+  'System',
+  'Domain',
+  'API',
+  'Resource',
+  'Template',
+];
 
 /** The payload of an event on {@link MATURITY_CATALOG_ENTITY_TOPIC}. */
 export interface MaturityCatalogEntityEvent {

@@ -35,12 +35,30 @@ function setup(options: {
   catalog: Entity[];
   scored?: string[];
   maxPerBatch?: number;
+  /** What each entity's last collection looked up, by its ref. */
+  lookups?: Record<string, { refs?: string[]; extracted?: string[] }>;
 }) {
   const refreshed: string[] = [];
+  const lookups = Object.entries(options.lookups ?? {});
   const engine = {
     cycleRunning: false,
     refreshEntity: async (ref: string) => {
       refreshed.push(ref);
+    },
+    // The engine's own answer is tested in MaturityEngine.test.ts.
+    entitiesLookingUp: (
+      refs: Iterable<string>,
+      from: Iterable<string> = [],
+    ) => {
+      const looked = new Set(refs);
+      const monoliths = new Set(from);
+      return lookups
+        .filter(
+          ([, l]) =>
+            l.refs?.some(r => looked.has(r)) ||
+            l.extracted?.some(r => monoliths.has(r)),
+        )
+        .map(([ref]) => ref);
     },
   };
   const scored = new Set(options.scored ?? []);
@@ -147,13 +165,16 @@ describe('CatalogEntityEvents', () => {
     expect(refreshed).toEqual(['component:default/checkout']);
   });
 
-  it('ignores payloads of an unknown shape and kinds it does not score', async () => {
-    const { subscriber, refreshed, publish } = setup({ catalog: [] });
+  it('ignores payloads of an unknown shape and kinds it neither scores nor looks up', async () => {
+    const { subscriber, refreshed, publish } = setup({
+      catalog: [],
+      lookups: { 'component:default/x': { refs: ['location:default/org'] } },
+    });
     await subscriber.subscribe();
     await publish({ entityRef: 'component:default/x', change: 'deleted' });
     await publish('component:default/x');
     await publish({
-      entityRef: 'group:default/team',
+      entityRef: 'location:default/org',
       change: 'new',
       hash: 'h',
     });
@@ -176,5 +197,126 @@ describe('CatalogEntityEvents', () => {
     await eventually(() => refreshed.length > 0);
     await subscriber.stop();
     expect(refreshed).toEqual(['component:default/checkout']);
+  });
+
+  describe('the entities that looked up an announced entity', () => {
+    const shop: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: 'shop', namespace: 'default' },
+      spec: { owner: 'group:default/team', domain: 'commerce' },
+    };
+    const systemEvent: MaturityCatalogEntityEvent = {
+      entityRef: 'system:default/shop',
+      change: 'new',
+      hash: maturityEntityHash(shop),
+    };
+    const lookups = {
+      'component:default/cart': {
+        refs: ['group:default/team', 'system:default/shop'],
+      },
+      'component:default/orders': {
+        refs: ['group:default/team', 'system:default/shop'],
+      },
+      'component:default/search': { refs: ['group:default/team'] },
+    };
+
+    it('scores again the ones whose collection looked up a system that arrived, once the catalog serves it', async () => {
+      const { subscriber, refreshed, publish } = setup({
+        catalog: [shop],
+        lookups,
+      });
+      await subscriber.subscribe();
+      await publish(systemEvent);
+      await eventually(() => refreshed.length >= 2);
+      await subscriber.stop();
+      expect(refreshed.sort()).toEqual([
+        'component:default/cart',
+        'component:default/orders',
+      ]);
+
+      const direct = setup({ catalog: [shop], lookups });
+      const result = await direct.subscriber.scoreBatch([systemEvent]);
+      expect(result.dependents.sort()).toEqual([
+        'component:default/cart',
+        'component:default/orders',
+      ]);
+      expect(result.scored).toEqual([]);
+    });
+
+    it('scores none of them while the catalog does not serve the announced version', async () => {
+      const { subscriber, refreshed } = setup({ catalog: [], lookups });
+      const result = await subscriber.scoreBatch([systemEvent]);
+      expect(refreshed).toEqual([]);
+      expect(result.skipped).toEqual([
+        {
+          entityRef: 'system:default/shop',
+          reason: expect.stringContaining('not in the catalog yet'),
+        },
+      ]);
+    });
+
+    it('scores a monolith again when a new service names it as extracted from it', async () => {
+      const ledger: Entity = {
+        ...component('ledger'),
+        metadata: {
+          name: 'ledger',
+          namespace: 'default',
+          annotations: {
+            'cloud-native-portal/extracted-from': 'classroom-monolith',
+          },
+        },
+      };
+      const { subscriber, refreshed } = setup({
+        catalog: [ledger],
+        lookups: {
+          'component:default/classroom-monolith': {
+            extracted: ['component:default/classroom-monolith'],
+          },
+        },
+      });
+      const result = await subscriber.scoreBatch([event(ledger)]);
+      expect(result.scored).toEqual(['component:default/ledger']);
+      expect(result.dependents).toEqual([
+        'component:default/classroom-monolith',
+      ]);
+      expect(refreshed.sort()).toEqual([
+        'component:default/classroom-monolith',
+        'component:default/ledger',
+      ]);
+    });
+
+    it('scores an announced entity once, not again as one that looked up another announced entity', async () => {
+      const cart = component('cart');
+      const { subscriber, refreshed } = setup({
+        catalog: [cart, shop],
+        lookups,
+      });
+      const result = await subscriber.scoreBatch([
+        event(cart, 'new'),
+        systemEvent,
+      ]);
+      expect(result.scored).toEqual(['component:default/cart']);
+      expect(result.dependents).toEqual(['component:default/orders']);
+      expect(refreshed.sort()).toEqual([
+        'component:default/cart',
+        'component:default/orders',
+      ]);
+    });
+
+    it('starts the cycle instead when they and the announced entities are more than maxPerBatch', async () => {
+      const { subscriber, refreshed, tooMany } = setup({
+        catalog: [shop],
+        lookups,
+        maxPerBatch: 1,
+      });
+      const result = await subscriber.scoreBatch([systemEvent]);
+      expect(refreshed).toEqual([]);
+      expect(tooMany).toEqual([2]);
+      expect(result.skipped.map(s => s.reason)).toEqual([
+        'too many for one batch',
+        'too many for one batch',
+      ]);
+    });
   });
 });

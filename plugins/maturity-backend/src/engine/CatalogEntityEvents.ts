@@ -1,12 +1,15 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import {
+  EXTRACTED_FROM_ANNOTATION,
   MATURITY_CATALOG_ENTITY_TOPIC,
+  MATURITY_LOOKUP_KINDS,
   MaturityCatalogEntityEvent,
   maturityEntityHash,
   readMaturityCatalogEntityEvent,
+  toRef,
 } from '@cloud-native-portal/plugin-maturity-node';
 import pLimit from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
@@ -38,15 +41,25 @@ export const DEFAULT_CATALOG_WAIT: CatalogWait = {
 
 /** What an event batch did, for logs and tests. */
 export interface CatalogEntityBatchResult {
-  /** Refs scored. */
+  /** Refs of the announced entities scored. */
   scored: string[];
+  /**
+   * Refs scored again because their last collection looked up an announced
+   * entity (its owner, system, API, Template, or a service extracted from
+   * it), which the catalog now serves in another version or for the first
+   * time.
+   */
+  dependents: string[];
   /** Refs left to the next scan or cycle, with the reason. */
   skipped: Array<{ entityRef: string; reason: string }>;
 }
 
 export interface CatalogEntityEventsOptions {
   events: EventsService;
-  engine: Pick<MaturityEngine, 'cycleRunning' | 'refreshEntity'>;
+  engine: Pick<
+    MaturityEngine,
+    'cycleRunning' | 'refreshEntity' | 'entitiesLookingUp'
+  >;
   store: Pick<MaturityStore, 'getEvaluationStates'>;
   catalog: CatalogService;
   auth: AuthService;
@@ -54,8 +67,9 @@ export interface CatalogEntityEventsOptions {
   /** Kinds the plugin scores (`maturity.entityKinds`). */
   entityKinds: string[];
   /**
-   * A batch with more entities to score than this is not scored one by one:
-   * `onTooMany` is called instead (the plugin starts the full cycle).
+   * A batch with more entities to score than this (announced entities and
+   * the entities that looked them up) is not scored one by one: `onTooMany`
+   * is called instead (the plugin starts the full cycle).
    */
   maxPerBatch: number;
   onTooMany(count: number): void;
@@ -76,6 +90,12 @@ export interface CatalogEntityEventsOptions {
  * - a `new` entity is scored when it has no score yet, and a `changed` one
  *   always, once the catalog serves that version (the catalog stitches an
  *   entity shortly after processing it; the wait is bounded);
+ * - the entities whose last collection looked up an announced entity (an
+ *   owner, system, domain, API, resource or Template that arrived or
+ *   changed, or a monolith that a new service names as extracted from it)
+ *   are scored again once the catalog serves it: an entity scored before
+ *   its system reached the catalog does not keep a score without the
+ *   system's domain until the next cycle;
  * - nothing is scored while this process runs a full cycle: the batch waits
  *   for its end (the cycle's catalog snapshot may predate the entity), and
  *   then skips the new entities that the cycle scored.
@@ -91,9 +111,20 @@ export class CatalogEntityEvents {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly kinds: Set<string>;
+  private readonly lookupKinds = new Set(
+    MATURITY_LOOKUP_KINDS.map(k => k.toLowerCase()),
+  );
 
   constructor(private readonly options: CatalogEntityEventsOptions) {
     this.kinds = new Set(options.entityKinds.map(k => k.toLowerCase()));
+  }
+
+  private kindOf(entityRef: string): string | undefined {
+    try {
+      return parseEntityRef(entityRef).kind.toLowerCase();
+    } catch {
+      return undefined;
+    }
   }
 
   /** Subscribes to the topic; events then start batches. */
@@ -115,13 +146,10 @@ export class CatalogEntityEvents {
       );
       return;
     }
-    let kind: string;
-    try {
-      kind = parseEntityRef(event.entityRef).kind.toLowerCase();
-    } catch {
+    const kind = this.kindOf(event.entityRef);
+    if (!kind || (!this.kinds.has(kind) && !this.lookupKinds.has(kind))) {
       return;
     }
-    if (!this.kinds.has(kind)) return;
     this.queue([event], this.options.batchMs ?? 200);
   }
 
@@ -165,7 +193,11 @@ export class CatalogEntityEvents {
     batch: MaturityCatalogEntityEvent[],
   ): Promise<CatalogEntityBatchResult> {
     const { engine, logger } = this.options;
-    const result: CatalogEntityBatchResult = { scored: [], skipped: [] };
+    const result: CatalogEntityBatchResult = {
+      scored: [],
+      dependents: [],
+      skipped: [],
+    };
     const skip = (entityRef: string, reason: string) =>
       result.skipped.push({ entityRef, reason });
     if (batch.length === 0) return result;
@@ -174,13 +206,14 @@ export class CatalogEntityEvents {
       this.queue(batch, this.options.cyclePollMs ?? 1000);
       return result;
     }
+    const own = batch.filter(e => this.kinds.has(this.kindOf(e.entityRef)!));
     const stored = await this.options.store.getEvaluationStates(
-      batch.map(e => e.entityRef),
+      own.map(e => e.entityRef),
     );
-    const due = batch.filter(
+    const due = own.filter(
       e => e.change === 'changed' || !stored.has(e.entityRef),
     );
-    for (const e of batch) {
+    for (const e of own) {
       if (!due.includes(e)) skip(e.entityRef, 'it has a score');
     }
     if (due.length > this.options.maxPerBatch) {
@@ -188,31 +221,95 @@ export class CatalogEntityEvents {
       this.options.onTooMany(due.length);
       return result;
     }
+
+    // The announced entities that others may have looked up, and the due
+    // ones, once the catalog serves them: the entities that looked them up
+    // are found, and everything is scored, only after that.
+    const looked = batch.filter(e =>
+      this.lookupKinds.has(this.kindOf(e.entityRef)!),
+    );
+    const served = new Map<string, Entity>();
     const limit = pLimit(4);
     await Promise.all(
-      due.map(event =>
+      [...new Set([...due, ...looked])].map(event =>
         limit(async () => {
           if (this.stopped) return skip(event.entityRef, 'stopping');
-          const served = await this.waitForCatalog(event);
-          if (served !== true) return skip(event.entityRef, served);
+          const entity = await this.waitForCatalog(event);
+          if (typeof entity === 'string') {
+            return skip(event.entityRef, entity);
+          }
+          served.set(event.entityRef, entity);
+          return undefined;
+        }),
+      ),
+    );
+    const toScore = due.filter(e => served.has(e.entityRef));
+    const scoring = new Set(toScore.map(e => e.entityRef));
+    // A new or changed service names the monolith it was extracted from:
+    // the monolith's extracted services changed.
+    const monoliths = toScore.flatMap(e => {
+      const from = toRef(
+        served.get(e.entityRef)!.metadata.annotations?.[
+          EXTRACTED_FROM_ANNOTATION
+        ],
+        'component',
+      );
+      return from ? [from] : [];
+    });
+    const dependents = engine
+      .entitiesLookingUp(served.keys(), monoliths)
+      .filter(ref => !scoring.has(ref));
+    if (toScore.length + dependents.length > this.options.maxPerBatch) {
+      for (const e of toScore) skip(e.entityRef, 'too many for one batch');
+      for (const ref of dependents) skip(ref, 'too many for one batch');
+      this.options.onTooMany(toScore.length + dependents.length);
+      return result;
+    }
+
+    const refresh = async (entityRef: string, why: string) => {
+      try {
+        await engine.refreshEntity(entityRef);
+        return true;
+      } catch (e) {
+        logger.warn(
+          `Could not score ${entityRef} (${why}); the next scan or cycle scores it: ${e}`,
+        );
+        skip(entityRef, `scoring failed: ${e}`);
+        return false;
+      }
+    };
+    await Promise.all([
+      ...toScore.map(event =>
+        limit(async () => {
+          if (this.stopped) return skip(event.entityRef, 'stopping');
           // A cycle started meanwhile: after it, unless it scored the entity.
           if (engine.cycleRunning) {
             this.queue([event], this.options.cyclePollMs ?? 1000);
             return skip(event.entityRef, 'a cycle is running');
           }
-          try {
-            await engine.refreshEntity(event.entityRef);
+          if (
+            await refresh(event.entityRef, `${event.change} in the catalog`)
+          ) {
             result.scored.push(event.entityRef);
-          } catch (e) {
-            logger.warn(
-              `Could not score ${event.entityRef} (${event.change} in the catalog); the next scan or cycle scores it: ${e}`,
-            );
-            skip(event.entityRef, `scoring failed: ${e}`);
           }
           return undefined;
         }),
       ),
-    );
+      ...dependents.map(entityRef =>
+        limit(async () => {
+          if (this.stopped) return skip(entityRef, 'stopping');
+          // The cycle that started meanwhile read the catalog after the
+          // announced entities were served: it scores this one again.
+          if (engine.cycleRunning) {
+            return skip(entityRef, 'a cycle is running');
+          }
+          if (await refresh(entityRef, 'it looked up an announced entity')) {
+            result.dependents.push(entityRef);
+          }
+          return undefined;
+        }),
+      ),
+    ]);
     if (result.scored.length > 0) {
       logger.info(
         `Maturity: scored ${
@@ -220,21 +317,30 @@ export class CatalogEntityEvents {
         } new or changed catalog entities: ${result.scored.join(', ')}`,
       );
     }
+    if (result.dependents.length > 0) {
+      logger.info(
+        `Maturity: scored again ${
+          result.dependents.length
+        } entities that looked up new or changed catalog entities (${[
+          ...served.keys(),
+        ].join(', ')}): ${result.dependents.join(', ')}`,
+      );
+    }
     return result;
   }
 
   /**
    * Waits, bounded, until the catalog serves the entity: any version for a
-   * `new` entity, the announced one for a `changed` entity. Returns true, or
-   * why not.
+   * `new` entity, the announced one for a `changed` entity. Returns the
+   * entity served, or why not.
    */
   private async waitForCatalog(
     event: MaturityCatalogEntityEvent,
-  ): Promise<true | string> {
+  ): Promise<Entity | string> {
     const { catalog, auth } = this.options;
     const wait = this.options.catalogWait ?? DEFAULT_CATALOG_WAIT;
     try {
-      await pRetry(
+      return await pRetry(
         async () => {
           if (this.stopped) throw new AbortError('stopping');
           const entity = await catalog.getEntityByRef(event.entityRef, {
@@ -247,10 +353,10 @@ export class CatalogEntityEvents {
           ) {
             throw new Error('the catalog serves an older version');
           }
+          return entity;
         },
         { ...wait, factor: 2 },
       );
-      return true;
     } catch (e) {
       return `${(e as Error).message}; the next scan or cycle scores it`;
     }

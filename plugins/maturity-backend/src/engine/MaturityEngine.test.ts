@@ -793,6 +793,48 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     );
   });
 
+  it('names the entities whose collection looked up a ref (found or not, in any case) or listed the services extracted from it; a refresh of them sees the system that arrived since', async () => {
+    const { collector } = repoCollector();
+    const system: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: 'shop', namespace: 'default' },
+      spec: { owner: 'team-a', domain: 'retail' },
+    };
+    const inShop: Entity = {
+      ...component('a'),
+      spec: { ...component('a').spec, system: 'shop' },
+    };
+    const { catalog, set } = mutableCatalog([team, inShop, component('b')]);
+    const engine = createEngine({ store, catalog, collector });
+    expect(engine.entitiesLookingUp(['system:default/shop'])).toEqual([]);
+    await engine.runCycle();
+
+    expect(engine.entitiesLookingUp(['System:default/SHOP'])).toEqual([
+      'component:default/a',
+    ]);
+    expect(engine.entitiesLookingUp(['group:default/team-a']).sort()).toEqual([
+      'component:default/a',
+      'component:default/b',
+    ]);
+    expect(engine.entitiesLookingUp(['system:default/other'])).toEqual([]);
+    // Each component's catalog facts list the services extracted from it.
+    expect(engine.entitiesLookingUp([], ['component:default/b'])).toEqual([
+      'component:default/b',
+    ]);
+    expect(
+      (await store.getEntityScore('component:default/a'))?.domainRef,
+    ).toBeUndefined();
+
+    set([team, system, inShop, component('b')]);
+    for (const ref of engine.entitiesLookingUp(['system:default/shop'])) {
+      await engine.refreshEntity(ref);
+    }
+    expect((await store.getEntityScore('component:default/a'))?.domainRef).toBe(
+      'domain:default/retail',
+    );
+  });
+
   it('does not run the catalog and source-tree collectors again for an entity whose inputs did not change', async () => {
     const { collector } = repoCollector();
     const probe = treeOnlyCollector();

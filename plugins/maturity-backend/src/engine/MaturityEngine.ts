@@ -26,6 +26,7 @@ import {
   evaluateFactSets,
   FactCollector,
   installedCollectorIds,
+  MATURITY_LOOKUP_KINDS,
   toRef,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'node:crypto';
@@ -138,9 +139,10 @@ const CONTEXT_PAGE_SIZE = 1000;
 /**
  * The kinds whose entities the catalog and ownership facts and the stored
  * catalog fields look up: owners and their members and parents, systems and
- * domains, APIs and resources.
+ * domains, APIs and resources. The Templates are read apart, with only the
+ * fields the template facts compare.
  */
-const CONTEXT_KINDS = ['Group', 'User', 'System', 'Domain', 'API', 'Resource'];
+const CONTEXT_KINDS = MATURITY_LOOKUP_KINDS.filter(kind => kind !== 'Template');
 const DAY_MS = 86400_000;
 
 /** Lets other work (HTTP requests, timers) run between chunks of a cycle. */
@@ -878,6 +880,49 @@ export class MaturityEngine {
         snapshot: options.snapshot,
       });
     }
+  }
+
+  /**
+   * The entities whose last collection by this process looked up one of
+   * `refs` (found or not), or listed the services extracted from one of
+   * `extractedFrom`, or read the whole catalog: what the catalog holds for
+   * those refs is part of their facts, so they are to be scored again when
+   * one arrives or changes.
+   * Refs compare without case, as the catalog compares them. An entity this
+   * process has not collected since it started is not among them.
+   */
+  entitiesLookingUp(
+    refs: Iterable<string>,
+    extractedFrom: Iterable<string> = [],
+  ): string[] {
+    const lower = (values: Iterable<string>) =>
+      new Set([...values].map(ref => ref.toLocaleLowerCase('en-US')));
+    const looked = lower(refs);
+    const monoliths = lower(extractedFrom);
+    if (looked.size === 0 && monoliths.size === 0) return [];
+    // Most refs are shared by thousands of logs (see `sharedRefs`): each
+    // is lowered once.
+    const lowered = new Map<string, string>();
+    const hit = (ref: string, wanted: Set<string>) => {
+      let key = lowered.get(ref);
+      if (key === undefined) {
+        key = ref.toLocaleLowerCase('en-US');
+        lowered.set(ref, key);
+      }
+      return wanted.has(key);
+    };
+    const found: string[] = [];
+    for (const [entityRef, reads] of this.catalogReads) {
+      if (
+        // It read the whole snapshot: anything may change its facts.
+        reads.opaque ||
+        reads.refs.some(ref => hit(ref, looked)) ||
+        reads.extracted.some(ref => hit(ref, monoliths))
+      ) {
+        found.push(entityRef);
+      }
+    }
+    return found;
   }
 
   /**
