@@ -28,6 +28,11 @@
  *                   fresh temporary directory and fresh databases)
  *   BENCH_CYCLE_TIMEOUT_S  the cycle task's timeout (default 40); triggers
  *                   are spaced by half of it, as the plugin requires
+ *   BENCH_MEMORY    1: the cycle mode also samples the live heap (a full
+ *                   garbage collection every 2 s during each cycle), which
+ *                   slows the cycles; every run prints peak RSS and heap
+ *                   above the catalog in memory, and the heap the engine
+ *                   keeps between cycles
  *   BENCH_SCALE     1 to add the 100,000-entity run on SQLite (opt-in: the
  *                   catalog alone needs many minutes to ingest 100,000
  *                   entities on a 2-core machine); 0 or unset skips it

@@ -43,6 +43,8 @@ import knexFactory, { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
 import { loadavg } from 'node:os';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
@@ -83,6 +85,62 @@ async function timed(
   const cpu1 = process.cpuUsage(cpu0);
   await stopProfile?.(profile!);
   return { cpu: (cpu1.user + cpu1.system) / 1000, wall, load: loadavg()[0] };
+}
+
+const MiB = 1024 * 1024;
+
+/** V8's full garbage collection, for memory figures read after it. */
+const collectGarbage = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/**
+ * BENCH_MEMORY=1: every 2 s during a cycle, a full collection, and the heap
+ * in use after it: the live memory, without the garbage V8 lets pile up
+ * below its limit. The collections slow the cycles: time figures of such a
+ * run are not comparable.
+ */
+const LIVE_SAMPLES = process.env.BENCH_MEMORY === '1';
+
+/**
+ * What the process needed while `fn` ran, above what it held right before
+ * (after a full collection; that is, on top of the catalog in memory): its
+ * peak resident memory and peak heap in use, sampled every 20 ms (the
+ * engine yields to the event loop every 50 entities, so a sample falls in
+ * every stretch of work), and with BENCH_MEMORY=1 its peak live heap.
+ */
+async function peakAbove(
+  fn: () => Promise<unknown>,
+): Promise<{ rss: number; heap: number; live?: number }> {
+  collectGarbage();
+  const base = process.memoryUsage();
+  const peak = { rss: base.rss, heap: base.heapUsed, live: base.heapUsed };
+  const sample = () => {
+    const now = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, now.rss);
+    peak.heap = Math.max(peak.heap, now.heapUsed);
+  };
+  const timer = setInterval(sample, 20);
+  const liveTimer = LIVE_SAMPLES
+    ? setInterval(() => {
+        sample();
+        collectGarbage();
+        peak.live = Math.max(peak.live, process.memoryUsage().heapUsed);
+      }, 2000)
+    : undefined;
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+    clearInterval(liveTimer);
+  }
+  sample();
+  return {
+    rss: (peak.rss - base.rss) / MiB,
+    heap: (peak.heap - base.heapUsed) / MiB,
+    ...(LIVE_SAMPLES ? { live: (peak.live - base.heapUsed) / MiB } : {}),
+  };
 }
 
 /** The entities with the relations the catalog's processors add. */
@@ -131,10 +189,20 @@ function memoryCatalog(entities: Entity[]): CatalogService {
       .update(stableStringify(withUid))
       .digest('hex');
     const entity = { ...withUid, metadata: { ...withUid.metadata, etag } };
-    return { entity, json: JSON.stringify(entity) };
+    // Only the JSON and what filters read are kept: the memory figures are
+    // read above what the catalog holds, which should be little.
+    return {
+      ref: stringifyEntityRef(entity),
+      kind: entity.kind,
+      annotations: entity.metadata.annotations,
+      json: JSON.stringify(entity),
+    };
   });
-  const byRef = new Map(stored.map(s => [stringifyEntityRef(s.entity), s]));
-  const matches = (filter: EntityFilterQuery | undefined, e: Entity) => {
+  const byRef = new Map(stored.map(s => [s.ref, s]));
+  const matches = (
+    filter: EntityFilterQuery | undefined,
+    e: { kind: string; annotations?: Record<string, string> },
+  ) => {
     const f = (Array.isArray(filter) ? filter[0] : filter) ?? {};
     return Object.entries(f).every(([key, value]) => {
       if (key === 'kind') {
@@ -142,7 +210,7 @@ function memoryCatalog(entities: Entity[]): CatalogService {
         return kinds.includes(e.kind.toLowerCase());
       }
       if (key.startsWith('metadata.annotations.')) {
-        const v = e.metadata.annotations?.[key.slice(21)];
+        const v = e.annotations?.[key.slice(21)];
         return value === CATALOG_FILTER_EXISTS ? v !== undefined : v === value;
       }
       throw new Error(`memory catalog: unsupported filter ${key}`);
@@ -159,7 +227,7 @@ function memoryCatalog(entities: Entity[]): CatalogService {
         key = JSON.stringify(request.filter ?? {});
         queries.set(
           key,
-          stored.filter(s => matches(request.filter, s.entity)),
+          stored.filter(s => matches(request.filter, s)),
         );
       }
       const all = queries.get(key)!;
@@ -334,8 +402,17 @@ export async function cycleBench(options: {
         : {}),
     });
     // The process's first cycle evaluates everything (an upgrade may
-    // evaluate the same inputs differently): not measured.
-    await engine.runCycle();
+    // evaluate the same inputs differently): not measured for time. The heap
+    // before it and after the last cycle tells what the engine keeps from
+    // cycle to cycle (each entity's lookups and etag).
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+    console.error(
+      `  ${modelName} model: heap in use before the first cycle ${(
+        heapBefore / MiB
+      ).toFixed(0)} MiB`,
+    );
+    const firstPeak = await peakAbove(() => engine.runCycle());
     const full: Sample[] = [];
     const unchanged: Sample[] = [];
     const bare: Sample[] = [];
@@ -349,6 +426,13 @@ export async function cycleBench(options: {
       if (/^begin/i.test(q.sql ?? '')) transactions += 1;
     });
     let fullStatements = '';
+    const peaks: Record<
+      'full' | 'unchanged',
+      { rss: number; heap: number; live?: number }
+    > = {
+      full: { rss: 0, heap: 0 },
+      unchanged: { rss: 0, heap: 0 },
+    };
     const cycle = async (kind: 'full' | 'unchanged', profile?: string) => {
       if (kind === 'full') {
         // Every team's on-call annotation flips: every component's
@@ -358,9 +442,18 @@ export async function cycleBench(options: {
       let summary: any;
       statements = 0;
       transactions = 0;
-      const sample = await timed(async () => {
-        summary = await engine.runCycle();
-      }, profile);
+      let sample: Sample | undefined;
+      const peak = await peakAbove(async () => {
+        sample = await timed(async () => {
+          summary = await engine.runCycle();
+        }, profile);
+      });
+      // The profiled runs hold the profile in memory too.
+      if (!profile) {
+        peaks[kind].rss = Math.max(peaks[kind].rss, peak.rss);
+        peaks[kind].heap = Math.max(peaks[kind].heap, peak.heap);
+        peaks[kind].live = Math.max(peaks[kind].live ?? 0, peak.live ?? 0);
+      }
       const expected = kind === 'full' ? options.entities : 0;
       if (summary.evaluated !== expected) {
         throw new Error(
@@ -370,13 +463,17 @@ export async function cycleBench(options: {
       if (kind === 'full') {
         fullStatements = `${statements} statements through knex, ${transactions} transactions`;
       }
-      return sample;
+      return sample!;
     };
     for (let run = 0; run < options.runs; run++) {
       full.push(await cycle('full'));
       unchanged.push(await cycle('unchanged'));
       const same = variants[current];
+      // Progress on stderr: a run that fails (out of memory under a heap
+      // limit) shows which step it reached.
+      console.error(`  ${modelName} model, run ${run + 1}: cycles done`);
       bare.push(await timed(() => bareLoop(bareDb, same, modelFile)));
+      console.error(`  ${modelName} model, run ${run + 1}: bare loop done`);
     }
     if (options.profileDir) {
       // Profiled apart from the measured runs: the profiler slows them.
@@ -391,6 +488,8 @@ export async function cycleBench(options: {
         );
       }
     }
+    collectGarbage();
+    const retained = (process.memoryUsage().heapUsed - heapBefore) / MiB;
     printCycleTable(
       `Store-level cycle, ${options.label}, ${options.entities} components, ${modelName} model (${model.checks.length} checks); medians of ${options.runs}`,
       {
@@ -411,6 +510,31 @@ export async function cycleBench(options: {
           runs: unchanged,
         },
       ],
+    );
+    const f = (v: { rss: number; heap: number; live?: number }) =>
+      `${v.rss.toFixed(0)} / ${v.heap.toFixed(0)}${
+        LIVE_SAMPLES ? ` / ${(v.live ?? 0).toFixed(0)}` : ''
+      } MiB`;
+    console.log(
+      `  memory above what the process held before (the catalog in memory), peak RSS / peak heap in use${
+        LIVE_SAMPLES ? ' / peak live heap' : ''
+      }: the first cycle ${f(firstPeak)}, a full cycle ${f(
+        peaks.full,
+      )}, an unchanged cycle ${f(
+        peaks.unchanged,
+      )}; heap in use before the first cycle ${(heapBefore / MiB).toFixed(
+        0,
+      )} MiB, heap limit ${(getHeapStatistics().heap_size_limit / MiB).toFixed(
+        0,
+      )} MiB; peak RSS of the process so far ${(
+        process.resourceUsage().maxRSS / 1024
+      ).toFixed(
+        0,
+      )} MiB; heap grown from before the first cycle to after the last (what the engine keeps: each entity's lookups and etag) ${retained.toFixed(
+        1,
+      )} MiB (${((retained * MiB) / options.entities).toFixed(
+        0,
+      )} bytes per component)`,
     );
     await knex.destroy();
   }
