@@ -72,6 +72,7 @@ function setup(options: {
         s.onEvent({ topic: s.topics[0], eventPayload: payload });
     },
   };
+  const catalog = catalogServiceMock({ entities: options.catalog });
   const subscriber = new CatalogEntityEvents({
     events,
     engine,
@@ -79,7 +80,7 @@ function setup(options: {
       getEvaluationStates: async refs =>
         new Map(refs.filter(r => scored.has(r)).map(r => [r, {}])),
     },
-    catalog: catalogServiceMock({ entities: options.catalog }),
+    catalog,
     auth: mockServices.auth(),
     logger: mockServices.logger.mock(),
     entityKinds: ['Component'],
@@ -94,7 +95,7 @@ function setup(options: {
       topic: MATURITY_CATALOG_ENTITY_TOPIC,
       eventPayload: payload,
     });
-  return { subscriber, engine, refreshed, tooMany, publish };
+  return { subscriber, engine, refreshed, tooMany, publish, catalog };
 }
 
 describe('CatalogEntityEvents', () => {
@@ -254,6 +255,20 @@ describe('CatalogEntityEvents', () => {
           reason: expect.stringContaining('not in the catalog yet'),
         },
       ]);
+    });
+
+    it('does not ask the catalog for an announced entity that no collection looked up', async () => {
+      const { subscriber, refreshed, catalog } = setup({
+        catalog: [shop],
+        lookups: {
+          'component:default/search': { refs: ['group:default/team'] },
+        },
+      });
+      const read = jest.spyOn(catalog, 'getEntityByRef');
+      const result = await subscriber.scoreBatch([systemEvent]);
+      expect(read).not.toHaveBeenCalled();
+      expect(refreshed).toEqual([]);
+      expect(result).toEqual({ scored: [], dependents: [], skipped: [] });
     });
 
     it('scores a monolith again when a new service names it as extracted from it', async () => {

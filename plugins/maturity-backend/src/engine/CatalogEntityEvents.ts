@@ -216,18 +216,27 @@ export class CatalogEntityEvents {
     for (const e of own) {
       if (!due.includes(e)) skip(e.entityRef, 'it has a score');
     }
-    if (due.length > this.options.maxPerBatch) {
-      for (const e of due) skip(e.entityRef, 'too many for one batch');
-      this.options.onTooMany(due.length);
-      return result;
-    }
-
-    // The announced entities that others may have looked up, and the due
-    // ones, once the catalog serves them: the entities that looked them up
-    // are found, and everything is scored, only after that.
+    // The announced entities that others may have looked up: with none
+    // looking them up and nothing else to score, the batch is done without
+    // a request (a catalog ingesting its users, before the first cycle).
     const looked = batch.filter(e =>
       this.lookupKinds.has(this.kindOf(e.entityRef)!),
     );
+    const lookingUp = looked.length
+      ? engine.entitiesLookingUp(looked.map(e => e.entityRef))
+      : [];
+    const count = new Set([...due.map(e => e.entityRef), ...lookingUp]).size;
+    if (count > this.options.maxPerBatch) {
+      for (const e of due) skip(e.entityRef, 'too many for one batch');
+      for (const ref of lookingUp) skip(ref, 'too many for one batch');
+      this.options.onTooMany(count);
+      return result;
+    }
+    if (count === 0) return result;
+
+    // The due entities and the announced ones they may look up, once the
+    // catalog serves them: the entities that looked them up are found, and
+    // everything is scored, only after that.
     const served = new Map<string, Entity>();
     const limit = pLimit(4);
     await Promise.all(
