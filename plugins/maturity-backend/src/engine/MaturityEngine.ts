@@ -27,6 +27,7 @@ import {
   FactCollector,
   installedCollectorIds,
   MATURITY_LOOKUP_KINDS,
+  queryAllEntities,
   toRef,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'node:crypto';
@@ -496,7 +497,6 @@ export class MaturityEngine {
   private async contextSnapshot(
     credentials: BackstageCredentials,
   ): Promise<CatalogSnapshot> {
-    const entities: Entity[] = [];
     // One query: each request costs the catalog a query of its own, even
     // one that finds nothing (most catalogs have no extracted services).
     const filter: EntityFilterQuery = [
@@ -506,17 +506,11 @@ export class MaturityEngine {
           CATALOG_FILTER_EXISTS,
       },
     ];
-    let cursor: string | undefined;
-    do {
-      const response = await this.options.catalog.queryEntities(
-        cursor
-          ? { cursor, limit: CONTEXT_PAGE_SIZE }
-          : { filter, limit: CONTEXT_PAGE_SIZE, totalItems: 'exclude' },
-        { credentials },
-      );
-      entities.push(...response.items);
-      cursor = response.pageInfo.nextCursor;
-    } while (cursor);
+    const entities = await queryAllEntities(
+      this.options.catalog,
+      { filter, pageSize: CONTEXT_PAGE_SIZE },
+      credentials,
+    );
     entities.push(
       ...(await CatalogSnapshot.templates(this.options.catalog, credentials)),
     );

@@ -37,19 +37,27 @@ export function toRef(
   }
 }
 
-/** Every entity matching `filter`, page by page (`PAGE_SIZE`). */
-async function queryAll(
+/** The filter of a catalog query, as `CatalogService.queryEntities` takes it. */
+type EntityFilter = Extract<
+  NonNullable<Parameters<CatalogService['queryEntities']>[0]>,
+  { filter?: unknown }
+>['filter'];
+
+/**
+ * Every entity matching `query.filter` (all of them without one), page by
+ * page: `query.pageSize` entities per request, 500 by default.
+ */
+export async function queryAllEntities(
   catalog: CatalogService,
-  query: { filter: Record<string, string | string[]>; fields?: string[] },
+  query: { filter?: EntityFilter; fields?: string[]; pageSize?: number },
   credentials: BackstageCredentials,
 ): Promise<Entity[]> {
+  const { pageSize: limit = PAGE_SIZE, ...request } = query;
   const found: Entity[] = [];
   let cursor: string | undefined;
   do {
     const response = await catalog.queryEntities(
-      cursor
-        ? { cursor, limit: PAGE_SIZE }
-        : { ...query, limit: PAGE_SIZE, totalItems: 'exclude' },
+      cursor ? { cursor, limit } : { ...request, limit, totalItems: 'exclude' },
       { credentials },
     );
     found.push(...response.items);
@@ -72,17 +80,9 @@ export class CatalogSnapshot {
     catalog: CatalogService,
     credentials: BackstageCredentials,
   ): Promise<CatalogSnapshot> {
-    const entities: Entity[] = [];
-    let cursor: string | undefined;
-    do {
-      const response = await catalog.queryEntities(
-        cursor ? { cursor, limit: PAGE_SIZE } : { limit: PAGE_SIZE },
-        { credentials },
-      );
-      entities.push(...response.items);
-      cursor = response.pageInfo.nextCursor;
-    } while (cursor);
-    return new CatalogSnapshot(entities);
+    return new CatalogSnapshot(
+      await queryAllEntities(catalog, {}, credentials),
+    );
   }
 
   /**
@@ -239,7 +239,11 @@ export class CatalogSnapshot {
         wanted.has(toRef(value, 'component')?.toLocaleLowerCase('en-US') ?? ''),
       );
     if (values.length === 0) return [];
-    return queryAll(catalog, { filter: { [key]: values } }, credentials);
+    return queryAllEntities(
+      catalog,
+      { filter: { [key]: values } },
+      credentials,
+    );
   }
 
   /**
@@ -252,7 +256,7 @@ export class CatalogSnapshot {
     catalog: CatalogService,
     credentials: BackstageCredentials,
   ): Promise<Entity[]> {
-    return queryAll(
+    return queryAllEntities(
       catalog,
       { filter: { kind: 'Template' }, fields: TEMPLATE_FIELDS },
       credentials,

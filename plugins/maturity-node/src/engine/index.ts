@@ -1,4 +1,4 @@
-export { CatalogSnapshot, toRef } from './CatalogSnapshot';
+export { CatalogSnapshot, queryAllEntities, toRef } from './CatalogSnapshot';
 export {
   CAPABILITIES_ANNOTATION,
   EXTRACTED_AT_ANNOTATION,
