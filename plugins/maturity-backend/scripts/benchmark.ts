@@ -408,6 +408,15 @@ function printFigures(label: string, r: E2eResult) {
       r.catalogMax,
     )}`,
   );
+  if (r.loopDelayP99) {
+    line(
+      'event loop delay p99 during a cycle',
+      r.loopDelayP99,
+      `how long a task waited for the event loop (every task of the backend process, the catalog's included), alongside the polls; max ${runsOf(
+        r.loopDelayMax,
+      )}`,
+    );
+  }
   line(
     'liveness p99, no cycle',
     r.idleLivenessP99,
@@ -418,6 +427,13 @@ function printFigures(label: string, r: E2eResult) {
     r.idleCatalogP99,
     'the same polls for 5 s with no cycle running; on SQLite the catalog checks the kind filter entity by entity',
   );
+  if (r.idleLoopDelayP99) {
+    line(
+      'event loop delay p99, no cycle',
+      r.idleLoopDelayP99,
+      `the same, with the polls alone; max ${runsOf(r.idleLoopDelayMax)}`,
+    );
+  }
   for (const [key, name] of [
     ['onDemandUnchanged', 'one entity on demand, repo unchanged'],
     ['onDemandChanged', 'one entity on demand, repo changed'],

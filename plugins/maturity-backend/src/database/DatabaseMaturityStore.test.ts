@@ -89,6 +89,37 @@ describe.each(databases.eachSupportedId())(
       expect(await store.listFactEntityRefs()).toEqual(['component:default/a']);
     });
 
+    it('lets other work run while it writes a large batch of facts', async () => {
+      // A cycle's page writes thousands of rows; on SQLite each is run on
+      // the event loop. Requests (a liveness probe, a catalog read) must
+      // get turns in between, not wait for the whole batch.
+      const payload = 'x'.repeat(2000);
+      const entries = Array.from({ length: 20_000 }, (_, i) => ({
+        entityRef: `component:default/s${i}`,
+        factSets: [
+          {
+            collector: 'repo',
+            version: 1,
+            collectedAt: new Date('2026-11-01T00:00:00Z').toISOString(),
+            status: 'ok' as const,
+            facts: { 'repo.readme': payload },
+          },
+        ],
+      }));
+      let turns = 0;
+      let writing = true;
+      const tick = () => {
+        if (!writing) return;
+        turns += 1;
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      await store.saveFacts(entries);
+      writing = false;
+      expect(turns).toBeGreaterThan(1);
+      expect((await store.listFactEntityRefs()).length).toBe(20_000);
+    });
+
     it('stores the facts given with evaluations in their transaction, and none of them when the evaluations cannot be stored', async () => {
       const facts = (entityRef: string) => ({
         entityRef,

@@ -9,6 +9,7 @@ import {
   LevelNumber,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Knex } from 'knex';
 import {
   Campaign,
@@ -48,9 +49,12 @@ const SCORE_CHUNK = 200;
 /** Lets other work (HTTP requests, timers) run between bulk statements. */
 const yieldToEventLoop = () => new Promise<void>(r => setImmediate(r));
 
-// Rows written through one prepared SQLite statement between two turns of
-// the event loop.
-const SQLITE_ROWS_PER_TURN = 500;
+// How long SQLite rows are written (better-sqlite3 runs each statement on
+// the event loop) before other work gets a turn. A request waits for the
+// turn in progress at each of its own steps, so this bounds what a bulk
+// write adds to every step of a liveness probe or a catalog read. By time,
+// not rows: a row of facts costs many times a row of dimension levels.
+const SQLITE_TURN_MS = 8;
 
 /** The part of a better-sqlite3 connection the bulk writes use. */
 interface SqliteConnection {
@@ -273,10 +277,13 @@ export class DatabaseMaturityStore implements MaturityStore {
         statement = connection.prepare(sql);
         statements.set(sql, statement);
       }
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i];
+      let turn = performance.now();
+      for (const row of rows) {
         statement.run(...columns.map(c => sqliteValue(row[c])));
-        if ((i + 1) % SQLITE_ROWS_PER_TURN === 0) await yieldToEventLoop();
+        if (performance.now() - turn >= SQLITE_TURN_MS) {
+          await yieldToEventLoop();
+          turn = performance.now();
+        }
       }
       return;
     }
