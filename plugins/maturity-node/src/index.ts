@@ -17,4 +17,6 @@ export * from './codeownersOwner';
 export * from './repo';
 export * from './engine';
 export * from './http';
+export * from './network';
+export * from './github';
 export * from './catalogEntityEvents';

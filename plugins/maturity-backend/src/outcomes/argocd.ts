@@ -1,3 +1,4 @@
+import { fetchReportingUnreachable } from '@cloud-native-portal/plugin-maturity-node';
 import pRetry, { AbortError } from 'p-retry';
 import {
   DeliveryRecord,
@@ -75,31 +76,21 @@ class HttpError extends Error {
  */
 export function argocdSource(options: ArgocdSourceOptions): DeliverySource {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = fetchReportingUnreachable(options.fetch);
   const retryAfterBase = options.retryAfterBaseValue ?? 1000;
   const revisionDates = new Map<string, number | null>();
 
   async function get<T>(path: string): Promise<T> {
     return pRetry(
       async () => {
-        let response: Response;
-        try {
-          response = await doFetch(`${baseUrl}${path}`, {
-            headers: {
-              Accept: 'application/json',
-              ...(options.token
-                ? { Authorization: `Bearer ${options.token}` }
-                : {}),
-            },
-          });
-        } catch (e) {
-          const cause = (e as { cause?: { code?: string } }).cause;
-          throw new Error(
-            `could not reach ${new URL(baseUrl).host}${
-              cause?.code ? `: ${cause.code}` : ''
-            }`,
-          );
-        }
+        const response = await doFetch(`${baseUrl}${path}`, {
+          headers: {
+            Accept: 'application/json',
+            ...(options.token
+              ? { Authorization: `Bearer ${options.token}` }
+              : {}),
+          },
+        });
         if (response.ok) return (await response.json()) as T;
         const status = response.status;
         const retryAfter = Number(response.headers.get('retry-after'));

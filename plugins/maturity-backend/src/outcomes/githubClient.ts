@@ -6,81 +6,17 @@ import {
   ScmIntegrationRegistry,
   ScmIntegrations,
 } from '@backstage/integration';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
+import { createGithubClient as createPortalGithubClient } from '@cloud-native-portal/plugin-maturity-node';
 import { Octokit } from '@octokit/rest';
 
-/** How often a request limited by GitHub is tried again. */
-const RATE_LIMIT_RETRIES = 3;
-/** A limit that asks to wait longer than this (seconds) is not waited for. */
-const MAX_RETRY_AFTER_SECONDS = 120;
-
-type AnyOctokit = {
-  hook: {
-    error(name: 'request', fn: (error: any, options: any) => unknown): void;
-  };
-};
-
 /**
- * GitHub answers a secondary rate limit with 403 or 429, and a Retry-After
- * header. The throttling plugin in use recognises the 403 form only; this
- * plugin presents a 429 in that form (status 403, "secondary rate limit"),
- * so the throttling plugin waits for its Retry-After and tries again.
+ * How the scorecard's GitHub reads wait out rate limits and transient
+ * failures: three retries, and a limit that asks to wait more than two
+ * minutes is not waited for.
  */
-function secondaryLimitOn429(octokit: AnyOctokit) {
-  octokit.hook.error('request', error => {
-    if (error?.status === 429 && error.response) {
-      error.status = 403;
-      error.message = `secondary rate limit (HTTP 429): ${error.message}`;
-    }
-    throw error;
-  });
-  return {};
-}
-
-// The plugins are written against @octokit/core 5 and @octokit/rest 19 is
-// built on core 4: their hook API (hook.wrap, hook.error) is the same, only
-// the type declarations differ.
-type Plugin = Parameters<typeof Octokit.plugin>[0];
-// Inner to outer: the 429 adapter, retries of server errors, throttling.
-const LimitedOctokit: typeof Octokit = Octokit.plugin(
-  secondaryLimitOn429 as Plugin,
-  retry as unknown as Plugin,
-  throttling as unknown as Plugin,
-);
+const READ_LIMITS = { retries: 3, maxWaitSeconds: 120 };
 /** An Octokit client with retries and rate-limit handling. */
 export type GithubClient = Octokit;
-
-/** The path of a request URL, without its query. */
-function pathOf(url: string): string {
-  try {
-    return new URL(url, 'http://github.invalid').pathname;
-  } catch {
-    return url;
-  }
-}
-
-/**
- * fetch, whose failure to connect names the host and the system error
- * (Octokit would report only "fetch failed").
- */
-const fetchNamingTheHost: typeof fetch = async (input, init) => {
-  try {
-    return await fetch(input, init);
-  } catch (e) {
-    const url = typeof input === 'string' ? input : (input as Request).url;
-    const cause = (e as { cause?: { code?: string } }).cause;
-    let host = url;
-    try {
-      host = new URL(url).host;
-    } catch {
-      // keep the URL
-    }
-    throw new Error(
-      `could not reach ${host}${cause?.code ? `: ${cause.code}` : ''}`,
-    );
-  }
-};
 
 /** Options of {@link createGithubClient}. */
 export interface GithubClientOptions {
@@ -96,51 +32,19 @@ export interface GithubClientOptions {
 }
 
 /**
- * An Octokit client that retries server errors (plugin-retry) and waits out
- * GitHub's primary and secondary rate limits (plugin-throttling, which reads
- * Retry-After and X-RateLimit-Reset). Logs say which request was limited,
- * never the token.
+ * The portal's GitHub client (maturity-node's createGithubClient: retries,
+ * rate limits, hosts named when unreachable) with the scorecard's limits.
+ * Logs say which request was limited, never the token.
  */
 export function createGithubClient(options: GithubClientOptions): GithubClient {
-  const { logger } = options;
-  const limited =
-    (kind: string) =>
-    (retryAfter: number, request: any, _octokit: unknown, count: number) => {
-      const what = `${request.method} ${pathOf(request.url)}`;
-      if (count >= RATE_LIMIT_RETRIES || retryAfter > MAX_RETRY_AFTER_SECONDS) {
-        logger.warn(
-          `GitHub ${kind} limit on ${what}: giving up after ${count} retries (Retry-After ${retryAfter} s)`,
-        );
-        return false;
-      }
-      logger.info(
-        `GitHub ${kind} limit on ${what}: retrying after ${retryAfter} s`,
-      );
-      return true;
-    };
-  return new LimitedOctokit({
+  return createPortalGithubClient({
     baseUrl: options.baseUrl,
-    request: { fetch: fetchNamingTheHost },
-    ...(options.token ? { auth: options.token } : {}),
-    ...(options.headers ? { headers: options.headers } : {}),
-    log: {
-      debug: () => {},
-      info: () => {},
-      warn: () => {},
-      error: () => {},
-    },
-    retry: {
-      retries: 2,
-      ...(options.retryAfterBaseValue !== undefined
-        ? { retryAfterBaseValue: options.retryAfterBaseValue }
-        : {}),
-    },
-    throttle: {
-      onRateLimit: limited('rate'),
-      onSecondaryRateLimit: limited('secondary rate'),
-      ...(options.retryAfterBaseValue !== undefined
-        ? { retryAfterBaseValue: options.retryAfterBaseValue }
-        : {}),
+    token: options.token,
+    headers: options.headers,
+    logger: options.logger,
+    limits: {
+      ...READ_LIMITS,
+      retryAfterBaseValue: options.retryAfterBaseValue,
     },
   });
 }

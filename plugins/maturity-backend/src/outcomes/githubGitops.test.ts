@@ -370,7 +370,7 @@ describe('the GitOps repository on GitHub', () => {
     });
     expect(set.facts['delivery.productionDeployments']).toBe(3);
     expect(logger.messages).toContain(
-      'GitHub secondary rate limit on GET /repos/acme/gitops/commits: retrying after 7 s',
+      "GitHub's secondary rate limit on GET /repos/acme/gitops/commits: retry 1 of 3 in 7 s",
     );
     expect(logger.messages.join('\n')).not.toContain(TEST_TOKEN);
   });
@@ -393,7 +393,7 @@ describe('the GitOps repository on GitHub', () => {
     });
     expect(set.facts['delivery.productionDeployments']).toBe(3);
     expect(logger.messages).toContain(
-      'GitHub secondary rate limit on GET /repos/acme/gitops/commits: retrying after 3 s',
+      "GitHub's secondary rate limit on GET /repos/acme/gitops/commits: retry 1 of 3 in 3 s",
     );
   });
 

@@ -10,11 +10,13 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { parse as parseAuthHeader } from 'auth-header';
-import { parseImageReference } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  fetchReportingUnreachable,
+  parseImageReference,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { createHash } from 'crypto';
 import { BlockList, isIP } from 'net';
 import { DigestResolver } from './fixPlan';
-import { fetchReportingUnreachable } from './network';
 
 /** Credentials of one registry, from `scaffolder.gitopsRegistries`. */
 interface RegistryCredentials {

@@ -1,4 +1,5 @@
 import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
+import { fetchReportingUnreachable } from '@cloud-native-portal/plugin-maturity-node';
 import type { Octokit } from '@octokit/rest';
 
 /** A GitHub repository and an authenticated client to read its settings. */
@@ -21,20 +22,6 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /**
- * The system error code of a connection that failed (ENOTFOUND, EAI_AGAIN,
- * ECONNREFUSED, a TLS code, ...), from the error or one of its causes.
- */
-function networkCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/**
  * Per-request options for Octokit: its fetch, but a connection that fails
  * (no response at all) becomes "could not reach <host>: <code>". Octokit
  * itself turns such a failure into a bare "500" and drops the cause.
@@ -45,16 +32,7 @@ function reachability(octokit: Octokit) {
       | { fetch?: typeof fetch }
       | undefined
   )?.fetch;
-  return {
-    fetch: (url: string, init?: RequestInit) =>
-      (configured ?? globalThis.fetch)(url, init).catch((error: unknown) => {
-        if ((error as { name?: unknown })?.name === 'AbortError') throw error;
-        const code =
-          networkCode(error) ??
-          String((error as { message?: unknown })?.message ?? error);
-        throw new Error(`could not reach ${new URL(url).host}: ${code}`);
-      }),
-  };
+  return { fetch: fetchReportingUnreachable(configured) };
 }
 
 // Only the status, or the host and error code of a failed connection, are

@@ -2,7 +2,7 @@
  * The system error code of a connection that failed (ENOTFOUND, EAI_AGAIN,
  * ECONNREFUSED, a TLS code, ...), from the error or one of its causes.
  */
-function networkCode(error: unknown): string | undefined {
+export function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
@@ -13,10 +13,11 @@ function networkCode(error: unknown): string | undefined {
 }
 
 /**
- * A fetch for API clients (Octokit) that reports a request that got no
- * response at all as "could not reach <host>: <code>". Octokit turns such
- * a failure into a bare status 500 and drops its cause, so a DNS failure
- * would read as an error of GitHub's.
+ * A fetch that reports a request that got no response at all as "could not
+ * reach <host>: <code>", the one wording of the portal's API clients
+ * (Octokit, Argo CD, image registries). Octokit turns such a failure into a
+ * bare status 500 and drops its cause, so a DNS failure would read as an
+ * error of GitHub's.
  */
 export function fetchReportingUnreachable(
   base: typeof fetch = (...args) => globalThis.fetch(...args),
