@@ -6,7 +6,7 @@ import {
   ScmIntegrationRegistry,
   ScmIntegrations,
 } from '@backstage/integration';
-import { createGithubClient as createPortalGithubClient } from '@cloud-native-portal/plugin-maturity-node';
+import { createGithubClient } from '@cloud-native-portal/plugin-maturity-node';
 import { Octokit } from '@octokit/rest';
 
 /**
@@ -17,37 +17,6 @@ import { Octokit } from '@octokit/rest';
 const READ_LIMITS = { retries: 3, maxWaitSeconds: 120 };
 /** An Octokit client with retries and rate-limit handling. */
 export type GithubClient = Octokit;
-
-/** Options of {@link createGithubClient}. */
-export interface GithubClientOptions {
-  baseUrl: string;
-  token?: string;
-  headers?: Record<string, string>;
-  logger: LoggerService;
-  /**
-   * Milliseconds per second of Retry-After and of backoff (tests shorten
-   * the waits with it). Default: 1000.
-   */
-  retryAfterBaseValue?: number;
-}
-
-/**
- * The portal's GitHub client (maturity-node's createGithubClient: retries,
- * rate limits, hosts named when unreachable) with the scorecard's limits.
- * Logs say which request was limited, never the token.
- */
-export function createGithubClient(options: GithubClientOptions): GithubClient {
-  return createPortalGithubClient({
-    baseUrl: options.baseUrl,
-    token: options.token,
-    headers: options.headers,
-    logger: options.logger,
-    limits: {
-      ...READ_LIMITS,
-      retryAfterBaseValue: options.retryAfterBaseValue,
-    },
-  });
-}
 
 /** GitHub clients per repository, with the integration's credentials. */
 export interface GithubClients {
@@ -101,12 +70,16 @@ export function githubClientsFromIntegrations(options: {
       const key = baseUrl;
       const kept = clients.get(key);
       if (kept && kept.token === token) return kept.client;
+      // The portal's GitHub client, with the scorecard's limits.
       const client = createGithubClient({
         baseUrl,
         token,
         headers: token ? undefined : headers,
         logger,
-        retryAfterBaseValue: options.retryAfterBaseValue,
+        limits: {
+          ...READ_LIMITS,
+          retryAfterBaseValue: options.retryAfterBaseValue,
+        },
       });
       clients.set(key, { token, client });
       return client;
