@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Runs the end-to-end tests the way a newcomer uses the portal: `yarn start`
-// with the demo organization, Playwright in Chromium, then a restart to prove
-// that what was registered through the UI survives, and the golden paths
-// (e2e/golden-paths.spec.ts) on repositories seeded before the restart.
+// Runs the end-to-end tests against the portal with the demo organization,
+// Playwright in Chromium, then a restart to prove that what was registered
+// through the UI survives, and the golden paths (e2e/golden-paths.spec.ts) on
+// repositories seeded before the restart. The first two phases use the built
+// frontend, served by the backend as in production (built here first, so the
+// bundle is the current source). The last phase starts the portal with
+// `yarn start`, the README's first command, with its development server.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import * as fs from 'node:fs';
@@ -16,7 +19,7 @@ import { parse as parseYaml } from 'yaml';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The backend runs in packages/backend; app-config.yaml paths are relative to it.
 const backendDir = join(root, 'packages/backend');
-const APP = 'http://localhost:3000';
+const DEV_APP = 'http://localhost:3000';
 const BACKEND = 'http://localhost:7007';
 const START_TIMEOUT_MS = 6 * 60_000;
 
@@ -52,18 +55,43 @@ async function waitForDown(url, timeoutMs) {
 }
 
 /** Waits until the portal's backend is ready and its app answers. */
-async function waitUntilReady() {
+async function waitUntilReady(portal) {
   await waitFor(`${BACKEND}/.backstage/health/v1/readiness`, START_TIMEOUT_MS);
-  await waitFor(APP, START_TIMEOUT_MS);
+  await waitFor(portal.app, START_TIMEOUT_MS);
 }
 
-function startPortal(env) {
-  const child = spawn('yarn', ['start'], {
+/** Builds the frontend that the backend serves in the built phases. */
+function buildApp() {
+  const child = spawn('yarn', ['workspace', 'app', 'build'], {
     cwd: root,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: 'inherit',
   });
+  return new Promise((resolvePromise, reject) =>
+    child.on('exit', code =>
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`building the frontend failed (${code})`)),
+    ),
+  );
+}
+
+/**
+ * Starts the portal. `built`: the backend alone, serving the built frontend
+ * on its own port (the app-backend plugin, as in production); otherwise
+ * `yarn start`, the backend and the frontend's development server.
+ */
+function startPortal(env, { built }) {
+  const app = built ? BACKEND : DEV_APP;
+  const child = spawn(
+    'yarn',
+    built ? ['workspace', 'backend', 'start'] : ['start'],
+    {
+      cwd: root,
+      env: { ...env, APP_CONFIG_app_baseUrl: app },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const log = [];
   const keep = chunk => {
     log.push(chunk.toString());
@@ -71,7 +99,7 @@ function startPortal(env) {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  return { child, log };
+  return { child, log, app };
 }
 
 async function stopPortal(portal) {
@@ -81,10 +109,10 @@ async function stopPortal(portal) {
     // already gone
   }
   await waitForDown(`${BACKEND}/.backstage/health/v1/liveness`, 60_000);
-  await waitForDown(APP, 60_000);
+  await waitForDown(portal.app, 60_000);
 }
 
-function playwright(args, env) {
+function playwright(args, env, portal) {
   const json = process.env.E2E_JSON_PREFIX
     ? {
         PLAYWRIGHT_JSON_OUTPUT_NAME: `${process.env.E2E_JSON_PREFIX}.${env.E2E_PERSISTENCE_PHASE}.json`,
@@ -93,7 +121,7 @@ function playwright(args, env) {
   // Async, so this process keeps serving the fixture while Playwright runs.
   const child = spawn('yarn', ['playwright', 'test', ...args], {
     cwd: root,
-    env: { ...env, ...json },
+    env: { ...env, ...json, PLAYWRIGHT_URL: portal.app },
     stdio: 'inherit',
   });
   return new Promise(resolve => child.on('exit', code => resolve(code ?? 1)));
@@ -164,7 +192,7 @@ function allowedLocalRoots(reposDir) {
 
 async function main() {
   if (
-    (await isUp(APP)) ||
+    (await isUp(DEV_APP)) ||
     (await isUp(`${BACKEND}/.backstage/health/v1/liveness`))
   ) {
     throw new Error(
@@ -212,9 +240,11 @@ async function main() {
   let status = 1;
   let portal;
   try {
+    console.log('e2e: building the frontend');
+    await buildApp();
     console.log(`e2e: starting the portal (data in ${dataDir})`);
-    portal = startPortal(env);
-    await waitUntilReady();
+    portal = startPortal(env, { built: true });
+    await waitUntilReady(portal);
 
     // Every spec but the golden paths, which change what the others count
     // (the monolith's extracted capabilities, the teams' components).
@@ -224,10 +254,11 @@ async function main() {
           f.endsWith('.spec.ts') && f !== GOLDEN_PATHS_SPEC && f !== OWNER_SPEC,
       )
       .sort();
-    status = await playwright(firstPhase, {
-      ...env,
-      E2E_PERSISTENCE_PHASE: 'register',
-    });
+    status = await playwright(
+      firstPhase,
+      { ...env, E2E_PERSISTENCE_PHASE: 'register' },
+      portal,
+    );
     if (status === 0) {
       console.log('e2e: restarting the portal');
       await stopPortal(portal);
@@ -243,26 +274,30 @@ async function main() {
         ...env,
         APP_CONFIG_maturity_schedule_frequency: 'PT1M',
       };
-      portal = startPortal(secondEnv);
-      await waitUntilReady();
-      status = await playwright(['persistence.spec.ts', GOLDEN_PATHS_SPEC], {
-        ...secondEnv,
-        E2E_PERSISTENCE_PHASE: 'survives',
-      });
+      portal = startPortal(secondEnv, { built: true });
+      await waitUntilReady(portal);
+      status = await playwright(
+        ['persistence.spec.ts', GOLDEN_PATHS_SPEC],
+        { ...secondEnv, E2E_PERSISTENCE_PHASE: 'survives' },
+        portal,
+      );
     }
     if (status === 0) {
-      console.log(`e2e: restarting the portal, the guest as ${OWNER_USER}`);
+      console.log(
+        `e2e: restarting the portal with yarn start, the guest as ${OWNER_USER}`,
+      );
       await stopPortal(portal);
       const ownerEnv = {
         ...env,
         APP_CONFIG_auth_providers_guest_userEntityRef: OWNER_USER,
       };
-      portal = startPortal(ownerEnv);
-      await waitUntilReady();
-      status = await playwright([OWNER_SPEC], {
-        ...ownerEnv,
-        E2E_PERSISTENCE_PHASE: 'owner',
-      });
+      portal = startPortal(ownerEnv, { built: false });
+      await waitUntilReady(portal);
+      status = await playwright(
+        [OWNER_SPEC],
+        { ...ownerEnv, E2E_PERSISTENCE_PHASE: 'owner' },
+        portal,
+      );
     }
   } catch (e) {
     console.error(`e2e: ${e.message}`);
