@@ -29,6 +29,15 @@ export interface GithubLimits {
   writeIntervalMs?: number;
 }
 
+/**
+ * The limits of the portal's GitHub reads in a scorecard cycle: three
+ * retries, and a rate limit waited out when it asks for two minutes at most.
+ */
+export const GITHUB_READ_LIMITS: GithubLimits = {
+  retries: 3,
+  maxWaitSeconds: 120,
+};
+
 /** A request as Octokit's hooks see it. */
 export type GithubRequestOptions = {
   method: string;

@@ -18,8 +18,9 @@ export const maturityModuleZeroTrust = createBackendModule({
       deps: {
         collectors: maturityCollectorsExtensionPoint,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
       },
-      async init({ collectors, config }) {
+      async init({ collectors, config, logger }) {
         const github =
           ScmIntegrations.fromConfig(config).github.list()[0]?.config;
         collectors.addFactCollector(
@@ -27,6 +28,7 @@ export const maturityModuleZeroTrust = createBackendModule({
             github: github?.token
               ? { token: github.token, apiBaseUrl: github.apiBaseUrl }
               : undefined,
+            logger,
           }),
         );
       },

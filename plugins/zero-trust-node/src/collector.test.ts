@@ -24,6 +24,19 @@ const tree = () =>
     'SECURITY.md': '# Security\n',
   });
 
+const warnings: string[] = [];
+const logger = {
+  debug() {},
+  info() {},
+  warn(message: string) {
+    warnings.push(message);
+  },
+  error() {},
+  child() {
+    return logger;
+  },
+};
+
 const server = setupServer();
 const authorizations: Array<string | null> = [];
 
@@ -31,6 +44,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   server.resetHandlers();
   authorizations.length = 0;
+  warnings.length = 0;
 });
 afterAll(() => server.close());
 
@@ -43,7 +57,13 @@ function repoFound() {
 
 async function collectCodeOwners(token?: string) {
   const collector = createZeroTrustFactCollector({
-    github: token ? { token } : undefined,
+    github: token
+      ? {
+          token,
+          limits: { retries: 2, maxWaitSeconds: 5, retryAfterBaseValue: 1 },
+        }
+      : undefined,
+    logger,
   });
   const facts = await collector.collect({ entity, sourceTree: tree() });
   return { facts, serialized: JSON.stringify(facts) };
@@ -108,6 +128,41 @@ describe('code-owners through the GitHub API', () => {
     );
     const { facts } = await collectCodeOwners(TOKEN);
     expect(facts.facts['zeroTrust.codeOwners']).toBe('pass');
+  });
+
+  it('waits out a secondary rate limit (403 with Retry-After) and a 502 on branch protection, then passes, logging the limit without the token', async () => {
+    let protectionRequests = 0;
+    server.use(
+      repoFound(),
+      http.get(`${API}/branches/trunk/protection`, () => {
+        protectionRequests++;
+        if (protectionRequests === 1) {
+          return HttpResponse.json(
+            { message: 'You have exceeded a secondary rate limit.' },
+            { status: 403, headers: { 'retry-after': '3' } },
+          );
+        }
+        if (protectionRequests === 2) {
+          return HttpResponse.json({ message: 'Bad Gateway' }, { status: 502 });
+        }
+        return HttpResponse.json({
+          required_pull_request_reviews: { required_approving_review_count: 1 },
+        });
+      }),
+    );
+    const { facts } = await collectCodeOwners(TOKEN);
+    expect(facts.facts['zeroTrust.codeOwners']).toBe('pass');
+    expect(protectionRequests).toBe(3);
+    expect(warnings).toEqual([
+      "GitHub's secondary rate limit on GET /repos/acme/api/branches/trunk/protection: retry 1 of 2 in 3 s",
+    ]);
+    expect(warnings.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('refuses a GitHub token without a logger for the rate limits it waits out', () => {
+    expect(() =>
+      createZeroTrustFactCollector({ github: { token: TOKEN } }),
+    ).toThrow(/a GitHub token needs options\.logger/);
   });
 
   it('is unknown when the repository is not found (404)', async () => {

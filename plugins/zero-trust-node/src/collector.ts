@@ -6,14 +6,18 @@ import {
   FactValue,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
+  createGithubClient,
   FactCollector,
   FactCollectorContext,
+  GITHUB_READ_LIMITS,
+  GithubLimits,
 } from '@cloud-native-portal/plugin-maturity-node';
 import {
   controlIdToCamelCase,
   ZERO_TRUST_CONTROLS,
 } from '@cloud-native-portal/plugin-zero-trust-common';
-import type { Octokit as OctokitClient } from '@octokit/rest';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Octokit } from '@octokit/rest';
 import { scanRepository } from './scanner';
 import { GitHubRepository } from './scanner/github';
 
@@ -27,7 +31,17 @@ export interface ZeroTrustFactCollectorOptions {
     token?: string;
     /** API base URL for GitHub Enterprise; defaults to api.github.com. */
     apiBaseUrl?: string;
+    /**
+     * How the client waits out rate limits and server errors; the portal's
+     * read limits (`GITHUB_READ_LIMITS`) by default.
+     */
+    limits?: GithubLimits;
   };
+  /**
+   * Where the GitHub client logs the rate limits it waits out (never the
+   * token). Needed with a token.
+   */
+  logger?: LoggerService;
 }
 
 const COLLECTOR_ID = 'zeroTrust';
@@ -62,30 +76,13 @@ export const ZERO_TRUST_FACTS: FactDeclaration[] = [
   })),
 ];
 
-function githubRepositoryOf(
+/** The owner and name of the entity's GitHub repository, from its annotation. */
+function githubSlugOf(
   entity: Entity,
-  options: ZeroTrustFactCollectorOptions,
-): GitHubRepository | undefined {
-  const token = options.github?.token;
+): { owner: string; repo: string } | undefined {
   const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION];
   const [owner, repo, ...rest] = (slug ?? '').split('/');
-  if (!token || !owner || !repo || rest.length) return undefined;
-  // Octokit loads only when a token is configured: the command-line scan,
-  // which shares this package, starts faster without it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Octokit } = require('@octokit/rest') as {
-    Octokit: typeof OctokitClient;
-  };
-  return {
-    owner,
-    repo,
-    octokit: new Octokit({
-      auth: token,
-      ...(options.github?.apiBaseUrl
-        ? { baseUrl: options.github.apiBaseUrl }
-        : {}),
-    }),
-  };
+  return owner && repo && !rest.length ? { owner, repo } : undefined;
 }
 
 /**
@@ -95,6 +92,28 @@ function githubRepositoryOf(
 export function createZeroTrustFactCollector(
   options: ZeroTrustFactCollectorOptions = {},
 ): FactCollector {
+  const token = options.github?.token;
+  const logger = options.logger;
+  if (token && !logger) {
+    throw new Error(
+      'createZeroTrustFactCollector: a GitHub token needs options.logger, where the GitHub client logs the rate limits it waits out',
+    );
+  }
+  // One client for every entity, made on first use, so that its retries and
+  // rate-limit waits see all of the collector's requests. Octokit loads only
+  // then: the command-line scan, which shares this package, starts faster.
+  let client: Octokit | undefined;
+  const githubOf = (entity: Entity): GitHubRepository | undefined => {
+    const slug = githubSlugOf(entity);
+    if (!token || !logger || !slug) return undefined;
+    client ??= createGithubClient({
+      token,
+      baseUrl: options.github?.apiBaseUrl,
+      logger,
+      limits: options.github?.limits ?? GITHUB_READ_LIMITS,
+    });
+    return { ...slug, octokit: client };
+  };
   return {
     id: COLLECTOR_ID,
     version: 1,
@@ -116,7 +135,7 @@ export function createZeroTrustFactCollector(
         };
       }
       const report = await scanRepository(context.sourceTree, {
-        github: githubRepositoryOf(context.entity, options),
+        github: githubOf(context.entity),
       });
       const facts: Record<string, FactValue> = {
         [`${COLLECTOR_ID}.score`]: report.score,

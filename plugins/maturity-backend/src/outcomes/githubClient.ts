@@ -6,15 +6,12 @@ import {
   ScmIntegrationRegistry,
   ScmIntegrations,
 } from '@backstage/integration';
-import { createGithubClient } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  createGithubClient,
+  GITHUB_READ_LIMITS,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { Octokit } from '@octokit/rest';
 
-/**
- * How the scorecard's GitHub reads wait out rate limits and transient
- * failures: three retries, and a limit that asks to wait more than two
- * minutes is not waited for.
- */
-const READ_LIMITS = { retries: 3, maxWaitSeconds: 120 };
 /** An Octokit client with retries and rate-limit handling. */
 export type GithubClient = Octokit;
 
@@ -70,14 +67,14 @@ export function githubClientsFromIntegrations(options: {
       const key = baseUrl;
       const kept = clients.get(key);
       if (kept && kept.token === token) return kept.client;
-      // The portal's GitHub client, with the scorecard's limits.
+      // The portal's GitHub client, with the scorecard's read limits.
       const client = createGithubClient({
         baseUrl,
         token,
         headers: token ? undefined : headers,
         logger,
         limits: {
-          ...READ_LIMITS,
+          ...GITHUB_READ_LIMITS,
           retryAfterBaseValue: options.retryAfterBaseValue,
         },
       });

@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import { createGithubClient } from '@cloud-native-portal/plugin-maturity-node';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { AddressInfo, createServer } from 'node:net';
@@ -6,10 +6,26 @@ import { checkRequiredReview } from './github';
 
 const TOKEN = 'ghp_testtokenthatmustnotleak000000000000';
 
+const logger = {
+  debug: jest.fn(),
+  info: jest.fn(),
+  warn: jest.fn(),
+  error: jest.fn(),
+  child() {
+    return logger;
+  },
+};
+
+/** The portal's client, retrying once without waiting. */
 const github = (baseUrl: string) => ({
   owner: 'acme',
   repo: 'api',
-  octokit: new Octokit({ auth: TOKEN, baseUrl }),
+  octokit: createGithubClient({
+    token: TOKEN,
+    baseUrl,
+    logger,
+    limits: { retries: 1, maxWaitSeconds: 1, retryAfterBaseValue: 1 },
+  }),
 });
 
 /** A local port that nothing listens on. */
@@ -54,16 +70,19 @@ describe('checkRequiredReview when GitHub answers', () => {
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
 
-  it('still reports an HTTP 500 from GitHub as "GitHub API returned 500"', async () => {
+  it('still reports an HTTP 500 from GitHub, after its retry, as "GitHub API returned 500"', async () => {
+    let requests = 0;
     server.use(
-      http.get(API, () =>
-        HttpResponse.json({ message: 'Server Error' }, { status: 500 }),
-      ),
+      http.get(API, () => {
+        requests++;
+        return HttpResponse.json({ message: 'Server Error' }, { status: 500 });
+      }),
     );
     const result = await checkRequiredReview(github('https://api.github.com'));
     expect(result.reason).toBe(
       'GitHub API returned 500 reading acme/api: branch protection not checked',
     );
+    expect(requests).toBe(2);
   });
 
   it('reports a connection dropped mid-request to api.github.com (msw network error) as "could not reach api.github.com"', async () => {

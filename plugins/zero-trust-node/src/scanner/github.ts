@@ -1,8 +1,11 @@
 import { Evidence } from '@cloud-native-portal/plugin-maturity-common';
-import { fetchReportingUnreachable } from '@cloud-native-portal/plugin-maturity-node';
 import type { Octokit } from '@octokit/rest';
 
-/** A GitHub repository and an authenticated client to read its settings. */
+/**
+ * A GitHub repository and an authenticated client to read its settings: the
+ * portal's GitHub client (`createGithubClient` of maturity-node), which
+ * retries, waits out rate limits and names a host that does not answer.
+ */
 export interface GitHubRepository {
   owner: string;
   repo: string;
@@ -19,20 +22,6 @@ export interface ReviewRequirement {
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown })?.status;
   return typeof status === 'number' ? status : undefined;
-}
-
-/**
- * Per-request options for Octokit: its fetch, but a connection that fails
- * (no response at all) becomes "could not reach <host>: <code>". Octokit
- * itself turns such a failure into a bare "500" and drops the cause.
- */
-function reachability(octokit: Octokit) {
-  const configured = (
-    octokit.request.endpoint.DEFAULTS.request as
-      | { fetch?: typeof fetch }
-      | undefined
-  )?.fetch;
-  return { fetch: fetchReportingUnreachable(configured) };
 }
 
 // Only the status, or the host and error code of a failed connection, are
@@ -53,7 +42,6 @@ export async function checkRequiredReview(
   github: GitHubRepository,
 ): Promise<ReviewRequirement> {
   const { owner, repo, octokit } = github;
-  const request = reachability(octokit);
   const slug = `${owner}/${repo}`;
   const evidence = (note: string): Evidence => ({
     annotation: 'github.com/project-slug',
@@ -62,7 +50,7 @@ export async function checkRequiredReview(
 
   let branch: string;
   try {
-    branch = (await octokit.repos.get({ owner, repo, request })).data
+    branch = (await octokit.repos.get({ owner, repo })).data
       .default_branch;
   } catch (error) {
     const reason =
@@ -77,7 +65,6 @@ export async function checkRequiredReview(
       owner,
       repo,
       branch,
-      request,
     });
     const reviews = data.required_pull_request_reviews;
     const count = reviews?.required_approving_review_count ?? (reviews ? 1 : 0);
@@ -103,7 +90,6 @@ export async function checkRequiredReview(
       owner,
       repo,
       branch,
-      request,
     });
     const rule = rules.find(r => r.type === 'pull_request');
     const count = Number(
