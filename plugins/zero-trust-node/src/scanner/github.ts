@@ -50,8 +50,7 @@ export async function checkRequiredReview(
 
   let branch: string;
   try {
-    branch = (await octokit.repos.get({ owner, repo })).data
-      .default_branch;
+    branch = (await octokit.repos.get({ owner, repo })).data.default_branch;
   } catch (error) {
     const reason =
       statusOf(error) === 404
