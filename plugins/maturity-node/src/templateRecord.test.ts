@@ -18,6 +18,15 @@ describe('readTemplateRecordRef', () => {
       version: '1.2.0',
       adopted: false,
       line: 5,
+      record: {
+        apiVersion: 'cloud-native-portal.io/v1alpha1',
+        kind: 'TemplateRecord',
+        template: {
+          ref: 'template:default/cloud-native-service',
+          version: '1.2.0',
+        },
+        values: { name: 'lesson-progress' },
+      },
     });
     expect(
       readTemplateRecordRef(`${RECORD}adopted: true\nfiles: {}\n`),

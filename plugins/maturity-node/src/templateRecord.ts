@@ -18,6 +18,11 @@ export interface TemplateRecordRef {
   adopted: boolean;
   /** The 1-based line of `template.version` (or of `template`) in the record. */
   line?: number;
+  /**
+   * The whole record as parsed, for readers of its other fields (the Day-2
+   * upgrade reads `values`, `excluded`, `files` and `generated`).
+   */
+  record: Record<string, unknown>;
 }
 
 /**
@@ -92,5 +97,5 @@ export function readTemplateRecordRef(
     ?.range?.[0];
   const line =
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  return { ref, version, adopted, ...(line ? { line } : {}) };
+  return { ref, version, adopted, ...(line ? { line } : {}), record };
 }

@@ -889,7 +889,7 @@ export function parseTemplateRecord(
   const read = readTemplateRecordRef(text);
   if ('error' in read) throw new InputError(read.error);
   const { ref, version, adopted } = read;
-  const record = parseDocument(text).toJS() as any;
+  const record = read.record as any;
   const values = record.values ?? {};
   if (typeof values !== 'object' || Array.isArray(values)) {
     throw new InputError(`${RECORD_PATH}: values is not a mapping`);
