@@ -932,15 +932,18 @@ export class MaturityEngine {
     const { catalog } = this.options;
     const regressions = this.options.onRegressions ? [] : undefined;
     try {
-      // First only what its last collection looked up, read again side by
-      // side with the entity: enough to tell whether anything changed, and
-      // to collect again when the collection looks up nothing else.
+      // First only what its last collection looked up, read again with the
+      // entity in the same request: enough to tell whether anything
+      // changed, and to collect again when the collection looks up nothing
+      // else. The snapshot holds the entity too, as a full one does.
       const previous = this.catalogReads.get(entityRef);
       if (previous && !previous.opaque) {
-        const [current, lookups] = await Promise.all([
-          catalog.getEntityByRef(entityRef, { credentials }),
-          CatalogSnapshot.forLookups(catalog, previous, credentials),
-        ]);
+        const lookups = await CatalogSnapshot.forLookups(
+          catalog,
+          { ...previous, refs: [entityRef, ...previous.refs] },
+          credentials,
+        );
+        const current = lookups.get(entityRef);
         if (!current) {
           throw new NotFoundError(`No entity ${entityRef} in the catalog`);
         }
