@@ -50,6 +50,15 @@ test('the platform team reads ownership coverage, and a service shows its owner 
   await expect(
     card.getByRole('link', { name: 'Open a pull request' }).first(),
   ).toBeVisible();
+  // Each problem's fix wraps within the card: none of it is clipped.
+  const fixes = card.getByText(/^Fix: /);
+  expect(await fixes.count()).toBeGreaterThan(0);
+  for (const fix of await fixes.all()) {
+    expect(
+      await fix.evaluate(e => e.scrollWidth - e.clientWidth),
+      await fix.innerText(),
+    ).toBeLessThanOrEqual(1);
+  }
   await card.first().scrollIntoViewIfNeeded();
   await page.screenshot({
     path: `${screenshotDir}/ownership-02-entity-card.png`,

@@ -105,6 +105,9 @@ export function ConnectEvidenceStep(props: { report: EntityReport }) {
             disableGutters
           >
             <ListItemText
+              // The theme keeps dense list text on one line and clips the
+              // rest; what to connect and why wrap instead.
+              style={{ whiteSpace: 'normal' }}
               primary={gap.what}
               secondary={`${gap.checks.length} ${
                 gap.checks.length === 1 ? 'check waits' : 'checks wait'

@@ -123,6 +123,9 @@ export function OwnershipDetails(props: { ownership: EntityOwnership }) {
           {o.problems.map(p => (
             <ListItem key={p.kind} disableGutters alignItems="flex-start">
               <ListItemText
+                // The theme keeps dense list text on one line and clips the
+                // rest; a problem and its fix wrap instead.
+                style={{ whiteSpace: 'normal' }}
                 primary={
                   <>
                     <Chip
