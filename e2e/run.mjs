@@ -4,7 +4,8 @@
 // through the UI survives, and the golden paths (e2e/golden-paths.spec.ts) on
 // repositories seeded before the restart. The first two phases use the built
 // frontend, served by the backend as in production (built here first, so the
-// bundle is the current source). The last phase starts the portal with
+// bundle is the current source, unless E2E_APP_BUILT=1 says the caller just
+// built it). The last phase starts the portal with
 // `yarn start`, the README's first command, with its development server.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -240,8 +241,16 @@ async function main() {
   let status = 1;
   let portal;
   try {
-    console.log('e2e: building the frontend');
-    await buildApp();
+    // E2E_APP_BUILT=1: the caller has just built packages/app from this
+    // tree (CI's `yarn build:all`).
+    if (process.env.E2E_APP_BUILT === '1') {
+      if (!fs.existsSync(join(root, 'packages/app/dist/index.html'))) {
+        throw new Error('E2E_APP_BUILT=1, but packages/app/dist is missing');
+      }
+    } else {
+      console.log('e2e: building the frontend');
+      await buildApp();
+    }
     console.log(`e2e: starting the portal (data in ${dataDir})`);
     portal = startPortal(env, { built: true });
     await waitUntilReady(portal);
