@@ -154,6 +154,7 @@ function createEngine(options: {
   collector: FactCollector;
   extra?: FactCollector[];
   allowedLocalRoots?: string[];
+  entityKinds?: string[];
 }) {
   const collectors = [options.collector, ...(options.extra ?? [])];
   return new MaturityEngine({
@@ -164,7 +165,7 @@ function createEngine(options: {
     auth: mockServices.auth(),
     logger: mockServices.rootLogger({ level: 'error' }),
     allowedLocalRoots: options.allowedLocalRoots ?? [],
-    entityKinds: ['Component'],
+    entityKinds: options.entityKinds ?? ['Component'],
     retentionDays: 400,
   });
 }
@@ -605,6 +606,43 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     expect([...before.keys()]).toEqual(['component:default/myservice']);
     await engine.refreshEntity('component:default/myservice');
     expect(await evaluatedAt(knex)).toEqual(before);
+  });
+
+  it('refreshes a scored Template whole, though lookups of Templates read a few fields only', async () => {
+    const template: Entity = {
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'cloud-native-service', namespace: 'default' },
+      spec: { type: 'service', owner: 'team-a', steps: [] },
+    };
+    const seen: Entity[] = [];
+    const collector: FactCollector = {
+      id: 'probe',
+      version: 1,
+      facts: [],
+      async collect({ entity }) {
+        seen.push(entity);
+        return {
+          collector: 'probe',
+          version: 1,
+          collectedAt: new Date().toISOString(),
+          status: 'ok',
+          facts: {},
+        };
+      },
+    };
+    const { catalog } = mutableCatalog([team, template]);
+    const engine = createEngine({
+      store,
+      catalog,
+      collector: repoCollector().collector,
+      extra: [collector],
+      entityKinds: ['Template'],
+    });
+    await engine.runCycle();
+    seen.length = 0;
+    await engine.refreshEntity('template:default/cloud-native-service');
+    expect(seen.map(e => e.spec?.owner)).toEqual(['team-a']);
   });
 
   it('a refresh reads again only what the last collection looked up, and still sees a change there', async () => {
