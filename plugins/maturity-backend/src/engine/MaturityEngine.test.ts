@@ -84,6 +84,31 @@ function repoCollector() {
   return { collector, replicas };
 }
 
+/** A collector with no facts that records the entities it is handed. */
+function recordingCollector(
+  id: string,
+  options: { readsRefAndAnnotationsOnly?: boolean } = {},
+) {
+  const seen: Entity[] = [];
+  const collector: FactCollector = {
+    id,
+    version: 1,
+    facts: [],
+    ...options,
+    async collect({ entity }) {
+      seen.push(entity);
+      return {
+        collector: id,
+        version: 1,
+        collectedAt: new Date().toISOString(),
+        status: 'ok',
+        facts: {},
+      };
+    },
+  };
+  return { seen, collector };
+}
+
 /**
  * A catalog whose entities the test replaces between cycles, counting the
  * requests made to it.
@@ -557,23 +582,9 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
   ])(
     'with a module collector that runs every cycle and reads only refs and annotations: %p, entities are %s',
     async (refsAndAnnotations: boolean) => {
-      const seen: Entity[] = [];
-      const volatile: FactCollector = {
-        id: 'register',
-        version: 1,
-        facts: [],
+      const { seen, collector: volatile } = recordingCollector('register', {
         readsRefAndAnnotationsOnly: refsAndAnnotations,
-        async collect({ entity }) {
-          seen.push(entity);
-          return {
-            collector: 'register',
-            version: 1,
-            collectedAt: new Date().toISOString(),
-            status: 'ok',
-            facts: {},
-          };
-        },
-      };
+      });
       const { catalog, byRefs } = mutableCatalog([
         served(team),
         served(component('a')),
@@ -615,22 +626,7 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       metadata: { name: 'cloud-native-service', namespace: 'default' },
       spec: { type: 'service', owner: 'team-a', steps: [] },
     };
-    const seen: Entity[] = [];
-    const collector: FactCollector = {
-      id: 'probe',
-      version: 1,
-      facts: [],
-      async collect({ entity }) {
-        seen.push(entity);
-        return {
-          collector: 'probe',
-          version: 1,
-          collectedAt: new Date().toISOString(),
-          status: 'ok',
-          facts: {},
-        };
-      },
-    };
+    const { seen, collector } = recordingCollector('probe');
     const { catalog } = mutableCatalog([team, template]);
     const engine = createEngine({
       store,
