@@ -11,6 +11,7 @@ import { maturityPermissions } from '@cloud-native-portal/plugin-maturity-common
 import {
   createRepoFactCollector,
   FactCollector,
+  githubClientsFromConfig,
   localPublishDirectory,
   localSourceRoots,
   maturityCollectorsExtensionPoint,
@@ -27,7 +28,6 @@ import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
 import { ChangeDestinations } from './fleet/destinations';
 import { FixReviewStates } from './fleet/reviewState';
-import { githubClientsFromConfig } from './outcomes/githubClient';
 import { DIGEST_TASK_ID, readNudgeSettings, sendDigests } from './fleet/digest';
 import { RegressionNudges } from './fleet/regressions';
 import {

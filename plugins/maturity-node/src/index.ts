@@ -19,4 +19,5 @@ export * from './engine';
 export * from './http';
 export * from './network';
 export * from './github';
+export * from './githubClients';
 export * from './catalogEntityEvents';

@@ -143,7 +143,8 @@ export const GITHUB_PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 export function githubProjectOf(
   entity: Entity,
 ): { owner: string; repo: string } | undefined {
-  const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION];
+  const slug =
+    entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION]?.trim();
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(slug ?? '');
   return match ? { owner: match[1], repo: match[2] } : undefined;
 }

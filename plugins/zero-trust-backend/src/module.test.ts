@@ -6,29 +6,52 @@ import {
 } from '@cloud-native-portal/plugin-maturity-node';
 import maturityModuleZeroTrust from './index';
 
+/** The collector the module adds, with `integrations.github` as given. */
+async function collectorWith(github: object[]): Promise<FactCollector[]> {
+  const added: FactCollector[] = [];
+  const fakeMaturity = createBackendPlugin({
+    pluginId: 'maturity',
+    register(env) {
+      env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
+        addFactCollector: (...collectors) => added.push(...collectors),
+      });
+      env.registerInit({ deps: {}, async init() {} });
+    },
+  });
+  const backend = await startTestBackend({
+    features: [
+      fakeMaturity,
+      maturityModuleZeroTrust,
+      mockServices.rootConfig.factory({ data: { integrations: { github } } }),
+    ],
+  });
+  await backend.stop();
+  return added;
+}
+
 describe('maturityModuleZeroTrust', () => {
   it('registers the zeroTrust collector with the maturity plugin', async () => {
-    const added: FactCollector[] = [];
-    const fakeMaturity = createBackendPlugin({
-      pluginId: 'maturity',
-      register(env) {
-        env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
-          addFactCollector: (...collectors) => added.push(...collectors),
-        });
-        env.registerInit({ deps: {}, async init() {} });
-      },
-    });
-    await startTestBackend({
-      features: [
-        fakeMaturity,
-        maturityModuleZeroTrust,
-        mockServices.rootConfig.factory({
-          data: {
-            integrations: { github: [{ host: 'github.com', token: 'secret' }] },
-          },
-        }),
-      ],
-    });
+    const added = await collectorWith([
+      { host: 'github.com', token: 'secret' },
+    ]);
     expect(added.map(c => c.id)).toEqual(['zeroTrust']);
+    // With credentials, branch protection is read: not the tree alone.
+    expect(added[0].sourceTreeOnly).toBe(false);
+  });
+
+  it('reads branch protection with a GitHub App of integrations.github, and the tree alone without credentials', async () => {
+    const app = {
+      appId: 1,
+      privateKey: 'unused',
+      clientId: 'client',
+      clientSecret: 'secret',
+      webhookSecret: 'hook',
+    };
+    const [withApp] = await collectorWith([
+      { host: 'github.com', apps: [app] },
+    ]);
+    expect(withApp.sourceTreeOnly).toBe(false);
+    const [without] = await collectorWith([{ host: 'github.com' }]);
+    expect(without.sourceTreeOnly).toBe(true);
   });
 });

@@ -2,13 +2,16 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { ScmIntegrations } from '@backstage/integration';
-import { maturityCollectorsExtensionPoint } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  githubClientsFromConfig,
+  maturityCollectorsExtensionPoint,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { createZeroTrustFactCollector } from '@cloud-native-portal/plugin-zero-trust-node';
 
 /**
- * Adds the zero-trust fact collector to the maturity plugin. The GitHub token
- * comes from the first `integrations.github` entry, when one is configured.
+ * Adds the zero-trust fact collector to the maturity plugin. Branch
+ * protection is read with the credentials of `integrations.github`: a token
+ * or a GitHub App, on every host configured there.
  */
 export const maturityModuleZeroTrust = createBackendModule({
   pluginId: 'maturity',
@@ -21,14 +24,9 @@ export const maturityModuleZeroTrust = createBackendModule({
         logger: coreServices.logger,
       },
       async init({ collectors, config, logger }) {
-        const github =
-          ScmIntegrations.fromConfig(config).github.list()[0]?.config;
         collectors.addFactCollector(
           createZeroTrustFactCollector({
-            github: github?.token
-              ? { token: github.token, apiBaseUrl: github.apiBaseUrl }
-              : undefined,
-            logger,
+            github: githubClientsFromConfig(config, logger),
           }),
         );
       },

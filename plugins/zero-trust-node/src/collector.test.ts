@@ -1,6 +1,9 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { GithubCredentials, ScmIntegrations } from '@backstage/integration';
+import { githubClientsFromIntegrations } from '@cloud-native-portal/plugin-maturity-node';
 import { createZeroTrustFactCollector } from './collector';
 import { treeOf } from './testUtils/trees';
 import { NO_GITHUB_TOKEN_REASON } from './scanner/controls/repo';
@@ -55,17 +58,35 @@ function repoFound() {
   });
 }
 
-async function collectCodeOwners(token?: string) {
-  const collector = createZeroTrustFactCollector({
-    github: token
-      ? {
-          token,
-          limits: { retries: 2, maxWaitSeconds: 5, retryAfterBaseValue: 1 },
-        }
-      : undefined,
+/** The portal's GitHub clients for github.com, with a token or a GitHub App. */
+function githubClients(credentials: Record<string, unknown>) {
+  return githubClientsFromIntegrations({
+    integrations: ScmIntegrations.fromConfig(
+      new ConfigReader({
+        integrations: { github: [{ host: 'github.com', ...credentials }] },
+      }),
+    ),
+    configuredHosts: ['github.com'],
     logger,
+    // A second of Retry-After lasts a millisecond here.
+    retryAfterBaseValue: 1,
   });
-  const facts = await collector.collect({ entity, sourceTree: tree() });
+}
+
+async function collectCodeOwners(
+  token?: string,
+  options: {
+    github?: ReturnType<typeof githubClients>;
+    subject?: Entity;
+  } = {},
+) {
+  const collector = createZeroTrustFactCollector({
+    github: options.github ?? (token ? githubClients({ token }) : undefined),
+  });
+  const facts = await collector.collect({
+    entity: options.subject ?? entity,
+    sourceTree: tree(),
+  });
   return { facts, serialized: JSON.stringify(facts) };
 }
 
@@ -154,15 +175,87 @@ describe('code-owners through the GitHub API', () => {
     expect(facts.facts['zeroTrust.codeOwners']).toBe('pass');
     expect(protectionRequests).toBe(3);
     expect(warnings).toEqual([
-      "GitHub's secondary rate limit on GET /repos/acme/api/branches/trunk/protection: retry 1 of 2 in 3 s",
+      "GitHub's secondary rate limit on GET /repos/acme/api/branches/trunk/protection: retry 1 of 3 in 3 s",
     ]);
     expect(warnings.join('\n')).not.toContain(TOKEN);
   });
 
-  it('refuses a GitHub token without a logger for the rate limits it waits out', () => {
-    expect(() =>
-      createZeroTrustFactCollector({ github: { token: TOKEN } }),
-    ).toThrow(/a GitHub token needs options\.logger/);
+  describe('with a GitHub App instead of a token', () => {
+    // The credentials a GitHub App installed for acme only gives (the App
+    // flow itself is tested with maturity-node's githubClientsFromConfig).
+    const INSTALLATION_TOKEN = 'ghs_installationtokenthatmustnotleak0000';
+    const app = () =>
+      githubClientsFromIntegrations({
+        integrations: ScmIntegrations.fromConfig(
+          new ConfigReader({
+            integrations: { github: [{ host: 'github.com' }] },
+          }),
+        ),
+        configuredHosts: ['github.com'],
+        logger,
+        credentials: {
+          async getCredentials({ url }): Promise<GithubCredentials> {
+            return new URL(url).pathname.startsWith('/acme/')
+              ? {
+                  type: 'app',
+                  token: INSTALLATION_TOKEN,
+                  headers: { Authorization: `Bearer ${INSTALLATION_TOKEN}` },
+                }
+              : { type: 'token', headers: {} };
+          },
+        },
+      });
+
+    it("reads branch protection with the App's installation token", async () => {
+      server.use(
+        repoFound(),
+        http.get(`${API}/branches/trunk/protection`, ({ request }) => {
+          authorizations.push(request.headers.get('authorization'));
+          return HttpResponse.json({
+            required_pull_request_reviews: {
+              required_approving_review_count: 1,
+            },
+          });
+        }),
+      );
+      const { facts, serialized } = await collectCodeOwners(undefined, {
+        github: app(),
+      });
+      expect(facts.facts['zeroTrust.codeOwners']).toBe('pass');
+      expect(authorizations).toEqual([
+        `token ${INSTALLATION_TOKEN}`,
+        `token ${INSTALLATION_TOKEN}`,
+      ]);
+      expect(serialized).not.toContain(INSTALLATION_TOKEN);
+    });
+
+    it('is unknown for an owner the App is not installed for, saying so', async () => {
+      const { facts } = await collectCodeOwners(undefined, {
+        github: app(),
+        subject: {
+          ...entity,
+          metadata: {
+            name: 'api',
+            annotations: { 'github.com/project-slug': 'other/api' },
+          },
+        },
+      });
+      expect(facts.facts['zeroTrust.codeOwners']).toBe('unknown');
+      expect(facts.unknown!['zeroTrust.codeOwners']).toBe(
+        'no GitHub App of integrations.github is installed for other on github.com: install it there, or add a token: branch protection of other/api not checked',
+      );
+      expect(authorizations).toEqual([]);
+    });
+  });
+
+  it('is unknown with credentials but no github.com/project-slug, naming the annotation', async () => {
+    const { facts } = await collectCodeOwners(TOKEN, {
+      subject: { ...entity, metadata: { name: 'api' } },
+    });
+    expect(facts.facts['zeroTrust.codeOwners']).toBe('unknown');
+    expect(facts.unknown!['zeroTrust.codeOwners']).toBe(
+      'no github.com/project-slug annotation (owner/repo): branch protection not checked',
+    );
   });
 
   it('is unknown when the repository is not found (404)', async () => {

@@ -6,42 +6,32 @@ import {
   FactValue,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
-  createGithubClient,
   FactCollector,
   FactCollectorContext,
-  GITHUB_READ_LIMITS,
-  GithubLimits,
+  GITHUB_PROJECT_SLUG_ANNOTATION,
+  GithubClients,
+  githubRepositoryOf,
 } from '@cloud-native-portal/plugin-maturity-node';
 import {
   controlIdToCamelCase,
   ZERO_TRUST_CONTROLS,
 } from '@cloud-native-portal/plugin-zero-trust-common';
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Octokit } from '@octokit/rest';
 import { scanRepository } from './scanner';
 import { GitHubRepository } from './scanner/github';
 
-/** The annotation naming an entity's GitHub repository. */
-export const GITHUB_PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+/** The annotation naming an entity's GitHub repository (`owner/repo`). */
+export { GITHUB_PROJECT_SLUG_ANNOTATION };
 
 /** Options for {@link createZeroTrustFactCollector}. */
 export interface ZeroTrustFactCollectorOptions {
-  /** GitHub access for branch protection; without a token code-owners stays unknown. */
-  github?: {
-    token?: string;
-    /** API base URL for GitHub Enterprise; defaults to api.github.com. */
-    apiBaseUrl?: string;
-    /**
-     * How the client waits out rate limits and server errors; the portal's
-     * read limits (`GITHUB_READ_LIMITS`) by default.
-     */
-    limits?: GithubLimits;
-  };
   /**
-   * Where the GitHub client logs the rate limits it waits out (never the
-   * token). Needed with a token.
+   * GitHub clients for branch protection and rulesets: the portal's
+   * (`githubClientsFromConfig` of maturity-node), which serve every
+   * `integrations.github` host with a token or a GitHub App. Without them,
+   * or for a repository on a host without credentials, the review half of
+   * code-owners is unknown, with the key to set.
    */
-  logger?: LoggerService;
+  github?: GithubClients;
 }
 
 const COLLECTOR_ID = 'zeroTrust';
@@ -76,15 +66,6 @@ export const ZERO_TRUST_FACTS: FactDeclaration[] = [
   })),
 ];
 
-/** The owner and name of the entity's GitHub repository, from its annotation. */
-function githubSlugOf(
-  entity: Entity,
-): { owner: string; repo: string } | undefined {
-  const slug = entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION];
-  const [owner, repo, ...rest] = (slug ?? '').split('/');
-  return owner && repo && !rest.length ? { owner, repo } : undefined;
-}
-
 /**
  * A fact collector that scans the entity's source tree for the zero-trust
  * controls and reports the score, grade and one status fact per control.
@@ -92,34 +73,40 @@ function githubSlugOf(
 export function createZeroTrustFactCollector(
   options: ZeroTrustFactCollectorOptions = {},
 ): FactCollector {
-  const token = options.github?.token;
-  const logger = options.logger;
-  if (token && !logger) {
-    throw new Error(
-      'createZeroTrustFactCollector: a GitHub token needs options.logger, where the GitHub client logs the rate limits it waits out',
-    );
-  }
-  // One client for every entity, made on first use, so that its retries and
-  // rate-limit waits see all of the collector's requests. Octokit loads only
-  // then: the command-line scan, which shares this package, starts faster.
-  let client: Octokit | undefined;
-  const githubOf = (entity: Entity): GitHubRepository | undefined => {
-    const slug = githubSlugOf(entity);
-    if (!token || !logger || !slug) return undefined;
-    client ??= createGithubClient({
-      token,
-      baseUrl: options.github?.apiBaseUrl,
-      logger,
-      limits: options.github?.limits ?? GITHUB_READ_LIMITS,
-    });
-    return { ...slug, octokit: client };
+  const github = options.github;
+  const hasCredentials = !!github?.hosts().length;
+  // The repository's client, or why branch protection cannot be read. The
+  // clients are shared by every entity, so their retries and rate-limit
+  // waits see all of the collector's requests.
+  const githubOf = async (
+    entity: Entity,
+  ): Promise<{ github?: GitHubRepository; githubUnknown?: string }> => {
+    if (!github || !hasCredentials) return {};
+    const repository = githubRepositoryOf(entity, github);
+    if (!repository) {
+      return {
+        githubUnknown: `no ${GITHUB_PROJECT_SLUG_ANNOTATION} annotation (owner/repo): branch protection not checked`,
+      };
+    }
+    try {
+      const octokit = await github.forUrl(repository.url);
+      return { github: { ...repository, octokit } };
+    } catch (error) {
+      // A GitHub App not installed for the owner, or a host without
+      // credentials: the message says which, never a credential.
+      return {
+        githubUnknown: `${(error as Error).message}: branch protection of ${
+          repository.owner
+        }/${repository.repo} not checked`,
+      };
+    }
   };
   return {
     id: COLLECTOR_ID,
     version: 1,
     facts: ZERO_TRUST_FACTS,
-    // Without a GitHub token, the posture is read from the tree alone.
-    sourceTreeOnly: !options.github?.token,
+    // Without GitHub credentials, the posture is read from the tree alone.
+    sourceTreeOnly: !hasCredentials,
     readsRefAndAnnotationsOnly: true,
     async collect(context: FactCollectorContext): Promise<FactSet> {
       const collectedAt = new Date().toISOString();
@@ -134,9 +121,10 @@ export function createZeroTrustFactCollector(
           facts: {},
         };
       }
-      const report = await scanRepository(context.sourceTree, {
-        github: githubOf(context.entity),
-      });
+      const report = await scanRepository(
+        context.sourceTree,
+        await githubOf(context.entity),
+      );
       const facts: Record<string, FactValue> = {
         [`${COLLECTOR_ID}.score`]: report.score,
         [`${COLLECTOR_ID}.grade`]: report.grade,

@@ -3,9 +3,9 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ChangeDestination,
   changeDestinationOf,
+  GithubClients,
   resolveSourceLocation,
 } from '@cloud-native-portal/plugin-maturity-node';
-import { GithubClients } from '../outcomes/githubClient';
 
 /** Services looked up in one catalog request. */
 const BATCH = 200;

@@ -6,9 +6,9 @@ import * as nodeFs from 'node:fs';
 import git from 'isomorphic-git';
 import pLimit from 'p-limit';
 import { isOpenFix, LatestFix } from './FleetStore';
+import { GithubClients } from '@cloud-native-portal/plugin-maturity-node';
 import {
   describeGithubError,
-  GithubClients,
   parseRepositoryUrl,
 } from '../outcomes/githubClient';
 

@@ -4,11 +4,12 @@ import { argocdSource, ARGOCD_APP_ANNOTATION } from './argocd';
 import { OutcomesConfig } from './config';
 import { DeliveryFactCollectorOptions } from './deliveryCollector';
 import { DeliverySource } from './deliverySource';
-import { GithubClients, githubClientsFromConfig } from './githubClient';
 import {
-  GITHUB_SLUG_ANNOTATION,
-  githubDeploymentsSource,
-} from './githubDeployments';
+  GithubClients,
+  githubClientsFromConfig,
+  GITHUB_PROJECT_SLUG_ANNOTATION,
+} from '@cloud-native-portal/plugin-maturity-node';
+import { githubDeploymentsSource } from './githubDeployments';
 import { githubGitopsReader } from './githubGitops';
 
 /**
@@ -56,7 +57,7 @@ export function deliveryCollectorOptions(options: {
     );
   } else {
     unconfiguredHints.push(
-      `configure integrations.github with a token or a GitHub App and annotate it with ${GITHUB_SLUG_ANNOTATION}`,
+      `configure integrations.github with a token or a GitHub App and annotate it with ${GITHUB_PROJECT_SLUG_ANNOTATION}`,
     );
   }
   const gitops = outcomes.gitopsGithub

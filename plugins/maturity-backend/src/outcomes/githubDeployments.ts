@@ -1,15 +1,17 @@
-import { Entity } from '@backstage/catalog-model';
 import {
   DeliveryRecord,
   DeliverySource,
   markRollbacks,
   Sequenced,
 } from './deliverySource';
-import { GithubClient, GithubClients } from './githubClient';
+import {
+  GithubClient,
+  GithubClients,
+  GITHUB_PROJECT_SLUG_ANNOTATION,
+  githubRepositoryOf,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { parseCommitMessage } from './gitopsHistory';
 
-/** The entity annotation naming its GitHub repository (`owner/repo`). */
-export const GITHUB_SLUG_ANNOTATION = 'github.com/project-slug';
 /** The default match of deploy workflows' names and file paths. */
 export const DEFAULT_DEPLOY_WORKFLOW = 'deploy|release';
 
@@ -53,22 +55,6 @@ export function githubDeploymentsSource(
   );
   const statusCache = new Map<number, Array<{ state: string; at: number }>>();
   const commitDates = new Map<string, number | null>();
-
-  function repositoryOf(entity: Entity) {
-    const slug = entity.metadata.annotations?.[GITHUB_SLUG_ANNOTATION]?.trim();
-    const [owner, repo, ...rest] = (slug ?? '').split('/');
-    if (!owner || !repo || rest.length) return undefined;
-    // The entity's own GitHub host when it names one, else the first one.
-    const location =
-      entity.metadata.annotations?.['backstage.io/source-location'] ?? '';
-    const match = /^url:(https?:\/\/[^/]+)\//.exec(location);
-    const host =
-      match && github.hasIntegration(match[1])
-        ? new URL(match[1]).host
-        : github.hosts()[0];
-    if (!host) return undefined;
-    return { owner, repo, url: `https://${host}/${owner}/${repo}` };
-  }
 
   async function statuses(
     octokit: GithubClient,
@@ -258,13 +244,13 @@ export function githubDeploymentsSource(
   return {
     name: 'GitHub',
     connectHint: () =>
-      `annotate it with ${GITHUB_SLUG_ANNOTATION}: <owner>/<repo> (GitHub deployments to ${productionEnvironments.join(
+      `annotate it with ${GITHUB_PROJECT_SLUG_ANNOTATION}: <owner>/<repo> (GitHub deployments to ${productionEnvironments.join(
         ', ',
       )}, or runs of a workflow matching /${workflowPattern.source}/i)`,
     fixHint:
       'check its github.com/project-slug annotation and that integrations.github can read the repository',
     async read(entity, window) {
-      const repository = repositoryOf(entity);
+      const repository = githubRepositoryOf(entity, github);
       if (!repository) return undefined;
       const { owner, repo, url } = repository;
       const octokit = await github.forUrl(url);

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { GitopsHistoryReader } from './deliverySource';
-import { GithubClients, parseRepositoryUrl } from './githubClient';
+import { GithubClients } from '@cloud-native-portal/plugin-maturity-node';
+import { parseRepositoryUrl } from './githubClient';
 import {
   ChangedCommit,
   GitopsCommit,

@@ -2,7 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { AddressInfo, createServer } from 'node:net';
-import { GithubClients, githubClientsFromIntegrations } from './githubClient';
+import {
+  GithubClients,
+  githubClientsFromIntegrations,
+} from '@cloud-native-portal/plugin-maturity-node';
 
 /** The token of the test integration; it must never appear in a fact. */
 export const TEST_TOKEN = 'ghp_testtokenthatmustnotleak000000000000';

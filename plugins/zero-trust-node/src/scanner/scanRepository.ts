@@ -44,6 +44,12 @@ import { result } from './util';
 export interface ScanOptions {
   /** Reads branch protection through the GitHub API; without it code-owners is at most unknown. */
   github?: GitHubRepository;
+  /**
+   * Why branch protection could not be read, when `github` is missing: the
+   * reason code-owners gives for being unknown (by default, that no GitHub
+   * credentials are configured).
+   */
+  githubUnknown?: string;
 }
 
 const SYNC_CHECKS: Record<string, (context: ScanContext) => ControlResult> = {
@@ -94,7 +100,11 @@ export async function scanRepository(
     try {
       results.push(
         control.id === 'code-owners'
-          ? await checkCodeOwners(context, options.github)
+          ? await checkCodeOwners(
+              context,
+              options.github,
+              options.githubUnknown,
+            )
           : SYNC_CHECKS[control.id](context),
       );
     } catch (error) {

@@ -35,7 +35,7 @@ export function checkSecurityPolicy(context: ScanContext): ControlResult {
 
 /** The reason given when CODEOWNERS exists but branch protection could not be read. */
 export const NO_GITHUB_TOKEN_REASON =
-  'no GitHub token: branch protection not checked';
+  'no GitHub credentials: branch protection not checked; add a token or a GitHub App under integrations.github';
 
 /**
  * code-owners: CODEOWNERS exists and, through the GitHub API, the default
@@ -45,6 +45,7 @@ export const NO_GITHUB_TOKEN_REASON =
 export async function checkCodeOwners(
   context: ScanContext,
   github?: GitHubRepository,
+  githubUnknown: string = NO_GITHUB_TOKEN_REASON,
 ): Promise<ControlResult> {
   const id = 'code-owners';
   const codeowners = context.codeowners;
@@ -65,7 +66,7 @@ export async function checkCodeOwners(
       }`,
     ),
   ];
-  if (!github) return result(id, 'unknown', evidence, NO_GITHUB_TOKEN_REASON);
+  if (!github) return result(id, 'unknown', evidence, githubUnknown);
   const review = await checkRequiredReview(github);
   return result(
     id,

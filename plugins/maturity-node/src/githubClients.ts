@@ -1,0 +1,151 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
+import type {
+  GithubCredentialsProvider,
+  ScmIntegrationRegistry,
+} from '@backstage/integration';
+import type { Octokit } from '@octokit/rest';
+import { createGithubClient, GITHUB_READ_LIMITS } from './github';
+import { githubProjectOf } from './sourceLocation';
+
+// @backstage/integration loads on first use, as Octokit does: the
+// command-line scan, which shares this package, starts 0.3 s faster.
+function integrationsModule(): typeof import('@backstage/integration') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@backstage/integration');
+}
+
+/** The portal's GitHub client: Octokit with retries and rate-limit handling. */
+export type GithubClient = Octokit;
+
+/** GitHub clients per repository, with the integration's credentials. */
+export interface GithubClients {
+  /** True when `integrations.github` configures the URL's host with credentials. */
+  hasIntegration(url: string): boolean;
+  /** The hosts configured under `integrations.github` with credentials, in config order. */
+  hosts(): string[];
+  /** A client for the repository at `url`; throws when its host has no integration. */
+  forUrl(url: string): Promise<GithubClient>;
+}
+
+/**
+ * GitHub clients from Backstage's integrations: the API base URL of
+ * `integrations.github` and its token or GitHub App credentials
+ * (`DefaultGithubCredentialsProvider`, which finds the App installation of
+ * the repository's owner). A client is kept while its token is the same, so
+ * its rate-limit state is shared by every entity. Reads use
+ * `GITHUB_READ_LIMITS`.
+ */
+export function githubClientsFromIntegrations(options: {
+  integrations: ScmIntegrationRegistry;
+  /** The hosts to serve; the others are refused with the key to set. */
+  configuredHosts: string[];
+  logger: LoggerService;
+  credentials?: GithubCredentialsProvider;
+  /** The unit of Retry-After and backoff in milliseconds (1000); tests shorten it. */
+  retryAfterBaseValue?: number;
+}): GithubClients {
+  const { integrations, configuredHosts, logger } = options;
+  const credentials =
+    options.credentials ??
+    integrationsModule().DefaultGithubCredentialsProvider.fromIntegrations(
+      integrations,
+    );
+  const clients = new Map<string, { token?: string; client: GithubClient }>();
+  const hostOf = (url: string) => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return '';
+    }
+  };
+  return {
+    hasIntegration: url => configuredHosts.includes(hostOf(url)),
+    hosts: () => [...configuredHosts],
+    async forUrl(url) {
+      const integration = integrations.github.byUrl(url);
+      if (!integration || !configuredHosts.includes(integration.config.host)) {
+        throw new Error(
+          `no GitHub integration with credentials for ${hostOf(
+            url,
+          )}: add it, with a token or a GitHub App, under integrations.github`,
+        );
+      }
+      const { token, headers } = await credentials.getCredentials({ url });
+      if (!token && !headers?.Authorization) {
+        // Only GitHub Apps on this host, none installed for the owner:
+        // anonymous reads would see little and soon be rate limited.
+        const owner = new URL(url).pathname.split('/')[1];
+        throw new Error(
+          `no GitHub App of integrations.github is installed for ${owner} on ${integration.config.host}: install it there, or add a token`,
+        );
+      }
+      const baseUrl = integration.config.apiBaseUrl!;
+      // An App's installation token changes per owner and hour; a client is
+      // kept per API and token.
+      const kept = clients.get(baseUrl);
+      if (kept && kept.token === token) return kept.client;
+      const client = createGithubClient({
+        baseUrl,
+        token,
+        headers: token ? undefined : headers,
+        logger,
+        limits: {
+          ...GITHUB_READ_LIMITS,
+          retryAfterBaseValue: options.retryAfterBaseValue,
+        },
+      });
+      clients.set(baseUrl, { token, client });
+      return client;
+    },
+  };
+}
+
+/**
+ * GitHub clients from the backend's config (`integrations.github`). Only
+ * integrations with credentials (a token or a GitHub App) are served:
+ * without them GitHub allows 60 requests an hour, which a cycle would use up
+ * and then wait on. Entities on other hosts stay unknown, with the key to set.
+ */
+export function githubClientsFromConfig(
+  config: Config,
+  logger: LoggerService,
+): GithubClients {
+  const configuredHosts = (
+    config.getOptionalConfigArray('integrations.github') ?? []
+  )
+    .filter(c => c.getOptionalString('token') || c.has('apps'))
+    .map(c => c.getOptionalString('host') ?? 'github.com');
+  return githubClientsFromIntegrations({
+    integrations: integrationsModule().ScmIntegrations.fromConfig(config),
+    configuredHosts,
+    logger,
+  });
+}
+
+/**
+ * The GitHub repository of an entity: `owner/repo` from its
+ * `github.com/project-slug` annotation, on the host of its
+ * `backstage.io/source-location` when that host has an integration, else on
+ * the first configured host. Undefined without a slug or without any host.
+ */
+export function githubRepositoryOf(
+  entity: Entity,
+  github: Pick<GithubClients, 'hasIntegration' | 'hosts'>,
+): { owner: string; repo: string; url: string } | undefined {
+  const project = githubProjectOf(entity);
+  if (!project) return undefined;
+  const location =
+    entity.metadata.annotations?.['backstage.io/source-location'] ?? '';
+  const origin = /^url:(https?:\/\/[^/]+)\//.exec(location)?.[1];
+  const host =
+    origin && github.hasIntegration(origin)
+      ? new URL(origin).host
+      : github.hosts()[0];
+  if (!host) return undefined;
+  return {
+    ...project,
+    url: `https://${host}/${project.owner}/${project.repo}`,
+  };
+}
