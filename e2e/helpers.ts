@@ -78,3 +78,17 @@ export async function expectWithinWindowWidth(page: Page, locator: Locator) {
   expect(box, 'the element is rendered').not.toBeNull();
   expect(box!.x + box!.width).toBeLessThanOrEqual(width);
 }
+
+/**
+ * Fails when the text of any of the elements is clipped: wider than its
+ * box, as dense lists leave long text unless it wraps.
+ */
+export async function expectNoneClipped(locator: Locator) {
+  expect(await locator.count(), 'elements to measure').toBeGreaterThan(0);
+  for (const element of await locator.all()) {
+    expect(
+      await element.evaluate(e => e.scrollWidth - e.clientWidth),
+      await element.innerText(),
+    ).toBeLessThanOrEqual(1);
+  }
+}

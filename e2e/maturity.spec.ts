@@ -1,5 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { reloadUntil, screenshotDir, signInAsGuest } from './helpers';
+import {
+  expectNoneClipped,
+  reloadUntil,
+  screenshotDir,
+  signInAsGuest,
+} from './helpers';
 
 test('a guest reads a service maturity tab, the scorecards and the review of the migrating system', async ({
   page,
@@ -31,6 +36,14 @@ test('a guest reads a service maturity tab, the scorecards and the review of the
   await page.screenshot({
     path: `${screenshotDir}/maturity-02-summary-card.png`,
   });
+
+  // A service with long next steps: each why and blocker wraps in the card.
+  await page.goto('/catalog/default/component/payments-gateway');
+  const card = page.locator('.MuiCard-root').filter({
+    has: page.getByText('Level per dimension'),
+  });
+  await expect(card.getByText('Next steps')).toBeVisible({ timeout: 20_000 });
+  await expectNoneClipped(card.locator('.MuiListItemText-root'));
 
   // 2. The scorecards page: teams × dimensions, distribution, trend, failing checks.
   await page.goto('/maturity');

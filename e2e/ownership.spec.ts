@@ -1,5 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { reloadUntil, screenshotDir, signInAsGuest } from './helpers';
+import {
+  expectNoneClipped,
+  reloadUntil,
+  screenshotDir,
+  signInAsGuest,
+} from './helpers';
 
 test('the platform team reads ownership coverage, and a service shows its owner card', async ({
   page,
@@ -51,14 +56,7 @@ test('the platform team reads ownership coverage, and a service shows its owner 
     card.getByRole('link', { name: 'Open a pull request' }).first(),
   ).toBeVisible();
   // Each problem's fix wraps within the card: none of it is clipped.
-  const fixes = card.getByText(/^Fix: /);
-  expect(await fixes.count()).toBeGreaterThan(0);
-  for (const fix of await fixes.all()) {
-    expect(
-      await fix.evaluate(e => e.scrollWidth - e.clientWidth),
-      await fix.innerText(),
-    ).toBeLessThanOrEqual(1);
-  }
+  await expectNoneClipped(card.getByText(/^Fix: /));
   await card.first().scrollIntoViewIfNeeded();
   await page.screenshot({
     path: `${screenshotDir}/ownership-02-entity-card.png`,

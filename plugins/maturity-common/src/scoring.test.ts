@@ -514,6 +514,39 @@ describe('connectEvidenceStep', () => {
     expect(gap.what).toMatch(/integrations\.github/);
   });
 
+  it("keeps a collector's reason whole when it holds alternatives joined by '; or ', and quotes it instead of asking for an integration", () => {
+    const delivery =
+      'no deployment evidence of shop: to connect it, add apps/shop/production/ to the GitOps repository; or set maturity.outcomes.argocd.baseUrl and annotate it with argocd/app-name; or configure integrations.github with a token or a GitHub App and annotate it with github.com/project-slug';
+    const withDelivery = model([
+      check('d2', 'delivery', 2, 5, {
+        rule: {
+          all: [
+            { fact: 'delivery.deploysPerWeek', greaterThan: 1 },
+            { fact: 'repo.d2', equals: true },
+          ],
+        },
+      }),
+    ]);
+    const r = evaluateChecks(withDelivery, name => ({
+      state: 'unknown',
+      reason: name.startsWith('delivery.')
+        ? delivery
+        : 'missing annotation backstage.io/source-location',
+    }));
+    const step = connectEvidenceStep(withDelivery, r)!;
+    expect(step.gaps.map(g => [g.kind, g.source, g.reason])).toEqual([
+      ['other', 'delivery', delivery],
+      [
+        'source-location',
+        'repo',
+        'missing annotation backstage.io/source-location',
+      ],
+    ]);
+    expect(step.gaps[0].what).toBe(
+      `Make the delivery evidence readable: ${delivery}.`,
+    );
+  });
+
   it('an entity whose checks were all measured gets no connect-the-evidence step', () => {
     expect(
       connectEvidenceStep(

@@ -503,6 +503,9 @@ export interface ConnectEvidenceStep {
 
 const SOURCE_LOCATION = 'backstage.io/source-location';
 
+// "; " between two reasons of a check, not within one fact's reason.
+const REASON_SEPARATOR = /; (?=[A-Za-z][\w-]*(?:\.[\w-]+)+: |malformed rule)/;
+
 function classifyGap(
   source: string,
   reason: string,
@@ -523,6 +526,15 @@ function classifyGap(
     return {
       kind: 'source-location',
       what: `Add the ${SOURCE_LOCATION} annotation to the entity (url: of its repository, or dir: of a local checkout under an allowed root), so its repository can be read.`,
+    };
+  }
+  // A collector that says how to connect it (`…: to connect it, A; or B`)
+  // is quoted whole: its alternatives may name an integration, but reading
+  // the source location is not what it lacks.
+  if (/: to connect it, /.test(reason)) {
+    return {
+      kind: 'other',
+      what: `Make the ${source} evidence readable: ${reason}.`,
     };
   }
   if (
@@ -564,9 +576,11 @@ export function connectEvidenceStep(
     const result = byId.get(check.id);
     if (statusOf(byId, check.id) !== 'unknown') continue;
     unknownChecks += 1;
-    // Reasons read `<fact>: <reason>`, joined with "; " (see evaluateRule).
+    // Reasons read `<fact>: <reason>`, joined with "; " (see runRule). A
+    // fact's own reason may hold "; " too, so a part starts only where a
+    // fact name (`namespace.name: `) or a rule's own reason follows.
     const parts = (result?.reason ?? '')
-      .split('; ')
+      .split(REASON_SEPARATOR)
       .map(part => {
         const at = part.indexOf(': ');
         return at > 0

@@ -111,7 +111,12 @@ export function ConnectEvidenceStep(props: { report: EntityReport }) {
               primary={gap.what}
               secondary={`${gap.checks.length} ${
                 gap.checks.length === 1 ? 'check waits' : 'checks wait'
-              } for it · recorded: ${gap.reason}`}
+              } for it${
+                // A step that quotes the reason does not repeat it.
+                gap.what.includes(gap.reason)
+                  ? ''
+                  : ` · recorded: ${gap.reason}`
+              }`}
             />
           </ListItem>
         ))}

@@ -134,6 +134,18 @@ describe('an entity with no source-location annotation', () => {
     expect(
       within(connect).getByText(/in the toil register/),
     ).toBeInTheDocument();
+    // The recorded reason shows under a step that does not quote it, and is
+    // not repeated under one that does.
+    expect(
+      within(connect).getByText(
+        /Add the backstage\.io\/source-location annotation/,
+      ).parentElement,
+    ).toHaveTextContent(`recorded: ${NO_SOURCE}`);
+    expect(
+      within(connect).getByText(
+        'Make the delivery evidence readable: no deployment or incident data.',
+      ).parentElement,
+    ).not.toHaveTextContent('recorded:');
     // "Add CI" reads repository files: it was not measured, so it is no step.
     expect(screen.queryByText(/A CI workflow builds and tests/)).toBeNull();
     const unknownTitles = report.checks

@@ -94,6 +94,8 @@ export function EntityToilCard(props: { compact?: boolean } = {}) {
                   secondary={`${formatHours(task.hoursPerWeek)} · ${
                     task.category
                   } · plan: ${task.automationStatus}`}
+                  // Dense lists keep text on one line; long task names wrap.
+                  style={{ whiteSpace: 'normal' }}
                 />
               </ListItem>
             ))}

@@ -171,6 +171,8 @@ function SummaryBody(props: { report: EntityReport }) {
             <ListItemText
               primary={b.dimension}
               secondary={b.checks.join(', ')}
+              // Dense lists keep text on one line; every check must show.
+              style={{ whiteSpace: 'normal' }}
             />
           </ListItem>
         ))}
@@ -192,6 +194,8 @@ function SummaryBody(props: { report: EntityReport }) {
                   step.effort ?? 'effort unknown'
                 })`}
                 secondary={step.why}
+                // Dense lists keep text on one line; the why must show whole.
+                style={{ whiteSpace: 'normal' }}
               />
               {step.fixTemplate ? (
                 <LinkButton
