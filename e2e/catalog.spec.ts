@@ -9,7 +9,9 @@ test('a guest opens the catalog, sees the monolith and its services, and opens a
 }) => {
   await signInAsGuest(page);
 
-  // The catalog is the landing page and lists the demo organization's components.
+  // The catalog is the landing page, at /catalog where Backstage keeps it,
+  // and lists the demo organization's components.
+  await expect(page).toHaveURL(/\/catalog(\?|$)/);
   const table = page.getByRole('table');
   await expect(table.locator(componentLink('classroom-monolith'))).toHaveText(
     'Classroom (monolith)',
