@@ -45,7 +45,8 @@ export function TeamToilCard() {
           />
         </Box>
         <Typography variant="body2" color="textSecondary">
-          {value.entities.length} of the team's entities have toil rows;{' '}
+          {value.entities.length} of the team's entities{' '}
+          {value.entities.length === 1 ? 'has' : 'have'} toil rows;{' '}
           {value.backlog.length} automation{' '}
           {value.backlog.length === 1 ? 'candidate' : 'candidates'} in the
           backlog.

@@ -113,6 +113,31 @@ describe('EntityDeliveryOutcomesCard', () => {
     expect(within(restore).queryByText(/fail/i)).toBeNull();
   });
 
+  it("shows a connected source that could not be read with the collector's reason alone, not a hint to connect one", async () => {
+    await renderCard({
+      getEntityFacts: jest.fn(async () => ({
+        items: [
+          {
+            collector: 'delivery',
+            version: 1,
+            collectedAt: '2026-05-01T00:00:00.000Z',
+            status: 'unknown' as const,
+            reason:
+              'GitHub could not be read (GitHub answered 403: Resource not accessible by integration); check its github.com/project-slug annotation and that integrations.github can read the repository',
+            facts: {},
+          },
+        ],
+      })),
+    });
+    const frequency = await screen.findByTestId('outcome-deployment-frequency');
+    expect(
+      within(frequency).getByText(/GitHub could not be read/),
+    ).toBeInTheDocument();
+    expect(
+      within(frequency).queryByText(/Connect a delivery source/),
+    ).toBeNull();
+  });
+
   it('shows cost as "Not measured" with how to connect OpenCost when no cost collector reported', async () => {
     await renderCard();
     const cost = await screen.findByTestId('outcome-monthly-cost');

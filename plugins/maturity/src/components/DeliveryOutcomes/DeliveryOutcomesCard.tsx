@@ -68,12 +68,14 @@ export function readOutcome(
     f => set.evidence?.[f] ?? [],
   );
   if (set.status === 'unknown') {
+    // The collector's reason says what to connect or fix; a fixed hint
+    // beside it could contradict it (a source that is connected but failing).
     return {
       measured: false,
       reason:
         set.reason ??
         `The ${outcome.collector} collector could not read its source.`,
-      connect,
+      connect: set.reason ? undefined : connect,
       evidence,
     };
   }

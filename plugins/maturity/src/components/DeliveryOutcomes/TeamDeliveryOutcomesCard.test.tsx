@@ -117,15 +117,20 @@ describe('TeamDeliveryOutcomesCard', () => {
     });
   });
 
-  it('shows an outcome none of its services measures as "Not measured" with how to connect it', async () => {
+  it('shows an outcome none of its services measures as "Not measured", pointing to the services\' own reasons', async () => {
     await renderCard();
     const restore = await screen.findByTestId('team-outcome-time-to-restore');
     expect(within(restore).getByText('Not measured')).toBeInTheDocument();
     expect(
       within(restore).getByText('No service of this team has a value yet.'),
     ).toBeInTheDocument();
+    // A fixed hint could be wrong (the source may be connected, the service
+    // not deployed yet): the services' own tabs say what is missing.
     expect(
-      within(restore).getByText(/Connect an incident source/),
+      within(restore).queryByText(/Connect an incident source/),
+    ).toBeNull();
+    expect(
+      screen.getByText(/says on its Maturity tab what its evidence lacks/),
     ).toBeInTheDocument();
   });
 

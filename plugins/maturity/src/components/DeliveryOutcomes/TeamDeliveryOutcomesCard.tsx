@@ -16,7 +16,6 @@ import {
   DORA_GAP_RULE,
   DORA_SOURCE,
   formatOutcome,
-  OUTCOME_COLLECTORS,
   OUTCOMES,
 } from './outcomes';
 import { ClusterChip, NotMeasured } from './parts';
@@ -113,8 +112,9 @@ export function TeamDeliveryOutcomesCard() {
               </TableBody>
             </Table>
             <Typography variant="caption" color="textSecondary" component="p">
-              Averages of each service's own value. DORA clusters: {DORA_SOURCE}
-              . {DORA_GAP_RULE}
+              The team median is the median of its services' own values; a
+              service without a value says on its Maturity tab what its evidence
+              lacks. DORA clusters: {DORA_SOURCE}. {DORA_GAP_RULE}
             </Typography>
             {state.value.services.length > 0 && (
               <>
@@ -195,8 +195,10 @@ function SummaryRow(props: {
       ) : (
         <TableCell colSpan={4}>
           <NotMeasured
+            // The services may lack evidence for reasons of their own (no
+            // deployment yet, no annotation, no source connected): each
+            // service's Maturity tab says which (see the caption).
             reason="No service of this team has a value yet."
-            connect={OUTCOME_COLLECTORS[outcome.collector]?.connect}
           />
         </TableCell>
       )}

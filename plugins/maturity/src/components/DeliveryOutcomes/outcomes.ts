@@ -167,7 +167,7 @@ export function doraCluster(
 export const OUTCOME_COLLECTORS: Record<string, { connect: string }> = {
   delivery: {
     connect:
-      "Connect the GitOps repository: set maturity.outcomes.gitops.localRepository in the maturity backend's config.",
+      "Connect a delivery source in the maturity backend's config: maturity.outcomes.gitops (the GitOps repository), maturity.outcomes.argocd (Argo CD), or integrations.github (GitHub deployments).",
   },
   incidents: {
     connect:
