@@ -141,18 +141,37 @@ describe('githubClientsFromConfig', () => {
     expect(clients.hasIntegration('https://ghe.example.com/acme/api')).toBe(
       false,
     );
+    expect(clients.isGithubHost('https://ghe.example.com/acme/api')).toBe(true);
     await expect(
       clients.forUrl('https://ghe.example.com/acme/api'),
     ).rejects.toThrow(
       'no GitHub integration with credentials for ghe.example.com: add it, with a token or a GitHub App, under integrations.github',
     );
   });
+
+  it('refuses a GitHub Enterprise host without apiBaseUrl, so its token is never sent to api.github.com', async () => {
+    const clients = githubClientsFromConfig(
+      new ConfigReader({
+        integrations: {
+          github: [{ host: 'ghe.example.com', token: 'ghp_enterprisetoken' }],
+        },
+      }),
+      mockServices.logger.mock(),
+    );
+    await expect(
+      clients.forUrl('https://ghe.example.com/acme/api'),
+    ).rejects.toThrow(
+      'integrations.github for ghe.example.com has no apiBaseUrl: set it (for GitHub Enterprise Server, https://ghe.example.com/api/v3)',
+    );
+  });
 });
 
 describe('githubRepositoryOf', () => {
-  const hosts = (...configured: string[]) => ({
-    hosts: () => configured,
-    hasIntegration: (url: string) => configured.includes(new URL(url).host),
+  // `withCredentials` are served; `others` are GitHub hosts without them.
+  const hosts = (withCredentials: string[], others: string[] = []) => ({
+    hosts: () => withCredentials,
+    isGithubHost: (url: string) =>
+      [...withCredentials, ...others].includes(new URL(url).host),
   });
 
   it("takes the host of the entity's source location when it has an integration", () => {
@@ -163,7 +182,24 @@ describe('githubRepositoryOf', () => {
           'backstage.io/source-location':
             'url:https://ghe.example.com/acme/api/tree/main/',
         }),
-        hosts('github.com', 'ghe.example.com'),
+        hosts(['github.com', 'ghe.example.com']),
+      ),
+    ).toEqual({
+      owner: 'acme',
+      repo: 'api',
+      url: 'https://ghe.example.com/acme/api',
+    });
+  });
+
+  it('keeps a repository on a GitHub host without credentials on that host, for forUrl to refuse, never another host', () => {
+    expect(
+      githubRepositoryOf(
+        entity({
+          'github.com/project-slug': 'acme/api',
+          'backstage.io/source-location':
+            'url:https://ghe.example.com/acme/api/tree/main/',
+        }),
+        hosts(['github.com'], ['ghe.example.com']),
       ),
     ).toEqual({
       owner: 'acme',
@@ -180,7 +216,7 @@ describe('githubRepositoryOf', () => {
           'backstage.io/source-location':
             'url:https://gitlab.example.com/acme/api/',
         }),
-        hosts('github.com'),
+        hosts(['github.com']),
       ),
     ).toEqual({
       owner: 'acme',
@@ -190,17 +226,19 @@ describe('githubRepositoryOf', () => {
   });
 
   it('is undefined without a slug, with a malformed slug, or without a host', () => {
-    expect(githubRepositoryOf(entity({}), hosts('github.com'))).toBeUndefined();
+    expect(
+      githubRepositoryOf(entity({}), hosts(['github.com'])),
+    ).toBeUndefined();
     expect(
       githubRepositoryOf(
         entity({ 'github.com/project-slug': 'acme/api/extra' }),
-        hosts('github.com'),
+        hosts(['github.com']),
       ),
     ).toBeUndefined();
     expect(
       githubRepositoryOf(
         entity({ 'github.com/project-slug': 'acme/api' }),
-        hosts(),
+        hosts([]),
       ),
     ).toBeUndefined();
   });

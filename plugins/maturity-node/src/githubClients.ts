@@ -25,6 +25,11 @@ export interface GithubClients {
   hasIntegration(url: string): boolean;
   /** The hosts configured under `integrations.github` with credentials, in config order. */
   hosts(): string[];
+  /**
+   * True when the URL's host is a GitHub host of `integrations.github`
+   * (github.com always is), with credentials or without.
+   */
+  isGithubHost(url: string): boolean;
   /** A client for the repository at `url`; throws when its host has no integration. */
   forUrl(url: string): Promise<GithubClient>;
 }
@@ -33,8 +38,8 @@ export interface GithubClients {
  * GitHub clients from Backstage's integrations: the API base URL of
  * `integrations.github` and its token or GitHub App credentials
  * (`DefaultGithubCredentialsProvider`, which finds the App installation of
- * the repository's owner). A client is kept while its token is the same, so
- * its rate-limit state is shared by every entity. Reads use
+ * the repository's owner). A client is kept per API and owner while its
+ * token is the same, so its retries see every entity's requests. Reads use
  * `GITHUB_READ_LIMITS`.
  */
 export function githubClientsFromIntegrations(options: {
@@ -63,6 +68,7 @@ export function githubClientsFromIntegrations(options: {
   return {
     hasIntegration: url => configuredHosts.includes(hostOf(url)),
     hosts: () => [...configuredHosts],
+    isGithubHost: url => !!hostOf(url) && !!integrations.github.byUrl(url),
     async forUrl(url) {
       const integration = integrations.github.byUrl(url);
       if (!integration || !configuredHosts.includes(integration.config.host)) {
@@ -70,6 +76,13 @@ export function githubClientsFromIntegrations(options: {
           `no GitHub integration with credentials for ${hostOf(
             url,
           )}: add it, with a token or a GitHub App, under integrations.github`,
+        );
+      }
+      const baseUrl = integration.config.apiBaseUrl;
+      if (!baseUrl) {
+        // Octokit would send this host's credentials to api.github.com.
+        throw new Error(
+          `integrations.github for ${integration.config.host} has no apiBaseUrl: set it (for GitHub Enterprise Server, https://${integration.config.host}/api/v3)`,
         );
       }
       const { token, headers } = await credentials.getCredentials({ url });
@@ -81,10 +94,10 @@ export function githubClientsFromIntegrations(options: {
           `no GitHub App of integrations.github is installed for ${owner} on ${integration.config.host}: install it there, or add a token`,
         );
       }
-      const baseUrl = integration.config.apiBaseUrl!;
-      // An App's installation token changes per owner and hour; a client is
-      // kept per API and token.
-      const kept = clients.get(baseUrl);
+      // An App's installation token differs per owner and changes hourly:
+      // a client is kept per API and owner, and made anew with a new token.
+      const key = `${baseUrl} ${new URL(url).pathname.split('/')[1]}`;
+      const kept = clients.get(key);
       if (kept && kept.token === token) return kept.client;
       const client = createGithubClient({
         baseUrl,
@@ -96,7 +109,7 @@ export function githubClientsFromIntegrations(options: {
           retryAfterBaseValue: options.retryAfterBaseValue,
         },
       });
-      clients.set(baseUrl, { token, client });
+      clients.set(key, { token, client });
       return client;
     },
   };
@@ -115,7 +128,7 @@ export function githubClientsFromConfig(
   const configuredHosts = (
     config.getOptionalConfigArray('integrations.github') ?? []
   )
-    .filter(c => c.getOptionalString('token') || c.has('apps'))
+    .filter(c => c.getOptionalString('token')?.trim() || c.has('apps'))
     .map(c => c.getOptionalString('host') ?? 'github.com');
   return githubClientsFromIntegrations({
     integrations: integrationsModule().ScmIntegrations.fromConfig(config),
@@ -127,12 +140,14 @@ export function githubClientsFromConfig(
 /**
  * The GitHub repository of an entity: `owner/repo` from its
  * `github.com/project-slug` annotation, on the host of its
- * `backstage.io/source-location` when that host has an integration, else on
- * the first configured host. Undefined without a slug or without any host.
+ * `backstage.io/source-location` when that is a GitHub host (with
+ * credentials or without: a repository on a host without them is refused by
+ * `forUrl`, never looked up on another host), else on the first host with
+ * credentials. Undefined without a slug or without any host.
  */
 export function githubRepositoryOf(
   entity: Entity,
-  github: Pick<GithubClients, 'hasIntegration' | 'hosts'>,
+  github: Pick<GithubClients, 'isGithubHost' | 'hosts'>,
 ): { owner: string; repo: string; url: string } | undefined {
   const project = githubProjectOf(entity);
   if (!project) return undefined;
@@ -140,7 +155,7 @@ export function githubRepositoryOf(
     entity.metadata.annotations?.['backstage.io/source-location'] ?? '';
   const origin = /^url:(https?:\/\/[^/]+)\//.exec(location)?.[1];
   const host =
-    origin && github.hasIntegration(origin)
+    origin && github.isGithubHost(origin)
       ? new URL(origin).host
       : github.hosts()[0];
   if (!host) return undefined;
