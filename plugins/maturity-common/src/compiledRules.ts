@@ -232,6 +232,24 @@ export function compileRule(rule: Rule): CompiledRule {
   return compiled;
 }
 
+/** Adds the name of every fact a compiled rule reads to `into`. */
+export function addFactNames(rule: CompiledRule, into: Set<string>): void {
+  switch (rule.kind) {
+    case 'all':
+    case 'any':
+      for (const child of rule.children) addFactNames(child, into);
+      return;
+    case 'not':
+      addFactNames(rule.inner, into);
+      return;
+    case 'count':
+    case 'fact':
+      into.add(rule.name);
+      return;
+    default:
+  }
+}
+
 /** The reasons without repeats, in first-seen order. */
 export function uniqueReasons(reasons: string[]): string[] {
   return reasons.length < 2 ? reasons : [...new Set(reasons)];

@@ -9,6 +9,7 @@ import { FactLookup } from './rules';
 import { DEFAULT_MATURITY_MODEL } from './defaultModel';
 import {
   computeEntityScore,
+  classifyEvidenceGap,
   connectEvidenceStep,
   evaluateChecks,
   nextSteps,
@@ -547,6 +548,37 @@ describe('connectEvidenceStep', () => {
     );
   });
 
+  it("keeps a fact's reason whole when it holds '; <file.ext>: ' itself, splitting only before facts the check reads", () => {
+    const zeroTrust =
+      'Helm templates are not rendered; Dockerfile.prod: USER ${APP_UID} is a build argument';
+    const withDockerfile = model([
+      check('z1', 'security', 2, 5, {
+        evidence: 'security',
+        rule: {
+          all: [
+            { fact: 'zeroTrust.runAsNonRoot', equals: 'pass' },
+            { fact: 'repo.d1', equals: true },
+          ],
+        },
+      }),
+    ]);
+    const r = evaluateChecks(withDockerfile, name => ({
+      state: 'unknown',
+      reason: name.startsWith('zeroTrust.')
+        ? zeroTrust
+        : 'missing annotation backstage.io/source-location',
+    }));
+    expect(
+      connectEvidenceStep(withDockerfile, r)!.gaps.map(g => [
+        g.source,
+        g.reason,
+      ]),
+    ).toEqual([
+      ['repo', 'missing annotation backstage.io/source-location'],
+      ['zeroTrust', zeroTrust],
+    ]);
+  });
+
   it('an entity whose checks were all measured gets no connect-the-evidence step', () => {
     expect(
       connectEvidenceStep(
@@ -659,5 +691,89 @@ describe('the default model on a catalog entity with no source-location annotati
     expect(step.gaps[0].checks).toEqual(
       expect.arrayContaining(repoChecks.map(c => c.id)),
     );
+  });
+});
+
+describe('classifyEvidenceGap', () => {
+  it.each([
+    // A service name or path with "github" or "token" in it is no host failure.
+    [
+      'delivery',
+      'no production change of github-webhooks in the last 30 days has a known start date',
+      'other',
+    ],
+    [
+      'repo',
+      'source tree directory /home/dev/token-service does not exist',
+      'other',
+    ],
+    // A collector that names the key to set is quoted, even with a 403 in it.
+    [
+      'delivery',
+      'GitHub could not be read (GitHub answered 403: Forbidden); check its github.com/project-slug annotation and that integrations.github can read the repository',
+      'other',
+    ],
+    [
+      'delivery',
+      'Argo CD could not be read (could not reach argocd.example.com: ENOTFOUND); check maturity.outcomes.argocd.baseUrl and .token',
+      'other',
+    ],
+    // A host that does not answer or refuses: its integration.
+    [
+      'repo',
+      'repo collector failed on https://github.com/acme/shop: getaddrinfo ENOTFOUND api.github.com',
+      'integration',
+    ],
+    [
+      'repo',
+      "Reading from 'https://git.example.com/acme/shop' is not allowed. You may need to configure an integration for the target host",
+      'integration',
+    ],
+    // A source location that is there but wrong is corrected, not added.
+    [
+      'repo',
+      'unsupported backstage.io/source-location scheme "https:" in "https://github.com/acme/shop"; use dir: or url:',
+      'source-location',
+    ],
+    [
+      'repo',
+      'missing annotation backstage.io/source-location',
+      'source-location',
+    ],
+    // Only an empty register asks to record toil; a failed read is quoted.
+    [
+      'toil',
+      'no toil recorded for component:default/shop in the toil register',
+      'toil-register',
+    ],
+    [
+      'toil',
+      'The toil register could not be read: connect ECONNREFUSED',
+      'other',
+    ],
+    [
+      'incidents',
+      'The incident source https://incidents.example.com/export.json could not be read: getaddrinfo ENOTFOUND incidents.example.com',
+      'other',
+    ],
+    ['toil', "the team's capacity is not set", 'other'],
+    ['zeroTrust', 'the zeroTrust collector is not installed', 'collector'],
+  ])('%s: %s is %s', (source, reason, kind) => {
+    expect(classifyEvidenceGap(source, reason).kind).toBe(kind);
+  });
+
+  it('says to correct an annotation that is there, and to add one that is missing', () => {
+    expect(
+      classifyEvidenceGap(
+        'repo',
+        'unsupported backstage.io/source-location scheme "https:"; use dir: or url:',
+      ).what,
+    ).toMatch(/^Correct the backstage\.io\/source-location annotation/);
+    expect(
+      classifyEvidenceGap(
+        'repo',
+        'missing annotation backstage.io/source-location',
+      ).what,
+    ).toMatch(/^Add the backstage\.io\/source-location annotation/);
   });
 });

@@ -17,6 +17,7 @@ import {
   ScoreCoverage,
 } from './model';
 import {
+  addFactNames,
   CompiledRule,
   compileRule,
   EvidenceAccumulator,
@@ -503,10 +504,24 @@ export interface ConnectEvidenceStep {
 
 const SOURCE_LOCATION = 'backstage.io/source-location';
 
-// "; " between two reasons of a check, not within one fact's reason.
-const REASON_SEPARATOR = /; (?=[A-Za-z][\w-]*(?:\.[\w-]+)+: |malformed rule)/;
+// A reason that names a config key says itself what to set.
+const NAMES_CONFIG_KEY = /\b(?:maturity|integrations|scaffolder)\.[a-zA-Z]/;
+// "<what> could not be read: <error>" names a source other than the
+// repository (the toil register, an incident source, OpenCost): its host's
+// failure is no repository integration's.
+const NAMES_WHAT_FAILED = /\bcould not be read\b/;
+// Failures to reach or be let into a repository host, which no collector
+// words as advice: the host's integration is what is missing.
+const HOST_REFUSED =
+  /configure an integration|\bE(?:NOTFOUND|AI_AGAIN|CONNREFUSED|TIMEDOUT|CONNRESET)\b|\b40[13]\b|\bUnauthorized\b|\bBad credentials\b/;
 
-function classifyGap(
+/**
+ * What to add so that a collector's unknown facts can be measured, from the
+ * collector (fact namespace) and the reason it recorded. The one reading of
+ * recorded reasons as advice: the maturity card's "Connect the evidence"
+ * and the zero-trust card's "Connect the source" both use it.
+ */
+export function classifyEvidenceGap(
   source: string,
   reason: string,
 ): Pick<EvidenceGap, 'kind' | 'what'> {
@@ -516,32 +531,44 @@ function classifyGap(
       what: `Install the ${source} fact collector in the portal backend, so its checks can be measured.`,
     };
   }
-  if (source === 'toil' || /toil register/i.test(reason)) {
+  if (/\bno toil (?:recorded|register)\b/i.test(reason)) {
     return {
       kind: 'toil-register',
       what: "Record the owning team's repetitive operations work in the toil register (the Toil page), so the operations checks can be measured.",
     };
   }
-  if (reason.includes(SOURCE_LOCATION) || /no source location/.test(reason)) {
+  if (
+    reason.includes(`missing annotation ${SOURCE_LOCATION}`) ||
+    /no source location/.test(reason)
+  ) {
     return {
       kind: 'source-location',
       what: `Add the ${SOURCE_LOCATION} annotation to the entity (url: of its repository, or dir: of a local checkout under an allowed root), so its repository can be read.`,
     };
   }
-  // A collector that says how to connect it (`…: to connect it, A; or B`)
-  // is quoted whole: its alternatives may name an integration, but reading
-  // the source location is not what it lacks.
-  if (/: to connect it, /.test(reason)) {
+  if (reason.includes(SOURCE_LOCATION)) {
+    // Present but unusable (a scheme other than url: or dir:, a path
+    // outside the allowed roots): what is wrong is in the reason.
+    return {
+      kind: 'source-location',
+      what: `Correct the ${SOURCE_LOCATION} annotation of the entity (url: of its repository, or dir: of a local checkout under an allowed root): ${reason}.`,
+    };
+  }
+  // A collector that says how to connect it ("…: to connect it, A; or B"),
+  // which key to set, or which of its sources failed is quoted whole: its
+  // words may name an integration, but the source location is not what it
+  // lacks.
+  if (
+    /: to connect it, /.test(reason) ||
+    NAMES_CONFIG_KEY.test(reason) ||
+    NAMES_WHAT_FAILED.test(reason)
+  ) {
     return {
       kind: 'other',
       what: `Make the ${source} evidence readable: ${reason}.`,
     };
   }
-  if (
-    /integration|github|gitlab|ENOTFOUND|\b40[13]\b|credentials|token/i.test(
-      reason,
-    )
-  ) {
+  if (HOST_REFUSED.test(reason)) {
     return {
       kind: 'integration',
       what: 'Configure the integration for the repository host (integrations.github or integrations.gitlab in app-config, with a token that can read the repository), so the source location can be read.',
@@ -551,6 +578,57 @@ function classifyGap(
     kind: 'other',
     what: `Make the ${source} evidence readable: ${reason}.`,
   };
+}
+
+/** The facts each check of the model reads, its applicability included. */
+function factNamesOf(model: MaturityModel): Map<string, Set<string>> {
+  const byCheck = new Map<string, Set<string>>();
+  for (const { check, rule, applicableWhen } of checksOf(model)) {
+    const names = new Set<string>();
+    addFactNames(rule, names);
+    if (applicableWhen) addFactNames(applicableWhen, names);
+    byCheck.set(check.id, names);
+  }
+  return byCheck;
+}
+
+/**
+ * A check's unknown reason, back in its parts: `<fact>: <reason>` joined
+ * with "; " (see runRule), or a rule's own reason. A fact's reason may hold
+ * "; " and even "name.ext: " itself (a Dockerfile.prod, alternatives joined
+ * by "; or "), so a part starts only where a fact the check reads follows.
+ */
+function reasonParts(
+  reason: string,
+  facts: Set<string>,
+): Array<{ fact: string; reason: string }> {
+  const factAt = (text: string) => {
+    const colon = text.indexOf(': ');
+    return colon > 0 && facts.has(text.slice(0, colon)) ? colon : -1;
+  };
+  const parts: Array<{ fact: string; reason: string }> = [];
+  const push = (text: string) => {
+    const colon = factAt(text);
+    parts.push(
+      colon > 0
+        ? { fact: text.slice(0, colon), reason: text.slice(colon + 2) }
+        : { fact: '', reason: text },
+    );
+  };
+  let start = 0;
+  for (
+    let at = reason.indexOf('; ');
+    at >= 0;
+    at = reason.indexOf('; ', at + 2)
+  ) {
+    const next = reason.slice(at + 2);
+    if (factAt(next) > 0 || next.startsWith('malformed rule')) {
+      push(reason.slice(start, at));
+      start = at + 2;
+    }
+  }
+  push(reason.slice(start));
+  return parts;
 }
 
 function gapKey(kind: EvidenceGapKind, source: string, reason: string) {
@@ -570,30 +648,23 @@ export function connectEvidenceStep(
   results: CheckResult[],
 ): ConnectEvidenceStep | undefined {
   const byId = new Map(results.map(r => [r.checkId, r]));
+  const factNamesByCheck = factNamesOf(model);
   const gaps = new Map<string, EvidenceGap>();
   let unknownChecks = 0;
   for (const check of model.checks) {
     const result = byId.get(check.id);
     if (statusOf(byId, check.id) !== 'unknown') continue;
     unknownChecks += 1;
-    // Reasons read `<fact>: <reason>`, joined with "; " (see runRule). A
-    // fact's own reason may hold "; " too, so a part starts only where a
-    // fact name (`namespace.name: `) or a rule's own reason follows.
-    const parts = (result?.reason ?? '')
-      .split(REASON_SEPARATOR)
-      .map(part => {
-        const at = part.indexOf(': ');
-        return at > 0
-          ? { fact: part.slice(0, at), reason: part.slice(at + 2) }
-          : { fact: '', reason: part };
-      })
-      .filter(part => part.reason);
+    const parts = reasonParts(
+      result?.reason ?? '',
+      factNamesByCheck.get(check.id)!,
+    ).filter(part => part.reason);
     if (parts.length === 0) {
       parts.push({ fact: '', reason: 'not evaluated yet' });
     }
     for (const part of parts) {
       const source = part.fact.split('.')[0] || check.evidence;
-      const { kind, what } = classifyGap(source, part.reason);
+      const { kind, what } = classifyEvidenceGap(source, part.reason);
       // One gap per thing to add: every fact (repo or CODEOWNERS) missing
       // for want of a source location is the same gap.
       const key = gapKey(kind, source, part.reason);

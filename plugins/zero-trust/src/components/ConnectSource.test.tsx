@@ -8,6 +8,7 @@ import { mockZeroTrustApi } from '../__testUtils__/mockApi';
 import { ZeroTrustEntityContent } from './ZeroTrustEntityContent';
 import { ZeroTrustPage } from './ZeroTrustPage';
 import { ZeroTrustPostureCard } from './ZeroTrustPostureCard';
+import { connectSourceAdvice } from './ConnectSource';
 
 const NO_SOURCE = 'missing annotation backstage.io/source-location';
 
@@ -90,6 +91,38 @@ describe('a service with no source-location annotation', () => {
     expect(
       within(region).getByText(/integrations\.github/),
     ).toBeInTheDocument();
+  });
+});
+
+describe('connectSourceAdvice', () => {
+  const annotated = (location: string) => {
+    const entity = component('shop');
+    entity.metadata.annotations = {
+      'backstage.io/source-location': location,
+    };
+    return entity;
+  };
+
+  it('says a present but unusable annotation is to be corrected, with what is wrong, not that it is missing', () => {
+    const reason =
+      'unsupported backstage.io/source-location scheme "https:" in "https://github.com/acme/shop"; use dir: or url:';
+    const advice = connectSourceAdvice(
+      annotated('https://github.com/acme/shop'),
+      reason,
+    );
+    expect(advice.why).toContain(reason);
+    expect(advice.why).not.toMatch(/has no backstage\.io\/source-location/);
+    expect(advice.how).toMatch(
+      /^Correct the backstage\.io\/source-location annotation/,
+    );
+  });
+
+  it('does not take a path with "token" in it for a missing integration', () => {
+    const advice = connectSourceAdvice(
+      annotated('dir:/srv/checkouts/token-service'),
+      'source tree directory /srv/checkouts/token-service does not exist',
+    );
+    expect(advice.how).not.toMatch(/integrations\.github/);
   });
 });
 

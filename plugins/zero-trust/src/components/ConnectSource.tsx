@@ -1,32 +1,41 @@
 import { Entity } from '@backstage/catalog-model';
 import { Box, Typography } from '@material-ui/core';
+import { classifyEvidenceGap } from '@cloud-native-portal/plugin-maturity-common';
 
 /** The annotation that points the scanner at a service's source tree. */
 export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 
-/** Why an entity's posture is empty, and what connects it. */
+/**
+ * Why an entity's posture is empty, and what connects it. The recorded
+ * reason is read as the maturity card reads it (`classifyEvidenceGap`).
+ */
 export function connectSourceAdvice(
   entity: Entity | undefined,
   reason: string | undefined,
 ): { why: string; how: string } {
   const annotated =
     !!entity?.metadata.annotations?.[SOURCE_LOCATION_ANNOTATION];
+  const gap = reason ? classifyEvidenceGap('zeroTrust', reason) : undefined;
+  const refresh = 'The next maturity refresh scans it.';
   if (
     (entity && !annotated) ||
-    (reason ?? '').includes(SOURCE_LOCATION_ANNOTATION) ||
-    /no source location/.test(reason ?? '')
+    (gap?.kind === 'source-location' && gap.what.startsWith('Add '))
   ) {
     return {
       why: `This service has no ${SOURCE_LOCATION_ANNOTATION} annotation, so the scanner has no source tree to read: every control is unknown, which is not a failure.`,
-      how: `Add ${SOURCE_LOCATION_ANNOTATION} to its catalog-info.yaml: url:https://github.com/<org>/<repo>/tree/main/ (with the GitHub integration configured in app-config), or dir:<path> for a checkout under an allowed local root. The next maturity refresh scans it.`,
+      how: `Add ${SOURCE_LOCATION_ANNOTATION} to its catalog-info.yaml: url:https://github.com/<org>/<repo>/tree/main/ (with the GitHub integration configured in app-config), or dir:<path> for a checkout under an allowed local root. ${refresh}`,
     };
   }
-  if (
-    /integration|ENOTFOUND|\b40[13]\b|credentials|token/i.test(reason ?? '')
-  ) {
+  if (gap?.kind === 'source-location') {
+    return {
+      why: `The ${SOURCE_LOCATION_ANNOTATION} annotation could not be used: ${reason}.`,
+      how: `${gap.what} ${refresh}`,
+    };
+  }
+  if (gap?.kind === 'integration') {
     return {
       why: `The source tree at ${SOURCE_LOCATION_ANNOTATION} could not be read: ${reason}.`,
-      how: 'Configure the integration for the repository host (integrations.github or integrations.gitlab in app-config, with a token that can read the repository). The next maturity refresh scans it.',
+      how: `${gap.what} ${refresh}`,
     };
   }
   return {
