@@ -6,7 +6,11 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { OwnershipRequestError } from './api/OwnershipClient';
 import { ownershipApiRef } from './api/OwnershipApi';
-import { component, mockOwnershipApi } from './__testUtils__/fixtures';
+import {
+  certificateOwnership,
+  component,
+  mockOwnershipApi,
+} from './__testUtils__/fixtures';
 import { OwnershipPage } from './components/OwnershipPage';
 import {
   EntityOwnershipCard,
@@ -91,5 +95,46 @@ describe('ownership plugin (legacy frontend system)', () => {
       await screen.findByText(/The owning group Data Team has no members/),
     ).toBeInTheDocument();
     expect(screen.getByText('data@brightpath.example')).toBeInTheDocument();
+  });
+
+  it('says CODEOWNERS was not checked, and why, instead of calling an unchecked entity fine', async () => {
+    const unchecked = {
+      ...certificateOwnership,
+      problems: [],
+      codeowners: {
+        status: 'unknown' as const,
+        defaultOwners: [],
+        errors: [],
+        reason:
+          'source tree unavailable: missing annotation backstage.io/source-location',
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            ownershipApiRef,
+            mockOwnershipApi({
+              getEntityOwnership: jest.fn(async () => unchecked),
+            }),
+          ],
+        ]}
+      >
+        <EntityProvider entity={component('certificate-service')}>
+          <EntityOwnershipCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(
+      await screen.findByText(
+        'No ownership problems found: a staffed group owns this.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'CODEOWNERS not checked: source tree unavailable: missing annotation backstage.io/source-location.',
+      ),
+    ).toBeInTheDocument();
   });
 });

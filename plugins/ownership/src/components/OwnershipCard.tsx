@@ -116,7 +116,7 @@ export function OwnershipDetails(props: { ownership: EntityOwnership }) {
       </Typography>
       {o.problems.length === 0 ? (
         <Typography variant="body2">
-          No ownership problems: a staffed group owns this and can be reached.
+          No ownership problems found: a staffed group owns this.
         </Typography>
       ) : (
         <List dense disablePadding>
@@ -155,6 +155,13 @@ export function OwnershipDetails(props: { ownership: EntityOwnership }) {
             </ListItem>
           ))}
         </List>
+      )}
+      {o.codeowners.status === 'unknown' && (
+        // Not checked is not "fine": say so, and why.
+        <Typography variant="body2" color="textSecondary">
+          CODEOWNERS not checked
+          {o.codeowners.reason ? `: ${o.codeowners.reason}` : ''}.
+        </Typography>
       )}
     </>
   );

@@ -63,7 +63,9 @@ export function EntityToilCard(props: { compact?: boolean } = {}) {
         {formatHours(value.hoursPerWeek)}
       </Typography>
       <Typography variant="body2" color="textSecondary" gutterBottom>
-        {value.taskCount} tasks, {value.weeklyRepeatCount} repeat weekly
+        {value.taskCount} {value.taskCount === 1 ? 'task' : 'tasks'},{' '}
+        {value.weeklyRepeatCount}{' '}
+        {value.weeklyRepeatCount === 1 ? 'repeats' : 'repeat'} weekly
       </Typography>
       {value.team ? (
         <Typography variant="body2" component="div">

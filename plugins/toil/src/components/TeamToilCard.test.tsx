@@ -2,7 +2,11 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { toilApiRef } from '../api';
-import { groupEntity, mockToilApi } from '../__testUtils__/fixtures';
+import {
+  groupEntity,
+  mockToilApi,
+  teamReport,
+} from '../__testUtils__/fixtures';
 import { TeamToilCard } from './TeamToilCard';
 
 describe('TeamToilCard', () => {
@@ -22,5 +26,33 @@ describe('TeamToilCard', () => {
     expect(api.getTeamReport).toHaveBeenCalledWith(
       'group:default/payments-team',
     );
+  });
+
+  it('shows an empty register as "no toil recorded", not a green 0%', async () => {
+    const empty = {
+      ...teamReport.withDescendants,
+      hoursPerWeek: 0,
+      taskCount: 0,
+      toilPercent: 0,
+      band: 'green' as const,
+    };
+    const api = mockToilApi({
+      getTeamReport: jest.fn(async () => ({
+        ...teamReport,
+        direct: empty,
+        withDescendants: empty,
+        entities: [],
+        backlog: [],
+      })),
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[toilApiRef, api]]}>
+        <EntityProvider entity={groupEntity}>
+          <TeamToilCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('no toil recorded')).toBeInTheDocument();
+    expect(screen.queryByText(/0% toil/)).toBeNull();
   });
 });

@@ -42,6 +42,8 @@ export function TeamToilCard() {
             percent={figures.toilPercent}
             band={figures.band}
             reason={figures.toilPercentReason}
+            // An empty register measured nothing: no green 0%.
+            taskCount={figures.taskCount}
           />
         </Box>
         <Typography variant="body2" color="textSecondary">

@@ -181,7 +181,8 @@ function TeamReportView({ report }: { report: TeamToilReport }) {
             />
           </Typography>
           <Typography variant="body2" color="textSecondary">
-            {formatHours(figures.hoursPerWeek)} over {figures.members} members ×{' '}
+            {formatHours(figures.hoursPerWeek)} over {figures.members}{' '}
+            {figures.members === 1 ? 'member' : 'members'} ×{' '}
             {report.hoursPerPerson} h. Thresholds: over{' '}
             {AMBER_THRESHOLD_PERCENT}% amber, over {RED_THRESHOLD_PERCENT}% red.
             {figures.toilPercent === null && ` ${figures.toilPercentReason}.`}

@@ -54,7 +54,9 @@ describe('TeamPostureCard', () => {
   it('says why there is no posture for a team without scanned services', async () => {
     await render([]);
     expect(
-      await screen.findByText(/No scanned service yet/),
+      await screen.findByText(
+        /No service of this team has a posture score yet/,
+      ),
     ).toBeInTheDocument();
   });
 });

@@ -40,8 +40,9 @@ export function TeamPostureCard() {
   } else if (!value || value.average === null) {
     body = (
       <Typography variant="body2" color="textSecondary">
-        No scanned service yet: the team's services need the
-        backstage.io/source-location annotation to be scanned.
+        No service of this team has a posture score yet. Each service's Zero
+        trust tab says why: a scan not run yet, or a source tree that could not
+        be read, with what connects it.
       </Typography>
     );
   } else {

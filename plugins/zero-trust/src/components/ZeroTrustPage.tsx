@@ -165,7 +165,7 @@ function summaryColumns(
         );
       },
     },
-    { title: 'Services', field: 'entityCount', type: 'numeric' },
+    { title: 'Scanned services', field: 'entityCount', type: 'numeric' },
     {
       title: 'Average',
       field: 'average',

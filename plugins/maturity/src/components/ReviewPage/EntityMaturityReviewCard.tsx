@@ -44,7 +44,8 @@ export function EntityMaturityReviewCard() {
         {rollup && (
           <Box mb={2}>
             <Typography variant="body1">
-              {rollup.entityCount} scored entities, average score{' '}
+              {rollup.entityCount} scored{' '}
+              {rollup.entityCount === 1 ? 'entity' : 'entities'}, average score{' '}
               {Math.round(rollup.averageScore)}
             </Typography>
             <Box display="flex" style={{ gap: 4 }} mt={1} aria-label="Levels">

@@ -86,7 +86,8 @@ export function MigrationRecordTable(props: { record: MigrationRecord }) {
                 <strong>{row.title}</strong>
               </Typography>
               <Typography variant="caption" color="textSecondary">
-                {row.then.components} → {row.now.components} components
+                {row.then.components} → {row.now.components}{' '}
+                {row.now.components === 1 ? 'component' : 'components'}
               </Typography>
             </TableCell>
             <StateCell row={row} state={row.then} />
