@@ -59,6 +59,27 @@ describe('EntityMaturityCard', () => {
     );
   });
 
+  it('says the level is held by what was not measured, not that nothing blocks it, when no measured check fails', async () => {
+    const api = mockMaturityApi({
+      getEntityReport: jest.fn(async () => ({
+        ...report,
+        dimensions: report.dimensions.map(d => ({ ...d, blockingChecks: [] })),
+        connectEvidence: {
+          title: 'Connect the evidence',
+          unknownChecks: 2,
+          gaps: [],
+        },
+      })),
+    });
+    await renderCard(api);
+    expect(
+      await screen.findByText(
+        'No measured check fails: what holds the level was not measured. See "Connect the evidence" below.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No blocking checks are recorded.')).toBeNull();
+  });
+
   it('says the entity is not scored yet on a 404', async () => {
     await renderCard(
       mockMaturityApi({

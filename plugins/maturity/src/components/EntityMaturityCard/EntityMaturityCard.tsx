@@ -162,7 +162,10 @@ function SummaryBody(props: { report: EntityReport }) {
       </Typography>
       {report.level < 5 && blockers.length === 0 && (
         <Typography variant="body2" color="textSecondary">
-          No blocking checks are recorded.
+          {report.connectEvidence
+            ? // Unknown checks hold the level: not measured, not failed.
+              'No measured check fails: what holds the level was not measured. See "Connect the evidence" below.'
+            : 'No blocking checks are recorded.'}
         </Typography>
       )}
       <List dense disablePadding>
