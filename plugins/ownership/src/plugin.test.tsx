@@ -21,6 +21,18 @@ import {
 // The page renders several material tables, slow under jsdom.
 jest.setTimeout(30_000);
 
+/** The entity card of certificate-service, on `api`. */
+function renderEntityCard(api: ReturnType<typeof mockOwnershipApi>) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[ownershipApiRef, api]]}>
+      <EntityProvider entity={component('certificate-service')}>
+        <EntityOwnershipCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
 describe('ownership plugin (legacy frontend system)', () => {
   it('is the ownership plugin', () => {
     expect(ownershipPlugin.getId()).toBe('ownership');
@@ -83,14 +95,7 @@ describe('ownership plugin (legacy frontend system)', () => {
   });
 
   it('renders the entity card', async () => {
-    await renderInTestApp(
-      <TestApiProvider apis={[[ownershipApiRef, mockOwnershipApi()]]}>
-        <EntityProvider entity={component('certificate-service')}>
-          <EntityOwnershipCard />
-        </EntityProvider>
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderEntityCard(mockOwnershipApi());
     expect(
       await screen.findByText(/The owning group Data Team has no members/),
     ).toBeInTheDocument();
@@ -109,22 +114,10 @@ describe('ownership plugin (legacy frontend system)', () => {
           'source tree unavailable: missing annotation backstage.io/source-location',
       },
     };
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            ownershipApiRef,
-            mockOwnershipApi({
-              getEntityOwnership: jest.fn(async () => unchecked),
-            }),
-          ],
-        ]}
-      >
-        <EntityProvider entity={component('certificate-service')}>
-          <EntityOwnershipCard />
-        </EntityProvider>
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    await renderEntityCard(
+      mockOwnershipApi({
+        getEntityOwnership: jest.fn(async () => unchecked),
+      }),
     );
     expect(
       await screen.findByText(

@@ -9,16 +9,21 @@ import {
 } from '../__testUtils__/fixtures';
 import { TeamToilCard } from './TeamToilCard';
 
+/** The card on the Payments Team's Group page, on `api`. */
+function renderCard(api: ReturnType<typeof mockToilApi>) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[toilApiRef, api]]}>
+      <EntityProvider entity={groupEntity}>
+        <TeamToilCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
 describe('TeamToilCard', () => {
   it("shows the team's toil share and hours/week on its Group page", async () => {
     const api = mockToilApi();
-    await renderInTestApp(
-      <TestApiProvider apis={[[toilApiRef, api]]}>
-        <EntityProvider entity={groupEntity}>
-          <TeamToilCard />
-        </EntityProvider>
-      </TestApiProvider>,
-    );
+    await renderCard(api);
     expect(
       await screen.findByLabelText('team hours per week'),
     ).toHaveTextContent('61.6 h/week');
@@ -45,13 +50,7 @@ describe('TeamToilCard', () => {
         backlog: [],
       })),
     });
-    await renderInTestApp(
-      <TestApiProvider apis={[[toilApiRef, api]]}>
-        <EntityProvider entity={groupEntity}>
-          <TeamToilCard />
-        </EntityProvider>
-      </TestApiProvider>,
-    );
+    await renderCard(api);
     expect(await screen.findByText('no toil recorded')).toBeInTheDocument();
     expect(screen.queryByText(/0% toil/)).toBeNull();
   });
