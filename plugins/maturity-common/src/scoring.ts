@@ -516,6 +516,17 @@ const HOST_REFUSED =
   /configure an integration|\bE(?:NOTFOUND|AI_AGAIN|CONNREFUSED|TIMEDOUT|CONNRESET)\b|\b40[13]\b|\bUnauthorized\b|\bBad credentials\b/;
 
 /**
+ * Whether a recorded reason says the entity has no source location at all
+ * (rather than one that could not be used).
+ */
+export function isMissingSourceLocation(reason: string): boolean {
+  return (
+    reason.includes(`missing annotation ${SOURCE_LOCATION}`) ||
+    /no source location/.test(reason)
+  );
+}
+
+/**
  * What to add so that a collector's unknown facts can be measured, from the
  * collector (fact namespace) and the reason it recorded. The one reading of
  * recorded reasons as advice: the maturity card's "Connect the evidence"
@@ -537,10 +548,7 @@ export function classifyEvidenceGap(
       what: "Record the owning team's repetitive operations work in the toil register (the Toil page), so the operations checks can be measured.",
     };
   }
-  if (
-    reason.includes(`missing annotation ${SOURCE_LOCATION}`) ||
-    /no source location/.test(reason)
-  ) {
+  if (isMissingSourceLocation(reason)) {
     return {
       kind: 'source-location',
       what: `Add the ${SOURCE_LOCATION} annotation to the entity (url: of its repository, or dir: of a local checkout under an allowed root), so its repository can be read.`,

@@ -1,6 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { Box, Typography } from '@material-ui/core';
-import { classifyEvidenceGap } from '@cloud-native-portal/plugin-maturity-common';
+import {
+  classifyEvidenceGap,
+  isMissingSourceLocation,
+} from '@cloud-native-portal/plugin-maturity-common';
 
 /** The annotation that points the scanner at a service's source tree. */
 export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
@@ -19,7 +22,7 @@ export function connectSourceAdvice(
   const refresh = 'The next maturity refresh scans it.';
   if (
     (entity && !annotated) ||
-    (gap?.kind === 'source-location' && gap.what.startsWith('Add '))
+    (reason !== undefined && isMissingSourceLocation(reason))
   ) {
     return {
       why: `This service has no ${SOURCE_LOCATION_ANNOTATION} annotation, so the scanner has no source tree to read: every control is unknown, which is not a failure.`,
