@@ -938,22 +938,12 @@ export class MaturityEngine {
       // else. The snapshot holds the entity too, as a full one does.
       const previous = this.catalogReads.get(entityRef);
       if (previous && !previous.opaque) {
-        // Lookups of Templates read a few fields only: a scored Template
-        // is read whole, on its own.
-        const apart = entityRef.startsWith('template:');
-        const [lookups, own] = await Promise.all([
-          CatalogSnapshot.forLookups(
-            catalog,
-            apart
-              ? previous
-              : { ...previous, refs: [entityRef, ...previous.refs] },
-            credentials,
-          ),
-          apart
-            ? catalog.getEntityByRef(entityRef, { credentials })
-            : undefined,
-        ]);
-        const current = apart ? own : lookups.get(entityRef);
+        const lookups = await CatalogSnapshot.forLookups(
+          catalog,
+          { ...previous, whole: entityRef },
+          credentials,
+        );
+        const current = lookups.get(entityRef);
         if (!current) {
           throw new NotFoundError(`No entity ${entityRef} in the catalog`);
         }

@@ -175,16 +175,18 @@ export class CatalogSnapshot {
    * extracted from the `extracted` refs: the lookups a collection recorded,
    * read again side by side (the refs in one request, the Templates in
    * another, and the extracted services as {@link CatalogSnapshot.servicesExtractedFrom}
-   * reads them).
+   * reads them). `whole` is read whole whatever its kind, in the request
+   * of the refs: the entity being collected, a Template too.
    */
   static async forLookups(
     catalog: CatalogService,
-    lookups: { refs: string[]; extracted: string[] },
+    lookups: { refs: string[]; extracted: string[]; whole?: string },
     credentials: BackstageCredentials,
   ): Promise<CatalogSnapshot> {
     const templateRefs: string[] = [];
-    const otherRefs: string[] = [];
+    const otherRefs: string[] = lookups.whole ? [lookups.whole] : [];
     for (const ref of new Set(lookups.refs)) {
+      if (ref === lookups.whole) continue;
       (ref.startsWith('template:') ? templateRefs : otherRefs).push(ref);
     }
     const found = (r: { items: Array<Entity | undefined> }) =>
