@@ -45,6 +45,8 @@ interface CompiledCheck {
   check: CheckDefinition;
   rule: CompiledRule;
   applicableWhen: CompiledRule | undefined;
+  /** The facts its rules read; found on first use (see factNamesOf). */
+  factNames?: Set<string>;
 }
 
 // Per model: a cycle evaluates one model for every entity, so its rules are
@@ -588,16 +590,15 @@ export function classifyEvidenceGap(
   };
 }
 
-/** The facts each check of the model reads, its applicability included. */
-function factNamesOf(model: MaturityModel): Map<string, Set<string>> {
-  const byCheck = new Map<string, Set<string>>();
-  for (const { check, rule, applicableWhen } of checksOf(model)) {
+/** The facts a check reads, its applicability included; kept with it. */
+function factNamesOf(compiled: CompiledCheck): Set<string> {
+  if (!compiled.factNames) {
     const names = new Set<string>();
-    addFactNames(rule, names);
-    if (applicableWhen) addFactNames(applicableWhen, names);
-    byCheck.set(check.id, names);
+    addFactNames(compiled.rule, names);
+    if (compiled.applicableWhen) addFactNames(compiled.applicableWhen, names);
+    compiled.factNames = names;
   }
-  return byCheck;
+  return compiled.factNames;
 }
 
 /**
@@ -656,16 +657,16 @@ export function connectEvidenceStep(
   results: CheckResult[],
 ): ConnectEvidenceStep | undefined {
   const byId = new Map(results.map(r => [r.checkId, r]));
-  const factNamesByCheck = factNamesOf(model);
   const gaps = new Map<string, EvidenceGap>();
   let unknownChecks = 0;
-  for (const check of model.checks) {
+  for (const compiled of checksOf(model)) {
+    const { check } = compiled;
     const result = byId.get(check.id);
     if (statusOf(byId, check.id) !== 'unknown') continue;
     unknownChecks += 1;
     const parts = reasonParts(
       result?.reason ?? '',
-      factNamesByCheck.get(check.id)!,
+      factNamesOf(compiled),
     ).filter(part => part.reason);
     if (parts.length === 0) {
       parts.push({ fact: '', reason: 'not evaluated yet' });
