@@ -51,9 +51,7 @@ export function ClusterChip(props: { outcome: Outcome; value: number }) {
  * reason that already names the config key to set is not repeated by the hint.
  */
 export function NotMeasured(props: { reason: string; connect?: string }) {
-  const connect = props.reason.includes('maturity.')
-    ? undefined
-    : props.connect;
+  const { connect } = props;
   return (
     <>
       <Typography variant="body2" style={{ color: '#616161' }}>
