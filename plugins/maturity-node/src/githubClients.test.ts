@@ -167,6 +167,16 @@ describe('githubClientsFromConfig', () => {
 });
 
 describe('githubRepositoryOf', () => {
+  const onEnterprise = entity({
+    'github.com/project-slug': 'acme/api',
+    'backstage.io/source-location':
+      'url:https://ghe.example.com/acme/api/tree/main/',
+  });
+  const onEnterpriseRepo = {
+    owner: 'acme',
+    repo: 'api',
+    url: 'https://ghe.example.com/acme/api',
+  };
   // `withCredentials` are served; `others` are GitHub hosts without them.
   const hosts = (withCredentials: string[], others: string[] = []) => ({
     hosts: () => withCredentials,
@@ -177,35 +187,19 @@ describe('githubRepositoryOf', () => {
   it("takes the host of the entity's source location when it has an integration", () => {
     expect(
       githubRepositoryOf(
-        entity({
-          'github.com/project-slug': 'acme/api',
-          'backstage.io/source-location':
-            'url:https://ghe.example.com/acme/api/tree/main/',
-        }),
+        onEnterprise,
         hosts(['github.com', 'ghe.example.com']),
       ),
-    ).toEqual({
-      owner: 'acme',
-      repo: 'api',
-      url: 'https://ghe.example.com/acme/api',
-    });
+    ).toEqual(onEnterpriseRepo);
   });
 
   it('keeps a repository on a GitHub host without credentials on that host, for forUrl to refuse, never another host', () => {
     expect(
       githubRepositoryOf(
-        entity({
-          'github.com/project-slug': 'acme/api',
-          'backstage.io/source-location':
-            'url:https://ghe.example.com/acme/api/tree/main/',
-        }),
+        onEnterprise,
         hosts(['github.com'], ['ghe.example.com']),
       ),
-    ).toEqual({
-      owner: 'acme',
-      repo: 'api',
-      url: 'https://ghe.example.com/acme/api',
-    });
+    ).toEqual(onEnterpriseRepo);
   });
 
   it('falls back to the first configured host, and trims the slug', () => {

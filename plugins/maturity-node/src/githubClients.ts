@@ -85,18 +85,18 @@ export function githubClientsFromIntegrations(options: {
           `integrations.github for ${integration.config.host} has no apiBaseUrl: set it (for GitHub Enterprise Server, https://${integration.config.host}/api/v3)`,
         );
       }
+      const owner = new URL(url).pathname.split('/')[1];
       const { token, headers } = await credentials.getCredentials({ url });
       if (!token && !headers?.Authorization) {
         // Only GitHub Apps on this host, none installed for the owner:
         // anonymous reads would see little and soon be rate limited.
-        const owner = new URL(url).pathname.split('/')[1];
         throw new Error(
           `no GitHub App of integrations.github is installed for ${owner} on ${integration.config.host}: install it there, or add a token`,
         );
       }
       // An App's installation token differs per owner and changes hourly:
       // a client is kept per API and owner, and made anew with a new token.
-      const key = `${baseUrl} ${new URL(url).pathname.split('/')[1]}`;
+      const key = `${baseUrl} ${owner}`;
       const kept = clients.get(key);
       if (kept && kept.token === token) return kept.client;
       const client = createGithubClient({
