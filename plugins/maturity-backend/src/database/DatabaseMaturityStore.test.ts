@@ -428,6 +428,102 @@ describe.each(databases.eachSupportedId())(
       expect(await store.getFailingChecks({}, 0)).toEqual([]);
     });
 
+    it('leaves an entity with no evaluated dimension out of roll-up levels, averages and trends, and counts it apart', async () => {
+      // Nothing of it could be measured: scoring stores level 1 and score 0.
+      const unmeasured = (ref: string, owner: string): EntityEvaluation => ({
+        ...evaluation(ref, owner, 1, 0),
+        dimensions: [
+          {
+            dimension: 'delivery',
+            level: null,
+            status: 'not-evaluated',
+            score: null,
+            blockingChecks: [],
+          },
+        ],
+        results: [{ checkId: 'delivery-ci', status: 'unknown', evidence: [] }],
+        dimensionChecks: {},
+      });
+      const DAY = 86400_000;
+      const now = new Date();
+      const today = Date.UTC(
+        now.getUTCFullYear(),
+        now.getUTCMonth(),
+        now.getUTCDate(),
+      );
+      await store.saveEvaluations(
+        [
+          evaluation('component:default/a', 'group:default/team', 3, 60),
+          unmeasured('component:default/b', 'group:default/team'),
+          unmeasured('component:default/c', 'group:default/dark'),
+        ],
+        { at: new Date(today - DAY + 3600_000), snapshot: true },
+      );
+      const rollups = await store.getRollups({
+        groupBy: 'owner',
+        filters: {},
+        limit: 10,
+        offset: 0,
+      });
+      const byKey = Object.fromEntries(rollups.items.map(r => [r.key, r]));
+      expect(byKey['group:default/team']).toEqual({
+        key: 'group:default/team',
+        entityCount: 2,
+        notEvaluatedCount: 1,
+        averageScore: 60,
+        levels: { '1': 0, '2': 0, '3': 1, '4': 0, '5': 0 },
+        dimensions: {
+          delivery: {
+            levels: { '1': 0, '2': 0, '3': 1, '4': 0, '5': 0 },
+            averageScore: 60,
+          },
+          security: {
+            levels: { '1': 0, '2': 1, '3': 0, '4': 0, '5': 0 },
+            averageScore: 50,
+          },
+        },
+      });
+      expect(byKey['group:default/dark']).toEqual({
+        key: 'group:default/dark',
+        entityCount: 1,
+        notEvaluatedCount: 1,
+        averageScore: null,
+        levels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
+        dimensions: {},
+      });
+
+      const points = await store.getTrends({
+        filters: {},
+        from: new Date(today - DAY),
+        interval: 'day',
+      });
+      expect(
+        points.map(p => [p.entityCount, p.averageScore, p.levels['1']]),
+      ).toEqual([
+        [1, 60, 0],
+        [1, 60, 0],
+      ]);
+
+      // Once measured, b counts from its new history point on; a that
+      // loses its evidence leaves the trend from its own.
+      await store.saveEvaluations(
+        [
+          evaluation('component:default/b', 'group:default/team', 2, 40),
+          unmeasured('component:default/a', 'group:default/team'),
+        ],
+        { at: new Date(today + 60_000), snapshot: true },
+      );
+      const later = await store.getTrends({
+        filters: {},
+        from: new Date(today - DAY),
+        interval: 'day',
+      });
+      expect(later.map(p => [p.entityCount, p.averageScore])).toEqual([
+        [1, 60],
+        [1, 40],
+      ]);
+    });
+
     it('caches trends per filter set until scores or the history change, in every replica', async () => {
       const DAY = 86400_000;
       const now = new Date();

@@ -838,12 +838,21 @@ export class DatabaseMaturityStore implements MaturityStore {
       domain: 's.domain_ref',
     };
     const column = columns[options.groupBy];
+    // An entity none of whose dimensions was evaluated has no dimension
+    // row. Its stored level 1 and score 0 stand for nothing measured: it
+    // is counted apart, never in the levels or the average.
+    const evaluated = `case when exists (select 1 from maturity_entity_dimensions e where e.entity_ref = s.entity_ref) then 1 else 0 end`;
     const levelRows = await this.applyFilters(
       this.db('maturity_entity_scores as s')
-        .select(this.db.raw(`${column} as direct_key`), 's.level')
+        .select(
+          this.db.raw(`${column} as direct_key`),
+          's.level',
+          this.db.raw(`${evaluated} as evaluated`),
+        )
         .count({ n: '*' })
         .sum({ score_sum: 's.score' })
-        .groupBy(column, 's.level'),
+        .groupBy(column, 's.level')
+        .groupByRaw(evaluated),
       options.filters,
     );
     const dimensionRows = await this.applyFilters(
@@ -883,7 +892,8 @@ export class DatabaseMaturityStore implements MaturityStore {
           rollup: {
             key,
             entityCount: 0,
-            averageScore: 0,
+            notEvaluatedCount: 0,
+            averageScore: null,
             levels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
             dimensions: {},
           },
@@ -898,6 +908,10 @@ export class DatabaseMaturityStore implements MaturityStore {
       for (const key of keysOf(row.direct_key)) {
         const a = get(key);
         a.rollup.entityCount += Number(row.n);
+        if (Number(row.evaluated) === 0) {
+          a.rollup.notEvaluatedCount += Number(row.n);
+          continue;
+        }
         a.rollup.levels[String(row.level)] += Number(row.n);
         a.scoreSum += Number(row.score_sum);
       }
@@ -919,9 +933,11 @@ export class DatabaseMaturityStore implements MaturityStore {
     const round = (n: number) => Math.round(n * 10) / 10;
     const all = [...acc.values()]
       .map(a => {
-        a.rollup.averageScore = a.rollup.entityCount
-          ? round(a.scoreSum / a.rollup.entityCount)
-          : 0;
+        const evaluatedCount =
+          a.rollup.entityCount - a.rollup.notEvaluatedCount;
+        a.rollup.averageScore = evaluatedCount
+          ? round(a.scoreSum / evaluatedCount)
+          : null;
         for (const [dimension, sums] of a.dims) {
           a.rollup.dimensions[dimension].averageScore = round(
             sums.sum / sums.n,
@@ -1034,10 +1050,16 @@ export class DatabaseMaturityStore implements MaturityStore {
         this.db('maturity_entity_scores as s').select('s.entity_ref'),
         filters,
       );
+    // A history point with no evaluated dimension stores '{}' (see
+    // appendSnapshots): its level 1 and score 0 stand for nothing measured.
+    const evaluated = this.db.raw(
+      `case when dimensions = '{}' then 0 else 1 end as evaluated`,
+    );
     const beforeRows: Array<{
       entity_ref: string;
       level: number;
       score: unknown;
+      evaluated: unknown;
     }> = await this.db('maturity_snapshots')
       .whereIn(
         'id',
@@ -1047,29 +1069,35 @@ export class DatabaseMaturityStore implements MaturityStore {
           .where('created_at', '<=', from)
           .groupBy('entity_ref'),
       )
-      .select('entity_ref', 'level', 'score');
+      .select('entity_ref', 'level', 'score', evaluated);
     const sinceRows: Array<{
       entity_ref: string;
       level: number;
       score: unknown;
+      evaluated: unknown;
       created_at: unknown;
     }> = await this.db('maturity_snapshots')
       .whereIn('entity_ref', matching())
       .where('created_at', '>', from)
       .orderBy([{ column: 'created_at' }, { column: 'id' }])
-      .select('entity_ref', 'level', 'score', 'created_at');
+      .select('entity_ref', 'level', 'score', evaluated, 'created_at');
     return trendPoints({
       starts,
       before: new Map(
         beforeRows.map(r => [
           r.entity_ref,
-          { level: Number(r.level), score: Number(r.score) },
+          {
+            level: Number(r.level),
+            score: Number(r.score),
+            evaluated: Number(r.evaluated) === 1,
+          },
         ]),
       ),
       since: sinceRows.map(r => ({
         entityRef: r.entity_ref,
         level: Number(r.level),
         score: Number(r.score),
+        evaluated: Number(r.evaluated) === 1,
         createdAtMs: new Date(r.created_at as string | number | Date).getTime(),
       })),
       now,

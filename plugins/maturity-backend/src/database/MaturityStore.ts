@@ -118,9 +118,16 @@ export type RollupGroupBy = 'owner' | 'system' | 'domain';
 export interface Rollup {
   /** The owner group, system or domain ref (or `none`). */
   key: string;
+  /** Scored entities of the group, evaluated or not. */
   entityCount: number;
-  averageScore: number;
-  /** Entities per overall level, keys 1..5. */
+  /**
+   * Entities of `entityCount` with no evaluated dimension: none of their
+   * checks could be measured. They have no level or score to roll up.
+   */
+  notEvaluatedCount: number;
+  /** Over the evaluated entities; null when none is. */
+  averageScore: number | null;
+  /** Evaluated entities per overall level, keys 1..5. */
   levels: Record<string, number>;
   /** Per dimension: entities per level and the average dimension score. */
   dimensions: Record<
@@ -150,6 +157,10 @@ export interface TrendPoint {
   period: string;
   averageScore: number;
   levels: Record<string, number>;
+  /**
+   * Entities with an evaluated dimension at the end of the period. One whose
+   * last history point has none is left out, never counted as level 1.
+   */
   entityCount: number;
 }
 

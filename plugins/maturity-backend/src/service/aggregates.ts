@@ -35,28 +35,30 @@ export function periodStarts(
   return starts;
 }
 
+/** An entity's history point, as a trend reads it. */
+type TrendState = {
+  level: number;
+  score: number;
+  /** False when no dimension was evaluated: no level or score to count. */
+  evaluated: boolean;
+};
+
 /**
  * Average score and level distribution per period, from the history. Each
  * entity counts with its last snapshot at or before the end of the period:
  * `before` holds each entity's last snapshot at or before the first period's
- * start, `since` the later snapshots, oldest first.
+ * start, `since` the later snapshots, oldest first. An entity whose snapshot
+ * has no evaluated dimension is left out of that period.
  */
 export function trendPoints(options: {
   starts: Date[];
-  before: Map<string, { level: number; score: number }>;
-  since: Array<{
-    entityRef: string;
-    level: number;
-    score: number;
-    createdAtMs: number;
-  }>;
+  before: Map<string, TrendState>;
+  since: Array<TrendState & { entityRef: string; createdAtMs: number }>;
   now?: Date;
 }): TrendPoint[] {
   const { starts, since } = options;
   const nowMs = (options.now ?? new Date()).getTime();
-  const current = new Map<string, { level: number; score: number }>(
-    options.before,
-  );
+  const current = new Map<string, TrendState>(options.before);
   const points: TrendPoint[] = [];
   let i = 0;
   starts.forEach((start, index) => {
@@ -74,17 +76,18 @@ export function trendPoints(options: {
       '5': 0,
     };
     let sum = 0;
+    let count = 0;
     for (const s of current.values()) {
+      if (!s.evaluated) continue;
       levels[String(s.level)] += 1;
       sum += s.score;
+      count++;
     }
     points.push({
       period: start.toISOString().slice(0, 10),
-      averageScore: current.size
-        ? Math.round((sum / current.size) * 10) / 10
-        : 0,
+      averageScore: count ? Math.round((sum / count) * 10) / 10 : 0,
       levels,
-      entityCount: current.size,
+      entityCount: count,
     });
   });
   return points.filter(p => p.entityCount > 0);

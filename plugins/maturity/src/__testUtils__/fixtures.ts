@@ -108,6 +108,7 @@ export const rollups: Rollup[] = [
   {
     key: 'group:default/courses-team',
     entityCount: 3,
+    notEvaluatedCount: 0,
     averageScore: 58.2,
     levels: { '1': 1, '2': 2 },
     dimensions: {
@@ -118,6 +119,7 @@ export const rollups: Rollup[] = [
   {
     key: 'group:default/learning-experience',
     entityCount: 6,
+    notEvaluatedCount: 0,
     averageScore: 63.9,
     levels: { '2': 4, '3': 2 },
     dimensions: {

@@ -20,9 +20,28 @@ export const NOT_EVALUATED_STYLE = {
 /** Label of a dimension none of whose checks could be measured. */
 export const NOT_EVALUATED_LABEL = 'Not evaluated';
 
-/** Why a dimension is not evaluated, for tooltips and screen readers. */
-export const NOT_EVALUATED_HINT =
-  'None of its checks could be measured: their evidence is not connected.';
+/**
+ * Why a dimension is not evaluated, for tooltips and screen readers. A
+ * dimension is not evaluated when no check of it passes, fails or is waived:
+ * its checks are unknown (no evidence), not applicable, or both. Given the
+ * dimension's counts, the hint says which; without them, it names both.
+ */
+export function notEvaluatedHint(
+  counts: { measuredChecks?: number; totalChecks?: number } = {},
+): string {
+  const { measuredChecks: measured, totalChecks: total } = counts;
+  if (measured === undefined || total === undefined) {
+    return 'None of its checks was measured: their evidence is not connected, or they do not apply.';
+  }
+  if (measured === 0) {
+    return 'None of its checks could be measured: their evidence is not connected.';
+  }
+  if (measured >= total) return 'None of its checks applies to this entity.';
+  const unknown = total - measured;
+  return `${unknown} of its ${total} checks could not be measured (their evidence is not connected), and the other ${
+    measured === 1 ? 'one does' : `${measured} do`
+  } not apply.`;
+}
 
 /** True when a dimension of a score has no level because nothing was measured. */
 export function isNotEvaluated(d: {
@@ -32,25 +51,77 @@ export function isNotEvaluated(d: {
   return d.level === null || d.status === 'not-evaluated';
 }
 
+/**
+ * True when a score has dimensions and none of them was evaluated: its
+ * stored level 1 and score 0 stand for nothing measured.
+ */
+export function noDimensionEvaluated(
+  dimensions: Array<{
+    level: number | null;
+    status?: 'evaluated' | 'not-evaluated';
+  }>,
+): boolean {
+  return dimensions.length > 0 && dimensions.every(isNotEvaluated);
+}
+
+function NotEvaluatedChip(props: { hint: string }) {
+  return (
+    <Chip
+      size="small"
+      label={NOT_EVALUATED_LABEL}
+      title={props.hint}
+      data-testid="not-evaluated"
+      style={{ ...NOT_EVALUATED_STYLE, fontWeight: 600 }}
+    />
+  );
+}
+
 /** A dimension's level chip, or the "Not evaluated" chip when it has none. */
 export function DimensionLevelChip(props: {
   level: number | null;
   status?: 'evaluated' | 'not-evaluated';
   name?: string;
+  measuredChecks?: number;
+  totalChecks?: number;
 }) {
   const { level, name } = props;
   if (level === null || isNotEvaluated(props)) {
-    return (
-      <Chip
-        size="small"
-        label={NOT_EVALUATED_LABEL}
-        title={NOT_EVALUATED_HINT}
-        data-testid="not-evaluated"
-        style={{ ...NOT_EVALUATED_STYLE, fontWeight: 600 }}
-      />
-    );
+    return <NotEvaluatedChip hint={notEvaluatedHint(props)} />;
   }
   return <LevelChip level={level} name={name} />;
+}
+
+/**
+ * An entity's overall level chip, or the "Not evaluated" chip when none of
+ * its dimensions was evaluated: level 1 would read as measured and failing.
+ */
+export function EntityLevelChip(props: {
+  level: number;
+  name?: string;
+  dimensions: Array<{
+    level: number | null;
+    status?: 'evaluated' | 'not-evaluated';
+  }>;
+}) {
+  if (noDimensionEvaluated(props.dimensions)) {
+    return (
+      <NotEvaluatedChip hint="No dimension could be evaluated: none of the entity's checks passed, failed or was waived." />
+    );
+  }
+  return <LevelChip level={props.level} name={props.name} />;
+}
+
+/** An entity's overall score, or a dash when none of its dimensions was evaluated. */
+export function entityScoreText(score: {
+  score: number;
+  dimensions: Array<{
+    level: number | null;
+    status?: 'evaluated' | 'not-evaluated';
+  }>;
+}): string {
+  return noDimensionEvaluated(score.dimensions)
+    ? '–'
+    : String(Math.round(score.score));
 }
 
 /** "22 of 63 checks measured": what the level and score rest on. */

@@ -26,6 +26,7 @@ import { mockMaturityApi, serviceEntity } from '../__testUtils__/fixtures';
 import { EntityMaturityCard } from './EntityMaturityCard';
 import { ChecksByDimension } from './EntityMaturityContent/ChecksByDimension';
 import { ScorecardsPage } from './ScorecardsPage';
+import { DimensionLevelChip, EntityLevelChip } from './evidence';
 
 const NO_SOURCE = 'missing annotation backstage.io/source-location';
 
@@ -163,6 +164,7 @@ describe('the scorecards heat map', () => {
       {
         key: 'group:default/courses-team',
         entityCount: 2,
+        notEvaluatedCount: 0,
         averageScore: 40,
         levels: { '1': 2 },
         // No delivery cell: neither entity had evidence for it.
@@ -244,5 +246,77 @@ describe('the scorecards heat map', () => {
       'Delivery (GitOps): Not evaluated',
     );
     expect(entities).toHaveLength(2);
+  });
+});
+
+describe('why a dimension is not evaluated', () => {
+  const notEvaluated = {
+    level: null,
+    status: 'not-evaluated' as const,
+  };
+
+  it('says its checks do not apply when every one is not applicable, not that evidence is missing', async () => {
+    await renderInTestApp(
+      <DimensionLevelChip
+        {...notEvaluated}
+        measuredChecks={4}
+        totalChecks={4}
+      />,
+    );
+    expect(screen.getByTestId('not-evaluated')).toHaveAttribute(
+      'title',
+      'None of its checks applies to this entity.',
+    );
+  });
+
+  it('asks for the evidence when none of its checks could be measured', async () => {
+    await renderInTestApp(
+      <DimensionLevelChip
+        {...notEvaluated}
+        measuredChecks={0}
+        totalChecks={4}
+      />,
+    );
+    expect(screen.getByTestId('not-evaluated')).toHaveAttribute(
+      'title',
+      'None of its checks could be measured: their evidence is not connected.',
+    );
+  });
+
+  it('names both when some checks are unknown and the others do not apply', async () => {
+    await renderInTestApp(
+      <DimensionLevelChip
+        {...notEvaluated}
+        measuredChecks={1}
+        totalChecks={4}
+      />,
+    );
+    expect(screen.getByTestId('not-evaluated')).toHaveAttribute(
+      'title',
+      '3 of its 4 checks could not be measured (their evidence is not connected), and the other one does not apply.',
+    );
+  });
+
+  it('shows an entity none of whose dimensions was evaluated as not evaluated, not as level 1', async () => {
+    await renderInTestApp(
+      <EntityLevelChip
+        level={1}
+        name="Traditional"
+        dimensions={[notEvaluated, notEvaluated]}
+      />,
+    );
+    expect(screen.getByText('Not evaluated')).toBeInTheDocument();
+    expect(screen.queryByText(/^L1/)).not.toBeInTheDocument();
+  });
+
+  it('keeps the level of an entity with one evaluated dimension', async () => {
+    await renderInTestApp(
+      <EntityLevelChip
+        level={1}
+        name="Traditional"
+        dimensions={[notEvaluated, { level: 1, status: 'evaluated' as const }]}
+      />,
+    );
+    expect(screen.getByText('L1 Traditional')).toBeInTheDocument();
   });
 });

@@ -25,13 +25,14 @@ import {
   entityPagePath,
   fixTemplateHref,
   LEVEL_NAMES,
-  LevelChip,
   levelColor,
   RequestState,
 } from '../common';
 import {
   ConnectEvidenceStep,
   CoverageNote,
+  EntityLevelChip,
+  entityScoreText,
   isNotEvaluated,
   NOT_EVALUATED_LABEL,
   NOT_EVALUATED_STYLE,
@@ -141,9 +142,13 @@ function SummaryBody(props: { report: EntityReport }) {
   return (
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 16 }} mb={1}>
-        <LevelChip level={report.level} name={report.levelName} />
+        <EntityLevelChip
+          level={report.level}
+          name={report.levelName}
+          dimensions={report.dimensions}
+        />
         <Typography variant="h4" component="span" aria-label="score">
-          {Math.round(report.score)}
+          {entityScoreText(report)}
           <Typography variant="body2" component="span" color="textSecondary">
             {' '}
             / 100

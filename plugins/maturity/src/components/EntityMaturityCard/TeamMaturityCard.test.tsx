@@ -2,6 +2,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { maturityApiRef } from '../../api';
+import type { Rollup } from '../../api';
 import { mockMaturityApi, rollups } from '../../__testUtils__/fixtures';
 import { TeamMaturityCard } from './TeamMaturityCard';
 
@@ -12,11 +13,11 @@ const group = (name: string) => ({
   spec: { type: 'team', children: [] },
 });
 
-function renderCard(name: string) {
+function renderCard(name: string, items: Rollup[] = rollups) {
   const api = mockMaturityApi({
     getRollups: jest.fn(async () => ({
-      items: rollups,
-      totalCount: rollups.length,
+      items,
+      totalCount: items.length,
       limit: 500,
       offset: 0,
     })),
@@ -37,6 +38,38 @@ describe('TeamMaturityCard', () => {
     expect(screen.getByText(/average over 3 entities/)).toBeInTheDocument();
     expect(screen.getByText('Delivery (GitOps): 1.7')).toBeInTheDocument();
     expect(screen.getByText('Observability: 3.0')).toBeInTheDocument();
+  });
+
+  it('averages over the evaluated entities only, and says how many were not evaluated', async () => {
+    await renderCard('courses-team', [
+      { ...rollups[0], entityCount: 4, notEvaluatedCount: 1 },
+    ]);
+    expect(await screen.findByText('58')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /average over 3 evaluated entities; 1 of 4 not evaluated/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says no check of the team could be measured rather than showing a score of 0 and level 1', async () => {
+    await renderCard('courses-team', [
+      {
+        key: 'group:default/courses-team',
+        entityCount: 2,
+        notEvaluatedCount: 2,
+        averageScore: null,
+        levels: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 },
+        dimensions: {},
+      },
+    ]);
+    expect(
+      await screen.findByText(
+        /Not evaluated: no check of the team's 2 entities could be measured/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/\/ 100 average/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Levels:/)).not.toBeInTheDocument();
   });
 
   it('says the team has no scored entity rather than showing zeros', async () => {

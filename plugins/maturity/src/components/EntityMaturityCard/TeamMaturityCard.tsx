@@ -13,6 +13,23 @@ import { averageLevel, distributionText } from '../ScorecardsPage/levels';
 /** Roll-ups read to find the team's own; the demo and most orgs have fewer groups. */
 const ROLLUP_LIMIT = 500;
 
+function entitiesText(n: number): string {
+  return n === 1 ? 'entity' : 'entities';
+}
+
+/**
+ * "4 entities", or "3 evaluated entities; 1 of 4 not evaluated": the
+ * entities an average covers, and those left out because nothing of theirs
+ * could be measured.
+ */
+function evaluatedText(entityCount: number, notEvaluated: number) {
+  const evaluated = entityCount - notEvaluated;
+  if (notEvaluated === 0) return `${entityCount} ${entitiesText(entityCount)}`;
+  return `${evaluated} evaluated ${entitiesText(
+    evaluated,
+  )}; ${notEvaluated} of ${entityCount} not evaluated`;
+}
+
 /**
  * The team's scorecard on its Group page: the roll-up of its entities (its
  * sub-teams' included), with the average level per dimension.
@@ -47,21 +64,34 @@ export function TeamMaturityCard() {
       >
         {rollup && (
           <>
-            <Typography variant="h5" component="p">
-              {Math.round(rollup.averageScore)}
-              <Typography
-                component="span"
-                variant="body2"
-                color="textSecondary"
-              >
-                {' '}
-                / 100 average over {rollup.entityCount}{' '}
-                {rollup.entityCount === 1 ? 'entity' : 'entities'}
+            {rollup.averageScore === null ? (
+              <Typography variant="body1" component="p" gutterBottom>
+                Not evaluated: no check of the team's {rollup.entityCount}{' '}
+                {entitiesText(rollup.entityCount)} could be measured. Each one's
+                Maturity tab says what evidence to connect.
               </Typography>
-            </Typography>
-            <Typography variant="body2" color="textSecondary" gutterBottom>
-              Levels: {distributionText(rollup.levels)}
-            </Typography>
+            ) : (
+              <>
+                <Typography variant="h5" component="p">
+                  {Math.round(rollup.averageScore)}
+                  <Typography
+                    component="span"
+                    variant="body2"
+                    color="textSecondary"
+                  >
+                    {' '}
+                    / 100 average over{' '}
+                    {evaluatedText(
+                      rollup.entityCount,
+                      rollup.notEvaluatedCount,
+                    )}
+                  </Typography>
+                </Typography>
+                <Typography variant="body2" color="textSecondary" gutterBottom>
+                  Levels: {distributionText(rollup.levels)}
+                </Typography>
+              </>
+            )}
             <Box
               display="flex"
               flexWrap="wrap"

@@ -120,6 +120,8 @@ export function ChecksByDimension(props: {
                     level={dimension.level}
                     status={dimension.status}
                     name={dimension.levelName}
+                    measuredChecks={dimension.measuredChecks}
+                    totalChecks={dimension.totalChecks}
                   />
                 )}
                 <Typography variant="body2" color="textSecondary">

@@ -18,8 +18,13 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { maturityApiRef, MaturityRequestError } from '../../api';
 import type { EntityReport } from '../../api';
 import { NotScoredYet } from '../NotScoredYet/NotScoredYet';
-import { LevelChip, RequestState } from '../common';
-import { ConnectEvidenceStep, CoverageNote } from '../evidence';
+import { RequestState } from '../common';
+import {
+  ConnectEvidenceStep,
+  CoverageNote,
+  EntityLevelChip,
+  entityScoreText,
+} from '../evidence';
 import { DimensionLevelsChart } from '../EntityMaturityCard/EntityMaturityCard';
 import { DeliveryOutcomes } from '../DeliveryOutcomes/DeliveryOutcomesCard';
 import { ChecksByDimension } from './ChecksByDimension';
@@ -117,9 +122,13 @@ export function EntityMaturityContent() {
             flexWrap="wrap"
             style={{ gap: 16 }}
           >
-            <LevelChip level={report.level} name={report.levelName} />
+            <EntityLevelChip
+              level={report.level}
+              name={report.levelName}
+              dimensions={report.dimensions}
+            />
             <Typography variant="h4" component="span" aria-label="score">
-              {Math.round(report.score)}
+              {entityScoreText(report)}
               <Typography
                 variant="body2"
                 component="span"

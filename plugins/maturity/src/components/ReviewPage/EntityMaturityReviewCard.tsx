@@ -45,8 +45,16 @@ export function EntityMaturityReviewCard() {
           <Box mb={2}>
             <Typography variant="body1">
               {rollup.entityCount} scored{' '}
-              {rollup.entityCount === 1 ? 'entity' : 'entities'}, average score{' '}
-              {Math.round(rollup.averageScore)}
+              {rollup.entityCount === 1 ? 'entity' : 'entities'}
+              {rollup.averageScore === null
+                ? ', none evaluated: no check of theirs could be measured'
+                : `, average score ${Math.round(rollup.averageScore)}${
+                    rollup.notEvaluatedCount > 0
+                      ? ` over ${
+                          rollup.entityCount - rollup.notEvaluatedCount
+                        }; ${rollup.notEvaluatedCount} not evaluated`
+                      : ''
+                  }`}
             </Typography>
             <Box display="flex" style={{ gap: 4 }} mt={1} aria-label="Levels">
               {['1', '2', '3', '4', '5'].map(l => (

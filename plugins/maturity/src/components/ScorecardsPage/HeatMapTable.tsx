@@ -25,7 +25,7 @@ import {
 } from './levels';
 import { TeamEntities } from './TeamEntities';
 import {
-  NOT_EVALUATED_HINT,
+  notEvaluatedHint,
   NOT_EVALUATED_LABEL,
   NOT_EVALUATED_STYLE,
 } from '../evidence';
@@ -97,7 +97,7 @@ export function HeatMapTable(props: {
       [...ancestorsOf(tree, r.key), r.key].map(k => shortRef(k)).join('/');
     const metric = (r: Rollup): number | string => {
       if (sort.key === 'team') return pathOf(r);
-      if (sort.key === 'averageScore') return r.averageScore;
+      if (sort.key === 'averageScore') return r.averageScore ?? -1;
       if (sort.key === 'entityCount') return r.entityCount;
       return averageLevel(r.dimensions[sort.key]?.levels) ?? -1;
     };
@@ -226,11 +226,29 @@ export function HeatMapTable(props: {
                         )}
                       </Box>
                     </TableCell>
-                    <TableCell align="right" style={COMPACT_CELL}>
+                    <TableCell
+                      align="right"
+                      style={COMPACT_CELL}
+                      title={
+                        r.notEvaluatedCount > 0
+                          ? `${r.notEvaluatedCount} of ${r.entityCount} not evaluated: no check of theirs could be measured`
+                          : undefined
+                      }
+                    >
                       {r.entityCount}
                     </TableCell>
-                    <TableCell align="right" style={COMPACT_CELL}>
-                      {Math.round(r.averageScore)}
+                    <TableCell
+                      align="right"
+                      style={COMPACT_CELL}
+                      title={
+                        r.averageScore === null
+                          ? 'No entity of the team was evaluated'
+                          : undefined
+                      }
+                    >
+                      {r.averageScore === null
+                        ? '–'
+                        : Math.round(r.averageScore)}
                     </TableCell>
                     {dimensions.map(d => {
                       const cell = r.dimensions[d.id];
@@ -249,7 +267,7 @@ export function HeatMapTable(props: {
                               r.entityCount
                             } ${
                               r.entityCount === 1 ? 'entity' : 'entities'
-                            }. ${NOT_EVALUATED_HINT}`}
+                            }. ${notEvaluatedHint()}`}
                           >
                             <TableCell
                               align="center"

@@ -12,17 +12,18 @@ import { maturityApiRef } from '../../api';
 import type { MaturityFilters } from '../../api';
 import {
   entityPagePath,
-  LevelChip,
   levelColor,
   levelTextColor,
   RequestState,
   shortRef,
 } from '../common';
 import {
+  EntityLevelChip,
+  entityScoreText,
   isNotEvaluated,
-  NOT_EVALUATED_HINT,
   NOT_EVALUATED_LABEL,
   NOT_EVALUATED_STYLE,
+  notEvaluatedHint,
 } from '../evidence';
 
 const PAGE_SIZE = 20;
@@ -75,9 +76,9 @@ export function TeamEntities(props: {
               </TableCell>
               <TableCell>{shortRef(e.ownerRef)}</TableCell>
               <TableCell>
-                <LevelChip level={e.level} />
+                <EntityLevelChip level={e.level} dimensions={e.dimensions} />
               </TableCell>
-              <TableCell align="right">{Math.round(e.score)}</TableCell>
+              <TableCell align="right">{entityScoreText(e)}</TableCell>
               {dimensions.map(d => {
                 const dimension = e.dimensions.find(x => x.dimension === d.id);
                 const level = dimension?.level;
@@ -90,7 +91,7 @@ export function TeamEntities(props: {
                         d.title
                       }: ${NOT_EVALUATED_LABEL.toLocaleLowerCase(
                         'en-US',
-                      )}. ${NOT_EVALUATED_HINT}`}
+                      )}. ${notEvaluatedHint(dimension)}`}
                       aria-label={`${d.title}: ${NOT_EVALUATED_LABEL}`}
                       style={NOT_EVALUATED_STYLE}
                     >

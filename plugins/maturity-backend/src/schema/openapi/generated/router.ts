@@ -905,6 +905,7 @@ export const spec = {
         required: [
           'key',
           'entityCount',
+          'notEvaluatedCount',
           'averageScore',
           'levels',
           'dimensions',
@@ -916,13 +917,22 @@ export const spec = {
           },
           entityCount: {
             type: 'integer',
+            description: 'Scored entities of the group, evaluated or not.',
+          },
+          notEvaluatedCount: {
+            type: 'integer',
+            description:
+              'Entities of entityCount with no evaluated dimension (none of their checks could be measured). They have no level or score, and are left out of levels and averageScore.',
           },
           averageScore: {
             type: 'number',
+            nullable: true,
+            description:
+              'Average overall score of the evaluated entities; null when none is evaluated.',
           },
           levels: {
             type: 'object',
-            description: 'Entities per overall level ("1".."5").',
+            description: 'Evaluated entities per overall level ("1".."5").',
             additionalProperties: {
               type: 'integer',
             },
@@ -1067,6 +1077,8 @@ export const spec = {
           },
           entityCount: {
             type: 'integer',
+            description:
+              'Entities with an evaluated dimension at the end of the period. An entity whose last history point has none is left out of the period, never counted as level 1.',
           },
         },
         additionalProperties: false,

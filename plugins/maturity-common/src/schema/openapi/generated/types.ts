@@ -695,9 +695,13 @@ export interface components {
     Rollup: {
       /** @description Owner group, system or domain ref, or "none". */
       key: string;
+      /** @description Scored entities of the group, evaluated or not. */
       entityCount: number;
-      averageScore: number;
-      /** @description Entities per overall level ("1".."5"). */
+      /** @description Entities of entityCount with no evaluated dimension (none of their checks could be measured). They have no level or score, and are left out of levels and averageScore. */
+      notEvaluatedCount: number;
+      /** @description Average overall score of the evaluated entities; null when none is evaluated. */
+      averageScore: number | null;
+      /** @description Evaluated entities per overall level ("1".."5"). */
       levels: {
         [key: string]: number;
       };
@@ -753,6 +757,7 @@ export interface components {
       levels: {
         [key: string]: number;
       };
+      /** @description Entities with an evaluated dimension at the end of the period. An entity whose last history point has none is left out of the period, never counted as level 1. */
       entityCount: number;
     };
     /** @description A component in the review, with its levels then and now. */
