@@ -64,6 +64,19 @@ export function noDimensionEvaluated(
   return dimensions.length > 0 && dimensions.every(isNotEvaluated);
 }
 
+/**
+ * A component's state at the start of a review, when something of it was
+ * measured then: a history point without any evaluated dimension (stored as
+ * no dimension levels) has no level or score to compare with.
+ */
+export function measuredBefore<
+  B extends { dimensions: Record<string, number> },
+>(c: { before?: B | null }): B | undefined {
+  return c.before && Object.keys(c.before.dimensions).length > 0
+    ? c.before
+    : undefined;
+}
+
 function NotEvaluatedChip(props: { hint: string }) {
   return (
     <Chip

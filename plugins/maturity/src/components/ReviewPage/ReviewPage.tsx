@@ -28,12 +28,17 @@ import { maturityApiRef } from '../../api';
 import type { Decomposition, ReviewComponent, Risk } from '../../api';
 import {
   entityPagePath,
-  LevelChip,
   levelColor,
   levelTextColor,
   RequestState,
   shortRef,
 } from '../common';
+import {
+  EntityLevelChip,
+  entityScoreText,
+  measuredBefore,
+  noDimensionEvaluated,
+} from '../evidence';
 import { FailingChecksTable } from '../ScorecardsPage/Charts';
 import { DependencyGraph } from './DependencyGraph';
 import { REVIEW_PRINT_CSS } from './printStyles';
@@ -208,12 +213,16 @@ function ComponentsTable(props: {
               </TableCell>
               <TableCell>{shortRef(c.ownerRef)}</TableCell>
               <TableCell style={{ whiteSpace: 'nowrap' }}>
-                <LevelChip level={c.level} />
-                <Delta now={c.level} before={c.before?.level} />
+                <EntityLevelChip level={c.level} dimensions={c.dimensions} />
+                {!noDimensionEvaluated(c.dimensions) && (
+                  <Delta now={c.level} before={measuredBefore(c)?.level} />
+                )}
               </TableCell>
               <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
-                {Math.round(c.score)}
-                <Delta now={c.score} before={c.before?.score} />
+                {entityScoreText(c)}
+                {!noDimensionEvaluated(c.dimensions) && (
+                  <Delta now={c.score} before={measuredBefore(c)?.score} />
+                )}
               </TableCell>
               {dimensions.map(d => {
                 const now = c.dimensions.find(x => x.dimension === d.id)?.level;

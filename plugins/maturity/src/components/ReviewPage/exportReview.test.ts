@@ -67,6 +67,52 @@ describe('review export', () => {
     });
   });
 
+  it('writes a component none of whose dimensions was evaluated as not evaluated, not as level 1 with a score of 0, and compares with no unmeasured history point', () => {
+    const unmeasured = {
+      ...review,
+      components: [
+        {
+          ...review.components[0],
+          level: 1,
+          score: 0,
+          dimensions: [
+            { dimension: 'delivery', level: null, score: null },
+            { dimension: 'observability', level: null, score: null },
+          ],
+        },
+        {
+          ...review.components[0],
+          entityRef: 'component:default/measured-since',
+          title: 'Measured since',
+          // Its history point at the start measured nothing.
+          before: { level: 1, score: 0, dimensions: {} },
+        },
+      ],
+    };
+    const rows = Papa.parse<Record<string, string>>(
+      reviewToCsv(unmeasured, dimensions),
+      { header: true },
+    ).data;
+    expect(rows[0]).toMatchObject({
+      level: 'not evaluated',
+      score: '',
+      delivery: '',
+    });
+    expect(rows[1]).toMatchObject({
+      level: '3',
+      levelBefore: '',
+      score: '72',
+      scoreBefore: '',
+    });
+    const markdown = reviewToMarkdown(unmeasured, dimensions);
+    expect(markdown).toContain(
+      '| Enrolment service | group:default/courses-team | not evaluated | - | not evaluated | not evaluated |',
+    );
+    expect(markdown).toContain(
+      '| Measured since | group:default/courses-team | 3 (new) | 72 (new) |',
+    );
+  });
+
   it('writes Markdown sections with the changes and escapes pipes', () => {
     const md = reviewToMarkdown(
       {

@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import type { ReviewResponse } from '../../api';
+import { measuredBefore, noDimensionEvaluated } from '../evidence';
 import { formatRecordState } from './migrationRecordFormat';
 
 function delta(now: number, before?: number): string {
@@ -25,15 +26,17 @@ export function reviewToCsv(
   dimensions: Array<{ id: string; title: string }>,
 ): string {
   const rows = review.components.map(c => {
+    const measured = !noDimensionEvaluated(c.dimensions);
+    const before = measuredBefore(c);
     const row: Record<string, string | number> = {
       entity: c.entityRef,
       title: c.title ?? '',
       type: c.type ?? '',
       owner: c.ownerRef ?? '',
-      level: c.level,
-      levelBefore: c.before?.level ?? '',
-      score: Math.round(c.score),
-      scoreBefore: c.before ? Math.round(c.before.score) : '',
+      level: measured ? c.level : 'not evaluated',
+      levelBefore: before?.level ?? '',
+      score: measured ? Math.round(c.score) : '',
+      scoreBefore: before ? Math.round(before.score) : '',
     };
     for (const d of dimensions) {
       row[d.id] = c.dimensions.find(x => x.dimension === d.id)?.level ?? '';
@@ -142,13 +145,16 @@ export function reviewToMarkdown(
       if (now === null) return 'not evaluated';
       return `${now} (${delta(now, c.before?.dimensions[d.id])})`;
     });
+    const before = measuredBefore(c);
+    const overall = noDimensionEvaluated(c.dimensions)
+      ? 'not evaluated | -'
+      : `${c.level} (${delta(c.level, before?.level)}) | ${Math.round(
+          c.score,
+        )} (${delta(c.score, before?.score)})`;
     lines.push(
-      `| ${cell(c.title ?? c.entityRef)} | ${cell(c.ownerRef ?? '-')} | ${
-        c.level
-      } (${delta(c.level, c.before?.level)}) | ${Math.round(c.score)} (${delta(
-        c.score,
-        c.before?.score,
-      )}) | ${dims.join(' | ')} |`,
+      `| ${cell(c.title ?? c.entityRef)} | ${cell(
+        c.ownerRef ?? '-',
+      )} | ${overall} | ${dims.join(' | ')} |`,
     );
   }
   lines.push('', '## Risks', '');
