@@ -4,6 +4,7 @@ import { createContext, ReactNode, useContext } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { maturityApiRef } from '../../api';
 import { LEVEL_NAMES, LevelChip } from '../common';
+import { noDimensionEvaluated } from '../evidence';
 
 /** Scores requested per page: the API's largest page. */
 const PAGE = 500;
@@ -11,7 +12,8 @@ const PAGE = 500;
 type Levels = {
   loading: boolean;
   error?: Error;
-  levels?: Map<string, number>;
+  /** Overall level per entity ref; null when no dimension was evaluated. */
+  levels?: Map<string, number | null>;
 };
 
 const LevelsContext = createContext<Levels | undefined>(undefined);
@@ -24,11 +26,14 @@ const LevelsContext = createContext<Levels | undefined>(undefined);
 export function MaturityLevelsProvider(props: { children: ReactNode }) {
   const api = useApi(maturityApiRef);
   const state = useAsync(async () => {
-    const levels = new Map<string, number>();
+    const levels = new Map<string, number | null>();
     for (let offset = 0; ; offset += PAGE) {
       const page = await api.listEntities({}, { limit: PAGE, offset });
       for (const item of page.items) {
-        levels.set(item.entityRef.toLocaleLowerCase('en-US'), item.level);
+        levels.set(
+          item.entityRef.toLocaleLowerCase('en-US'),
+          noDimensionEvaluated(item.dimensions) ? null : item.level,
+        );
       }
       if (page.items.length < PAGE || offset + PAGE >= page.totalCount) break;
     }
@@ -70,6 +75,17 @@ export function EntityMaturityLevel(props: { entityRef: string }) {
     return (
       <Typography variant="caption" color="textSecondary">
         not scored yet
+      </Typography>
+    );
+  }
+  if (level === null) {
+    return (
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        title="No check of it could be measured: its Maturity tab says what evidence to connect."
+      >
+        not evaluated
       </Typography>
     );
   }

@@ -327,7 +327,11 @@ export function ReviewPage() {
   const levels = useMemo(
     () =>
       new Map(
-        (review.value?.components ?? []).map(c => [c.entityRef, c.level]),
+        // A component none of whose dimensions was evaluated has no level
+        // to colour its node with.
+        (review.value?.components ?? [])
+          .filter(c => !noDimensionEvaluated(c.dimensions))
+          .map(c => [c.entityRef, c.level]),
       ),
     [review.value],
   );

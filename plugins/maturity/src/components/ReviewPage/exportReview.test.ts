@@ -104,7 +104,7 @@ describe('review export', () => {
       score: '72',
       scoreBefore: '',
     });
-    const markdown = reviewToMarkdown(unmeasured, dimensions);
+    const markdown = reviewToMarkdown(unmeasured, dimensions, 'Learning');
     expect(markdown).toContain(
       '| Enrolment service | group:default/courses-team | not evaluated | - | not evaluated | not evaluated |',
     );
