@@ -11,7 +11,7 @@ import { maturityPermissions } from '@cloud-native-portal/plugin-maturity-common
 import {
   createRepoFactCollector,
   FactCollector,
-  githubClientsFromConfig,
+  githubClientsServiceRef,
   localPublishDirectory,
   localSourceRoots,
   maturityCollectorsExtensionPoint,
@@ -75,6 +75,7 @@ export const maturityPlugin = createBackendPlugin({
         events: eventsServiceRef,
         scaffolder: scaffolderServiceRef,
         notifications: notificationService,
+        github: githubClientsServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
@@ -351,7 +352,7 @@ export const maturityPlugin = createBackendPlugin({
         });
 
         // Whether fix pull requests were merged, and where they can go.
-        const fleetGithub = githubClientsFromConfig(config, logger);
+        const fleetGithub = deps.github;
         deps.httpRouter.use(
           await createRouter({
             engine,

@@ -1,9 +1,15 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { githubClientsFromConfig, githubRepositoryOf } from './githubClients';
+import {
+  GithubClients,
+  githubClientsFromConfig,
+  githubClientsServiceRef,
+  githubRepositoryOf,
+} from './githubClients';
 
 const INSTALLATION_TOKEN = 'ghs_installationtokenthatmustnotleak0000';
 
@@ -81,32 +87,75 @@ describe('githubClientsFromConfig', () => {
     github = undefined;
   });
 
-  function clientsWithApp(host: string, apiBaseUrl: string) {
-    return githubClientsFromConfig(
-      new ConfigReader({
-        integrations: {
-          github: [
+  const appConfig = (host: string, apiBaseUrl: string) => ({
+    integrations: {
+      github: [
+        {
+          host,
+          apiBaseUrl,
+          apps: [
             {
-              host,
-              apiBaseUrl,
-              apps: [
-                {
-                  appId: 1,
-                  privateKey,
-                  clientId: 'client',
-                  clientSecret: 'secret',
-                  webhookSecret: 'hook',
-                },
-              ],
+              appId: 1,
+              privateKey,
+              clientId: 'client',
+              clientSecret: 'secret',
+              webhookSecret: 'hook',
             },
-            // No credentials: not served.
-            { host: 'ghe.example.com' },
           ],
         },
-      }),
+        // No credentials: not served.
+        { host: 'ghe.example.com' },
+      ],
+    },
+  });
+
+  function clientsWithApp(host: string, apiBaseUrl: string) {
+    return githubClientsFromConfig(
+      new ConfigReader(appConfig(host, apiBaseUrl)),
       mockServices.logger.mock(),
     );
   }
+
+  it('is one set of clients for the whole backend: two plugins reading the same owner fetch the App installation token once', async () => {
+    github = await githubWithApp();
+    const seen: GithubClients[] = [];
+    const reader = (pluginId: string) =>
+      createBackendPlugin({
+        pluginId,
+        register(env) {
+          env.registerInit({
+            deps: { clients: githubClientsServiceRef },
+            async init({ clients }) {
+              seen.push(clients);
+              const octokit = await clients.forUrl(
+                `https://${github!.host}/acme/api`,
+              );
+              await octokit.repos.get({ owner: 'acme', repo: 'api' });
+            },
+          });
+        },
+      });
+    const backend = await startTestBackend({
+      features: [
+        mockServices.rootConfig.factory({
+          data: appConfig(github.host, github.url),
+        }),
+        reader('maturity'),
+        reader('fleet'),
+      ],
+    });
+    await backend.stop();
+
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(seen[1]);
+    expect(github.requests.filter(r => r.endsWith('/access_tokens'))).toEqual([
+      'POST /app/installations/7/access_tokens',
+    ]);
+    expect(github.authorizations).toEqual([
+      `token ${INSTALLATION_TOKEN}`,
+      `token ${INSTALLATION_TOKEN}`,
+    ]);
+  });
 
   it("reads with the GitHub App's installation token for the repository's owner", async () => {
     github = await githubWithApp();

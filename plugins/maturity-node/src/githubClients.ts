@@ -1,4 +1,9 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+  type LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import type {
@@ -58,6 +63,25 @@ export function githubClientsFromIntegrations(options: {
       integrations,
     );
   const clients = new Map<string, { token?: string; client: GithubClient }>();
+  // Backstage's App token cache fills once a token has arrived: requests for
+  // one owner that start together would each fetch one. The first fetches;
+  // the others wait for it, then read the cache (which also checks that the
+  // installation covers their repository).
+  const fetching = new Map<string, Promise<unknown>>();
+  const credentialsFor = async (url: string, key: string) => {
+    const pending = fetching.get(key);
+    if (pending) {
+      await pending.catch(() => undefined);
+      return credentials.getCredentials({ url });
+    }
+    const fetched = credentials.getCredentials({ url });
+    fetching.set(key, fetched);
+    try {
+      return await fetched;
+    } finally {
+      fetching.delete(key);
+    }
+  };
   const hostOf = (url: string) => {
     try {
       return new URL(url).host;
@@ -86,7 +110,10 @@ export function githubClientsFromIntegrations(options: {
         );
       }
       const owner = new URL(url).pathname.split('/')[1];
-      const { token, headers } = await credentials.getCredentials({ url });
+      // An App's installation token differs per owner and changes hourly:
+      // a client is kept per API and owner, and made anew with a new token.
+      const key = `${baseUrl} ${owner}`;
+      const { token, headers } = await credentialsFor(url, key);
       if (!token && !headers?.Authorization) {
         // Only GitHub Apps on this host, none installed for the owner:
         // anonymous reads would see little and soon be rate limited.
@@ -94,9 +121,6 @@ export function githubClientsFromIntegrations(options: {
           `no GitHub App of integrations.github is installed for ${owner} on ${integration.config.host}: install it there, or add a token`,
         );
       }
-      // An App's installation token differs per owner and changes hourly:
-      // a client is kept per API and owner, and made anew with a new token.
-      const key = `${baseUrl} ${owner}`;
       const kept = clients.get(key);
       if (kept && kept.token === token) return kept.client;
       const client = createGithubClient({
@@ -136,6 +160,29 @@ export function githubClientsFromConfig(
     logger,
   });
 }
+
+/**
+ * The backend's one set of GitHub clients, from `integrations.github`
+ * ({@link githubClientsFromConfig}). Root scoped: the maturity plugin, its
+ * delivery sources and fleet fixes, and every module that reads GitHub share
+ * one credentials provider, so a GitHub App's installation token is fetched
+ * once per owner, not once per consumer, and one client per owner sees all
+ * their requests for its retries and rate limits.
+ */
+export const githubClientsServiceRef = createServiceRef<GithubClients>({
+  id: 'cloud-native-portal.github-clients',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.rootLogger,
+      },
+      factory: ({ config, logger }) =>
+        githubClientsFromConfig(config, logger.child({ service: 'github' })),
+    }),
+});
 
 /**
  * The GitHub repository of an entity: `owner/repo` from its

@@ -1,9 +1,6 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
-  githubClientsFromConfig,
+  githubClientsServiceRef,
   maturityCollectorsExtensionPoint,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { createZeroTrustFactCollector } from '@cloud-native-portal/plugin-zero-trust-node';
@@ -20,15 +17,10 @@ export const maturityModuleZeroTrust = createBackendModule({
     env.registerInit({
       deps: {
         collectors: maturityCollectorsExtensionPoint,
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
+        github: githubClientsServiceRef,
       },
-      async init({ collectors, config, logger }) {
-        collectors.addFactCollector(
-          createZeroTrustFactCollector({
-            github: githubClientsFromConfig(config, logger),
-          }),
-        );
+      async init({ collectors, github }) {
+        collectors.addFactCollector(createZeroTrustFactCollector({ github }));
       },
     });
   },

@@ -26,7 +26,7 @@ export { GITHUB_PROJECT_SLUG_ANNOTATION };
 export interface ZeroTrustFactCollectorOptions {
   /**
    * GitHub clients for branch protection and rulesets: the portal's
-   * (`githubClientsFromConfig` of maturity-node), which serve every
+   * (`githubClientsServiceRef` of maturity-node), which serve every
    * `integrations.github` host with a token or a GitHub App. Without them,
    * or for a repository on a host without credentials, the review half of
    * code-owners is unknown, with the key to set.

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { githubClientsServiceRef } from '@cloud-native-portal/plugin-maturity-node';
 import { resolve } from 'node:path';
 import { DEFAULT_TRACKED_FACTS } from '../engine/MaturityEngine';
 import { createDeliveryOutcomeCollectors } from '../outcomes/collectors';
@@ -31,6 +32,7 @@ export const maturityModuleDemoHistory = createBackendModule({
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        github: githubClientsServiceRef,
       },
       async init({
         config,
@@ -40,6 +42,7 @@ export const maturityModuleDemoHistory = createBackendModule({
         urlReader,
         catalog,
         auth,
+        github,
       }) {
         const file = config.getOptionalString(
           'maturity.demo.recordedHistory.file',
@@ -55,6 +58,7 @@ export const maturityModuleDemoHistory = createBackendModule({
                 config,
                 urlReader,
                 logger,
+                github,
                 now,
               }).collectors,
             entity: async entityRef =>

@@ -1,6 +1,9 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { FactCollector } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  FactCollector,
+  GithubClients,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { readOutcomesConfig } from './config';
 import { createDeliveryFactCollector } from './deliveryCollector';
 import { deliveryCollectorOptions } from './deliverySourceConfig';
@@ -21,9 +24,11 @@ export function createDeliveryOutcomeCollectors(options: {
   config: Config;
   urlReader: UrlReaderService;
   logger: LoggerService;
+  /** The backend's GitHub clients (`githubClientsServiceRef`). */
+  github: GithubClients;
   now?: () => number;
 }): { collectors: FactCollector[]; summary: string } {
-  const { config, urlReader, logger, now } = options;
+  const { config, urlReader, logger, github, now } = options;
   const outcomes = readOutcomesConfig(config);
   let deliveryReason: string | undefined;
   if (!outcomes.configured) {
@@ -45,9 +50,9 @@ export function createDeliveryOutcomeCollectors(options: {
   const collectors = [
     createDeliveryFactCollector({
       ...deliveryCollectorOptions({
-        config,
         outcomes,
         logger,
+        github,
         notConfiguredReason: deliveryReason,
       }),
       ...(now ? { now } : {}),

@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { http, HttpResponse } from 'msw';
+import { githubClientsFromConfig } from '@cloud-native-portal/plugin-maturity-node';
 import { setupServer } from 'msw/node';
 import { readOutcomesConfig } from './config';
 import { createDeliveryFactCollector } from './deliveryCollector';
@@ -56,7 +57,6 @@ describe('the order of delivery sources per entity', () => {
     };
     return createDeliveryFactCollector({
       ...deliveryCollectorOptions({
-        config,
         outcomes,
         logger: recordingLogger(),
         github: testGithubClients().github,
@@ -136,9 +136,9 @@ describe('the order of delivery sources per entity', () => {
     });
     const set = await createDeliveryFactCollector({
       ...deliveryCollectorOptions({
-        config,
         outcomes: { ...readOutcomesConfig(config), gitopsRepository: repo.dir },
         logger: recordingLogger(),
+        github: githubClientsFromConfig(config, recordingLogger()),
       }),
       now: () => NOW,
     }).collect({
@@ -189,9 +189,9 @@ describe('maturity.outcomes.gitops.github', () => {
     const logger = recordingLogger();
     const set = await createDeliveryFactCollector({
       ...deliveryCollectorOptions({
-        config,
         outcomes: readOutcomesConfig(config),
         logger,
+        github: githubClientsFromConfig(config, logger),
       }),
       now: () => NOW,
     }).collect({ entity: component('payments') });

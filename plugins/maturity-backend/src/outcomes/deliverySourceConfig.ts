@@ -1,12 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import { argocdSource, ARGOCD_APP_ANNOTATION } from './argocd';
 import { OutcomesConfig } from './config';
 import { DeliveryFactCollectorOptions } from './deliveryCollector';
 import { DeliverySource } from './deliverySource';
 import {
   GithubClients,
-  githubClientsFromConfig,
   GITHUB_PROJECT_SLUG_ANNOTATION,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { githubDeploymentsSource } from './githubDeployments';
@@ -20,12 +18,11 @@ import { githubGitopsReader } from './githubGitops';
  * is configured. `notConfiguredReason` is used when there is no source.
  */
 export function deliveryCollectorOptions(options: {
-  config: Config;
   outcomes: OutcomesConfig;
   logger: LoggerService;
   notConfiguredReason?: string;
-  /** Default: from `integrations.github` in `config`. */
-  github?: GithubClients;
+  /** The backend's GitHub clients (`githubClientsServiceRef`). */
+  github: GithubClients;
 }): DeliveryFactCollectorOptions {
   const { outcomes, logger } = options;
   const base = {
@@ -36,8 +33,7 @@ export function deliveryCollectorOptions(options: {
   if (!outcomes.configured) {
     return { ...base, notConfiguredReason: options.notConfiguredReason };
   }
-  const github =
-    options.github ?? githubClientsFromConfig(options.config, logger);
+  const { github } = options;
   const sources: DeliverySource[] = [];
   const unconfiguredHints: string[] = [];
   if (outcomes.argocd) {

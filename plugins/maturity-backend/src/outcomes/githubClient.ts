@@ -1,5 +1,5 @@
-// GitHub clients come from maturity-node (githubClientsFromConfig), which
-// the zero-trust module shares; what is left here is the outcomes' own.
+// GitHub clients come from maturity-node (githubClientsServiceRef, one set
+// for the whole backend); what is left here is the outcomes' own.
 
 /** Reads `owner` and `repo` from a repository URL (`https://host/owner/repo`). */
 export function parseRepositoryUrl(url: string): {

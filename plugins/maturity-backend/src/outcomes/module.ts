@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { maturityCollectorsExtensionPoint } from '@cloud-native-portal/plugin-maturity-node';
+import {
+  githubClientsServiceRef,
+  maturityCollectorsExtensionPoint,
+} from '@cloud-native-portal/plugin-maturity-node';
 import { createDeliveryOutcomeCollectors } from './collectors';
 
 /**
@@ -24,12 +27,14 @@ export const maturityModuleDeliveryOutcomes = createBackendModule({
         config: coreServices.rootConfig,
         urlReader: coreServices.urlReader,
         logger: coreServices.logger,
+        github: githubClientsServiceRef,
       },
-      async init({ collectors, config, urlReader, logger }) {
+      async init({ collectors, config, urlReader, logger, github }) {
         const outcomes = createDeliveryOutcomeCollectors({
           config,
           urlReader,
           logger,
+          github,
         });
         collectors.addFactCollector(...outcomes.collectors);
         logger.info(outcomes.summary);
