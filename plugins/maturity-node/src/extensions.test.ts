@@ -1,23 +1,14 @@
-import {
-  createBackendModule,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { FactCollector } from './collectors';
-import { maturityCollectorsExtensionPoint } from './extensions';
+import {
+  maturityCollectorsExtensionPoint,
+  maturityCollectorsRecorder,
+} from './extensions';
 
 describe('maturityCollectorsExtensionPoint', () => {
   it('lets a backend module add collectors to the maturity plugin', async () => {
-    const added: FactCollector[] = [];
-    const plugin = createBackendPlugin({
-      pluginId: 'maturity',
-      register(env) {
-        env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
-          addFactCollector: (...collectors) => added.push(...collectors),
-        });
-        env.registerInit({ deps: {}, async init() {} });
-      },
-    });
+    const maturity = maturityCollectorsRecorder();
     const collector: FactCollector = {
       id: 'toil',
       version: 1,
@@ -42,8 +33,10 @@ describe('maturityCollectorsExtensionPoint', () => {
         });
       },
     });
-    const backend = await startTestBackend({ features: [plugin, module] });
-    expect(added).toEqual([collector]);
+    const backend = await startTestBackend({
+      features: [maturity.plugin, module],
+    });
+    expect(maturity.collectors).toEqual([collector]);
     expect(maturityCollectorsExtensionPoint.id).toBe('maturity.collectors');
     await backend.stop();
   });

@@ -1,32 +1,22 @@
 import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import {
   FactCollector,
-  maturityCollectorsExtensionPoint,
+  maturityCollectorsRecorder,
 } from '@cloud-native-portal/plugin-maturity-node';
 import maturityModuleZeroTrust from './index';
 
 /** The collector the module adds, with `integrations.github` as given. */
 async function collectorWith(github: object[]): Promise<FactCollector[]> {
-  const added: FactCollector[] = [];
-  const fakeMaturity = createBackendPlugin({
-    pluginId: 'maturity',
-    register(env) {
-      env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
-        addFactCollector: (...collectors) => added.push(...collectors),
-      });
-      env.registerInit({ deps: {}, async init() {} });
-    },
-  });
+  const maturity = maturityCollectorsRecorder();
   const backend = await startTestBackend({
     features: [
-      fakeMaturity,
+      maturity.plugin,
       maturityModuleZeroTrust,
       mockServices.rootConfig.factory({ data: { integrations: { github } } }),
     ],
   });
   await backend.stop();
-  return added;
+  return maturity.collectors;
 }
 
 describe('maturityModuleZeroTrust', () => {

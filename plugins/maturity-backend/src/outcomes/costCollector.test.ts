@@ -1,14 +1,10 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { FactSet } from '@cloud-native-portal/plugin-maturity-common';
 import {
   FactCollector,
   createRepoFactCollector,
-  maturityCollectorsExtensionPoint,
+  maturityCollectorsRecorder,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -372,24 +368,15 @@ describe('cost collector (saved answer)', () => {
 
 describe('maturityModuleCostOutcomes', () => {
   async function start(data: object): Promise<FactCollector[]> {
-    const added: FactCollector[] = [];
-    const fakeMaturity = createBackendPlugin({
-      pluginId: 'maturity',
-      register(env) {
-        env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
-          addFactCollector: (...collectors) => added.push(...collectors),
-        });
-        env.registerInit({ deps: { _: coreServices.logger }, async init() {} });
-      },
-    });
+    const maturity = maturityCollectorsRecorder();
     await startTestBackend({
       features: [
-        fakeMaturity,
+        maturity.plugin,
         maturityModuleCostOutcomes,
         mockServices.rootConfig.factory({ data }),
       ],
     });
-    return added;
+    return maturity.collectors;
   }
 
   it('without maturity.outcomes.opencost, installs the cost collector, which answers unknown naming the keys', async () => {

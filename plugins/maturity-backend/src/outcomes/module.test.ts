@@ -1,14 +1,10 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import {
   FactCollector,
   createRepoFactCollector,
-  maturityCollectorsExtensionPoint,
+  maturityCollectorsRecorder,
 } from '@cloud-native-portal/plugin-maturity-node';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -27,24 +23,15 @@ const entity: Entity = {
 };
 
 async function start(data: object): Promise<FactCollector[]> {
-  const added: FactCollector[] = [];
-  const fakeMaturity = createBackendPlugin({
-    pluginId: 'maturity',
-    register(env) {
-      env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
-        addFactCollector: (...collectors) => added.push(...collectors),
-      });
-      env.registerInit({ deps: { _: coreServices.logger }, async init() {} });
-    },
-  });
+  const maturity = maturityCollectorsRecorder();
   await startTestBackend({
     features: [
-      fakeMaturity,
+      maturity.plugin,
       maturityModuleDeliveryOutcomes,
       mockServices.rootConfig.factory({ data }),
     ],
   });
-  return added;
+  return maturity.collectors;
 }
 
 // The tests build real git repositories, commit by commit.

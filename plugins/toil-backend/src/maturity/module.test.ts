@@ -1,12 +1,5 @@
-import {
-  createBackendPlugin,
-  coreServices,
-} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  FactCollector,
-  maturityCollectorsExtensionPoint,
-} from '@cloud-native-portal/plugin-maturity-node';
+import { maturityCollectorsRecorder } from '@cloud-native-portal/plugin-maturity-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { testCatalog } from '../__testUtils__/demoCatalog';
 import { toilPlugin } from '../plugin';
@@ -14,19 +7,11 @@ import maturityModuleToil from '../maturity';
 
 describe('maturityModuleToil', () => {
   it('registers the toil collector, which reads the toil plugin with a service token', async () => {
-    const added: FactCollector[] = [];
-    const fakeMaturity = createBackendPlugin({
-      pluginId: 'maturity',
-      register(env) {
-        env.registerExtensionPoint(maturityCollectorsExtensionPoint, {
-          addFactCollector: (...collectors) => added.push(...collectors),
-        });
-        env.registerInit({ deps: { _: coreServices.logger }, async init() {} });
-      },
-    });
+    const maturity = maturityCollectorsRecorder();
+    const added = maturity.collectors;
     await startTestBackend({
       features: [
-        fakeMaturity,
+        maturity.plugin,
         maturityModuleToil,
         toilPlugin,
         catalogServiceMock.factory({ entities: testCatalog }),
