@@ -30,13 +30,7 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  CatalogSnapshot,
-  collectEntityFacts,
   createRepoFactCollector,
-  entityCollectors,
-  evaluateFactSets,
-  installedCollectorIds,
-  openSourceTree,
   toRef,
 } from '@cloud-native-portal/plugin-maturity-node';
 import knexFactory, { Knex } from 'knex';
@@ -50,7 +44,7 @@ import { performance } from 'node:perf_hooks';
 import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
 import { loadMaturityModel } from '../src/engine/loadModel';
 import { MaturityEngine } from '../src/engine/MaturityEngine';
-import { createBareResultsTable } from './bareLoop';
+import { createBareTables, evaluateBare, writeBareRows } from './bareLoop';
 import { startCpuProfile } from './cpuProfile';
 import { createSyntheticEntities } from './syntheticEntities';
 
@@ -260,50 +254,21 @@ function memoryCatalog(entities: Entity[]): CatalogService {
 
 /**
  * The bare loop: every entity in one list, the same collectors and
- * evaluator, one row per component in one transaction.
+ * evaluator, and the rows the engine writes for a changed entity in one
+ * transaction (see bareLoop.ts).
  */
 async function bareLoop(
   knex: Knex,
   entities: Entity[],
   modelFile: string | undefined,
 ) {
-  const collectors = [createRepoFactCollector()];
-  const model = loadMaturityModel(
-    new ConfigReader(modelFile ? { maturity: { modelFile } } : {}),
-    collectors,
-  );
-  const installed = installedCollectorIds(collectors);
-  await createBareResultsTable(knex);
+  await createBareTables(knex);
   const copies: Entity[] = entities.map(e => JSON.parse(JSON.stringify(e)));
-  const snapshot = new CatalogSnapshot(copies);
-  const forEntity = entityCollectors(snapshot, collectors, {});
-  const at = new Date().toISOString();
-  const out: Array<Record<string, string | number>> = [];
-  for (const entity of copies) {
-    if (entity.kind !== 'Component') continue;
-    const opened = await openSourceTree(entity, { allowedLocalRoots: [] });
-    const factSets = await collectEntityFacts(
-      {
-        entity,
-        sourceTree: 'tree' in opened ? opened.tree : undefined,
-        sourceTreeError: 'error' in opened ? opened.error : undefined,
-      },
-      forEntity,
-    );
-    const { results, score } = evaluateFactSets(model, factSets, installed);
-    out.push({
-      entity_ref: stringifyEntityRef(entity),
-      level: score.level,
-      score: score.score,
-      dimensions: JSON.stringify(score.dimensions),
-      results: JSON.stringify(results),
-      evaluated_at: at,
-    });
-  }
-  await knex.transaction(async trx => {
-    await trx('bare_results').delete();
-    await trx.batchInsert('bare_results', out, 500);
+  const { out } = await evaluateBare(copies, {
+    modelFile,
+    allowedLocalRoots: [],
   });
+  await writeBareRows(knex, out);
 }
 
 /** Prints figures as one table: median CPU and wall, each with its ratio. */

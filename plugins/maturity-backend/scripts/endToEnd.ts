@@ -882,6 +882,10 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     bare.map(b => b.totalMs),
     bare.map(b => b.load),
   );
+  result.bareResultsOnly = figure(
+    bare.map(b => b.resultsOnlyMs),
+    bare.map(b => b.load),
+  );
   result.bareDetail = bare[Math.floor(bare.length / 2)];
   return result;
 }
