@@ -1,15 +1,22 @@
 /*
  * The bare loop of `yarn bench:maturity`: the floor a cycle is compared
  * with. It reads every entity from the catalog's own database (one SELECT),
- * computes the same facts with the same collectors, evaluates the same
- * checks with the same evaluator, and writes the rows the engine writes for
- * a changed entity, in one transaction: its fact sets (one row per
- * collector), its results, score, level and dimensions (one row), its
- * evaluated dimensions (one row each) and a history point. No REST, no
- * scheduler, no change detection.
+ * computes the same facts with the same collectors (catalog, ownership,
+ * template and repository), evaluates the same checks with the same
+ * evaluator, and writes, in one transaction into emptied tables, the rows
+ * the engine writes for a changed entity in their simplest form:
+ * - its fact sets, one row per collector (without the engine's version,
+ *   status and collection time columns);
+ * - one row of results, score, level and dimensions (the engine writes
+ *   two: the results, and the score with the entity's catalog fields);
+ * - one row per evaluated dimension (without the failing and unknown check
+ *   lists);
+ * - a history point (without tracked metrics, and without first reading
+ *   the last point, as the engine does to keep one a day).
+ * No REST, no scheduler, no change detection.
  *
- * The figures also give the time to the results row alone, the bare loop
- * of the measurements before 2026-12-07 (later), which wrote one row per
+ * The figures also give the time to the results rows alone: the bare loop
+ * of the measurements before 2026-12-07 (evening), which wrote one row per
  * entity.
  */
 import { ConfigReader } from '@backstage/config';
@@ -194,6 +201,22 @@ export async function evaluateBare(
 }
 
 /**
+ * Creates the bare loop's tables, or empties them, before it is timed: the
+ * engine overwrites its rows, the loop writes them into empty tables.
+ */
+export async function clearBareTables(knex: Knex): Promise<void> {
+  await createBareTables(knex);
+  for (const table of [
+    'bare_results',
+    'bare_facts',
+    'bare_dimensions',
+    'bare_history',
+  ]) {
+    await knex(table).truncate();
+  }
+}
+
+/**
  * Inserts rows: on SQLite with one prepared better-sqlite3 statement, the
  * quickest way there is; on PostgreSQL with multi-row INSERTs of 500.
  */
@@ -229,14 +252,6 @@ export async function writeBareRows(
   const t0 = performance.now();
   let resultsMs = 0;
   await knex.transaction(async trx => {
-    for (const table of [
-      'bare_results',
-      'bare_facts',
-      'bare_dimensions',
-      'bare_history',
-    ]) {
-      await trx(table).delete();
-    }
     await insertRows(
       trx,
       'bare_results',
@@ -306,7 +321,7 @@ export async function runBareLoop(
   const catalog = await connect(options, 'catalog');
   const bare = await connect(options, 'bare');
   try {
-    await createBareTables(bare);
+    await clearBareTables(bare);
 
     const t0 = performance.now();
     const rows: Array<{ final_entity: string }> = await catalog(

@@ -351,7 +351,7 @@ function printFigures(label: string, r: E2eResult) {
     )}, of which the results rows ${fmt(
       r.bareDetail.writeResultsMs,
       'ms',
-    )} (middle run)`,
+    )} (the median run)`,
   );
   if (r.bareResultsOnly && r.fullReadable) {
     line(

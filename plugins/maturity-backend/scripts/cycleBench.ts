@@ -44,7 +44,7 @@ import { performance } from 'node:perf_hooks';
 import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
 import { loadMaturityModel } from '../src/engine/loadModel';
 import { MaturityEngine } from '../src/engine/MaturityEngine';
-import { createBareTables, evaluateBare, writeBareRows } from './bareLoop';
+import { clearBareTables, evaluateBare, writeBareRows } from './bareLoop';
 import { startCpuProfile } from './cpuProfile';
 import { createSyntheticEntities } from './syntheticEntities';
 
@@ -262,7 +262,6 @@ async function bareLoop(
   entities: Entity[],
   modelFile: string | undefined,
 ) {
-  await createBareTables(knex);
   const copies: Entity[] = entities.map(e => JSON.parse(JSON.stringify(e)));
   const { out } = await evaluateBare(copies, {
     modelFile,
@@ -437,6 +436,7 @@ export async function cycleBench(options: {
       // Progress on stderr: a run that fails (out of memory under a heap
       // limit) shows which step it reached.
       console.error(`  ${modelName} model, run ${run + 1}: cycles done`);
+      await clearBareTables(bareDb);
       bare.push(await timed(() => bareLoop(bareDb, same, modelFile)));
       console.error(`  ${modelName} model, run ${run + 1}: bare loop done`);
     }
