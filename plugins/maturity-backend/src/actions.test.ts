@@ -79,6 +79,7 @@ describe('get-entity-maturity action', () => {
       id,
       input: { entityRef: 'component:default/course-catalog-service' },
     })) as any;
+    expect(output.evaluated).toBe(true);
     expect(output.level).toBeGreaterThanOrEqual(1);
     expect(output.levelName).toBeTruthy();
     expect(output.dimensions.length).toBeGreaterThan(0);

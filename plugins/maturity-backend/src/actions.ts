@@ -2,7 +2,10 @@ import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { maturityEntityReadPermission } from '@cloud-native-portal/plugin-maturity-common';
+import {
+  maturityEntityReadPermission,
+  noDimensionEvaluated,
+} from '@cloud-native-portal/plugin-maturity-common';
 import { MaturityStore } from './database/MaturityStore';
 import { MaturityEngine } from './engine/MaturityEngine';
 import { buildEntityReport } from './service/entityReport';
@@ -36,9 +39,14 @@ export function registerMaturityActions(options: {
       output: z =>
         z.object({
           entityRef: z.string(),
-          level: z.number(),
+          evaluated: z
+            .boolean()
+            .describe(
+              'false when no dimension could be evaluated: nothing was measured, and level and score are null',
+            ),
+          level: z.number().nullable(),
           levelName: z.string(),
-          score: z.number(),
+          score: z.number().nullable(),
           evaluatedAt: z.string(),
           dimensions: z.array(
             z.object({
@@ -82,12 +90,14 @@ export function registerMaturityActions(options: {
         throw new NotAllowedError(`Not allowed to read ${entityRef}`);
       }
       const report = await buildEntityReport(entityRef, engine, store);
+      const evaluated = !noDimensionEvaluated(report.dimensions);
       return {
         output: {
           entityRef,
-          level: report.level,
-          levelName: report.levelName,
-          score: report.score,
+          evaluated,
+          level: evaluated ? report.level : null,
+          levelName: evaluated ? report.levelName : 'Not evaluated',
+          score: evaluated ? report.score : null,
           evaluatedAt: report.evaluatedAt,
           dimensions: report.dimensions.map(d => ({
             dimension: d.dimension,

@@ -13,6 +13,7 @@ import {
   connectEvidenceStep,
   evaluateChecks,
   nextSteps,
+  noDimensionEvaluated,
   scoreCoverage,
 } from './scoring';
 
@@ -775,5 +776,32 @@ describe('classifyEvidenceGap', () => {
         'missing annotation backstage.io/source-location',
       ).what,
     ).toMatch(/^Add the backstage\.io\/source-location annotation/);
+  });
+});
+
+describe('noDimensionEvaluated', () => {
+  const evaluated = { level: 2, status: 'evaluated' as const };
+  const notEvaluated = { level: null, status: 'not-evaluated' as const };
+
+  it('is true when nothing of the entity could be measured, and only then', () => {
+    expect(noDimensionEvaluated([notEvaluated, notEvaluated])).toBe(true);
+    expect(noDimensionEvaluated([notEvaluated, evaluated])).toBe(false);
+    // Scores stored before the status existed: a level means evaluated.
+    expect(noDimensionEvaluated([{ level: 1 }])).toBe(false);
+    // No dimension at all has nothing to roll up either, as in the store.
+    expect(noDimensionEvaluated([])).toBe(true);
+  });
+
+  it('agrees with the scoring of an entity none of whose checks was measured', () => {
+    const score = computeEntityScore(
+      DEFAULT_MATURITY_MODEL,
+      DEFAULT_MATURITY_MODEL.checks.map(c => ({
+        checkId: c.id,
+        status: 'unknown' as const,
+        evidence: [],
+      })),
+    );
+    expect(score.level).toBe(1);
+    expect(noDimensionEvaluated(score.dimensions)).toBe(true);
   });
 });

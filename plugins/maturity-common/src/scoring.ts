@@ -279,6 +279,32 @@ export function computeEntityScore(
   };
 }
 
+/**
+ * True when a dimension of a score has no level: none of its checks passed,
+ * failed or was waived (see {@link computeEntityScore}).
+ */
+export function isNotEvaluated(dimension: {
+  level: number | null;
+  status?: 'evaluated' | 'not-evaluated';
+}): boolean {
+  return dimension.level === null || dimension.status === 'not-evaluated';
+}
+
+/**
+ * True when no dimension of a score was evaluated: nothing of the entity
+ * could be measured, and the level 1 and score 0 that scoring gives it stand
+ * for nothing. Roll-ups, trends, the digest and the cards leave such an
+ * entity out of levels and averages, and say it is not evaluated.
+ */
+export function noDimensionEvaluated(
+  dimensions: ReadonlyArray<{
+    level: number | null;
+    status?: 'evaluated' | 'not-evaluated';
+  }>,
+): boolean {
+  return dimensions.every(isNotEvaluated);
+}
+
 /** What scoring needs of a model, worked out once per model. */
 interface ModelScoring {
   /** The check ids, in model order. */

@@ -18,7 +18,7 @@ const INSTALLATION_TOKEN = 'ghs_installationtokenthatmustnotleak0000';
  * it lists the installation, issues an installation token, and answers
  * repository reads with the authorization they carried.
  */
-async function githubWithApp(): Promise<{
+async function githubWithApp(options: { failedTokens?: number } = {}): Promise<{
   url: string;
   host: string;
   server: Server;
@@ -27,6 +27,7 @@ async function githubWithApp(): Promise<{
 }> {
   const requests: string[] = [];
   const authorizations: string[] = [];
+  let failedTokens = options.failedTokens ?? 0;
   const server = createServer((req: IncomingMessage, res) => {
     requests.push(`${req.method} ${req.url}`);
     const reply = (status: number, body: unknown) => {
@@ -38,6 +39,13 @@ async function githubWithApp(): Promise<{
       reply(401, { message: 'A JSON web token is required' });
     } else if (req.method === 'GET' && req.url === '/app/installations') {
       reply(200, [{ id: 7, account: { login: 'acme' }, suspended_by: null }]);
+    } else if (
+      req.method === 'POST' &&
+      req.url === '/app/installations/7/access_tokens' &&
+      failedTokens > 0
+    ) {
+      failedTokens--;
+      reply(500, { message: 'Server Error' });
     } else if (
       req.method === 'POST' &&
       req.url === '/app/installations/7/access_tokens'
@@ -155,6 +163,27 @@ describe('githubClientsFromConfig', () => {
       `token ${INSTALLATION_TOKEN}`,
       `token ${INSTALLATION_TOKEN}`,
     ]);
+  });
+
+  it('after a failed token fetch, one of the waiting requests fetches again, not all of them', async () => {
+    github = await githubWithApp({ failedTokens: 1 });
+    const clients = clientsWithApp(github.host, github.url);
+    const url = `https://${github.host}/acme/api`;
+
+    const outcomes = await Promise.allSettled([
+      clients.forUrl(url),
+      clients.forUrl(url),
+      clients.forUrl(url),
+    ]);
+
+    expect(outcomes.map(o => o.status)).toEqual([
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(
+      github.requests.filter(r => r.endsWith('/access_tokens')),
+    ).toHaveLength(2);
   });
 
   it("reads with the GitHub App's installation token for the repository's owner", async () => {

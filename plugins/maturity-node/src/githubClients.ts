@@ -64,22 +64,23 @@ export function githubClientsFromIntegrations(options: {
     );
   const clients = new Map<string, { token?: string; client: GithubClient }>();
   // Backstage's App token cache fills once a token has arrived: requests for
-  // one owner that start together would each fetch one. The first fetches;
-  // the others wait for it, then read the cache (which also checks that the
-  // installation covers their repository).
+  // one owner that start together would each fetch one. One asks at a time;
+  // the others wait, then read the cache (which also checks that the
+  // installation covers their repository). After a failed fetch, the next
+  // waiter fetches, not all of them at once.
   const fetching = new Map<string, Promise<unknown>>();
   const credentialsFor = async (url: string, key: string) => {
-    const pending = fetching.get(key);
-    if (pending) {
+    let pending = fetching.get(key);
+    while (pending) {
       await pending.catch(() => undefined);
-      return credentials.getCredentials({ url });
+      pending = fetching.get(key);
     }
     const fetched = credentials.getCredentials({ url });
     fetching.set(key, fetched);
     try {
       return await fetched;
     } finally {
-      fetching.delete(key);
+      if (fetching.get(key) === fetched) fetching.delete(key);
     }
   };
   const hostOf = (url: string) => {

@@ -137,6 +137,34 @@ describe.each(databases.eachSupportedId())('weekly digest on %p', id => {
     );
   });
 
+  it('leaves a service of which nothing could be measured out of the average level, and says so', async () => {
+    await store.saveEvaluations(
+      [
+        {
+          ...evaluation('zeta', teamA, 1, []),
+          score: 0,
+          dimensions: [
+            {
+              dimension: DIMENSION,
+              level: null,
+              status: 'not-evaluated',
+              score: null,
+              blockingChecks: [],
+            },
+          ],
+          dimensionChecks: {},
+        },
+      ],
+      { at: NOW, snapshot: false },
+    );
+
+    await digest();
+
+    expect(sent[0].payload.title).toBe(
+      'Maturity this week: 5 services, average level 2.5 (1 not evaluated)',
+    );
+  });
+
   it('a team with nothing failing, no open fix and no campaign to meet gets no digest', async () => {
     await store.saveEvaluations(
       ['alpha', 'beta', 'gamma', 'delta'].map(n => evaluation(n, teamA, 4, [])),

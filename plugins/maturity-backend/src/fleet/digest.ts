@@ -5,6 +5,7 @@ import {
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { noDimensionEvaluated } from '@cloud-native-portal/plugin-maturity-common';
 import { DateTime } from 'luxon';
 import { MaturityStore } from '../database/MaturityStore';
 import { campaignProgress } from '../service/aggregates';
@@ -64,7 +65,9 @@ function listed(items: string[], what: string): string {
 /** What one team's digest says. */
 interface TeamDigest {
   entityRefs: string[];
-  averageLevel: number;
+  /** The sum of the evaluated services' levels, and how many they are. */
+  levelSum: number;
+  evaluated: number;
   failingMost: Array<{ entityRef: string; failing: number }>;
   openFixes: string[];
   campaigns: string[];
@@ -100,7 +103,8 @@ export async function sendDigests(options: {
     if (!d) {
       d = {
         entityRefs: [],
-        averageLevel: 0,
+        levelSum: 0,
+        evaluated: 0,
         failingMost: [],
         openFixes: [],
         campaigns: [],
@@ -112,7 +116,11 @@ export async function sendDigests(options: {
   for (const s of scores) {
     const d = digestOf(s.ownerRef!);
     d.entityRefs.push(s.entityRef);
-    d.averageLevel += s.level;
+    // Nothing measured: its level 1 stands for nothing.
+    if (!noDimensionEvaluated(s.dimensions)) {
+      d.levelSum += s.level;
+      d.evaluated++;
+    }
     const failing = lists.get(s.entityRef)?.failing.length ?? 0;
     if (failing > 0) d.failingMost.push({ entityRef: s.entityRef, failing });
   }
@@ -169,8 +177,12 @@ export async function sendDigests(options: {
     if (!d.failingMost.length && !d.openFixes.length && !d.campaigns.length) {
       continue;
     }
-    const average =
-      Math.round((d.averageLevel / d.entityRefs.length) * 10) / 10;
+    const notEvaluated = d.entityRefs.length - d.evaluated;
+    const average = d.evaluated
+      ? `average level ${Math.round((d.levelSum / d.evaluated) * 10) / 10}${
+          notEvaluated ? ` (${notEvaluated} not evaluated)` : ''
+        }`
+      : 'none evaluated yet';
     const top = d.failingMost
       .sort(
         (a, b) =>
@@ -199,7 +211,7 @@ export async function sendDigests(options: {
           title: `Maturity this week: ${plural(
             d.entityRefs.length,
             'service',
-          )}, average level ${average}`,
+          )}, ${average}`,
           description: parts.filter(Boolean).join(' '),
           link: '/maturity',
         }),

@@ -4,6 +4,10 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
+import {
+  isNotEvaluated,
+  noDimensionEvaluated,
+} from '@cloud-native-portal/plugin-maturity-common';
 import type { EntityReport } from '../api';
 import { LevelChip } from './common';
 
@@ -33,6 +37,7 @@ export function notEvaluatedHint(
   if (measured === undefined || total === undefined) {
     return 'None of its checks was measured: their evidence is not connected, or they do not apply.';
   }
+  if (total === 0) return 'The model defines no check for it.';
   if (measured === 0) {
     return 'None of its checks could be measured: their evidence is not connected.';
   }
@@ -43,25 +48,20 @@ export function notEvaluatedHint(
   } not apply.`;
 }
 
-/** True when a dimension of a score has no level because nothing was measured. */
-export function isNotEvaluated(d: {
-  level: number | null;
-  status?: 'evaluated' | 'not-evaluated';
-}): boolean {
-  return d.level === null || d.status === 'not-evaluated';
-}
+export { isNotEvaluated, noDimensionEvaluated };
 
 /**
- * True when a score has dimensions and none of them was evaluated: its
- * stored level 1 and score 0 stand for nothing measured.
+ * "4 entities", or "3 evaluated entities; 1 of 4 not evaluated": what a
+ * roll-up's average covers, and what it leaves out because nothing of it
+ * could be measured.
  */
-export function noDimensionEvaluated(
-  dimensions: Array<{
-    level: number | null;
-    status?: 'evaluated' | 'not-evaluated';
-  }>,
-): boolean {
-  return dimensions.length > 0 && dimensions.every(isNotEvaluated);
+export function evaluatedText(entityCount: number, notEvaluated: number) {
+  const entities = (n: number) => (n === 1 ? 'entity' : 'entities');
+  const evaluated = entityCount - notEvaluated;
+  if (notEvaluated === 0) return `${entityCount} ${entities(entityCount)}`;
+  return `${evaluated} evaluated ${entities(
+    evaluated,
+  )}; ${notEvaluated} of ${entityCount} not evaluated`;
 }
 
 /**

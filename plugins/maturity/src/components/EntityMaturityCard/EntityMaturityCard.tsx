@@ -34,6 +34,7 @@ import {
   EntityLevelChip,
   entityScoreText,
   isNotEvaluated,
+  noDimensionEvaluated,
   NOT_EVALUATED_LABEL,
   NOT_EVALUATED_STYLE,
 } from '../evidence';
@@ -158,21 +159,30 @@ function SummaryBody(props: { report: EntityReport }) {
       <CoverageNote report={report} />
       <Typography variant="subtitle2">Level per dimension</Typography>
       <DimensionLevelsChart report={report} />
-      <Typography variant="subtitle2">
-        {report.level < 5
-          ? `What blocks level ${report.level + 1} (${
-              LEVEL_NAMES[report.level + 1]
-            })`
-          : 'Every dimension is at the top level'}
-      </Typography>
-      {report.level < 5 && blockers.length === 0 && (
+      {noDimensionEvaluated(report.dimensions) ? (
         <Typography variant="body2" color="textSecondary">
-          {report.connectEvidence
-            ? // Unknown checks hold the level: not measured, not failed.
-              'No measured check fails: what holds the level was not measured. See "Connect the evidence" below.'
-            : 'No blocking checks are recorded.'}
+          Nothing of this entity could be measured yet, so it has no level. See
+          "Connect the evidence" below.
+        </Typography>
+      ) : (
+        <Typography variant="subtitle2">
+          {report.level < 5
+            ? `What blocks level ${report.level + 1} (${
+                LEVEL_NAMES[report.level + 1]
+              })`
+            : 'Every dimension is at the top level'}
         </Typography>
       )}
+      {!noDimensionEvaluated(report.dimensions) &&
+        report.level < 5 &&
+        blockers.length === 0 && (
+          <Typography variant="body2" color="textSecondary">
+            {report.connectEvidence
+              ? // Unknown checks hold the level: not measured, not failed.
+                'No measured check fails: what holds the level was not measured. See "Connect the evidence" below.'
+              : 'No blocking checks are recorded.'}
+          </Typography>
+        )}
       <List dense disablePadding>
         {blockers.map(b => (
           <ListItem key={b.dimension} disableGutters>

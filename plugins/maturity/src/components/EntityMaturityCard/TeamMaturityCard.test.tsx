@@ -40,7 +40,7 @@ describe('TeamMaturityCard', () => {
     expect(screen.getByText('Observability: 3.0')).toBeInTheDocument();
   });
 
-  it('averages over the evaluated entities only, and says how many were not evaluated', async () => {
+  it('says how many entities its average leaves out because nothing of them was measured', async () => {
     await renderCard('courses-team', [
       { ...rollups[0], entityCount: 4, notEvaluatedCount: 1 },
     ]);

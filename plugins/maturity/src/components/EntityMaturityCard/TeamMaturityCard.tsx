@@ -8,6 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { maturityApiRef } from '../../api';
 import { levelColor, levelTextColor, RequestState } from '../common';
+import { evaluatedText } from '../evidence';
 import { averageLevel, distributionText } from '../ScorecardsPage/levels';
 
 /** Roll-ups read to find the team's own; the demo and most orgs have fewer groups. */
@@ -15,19 +16,6 @@ const ROLLUP_LIMIT = 500;
 
 function entitiesText(n: number): string {
   return n === 1 ? 'entity' : 'entities';
-}
-
-/**
- * "4 entities", or "3 evaluated entities; 1 of 4 not evaluated": the
- * entities an average covers, and those left out because nothing of theirs
- * could be measured.
- */
-function evaluatedText(entityCount: number, notEvaluated: number) {
-  const evaluated = entityCount - notEvaluated;
-  if (notEvaluated === 0) return `${entityCount} ${entitiesText(entityCount)}`;
-  return `${evaluated} evaluated ${entitiesText(
-    evaluated,
-  )}; ${notEvaluated} of ${entityCount} not evaluated`;
 }
 
 /**

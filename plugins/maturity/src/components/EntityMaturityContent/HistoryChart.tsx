@@ -21,11 +21,16 @@ export function HistoryChart(props: { entityRef: string; reloadKey?: number }) {
     () => api.getHistory(entityRef, { limit: 500 }),
     [api, entityRef, reloadKey],
   );
-  const data = (value?.items ?? []).map(p => ({
-    at: new Date(p.createdAt).toLocaleDateString('en-CA'),
-    score: Math.round(p.score),
-    level: p.level,
-  }));
+  // A run that measured no dimension has no level or score: a gap, not 1
+  // and 0.
+  const data = (value?.items ?? []).map(p => {
+    const measured = Object.keys(p.dimensions).length > 0;
+    return {
+      at: new Date(p.createdAt).toLocaleDateString('en-CA'),
+      score: measured ? Math.round(p.score) : null,
+      level: measured ? p.level : null,
+    };
+  });
   return (
     <RequestState
       loading={loading}

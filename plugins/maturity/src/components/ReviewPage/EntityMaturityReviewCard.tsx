@@ -8,6 +8,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { maturityApiRef } from '../../api';
 import { reviewPagePath } from '../../routes';
 import { LEVEL_COLORS, RequestState } from '../common';
+import { evaluatedText } from '../evidence';
 
 /** A System's or Domain's maturity at a glance, with the link to its review. */
 export function EntityMaturityReviewCard() {
@@ -50,9 +51,10 @@ export function EntityMaturityReviewCard() {
                 ? ', none evaluated: no check of theirs could be measured'
                 : `, average score ${Math.round(rollup.averageScore)}${
                     rollup.notEvaluatedCount > 0
-                      ? ` over ${
-                          rollup.entityCount - rollup.notEvaluatedCount
-                        }; ${rollup.notEvaluatedCount} not evaluated`
+                      ? ` over ${evaluatedText(
+                          rollup.entityCount,
+                          rollup.notEvaluatedCount,
+                        )}`
                       : ''
                   }`}
             </Typography>

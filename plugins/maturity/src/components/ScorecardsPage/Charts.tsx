@@ -22,9 +22,11 @@ import {
 import { maturityApiRef } from '../../api';
 import type { FailingCheck, MaturityFilters } from '../../api';
 import { LEVEL_COLORS, LEVEL_NAMES, RequestState, shortRef } from '../common';
+import { NOT_EVALUATED_LABEL, NOT_EVALUATED_STYLE } from '../evidence';
 import { FleetFixButton } from '../FleetFix';
 
 const LEVELS = ['1', '2', '3', '4', '5'];
+const NOT_EVALUATED_KEY = 'notEvaluated';
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 /**
@@ -43,13 +45,21 @@ export function LevelDistribution(props: { filters: MaturityFilters }) {
   for (const l of LEVELS) {
     all[l] = items.reduce((sum, r) => sum + (r.levels[l] ?? 0), 0);
   }
+  // Entities of which nothing could be measured have no level: a grey
+  // segment of their own, never part of level 1.
+  all[NOT_EVALUATED_KEY] = items.reduce(
+    (sum, r) => sum + r.notEvaluatedCount,
+    0,
+  );
   const data = [
     all,
     ...items.map(r => ({
       name: r.key === 'none' ? 'No domain' : shortRef(r.key),
       ...r.levels,
+      [NOT_EVALUATED_KEY]: r.notEvaluatedCount,
     })),
   ];
+  const anyNotEvaluated = Number(all[NOT_EVALUATED_KEY]) > 0;
   return (
     <RequestState
       loading={loading}
@@ -78,6 +88,17 @@ export function LevelDistribution(props: { filters: MaturityFilters }) {
               isAnimationActive={false}
             />
           ))}
+          {anyNotEvaluated && (
+            <Bar
+              dataKey={NOT_EVALUATED_KEY}
+              name={NOT_EVALUATED_LABEL}
+              stackId="levels"
+              fill={NOT_EVALUATED_STYLE.backgroundColor}
+              stroke="#757575"
+              strokeDasharray="4 2"
+              isAnimationActive={false}
+            />
+          )}
         </BarChart>
       </ResponsiveContainer>
     </RequestState>
