@@ -50,13 +50,18 @@ export function notEvaluatedHint(
 
 export { isNotEvaluated, noDimensionEvaluated };
 
+/** "entity" or "entities", for a count of `n`. */
+export function entitiesWord(n: number): string {
+  return n === 1 ? 'entity' : 'entities';
+}
+
 /**
  * "4 entities", or "3 evaluated entities; 1 of 4 not evaluated": what a
  * roll-up's average covers, and what it leaves out because nothing of it
  * could be measured.
  */
 export function evaluatedText(entityCount: number, notEvaluated: number) {
-  const entities = (n: number) => (n === 1 ? 'entity' : 'entities');
+  const entities = entitiesWord;
   const evaluated = entityCount - notEvaluated;
   if (notEvaluated === 0) return `${entityCount} ${entities(entityCount)}`;
   return `${evaluated} evaluated ${entities(
@@ -65,16 +70,24 @@ export function evaluatedText(entityCount: number, notEvaluated: number) {
 }
 
 /**
+ * True when a history point measured something: a point without any
+ * evaluated dimension (stored as no dimension levels) has no level or score
+ * to show or compare with.
+ */
+export function isMeasuredPoint(point: {
+  dimensions: Record<string, number>;
+}): boolean {
+  return Object.keys(point.dimensions).length > 0;
+}
+
+/**
  * A component's state at the start of a review, when something of it was
- * measured then: a history point without any evaluated dimension (stored as
- * no dimension levels) has no level or score to compare with.
+ * measured then (see {@link isMeasuredPoint}).
  */
 export function measuredBefore<
   B extends { dimensions: Record<string, number> },
 >(c: { before?: B | null }): B | undefined {
-  return c.before && Object.keys(c.before.dimensions).length > 0
-    ? c.before
-    : undefined;
+  return c.before && isMeasuredPoint(c.before) ? c.before : undefined;
 }
 
 function NotEvaluatedChip(props: { hint: string }) {

@@ -8,15 +8,11 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { maturityApiRef } from '../../api';
 import { levelColor, levelTextColor, RequestState } from '../common';
-import { evaluatedText } from '../evidence';
+import { entitiesWord, evaluatedText } from '../evidence';
 import { averageLevel, distributionText } from '../ScorecardsPage/levels';
 
 /** Roll-ups read to find the team's own; the demo and most orgs have fewer groups. */
 const ROLLUP_LIMIT = 500;
-
-function entitiesText(n: number): string {
-  return n === 1 ? 'entity' : 'entities';
-}
 
 /**
  * The team's scorecard on its Group page: the roll-up of its entities (its
@@ -55,7 +51,7 @@ export function TeamMaturityCard() {
             {rollup.averageScore === null ? (
               <Typography variant="body1" component="p" gutterBottom>
                 Not evaluated: no check of the team's {rollup.entityCount}{' '}
-                {entitiesText(rollup.entityCount)} could be measured. Each one's
+                {entitiesWord(rollup.entityCount)} could be measured. Each one's
                 Maturity tab says what evidence to connect.
               </Typography>
             ) : (

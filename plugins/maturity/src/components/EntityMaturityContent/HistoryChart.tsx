@@ -12,6 +12,7 @@ import {
 } from 'recharts';
 import { maturityApiRef } from '../../api';
 import { RequestState } from '../common';
+import { isMeasuredPoint } from '../evidence';
 
 /** The entity's score (0-100) and overall level (1-5) over time. */
 export function HistoryChart(props: { entityRef: string; reloadKey?: number }) {
@@ -24,7 +25,7 @@ export function HistoryChart(props: { entityRef: string; reloadKey?: number }) {
   // A run that measured no dimension has no level or score: a gap, not 1
   // and 0.
   const data = (value?.items ?? []).map(p => {
-    const measured = Object.keys(p.dimensions).length > 0;
+    const measured = isMeasuredPoint(p);
     return {
       at: new Date(p.createdAt).toLocaleDateString('en-CA'),
       score: measured ? Math.round(p.score) : null,

@@ -8,7 +8,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { maturityApiRef } from '../../api';
 import { reviewPagePath } from '../../routes';
 import { LEVEL_COLORS, RequestState } from '../common';
-import { evaluatedText } from '../evidence';
+import { entitiesWord, evaluatedText } from '../evidence';
 
 /** A System's or Domain's maturity at a glance, with the link to its review. */
 export function EntityMaturityReviewCard() {
@@ -45,8 +45,7 @@ export function EntityMaturityReviewCard() {
         {rollup && (
           <Box mb={2}>
             <Typography variant="body1">
-              {rollup.entityCount} scored{' '}
-              {rollup.entityCount === 1 ? 'entity' : 'entities'}
+              {rollup.entityCount} scored {entitiesWord(rollup.entityCount)}
               {rollup.averageScore === null
                 ? ', none evaluated: no check of theirs could be measured'
                 : `, average score ${Math.round(rollup.averageScore)}${

@@ -25,6 +25,7 @@ import {
 } from './levels';
 import { TeamEntities } from './TeamEntities';
 import {
+  entitiesWord,
   notEvaluatedHint,
   NOT_EVALUATED_LABEL,
   NOT_EVALUATED_STYLE,
@@ -265,9 +266,9 @@ export function HeatMapTable(props: {
                             key={d.id}
                             title={`${d.title}: not evaluated for any of ${
                               r.entityCount
-                            } ${
-                              r.entityCount === 1 ? 'entity' : 'entities'
-                            }. ${notEvaluatedHint()}`}
+                            } ${entitiesWord(
+                              r.entityCount,
+                            )}. ${notEvaluatedHint()}`}
                           >
                             <TableCell
                               align="center"
