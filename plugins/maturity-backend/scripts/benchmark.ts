@@ -380,7 +380,17 @@ function printFigures(label: string, r: E2eResult) {
   line(
     'full cycle: engine time',
     r.fullEngine,
-    'the duration the plugin logs: catalog read, collection, fact and result storage, history',
+    `the duration the plugin logs: catalog read, collection, fact and result storage, history${
+      r.fullPhases
+        ? `; the median run's phases, as the plugin logs them: catalog reads ${fmt(
+            r.fullPhases.catalogMs,
+            'ms',
+          )}, collection ${fmt(r.fullPhases.collectMs, 'ms')}, evaluation ${fmt(
+            r.fullPhases.evaluateMs,
+            'ms',
+          )}, storage ${fmt(r.fullPhases.storeMs, 'ms')}`
+        : ''
+    }`,
   );
   if (r.catalogReadAll) {
     line(

@@ -508,11 +508,24 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     );
     markDone();
     const engineMs = Number(/in (\d+) ?ms/.exec(log.msg)?.[1]);
+    // The phases the plugin logs with the cycle's end (phasesText).
+    const phase =
+      /catalog reads ([\d.]+) s, collection ([\d.]+) s, evaluation ([\d.]+) s, storage ([\d.]+) s/.exec(
+        log.msg,
+      );
     return {
       startMs: tStart - tTrigger,
       readableMs: tReadable !== undefined ? tReadable - tTrigger : undefined,
       doneMs: log.at - tTrigger,
       engineMs: Number.isFinite(engineMs) ? engineMs : undefined,
+      phases: phase
+        ? {
+            catalogMs: Number(phase[1]) * 1000,
+            collectMs: Number(phase[2]) * 1000,
+            evaluateMs: Number(phase[3]) * 1000,
+            storeMs: Number(phase[4]) * 1000,
+          }
+        : undefined,
       load: loadavg()[0],
       during: await during,
     };
@@ -564,6 +577,10 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     full.map(c => c.engineMs ?? NaN),
     loads,
   );
+  // The phases of the run whose engine time is the median.
+  result.fullPhases = [...full].sort(
+    (a, b) => (a.engineMs ?? 0) - (b.engineMs ?? 0),
+  )[Math.floor(full.length / 2)].phases;
   if (!spec.scaleOnly) {
     result.fullReadable = figure(
       full.map(c => c.readableMs!),

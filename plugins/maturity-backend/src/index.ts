@@ -14,6 +14,7 @@ export { MaturityEngine } from './engine/MaturityEngine';
 export type {
   MaturityEngineOptions,
   CycleSummary,
+  CyclePhases,
 } from './engine/MaturityEngine';
 export { findRisks, DEFAULT_RISK_THRESHOLDS } from './engine/risks';
 export type { Risk, RiskThresholds } from './engine/risks';

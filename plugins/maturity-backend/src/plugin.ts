@@ -22,7 +22,7 @@ import { registerMaturityActions } from './actions';
 import { DatabaseMaturityStore } from './database/DatabaseMaturityStore';
 import { CatalogEntityEvents } from './engine/CatalogEntityEvents';
 import { loadMaturityModel } from './engine/loadModel';
-import { MaturityEngine } from './engine/MaturityEngine';
+import { MaturityEngine, phasesText } from './engine/MaturityEngine';
 import { createRouter } from './router';
 import { FleetRunner } from './fleet/FleetRunner';
 import { FleetStore } from './fleet/FleetStore';
@@ -177,7 +177,9 @@ export const maturityPlugin = createBackendPlugin({
                   : ''
               }: ${summary.entities} entities evaluated, ${
                 summary.removed
-              } removed, in ${summary.durationMs} ms`,
+              } removed, in ${summary.durationMs} ms${
+                summary.phases ? ` (${phasesText(summary.phases)})` : ''
+              }`,
             );
           },
         });

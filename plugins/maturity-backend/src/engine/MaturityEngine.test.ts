@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
 import { loadMaturityModel } from './loadModel';
-import { MaturityEngine } from './MaturityEngine';
+import { MaturityEngine, phasesText } from './MaturityEngine';
 
 jest.setTimeout(120_000);
 
@@ -392,6 +392,67 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
       evaluated: 0,
       unchanged: 2,
     });
+  });
+
+  it('says where a cycle spent its time: catalog reads, collection, evaluation and storage', async () => {
+    const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+    const mock = catalogServiceMock({
+      entities: [team, component('service-a')],
+    });
+    // The catalog's page read, the collector and the stored writes each
+    // take a known time at least: each phase holds its own, and the phases
+    // add up to no more than the cycle.
+    const catalog: CatalogService = Object.create(mock);
+    catalog.queryEntities = async (request, options) => {
+      // The first page of the scored entities (not the context's reads).
+      if (
+        request &&
+        'filter' in request &&
+        JSON.stringify(request.filter) === '{"kind":["Component"]}'
+      ) {
+        await sleep(120);
+      }
+      return mock.queryEntities(request, options);
+    };
+    const slow: FactCollector = {
+      ...recordingCollector('slow').collector,
+      async collect() {
+        await sleep(80);
+        return {
+          collector: 'slow',
+          version: 1,
+          collectedAt: new Date().toISOString(),
+          status: 'ok',
+          facts: {},
+        };
+      },
+    };
+    const save = store.saveEvaluations.bind(store);
+    jest.spyOn(store, 'saveEvaluations').mockImplementation(async (...a) => {
+      await sleep(160);
+      return save(...a);
+    });
+    const engine = createEngine({
+      store,
+      catalog,
+      collector: repoCollector().collector,
+      extra: [slow],
+    });
+
+    const { phases, durationMs } = await engine.runCycle();
+    expect(phases!.catalogMs).toBeGreaterThanOrEqual(115);
+    expect(phases!.collectMs).toBeGreaterThanOrEqual(75);
+    expect(phases!.storeMs).toBeGreaterThanOrEqual(155);
+    expect(phases!.evaluateMs).toBeGreaterThanOrEqual(0);
+    const sum =
+      phases!.catalogMs +
+      phases!.collectMs +
+      phases!.evaluateMs +
+      phases!.storeMs;
+    expect(sum).toBeLessThanOrEqual(durationMs + 2);
+    expect(phasesText(phases!)).toMatch(
+      /^catalog reads 0\.\d s, collection 0\.\d s, evaluation 0\.\d s, storage 0\.\d s$/,
+    );
   });
 
   it('reads a catalog larger than a page page by page, writing each page before reading the next', async () => {
