@@ -105,6 +105,17 @@ export interface Config {
        */
       pollInterval?: HumanDuration | string;
     };
+    /** The plugin's own database. */
+    database?: {
+      /**
+       * On PostgreSQL, a cycle writes its rows through named prepared
+       * statements, one per table and connection. Set to false behind a
+       * connection pooler that does not keep prepared statements between
+       * transactions, such as PgBouncer before 1.21 in transaction pooling
+       * mode. Default: true.
+       */
+      preparedStatements?: boolean;
+    };
     /** Entity kinds that get a scorecard. Default: [Component]. */
     entityKinds?: string[];
     /**

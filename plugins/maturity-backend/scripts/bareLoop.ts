@@ -217,8 +217,10 @@ export async function clearBareTables(knex: Knex): Promise<void> {
 }
 
 /**
- * Inserts rows: on SQLite with one prepared better-sqlite3 statement, the
- * quickest way there is; on PostgreSQL with multi-row INSERTs of 500.
+ * Inserts rows, the quickest way there is: on SQLite with one prepared
+ * better-sqlite3 statement; on PostgreSQL with multi-row INSERTs of 500
+ * through one named prepared statement (the rows left over in one unnamed
+ * statement).
  */
 async function insertRows(
   trx: Knex.Transaction,
@@ -226,11 +228,28 @@ async function insertRows(
   rows: Array<Record<string, string | number>>,
 ): Promise<void> {
   if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]);
   if (trx.client.config.client !== 'better-sqlite3') {
-    await trx.batchInsert(table, rows, 500);
+    const pg = await trx.client.acquireConnection();
+    const sql = (count: number) =>
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from(
+        { length: count },
+        (_, r) =>
+          `(${columns
+            .map((__, c) => `$${r * columns.length + c + 1}`)
+            .join(', ')})`,
+      ).join(', ')}`;
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500);
+      const values = part.flatMap(row => columns.map(c => row[c]));
+      await pg.query(
+        part.length === 500
+          ? { name: `bare_${table}`, text: sql(500), values }
+          : { text: sql(part.length), values },
+      );
+    }
     return;
   }
-  const columns = Object.keys(rows[0]);
   const connection = await trx.client.acquireConnection();
   const statement = connection.prepare(
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns

@@ -96,6 +96,9 @@ export const maturityPlugin = createBackendPlugin({
         ).map(root => resolve(root));
         const store = await DatabaseMaturityStore.create({
           database: deps.database,
+          preparedStatements:
+            config.getOptionalBoolean('maturity.database.preparedStatements') ??
+            true,
         });
         const fleetStore = new FleetStore(await deps.database.getClient());
         const nudges = readNudgeSettings(config);

@@ -1,6 +1,6 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
 import { DatabaseMaturityStore } from './DatabaseMaturityStore';
 import { EntityEvaluation } from './MaturityStore';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -735,6 +735,112 @@ describe.each(databases.eachSupportedId())(
       await store.deleteEntities(['component:default/a']);
       expect(await store.getEntityScore('component:default/a')).toBeUndefined();
       expect(await store.listScoredEntityRefs()).toEqual([]);
+    });
+  },
+);
+
+// On SQLite, bulk writes prepare one statement per table and connection too
+// (better-sqlite3 statements, not visible to SQL).
+const postgresIds: Array<[TestDatabaseId]> = databases
+  .eachSupportedId()
+  .filter(([id]) => id.startsWith('POSTGRES'));
+(postgresIds.length
+  ? describe.each(postgresIds)
+  : describe.skip.each<[TestDatabaseId]>([['POSTGRES_15']]))(
+  'DatabaseMaturityStore bulk writes on %p',
+  id => {
+    let knex: Knex;
+
+    beforeEach(async () => {
+      knex = await databases.init(id);
+      await DatabaseMaturityStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+    });
+
+    afterEach(async () => {
+      await knex.destroy();
+    });
+
+    it('writes batches through one prepared statement per table and connection, and stores every row', async () => {
+      const entries = (n: number, at: string) =>
+        Array.from({ length: n }, (_, i) => ({
+          entityRef: `component:default/s${i}`,
+          factSets: [
+            {
+              collector: 'repo',
+              version: 1,
+              collectedAt: at,
+              status: 'ok' as const,
+              facts: { 'repo.n': i },
+            },
+          ],
+        }));
+      // One connection, so that the session's prepared statements can be
+      // listed from the test.
+      const single = knexFactory({
+        client: 'pg',
+        connection: knex.client.config.connection,
+        pool: { min: 1, max: 1 },
+      });
+      try {
+        const one = await DatabaseMaturityStore.create({
+          database: mockServices.database({
+            knex: single,
+            migrations: { skip: true },
+          }),
+        });
+        // Full batches and rows left over, of two sizes, inserted and then
+        // replaced.
+        await one.saveFacts(entries(1000, '2026-11-01T00:00:00.000Z'));
+        await one.saveFacts(entries(1234, '2026-11-02T00:00:00.000Z'));
+        const prepared = await single.raw(
+          "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'maturity\\_%'",
+        );
+        expect(prepared.rows).toHaveLength(1);
+        expect(prepared.rows[0].statement).toMatch(
+          /^INSERT INTO "maturity_facts" .* ON CONFLICT \("entity_ref", "collector"\) DO UPDATE SET/,
+        );
+        const facts = await one.getFacts(['component:default/s1233']);
+        expect(facts.get('component:default/s1233')).toEqual([
+          expect.objectContaining({
+            collectedAt: '2026-11-02T00:00:00.000Z',
+            facts: { 'repo.n': 1233 },
+          }),
+        ]);
+        expect((await one.listFactEntityRefs()).length).toBe(1234);
+      } finally {
+        await single.destroy();
+      }
+      // Turned off (behind a pooler that does not keep them): none.
+      const unpooled = knexFactory({
+        client: 'pg',
+        connection: knex.client.config.connection,
+        pool: { min: 1, max: 1 },
+      });
+      try {
+        const off = await DatabaseMaturityStore.create({
+          database: mockServices.database({
+            knex: unpooled,
+            migrations: { skip: true },
+          }),
+          preparedStatements: false,
+        });
+        await off.saveFacts(entries(1000, '2026-11-03T00:00:00.000Z'));
+        const prepared = await unpooled.raw(
+          'SELECT count(*)::int AS n FROM pg_prepared_statements',
+        );
+        expect(prepared.rows[0].n).toBe(0);
+        expect(
+          (await off.getFacts(['component:default/s999'])).get(
+            'component:default/s999',
+          ),
+        ).toEqual([
+          expect.objectContaining({ collectedAt: '2026-11-03T00:00:00.000Z' }),
+        ]);
+      } finally {
+        await unpooled.destroy();
+      }
     });
   },
 );

@@ -8,7 +8,7 @@ import {
   FactSet,
   LevelNumber,
 } from '@cloud-native-portal/plugin-maturity-common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Knex } from 'knex';
 import {
@@ -59,6 +59,15 @@ const SQLITE_TURN_MS = 8;
 /** The part of a better-sqlite3 connection the bulk writes use. */
 interface SqliteConnection {
   prepare(sql: string): { run(...values: unknown[]): unknown };
+}
+
+/** The part of a node-postgres connection the bulk writes use. */
+interface PgConnection {
+  query(config: {
+    name?: string;
+    text: string;
+    values: unknown[];
+  }): Promise<unknown>;
 }
 
 // Prepared upserts per better-sqlite3 connection, by SQL text.
@@ -178,18 +187,30 @@ export class DatabaseMaturityStore implements MaturityStore {
   /** Connects, and runs the migrations unless the database service says not to. */
   static async create(options: {
     database: DatabaseService;
+    /**
+     * On PostgreSQL, bulk writes use named prepared statements (the
+     * default). Turn them off behind a connection pooler that does not keep
+     * them, such as PgBouncer before 1.21 in transaction pooling mode.
+     */
+    preparedStatements?: boolean;
   }): Promise<DatabaseMaturityStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseMaturityStore(client);
+    return new DatabaseMaturityStore(
+      client,
+      options.preparedStatements ?? true,
+    );
   }
 
   /** The migrations folder, for tests that step through migrations. */
   static readonly migrationsDir = migrationsDir;
 
-  private constructor(private readonly db: Knex) {}
+  private constructor(
+    private readonly db: Knex,
+    private readonly preparedStatements: boolean,
+  ) {}
 
   // Roll-ups keyed by query, valid for one data version (see dataVersion).
   private readonly rollupCache = new Map<
@@ -231,11 +252,15 @@ export class DatabaseMaturityStore implements MaturityStore {
 
   /**
    * Inserts rows (all with the same columns), replacing the stored row on a
-   * conflict of `conflict` when given. On SQLite (better-sqlite3) the rows go
-   * through one prepared statement per table and connection, run once per
-   * row: no SQL is built or prepared per chunk, and no statement holds a
-   * chunk's bound values until garbage collection. Elsewhere, knex multi-row
-   * inserts of `chunk` rows. The event loop gets turns in between.
+   * conflict of `conflict` when given, with statements prepared once per
+   * table and connection: no SQL is built, parsed or planned per chunk.
+   * On SQLite (better-sqlite3) one statement runs once per row, and no
+   * statement holds a chunk's bound values until garbage collection. On
+   * PostgreSQL a named statement inserts `chunk` rows at a time (the server
+   * keeps its plan for the session); the rows left over go in one unnamed
+   * statement, so each table has one prepared statement per connection.
+   * Without `preparedStatements`, every statement is unnamed. The event loop
+   * gets turns in between.
    */
   private async bulkInsert(
     tx: Knex.Transaction,
@@ -245,18 +270,13 @@ export class DatabaseMaturityStore implements MaturityStore {
   ): Promise<void> {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]);
-    if (this.isBetterSqlite) {
-      const connection: SqliteConnection = await (
-        tx as unknown as {
-          client: { acquireConnection(): Promise<SqliteConnection> };
-        }
-      ).client.acquireConnection();
-      const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-      const { conflict } = options;
-      const update = conflict ? columns.filter(c => !conflict.includes(c)) : [];
-      const sql = `INSERT INTO ${quote(table)} (${columns
+    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+    const { conflict } = options;
+    const update = conflict ? columns.filter(c => !conflict.includes(c)) : [];
+    const insertSql = (values: string) =>
+      `INSERT INTO ${quote(table)} (${columns
         .map(quote)
-        .join(', ')}) VALUES (${columns.map(() => '?').join(', ')})${
+        .join(', ')}) VALUES ${values}${
         conflict
           ? ` ON CONFLICT (${conflict.map(quote).join(', ')}) DO ${
               update.length
@@ -267,14 +287,22 @@ export class DatabaseMaturityStore implements MaturityStore {
             }`
           : ''
       }`;
-      let statements = sqliteStatements.get(connection);
+    const connection = await (
+      tx as unknown as {
+        client: { acquireConnection(): Promise<unknown> };
+      }
+    ).client.acquireConnection();
+    if (this.isBetterSqlite) {
+      const sqlite = connection as SqliteConnection;
+      const sql = insertSql(`(${columns.map(() => '?').join(', ')})`);
+      let statements = sqliteStatements.get(sqlite);
       if (!statements) {
         statements = new Map();
-        sqliteStatements.set(connection, statements);
+        sqliteStatements.set(sqlite, statements);
       }
       let statement = statements.get(sql);
       if (!statement) {
-        statement = connection.prepare(sql);
+        statement = sqlite.prepare(sql);
         statements.set(sql, statement);
       }
       let turn = performance.now();
@@ -287,11 +315,28 @@ export class DatabaseMaturityStore implements MaturityStore {
       }
       return;
     }
+    const pg = connection as PgConnection;
+    const rowsSql = (count: number) =>
+      Array.from(
+        { length: count },
+        (_, r) =>
+          `(${columns
+            .map((__, c) => `$${r * columns.length + c + 1}`)
+            .join(', ')})`,
+      ).join(', ');
+    const full = insertSql(rowsSql(options.chunk));
+    const name = `maturity_${createHash('sha1')
+      .update(full)
+      .digest('hex')
+      .slice(0, 20)}`;
     for (const part of chunks(rows, options.chunk)) {
-      const insert = tx(table).insert(part);
-      await (options.conflict
-        ? insert.onConflict(options.conflict).merge()
-        : insert);
+      const values: unknown[] = [];
+      for (const row of part) {
+        for (const c of columns) values.push(row[c] ?? null);
+      }
+      await (part.length === options.chunk && this.preparedStatements
+        ? pg.query({ name, text: full, values })
+        : pg.query({ text: insertSql(rowsSql(part.length)), values }));
       await yieldToEventLoop();
     }
   }
