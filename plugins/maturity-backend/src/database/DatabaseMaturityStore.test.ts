@@ -776,20 +776,25 @@ const postgresIds: Array<[TestDatabaseId]> = databases
             },
           ],
         }));
-      // One connection, so that the session's prepared statements can be
-      // listed from the test.
-      const single = knexFactory({
-        client: 'pg',
-        connection: knex.client.config.connection,
-        pool: { min: 1, max: 1 },
-      });
-      try {
-        const one = await DatabaseMaturityStore.create({
+      // A store on one connection, so that the session's prepared
+      // statements can be listed from the test.
+      const storeOnOneConnection = async (preparedStatements?: boolean) => {
+        const db = knexFactory({
+          client: 'pg',
+          connection: knex.client.config.connection,
+          pool: { min: 1, max: 1 },
+        });
+        const created = await DatabaseMaturityStore.create({
           database: mockServices.database({
-            knex: single,
+            knex: db,
             migrations: { skip: true },
           }),
+          preparedStatements,
         });
+        return { db, store: created };
+      };
+      const { db: single, store: one } = await storeOnOneConnection();
+      try {
         // Full batches and rows left over, of two sizes, inserted and then
         // replaced.
         await one.saveFacts(entries(1000, '2026-11-01T00:00:00.000Z'));
@@ -813,19 +818,8 @@ const postgresIds: Array<[TestDatabaseId]> = databases
         await single.destroy();
       }
       // Turned off (behind a pooler that does not keep them): none.
-      const unpooled = knexFactory({
-        client: 'pg',
-        connection: knex.client.config.connection,
-        pool: { min: 1, max: 1 },
-      });
+      const { db: unpooled, store: off } = await storeOnOneConnection(false);
       try {
-        const off = await DatabaseMaturityStore.create({
-          database: mockServices.database({
-            knex: unpooled,
-            migrations: { skip: true },
-          }),
-          preparedStatements: false,
-        });
         await off.saveFacts(entries(1000, '2026-11-03T00:00:00.000Z'));
         const prepared = await unpooled.raw(
           'SELECT count(*)::int AS n FROM pg_prepared_statements',
