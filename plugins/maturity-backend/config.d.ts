@@ -109,7 +109,7 @@ export interface Config {
     database?: {
       /**
        * On PostgreSQL, a cycle writes its rows through named prepared
-       * statements, one per table and connection. Set to false behind a
+       * statements, prepared once per connection. Set to false behind a
        * connection pooler that does not keep prepared statements between
        * transactions, such as PgBouncer before 1.21 in transaction pooling
        * mode. Default: true.

@@ -577,10 +577,12 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     full.map(c => c.engineMs ?? NaN),
     loads,
   );
-  // The phases of the run whose engine time is the median.
-  result.fullPhases = [...full].sort(
-    (a, b) => (a.engineMs ?? 0) - (b.engineMs ?? 0),
-  )[Math.floor(full.length / 2)].phases;
+  // The phases of the run whose engine time is the median (as `median`
+  // picks it), when the plugin logged them.
+  const timed = full
+    .filter(c => c.engineMs !== undefined)
+    .sort((a, b) => a.engineMs! - b.engineMs!);
+  result.fullPhases = timed[Math.floor((timed.length - 1) / 2)]?.phases;
   if (!spec.scaleOnly) {
     result.fullReadable = figure(
       full.map(c => c.readableMs!),

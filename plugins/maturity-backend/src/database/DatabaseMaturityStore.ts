@@ -38,8 +38,11 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-// Rows per multi-row insert: knex writes SQLite multi-row inserts as a
-// compound SELECT, which SQLite caps at 500 terms.
+// Rows per multi-row statement: a bulk write's chunk on PostgreSQL (and
+// elsewhere, but SQLite, where rows are written one by one), and a list of
+// refs per query. Knex writes SQLite multi-row inserts as a compound
+// SELECT, which SQLite caps at 500 terms; a PostgreSQL statement takes at
+// most 65,535 parameters (the widest rows here, scores, take 3,400 a chunk).
 const CHUNK = 100;
 const LARGE_CHUNK = 450;
 // Rows per multi-row upsert of wide rows (results with evidence, scores).
@@ -69,6 +72,10 @@ interface PgConnection {
     values: unknown[];
   }): Promise<unknown>;
 }
+
+// The named PostgreSQL statements of full chunks, by table, columns,
+// conflict and chunk size: built and named once per process.
+const pgStatements = new Map<string, { name: string; text: string }>();
 
 // Prepared upserts per better-sqlite3 connection, by SQL text.
 const sqliteStatements = new WeakMap<
@@ -250,16 +257,20 @@ export class DatabaseMaturityStore implements MaturityStore {
     );
   }
 
+  private get isPostgres(): boolean {
+    return (this.db.client as { driverName?: string }).driverName === 'pg';
+  }
+
   /**
    * Inserts rows (all with the same columns), replacing the stored row on a
    * conflict of `conflict` when given, with statements prepared once per
-   * table and connection: no SQL is built, parsed or planned per chunk.
-   * On SQLite (better-sqlite3) one statement runs once per row, and no
-   * statement holds a chunk's bound values until garbage collection. On
-   * PostgreSQL a named statement inserts `chunk` rows at a time (the server
-   * keeps its plan for the session); the rows left over go in one unnamed
-   * statement, so each table has one prepared statement per connection.
-   * Without `preparedStatements`, every statement is unnamed. The event loop
+   * table, set of columns and connection: no SQL is built, parsed or
+   * planned per chunk. On SQLite (better-sqlite3) one statement runs once
+   * per row, and no statement holds a chunk's bound values until garbage
+   * collection. On PostgreSQL a named statement inserts `chunk` rows at a
+   * time (the server keeps its plan for the session); the rows left over go
+   * in one unnamed statement. Without `preparedStatements`, every statement
+   * is unnamed. Other databases get knex multi-row inserts. The event loop
    * gets turns in between.
    */
   private async bulkInsert(
@@ -287,6 +298,14 @@ export class DatabaseMaturityStore implements MaturityStore {
             }`
           : ''
       }`;
+    if (!this.isBetterSqlite && !this.isPostgres) {
+      for (const part of chunks(rows, options.chunk)) {
+        const insert = tx(table).insert(part);
+        await (conflict ? insert.onConflict(conflict).merge() : insert);
+        await yieldToEventLoop();
+      }
+      return;
+    }
     const connection = await (
       tx as unknown as {
         client: { acquireConnection(): Promise<unknown> };
@@ -324,18 +343,29 @@ export class DatabaseMaturityStore implements MaturityStore {
             .map((__, c) => `$${r * columns.length + c + 1}`)
             .join(', ')})`,
       ).join(', ');
-    const full = insertSql(rowsSql(options.chunk));
-    const name = `maturity_${createHash('sha1')
-      .update(full)
-      .digest('hex')
-      .slice(0, 20)}`;
+    const named = () => {
+      const key = JSON.stringify([table, columns, conflict, options.chunk]);
+      let statement = pgStatements.get(key);
+      if (!statement) {
+        const text = insertSql(rowsSql(options.chunk));
+        statement = {
+          name: `maturity_${createHash('sha1')
+            .update(text)
+            .digest('hex')
+            .slice(0, 20)}`,
+          text,
+        };
+        pgStatements.set(key, statement);
+      }
+      return statement;
+    };
     for (const part of chunks(rows, options.chunk)) {
       const values: unknown[] = [];
       for (const row of part) {
         for (const c of columns) values.push(row[c] ?? null);
       }
       await (part.length === options.chunk && this.preparedStatements
-        ? pg.query({ name, text: full, values })
+        ? pg.query({ ...named(), values })
         : pg.query({ text: insertSql(rowsSql(part.length)), values }));
       await yieldToEventLoop();
     }
