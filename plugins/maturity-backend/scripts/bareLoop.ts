@@ -39,6 +39,7 @@ import knexFactory, { Knex } from 'knex';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pgValuesPlaceholders } from '../src/database/DatabaseMaturityStore';
 import { loadMaturityModel } from '../src/engine/loadModel';
 
 export interface BareLoopOptions {
@@ -232,13 +233,9 @@ async function insertRows(
   if (trx.client.config.client !== 'better-sqlite3') {
     const pg = await trx.client.acquireConnection();
     const sql = (count: number) =>
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from(
-        { length: count },
-        (_, r) =>
-          `(${columns
-            .map((__, c) => `$${r * columns.length + c + 1}`)
-            .join(', ')})`,
-      ).join(', ')}`;
+      `INSERT INTO ${table} (${columns.join(
+        ', ',
+      )}) VALUES ${pgValuesPlaceholders(count, columns.length)}`;
     for (let i = 0; i < rows.length; i += 500) {
       const part = rows.slice(i, i + 500);
       const values = part.flatMap(row => columns.map(c => row[c]));

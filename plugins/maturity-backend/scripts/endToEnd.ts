@@ -32,6 +32,7 @@ import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parsePhasesText } from '../src/engine/MaturityEngine';
 import { runBareLoop } from './bareLoop';
 import { startCpuProfile } from './cpuProfile';
 import {
@@ -508,24 +509,13 @@ export async function runEndToEnd(spec: EndToEndSpec) {
     );
     markDone();
     const engineMs = Number(/in (\d+) ?ms/.exec(log.msg)?.[1]);
-    // The phases the plugin logs with the cycle's end (phasesText).
-    const phase =
-      /catalog reads ([\d.]+) s, collection ([\d.]+) s, evaluation ([\d.]+) s, storage ([\d.]+) s/.exec(
-        log.msg,
-      );
     return {
       startMs: tStart - tTrigger,
       readableMs: tReadable !== undefined ? tReadable - tTrigger : undefined,
       doneMs: log.at - tTrigger,
       engineMs: Number.isFinite(engineMs) ? engineMs : undefined,
-      phases: phase
-        ? {
-            catalogMs: Number(phase[1]) * 1000,
-            collectMs: Number(phase[2]) * 1000,
-            evaluateMs: Number(phase[3]) * 1000,
-            storeMs: Number(phase[4]) * 1000,
-          }
-        : undefined,
+      // The phases the plugin logs with the cycle's end.
+      phases: parsePhasesText(log.msg),
       load: loadavg()[0],
       during: await during,
     };

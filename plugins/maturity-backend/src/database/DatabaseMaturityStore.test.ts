@@ -1,7 +1,10 @@
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import knexFactory, { Knex } from 'knex';
-import { DatabaseMaturityStore } from './DatabaseMaturityStore';
+import {
+  DatabaseMaturityStore,
+  pgValuesPlaceholders,
+} from './DatabaseMaturityStore';
 import { EntityEvaluation } from './MaturityStore';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 
@@ -838,6 +841,13 @@ const postgresIds: Array<[TestDatabaseId]> = databases
     });
   },
 );
+
+describe('pgValuesPlaceholders', () => {
+  it('numbers the parameters row after row', () => {
+    expect(pgValuesPlaceholders(2, 3)).toBe('($1, $2, $3), ($4, $5, $6)');
+    expect(pgValuesPlaceholders(1, 1)).toBe('($1)');
+  });
+});
 
 describe.each(databases.eachSupportedId())('migrations on %p', id => {
   it('step up one at a time, keep data, and step back down', async () => {

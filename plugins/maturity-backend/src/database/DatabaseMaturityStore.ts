@@ -101,6 +101,24 @@ function latestSnapshots(tx: Knex.Transaction, entityRefs: string[]) {
   );
 }
 
+/**
+ * The VALUES rows of a PostgreSQL multi-row INSERT, numbered in order:
+ * "($1, $2), ($3, $4)" for two rows of two columns.
+ */
+export function pgValuesPlaceholders(
+  rowCount: number,
+  columnCount: number,
+): string {
+  return Array.from(
+    { length: rowCount },
+    (_, r) =>
+      `(${Array.from(
+        { length: columnCount },
+        (__, c) => `$${r * columnCount + c + 1}`,
+      ).join(', ')})`,
+  ).join(', ');
+}
+
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) {
@@ -336,13 +354,8 @@ export class DatabaseMaturityStore implements MaturityStore {
     }
     const pg = connection as PgConnection;
     const rowsSql = (count: number) =>
-      Array.from(
-        { length: count },
-        (_, r) =>
-          `(${columns
-            .map((__, c) => `$${r * columns.length + c + 1}`)
-            .join(', ')})`,
-      ).join(', ');
+      pgValuesPlaceholders(count, columns.length);
+    // The statement that writes a full chunk, looked up once per call.
     const named = () => {
       const key = JSON.stringify([table, columns, conflict, options.chunk]);
       let statement = pgStatements.get(key);
@@ -359,13 +372,17 @@ export class DatabaseMaturityStore implements MaturityStore {
       }
       return statement;
     };
+    const full =
+      this.preparedStatements && rows.length >= options.chunk
+        ? named()
+        : undefined;
     for (const part of chunks(rows, options.chunk)) {
       const values: unknown[] = [];
       for (const row of part) {
         for (const c of columns) values.push(row[c] ?? null);
       }
-      await (part.length === options.chunk && this.preparedStatements
-        ? pg.query({ ...named(), values })
+      await (full && part.length === options.chunk
+        ? pg.query({ ...full, values })
         : pg.query({ text: insertSql(rowsSql(part.length)), values }));
       await yieldToEventLoop();
     }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseMaturityStore } from '../database/DatabaseMaturityStore';
 import { loadMaturityModel } from './loadModel';
-import { MaturityEngine, phasesText } from './MaturityEngine';
+import { MaturityEngine, parsePhasesText, phasesText } from './MaturityEngine';
 
 jest.setTimeout(120_000);
 
@@ -453,6 +453,27 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     expect(phasesText(phases!)).toMatch(
       /^catalog reads \d+\.\d s, collection \d+\.\d s, evaluation \d+\.\d s, storage \d+\.\d s$/,
     );
+  });
+
+  it('reads back the phases it logs, to a tenth of a second', () => {
+    const phases = {
+      catalogMs: 740,
+      collectMs: 12_345,
+      evaluateMs: 20,
+      storeMs: 1_960,
+    };
+    const line = `Maturity cycle 3: 10 entities evaluated, 0 removed, in 15065 ms (${phasesText(
+      phases,
+    )})`;
+    expect(parsePhasesText(line)).toEqual({
+      catalogMs: 700,
+      collectMs: 12_300,
+      evaluateMs: 0,
+      storeMs: 2_000,
+    });
+    expect(
+      parsePhasesText('Maturity cycle 4: 0 entities evaluated, in 3 ms'),
+    ).toBeUndefined();
   });
 
   it('reads a catalog larger than a page page by page, writing each page before reading the next', async () => {

@@ -228,6 +228,25 @@ export function phasesText(phases: CyclePhases): string {
   )}, evaluation ${s(phases.evaluateMs)}, storage ${s(phases.storeMs)}`;
 }
 
+const PHASES_PATTERN =
+  /catalog reads (\d+(?:\.\d+)?) s, collection (\d+(?:\.\d+)?) s, evaluation (\d+(?:\.\d+)?) s, storage (\d+(?:\.\d+)?) s/;
+
+/**
+ * The phases back from a log line that contains {@link phasesText}'s text,
+ * to a tenth of a second; undefined when the line has none.
+ */
+export function parsePhasesText(text: string): CyclePhases | undefined {
+  const match = PHASES_PATTERN.exec(text);
+  if (!match) return undefined;
+  const ms = (i: number) => Math.round(Number(match[i]) * 1000);
+  return {
+    catalogMs: ms(1),
+    collectMs: ms(2),
+    evaluateMs: ms(3),
+    storeMs: ms(4),
+  };
+}
+
 function entityInfo(
   entity: Entity,
   snapshot: CatalogSnapshot,

@@ -61,10 +61,9 @@ export function entitiesWord(n: number): string {
  * could be measured.
  */
 export function evaluatedText(entityCount: number, notEvaluated: number) {
-  const entities = entitiesWord;
   const evaluated = entityCount - notEvaluated;
-  if (notEvaluated === 0) return `${entityCount} ${entities(entityCount)}`;
-  return `${evaluated} evaluated ${entities(
+  if (notEvaluated === 0) return `${entityCount} ${entitiesWord(entityCount)}`;
+  return `${evaluated} evaluated ${entitiesWord(
     evaluated,
   )}; ${notEvaluated} of ${entityCount} not evaluated`;
 }
