@@ -297,10 +297,26 @@ async function main() {
   } finally {
     if (backend) await backend.stop();
     if (registry) await registry.stop();
-    if (!keep && !workdirArg)
-      await rm(workdir, { recursive: true, force: true });
+    if (!keep && !workdirArg) removeInBackground(workdir);
     else log(`kept ${workdir}`);
   }
+}
+
+/**
+ * Deletes the work directory (a Backstage app with its node_modules, some
+ * 200,000 files) in a process of its own that outlives this one, so that
+ * the result does not wait on the disk.
+ */
+function removeInBackground(dir) {
+  spawn(
+    process.execPath,
+    [
+      '-e',
+      'require("node:fs").rmSync(process.argv[1], { recursive: true, force: true })',
+      dir,
+    ],
+    { detached: true, stdio: 'ignore' },
+  ).unref();
 }
 
 async function startBackend(appDir, port, configFiles) {
