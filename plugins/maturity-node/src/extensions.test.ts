@@ -1,10 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { FactCollector } from './collectors';
-import {
-  maturityCollectorsExtensionPoint,
-  maturityCollectorsRecorder,
-} from './extensions';
+import { maturityCollectorsExtensionPoint } from './extensions';
+import { maturityCollectorsRecorder } from './testUtils';
 
 describe('maturityCollectorsExtensionPoint', () => {
   it('lets a backend module add collectors to the maturity plugin', async () => {

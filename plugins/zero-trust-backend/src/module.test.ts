@@ -1,8 +1,6 @@
 import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
-import {
-  FactCollector,
-  maturityCollectorsRecorder,
-} from '@cloud-native-portal/plugin-maturity-node';
+import { FactCollector } from '@cloud-native-portal/plugin-maturity-node';
+import { maturityCollectorsRecorder } from '@cloud-native-portal/plugin-maturity-node/testUtils';
 import maturityModuleZeroTrust from './index';
 
 /** The collector the module adds, with `integrations.github` as given. */

@@ -4,8 +4,8 @@ import { FactSet } from '@cloud-native-portal/plugin-maturity-common';
 import {
   FactCollector,
   createRepoFactCollector,
-  maturityCollectorsRecorder,
 } from '@cloud-native-portal/plugin-maturity-node';
+import { maturityCollectorsRecorder } from '@cloud-native-portal/plugin-maturity-node/testUtils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { ConfigReader } from '@backstage/config';

@@ -4,8 +4,8 @@ import { Entity } from '@backstage/catalog-model';
 import {
   FactCollector,
   createRepoFactCollector,
-  maturityCollectorsRecorder,
 } from '@cloud-native-portal/plugin-maturity-node';
+import { maturityCollectorsRecorder } from '@cloud-native-portal/plugin-maturity-node/testUtils';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { loadMaturityModel } from '../engine/loadModel';

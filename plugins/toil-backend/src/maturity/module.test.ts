@@ -1,5 +1,5 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { maturityCollectorsRecorder } from '@cloud-native-portal/plugin-maturity-node';
+import { maturityCollectorsRecorder } from '@cloud-native-portal/plugin-maturity-node/testUtils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { testCatalog } from '../__testUtils__/demoCatalog';
 import { toilPlugin } from '../plugin';
