@@ -316,7 +316,9 @@ function removeInBackground(dir) {
       dir,
     ],
     { detached: true, stdio: 'ignore' },
-  ).unref();
+  )
+    .on('error', e => log(`could not delete ${dir}: ${e.message}`))
+    .unref();
 }
 
 async function startBackend(appDir, port, configFiles) {

@@ -355,7 +355,6 @@ export class DatabaseMaturityStore implements MaturityStore {
     const pg = connection as PgConnection;
     const rowsSql = (count: number) =>
       pgValuesPlaceholders(count, columns.length);
-    // The statement that writes a full chunk, looked up once per call.
     const named = () => {
       const key = JSON.stringify([table, columns, conflict, options.chunk]);
       let statement = pgStatements.get(key);
@@ -372,6 +371,7 @@ export class DatabaseMaturityStore implements MaturityStore {
       }
       return statement;
     };
+    // The statement that writes a full chunk, looked up once per call.
     const full =
       this.preparedStatements && rows.length >= options.chunk
         ? named()

@@ -211,6 +211,29 @@ async function snapshotCount(knex: Knex, entityRef: string) {
   return Number(count);
 }
 
+describe('parsePhasesText', () => {
+  it('reads back the phases it logs, to a tenth of a second', () => {
+    const phases = {
+      catalogMs: 740,
+      collectMs: 12_345,
+      evaluateMs: 20,
+      storeMs: 1_960,
+    };
+    const line = `Maturity cycle 3: 10 entities evaluated, 0 removed, in 15065 ms (${phasesText(
+      phases,
+    )})`;
+    expect(parsePhasesText(line)).toEqual({
+      catalogMs: 700,
+      collectMs: 12_300,
+      evaluateMs: 0,
+      storeMs: 2_000,
+    });
+    expect(
+      parsePhasesText('Maturity cycle 4: 0 entities evaluated, in 3 ms'),
+    ).toBeUndefined();
+  });
+});
+
 describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
   let knex: Knex;
   let store: DatabaseMaturityStore;
@@ -453,27 +476,6 @@ describe.each(databases.eachSupportedId())('MaturityEngine on %p', id => {
     expect(phasesText(phases!)).toMatch(
       /^catalog reads \d+\.\d s, collection \d+\.\d s, evaluation \d+\.\d s, storage \d+\.\d s$/,
     );
-  });
-
-  it('reads back the phases it logs, to a tenth of a second', () => {
-    const phases = {
-      catalogMs: 740,
-      collectMs: 12_345,
-      evaluateMs: 20,
-      storeMs: 1_960,
-    };
-    const line = `Maturity cycle 3: 10 entities evaluated, 0 removed, in 15065 ms (${phasesText(
-      phases,
-    )})`;
-    expect(parsePhasesText(line)).toEqual({
-      catalogMs: 700,
-      collectMs: 12_300,
-      evaluateMs: 0,
-      storeMs: 2_000,
-    });
-    expect(
-      parsePhasesText('Maturity cycle 4: 0 entities evaluated, in 3 ms'),
-    ).toBeUndefined();
   });
 
   it('reads a catalog larger than a page page by page, writing each page before reading the next', async () => {
