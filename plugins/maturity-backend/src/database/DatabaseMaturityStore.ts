@@ -355,27 +355,23 @@ export class DatabaseMaturityStore implements MaturityStore {
     const pg = connection as PgConnection;
     const rowsSql = (count: number) =>
       pgValuesPlaceholders(count, columns.length);
-    const named = () => {
+    // The statement that writes a full chunk, looked up once per call.
+    let full: { name: string; text: string } | undefined;
+    if (this.preparedStatements && rows.length >= options.chunk) {
       const key = JSON.stringify([table, columns, conflict, options.chunk]);
-      let statement = pgStatements.get(key);
-      if (!statement) {
+      full = pgStatements.get(key);
+      if (!full) {
         const text = insertSql(rowsSql(options.chunk));
-        statement = {
+        full = {
           name: `maturity_${createHash('sha1')
             .update(text)
             .digest('hex')
             .slice(0, 20)}`,
           text,
         };
-        pgStatements.set(key, statement);
+        pgStatements.set(key, full);
       }
-      return statement;
-    };
-    // The statement that writes a full chunk, looked up once per call.
-    const full =
-      this.preparedStatements && rows.length >= options.chunk
-        ? named()
-        : undefined;
+    }
     for (const part of chunks(rows, options.chunk)) {
       const values: unknown[] = [];
       for (const row of part) {
