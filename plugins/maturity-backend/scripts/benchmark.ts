@@ -22,7 +22,9 @@
  *   BENCH_RUNS      runs per median (default 3)
  *   BENCH_DBS       sqlite,postgres (default: both; PostgreSQL only when
  *                   BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is
- *                   set, as scripts/services.sh does)
+ *                   set, as scripts/services.sh does); empty for none, as
+ *                   in `BENCH_MODE=e2e BENCH_DBS= BENCH_SCALE=1`, which runs
+ *                   the 100,000-entity run alone
  *   BENCH_DATA_DIR  keep the databases there between runs, so that the
  *                   catalog ingests the synthetic entities once (default: a
  *                   fresh temporary directory and fresh databases)
@@ -757,7 +759,9 @@ async function endToEnd(dbs: string[]) {
 
 async function main() {
   const mode = process.env.BENCH_MODE ?? 'all';
-  const dbs = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
+  const dbs = (process.env.BENCH_DBS ?? 'sqlite,postgres')
+    .split(',')
+    .filter(Boolean);
   console.log(
     `yarn bench:maturity on ${
       require('node:os').cpus().length
