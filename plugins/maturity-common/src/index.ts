@@ -11,6 +11,7 @@ export * from './model';
 export * from './schema';
 export * from './rules';
 export * from './scoring';
+export * from './unknownReasons';
 export * from './permissions';
 export * from './defaultModel';
 export * from './fixTemplate';

@@ -16,6 +16,7 @@ import {
   noDimensionEvaluated,
   scoreCoverage,
 } from './scoring';
+import { unknownReasons, unknownReasonKind } from './unknownReasons';
 
 function check(
   id: string,
@@ -472,9 +473,11 @@ describe('connectEvidenceStep', () => {
     }),
   ]);
   const reasonFor = (name: string, reason: string) => {
-    if (name.startsWith('toil.')) return 'no toil register';
+    if (name.startsWith('toil.')) {
+      return unknownReasons.noToilRecorded('component:default/shop');
+    }
     if (name.startsWith('zeroTrust.')) {
-      return 'the zeroTrust collector is not installed';
+      return unknownReasons.collectorNotInstalled('zeroTrust');
     }
     return reason;
   };
@@ -597,7 +600,7 @@ describe('connectEvidenceStep', () => {
 });
 
 describe('the default model on a catalog entity with no source-location annotation', () => {
-  const NO_SOURCE = 'missing annotation backstage.io/source-location';
+  const NO_SOURCE = unknownReasons.missingSourceLocation();
   // What the collectors record for a bare service entity: catalog and
   // ownership facts from its YAML, no repository, no toil register row.
   const catalogFacts: Record<string, FactValue> = {
@@ -621,7 +624,10 @@ describe('the default model on a catalog entity with no source-location annotati
       return { state: 'value', value: false, evidence: [] };
     }
     if (name.startsWith('toil.')) {
-      return { state: 'unknown', reason: 'no toil register' };
+      return {
+        state: 'unknown',
+        reason: unknownReasons.noToilRecorded('component:default/shop'),
+      };
     }
     if (name.startsWith('delivery.') || name.startsWith('incidents.')) {
       return { state: 'unknown', reason: 'no deployment or incident data' };
@@ -736,15 +742,11 @@ describe('classifyEvidenceGap', () => {
       'unsupported backstage.io/source-location scheme "https:" in "https://github.com/acme/shop"; use dir: or url:',
       'source-location',
     ],
-    [
-      'repo',
-      'missing annotation backstage.io/source-location',
-      'source-location',
-    ],
+    ['repo', unknownReasons.missingSourceLocation(), 'source-location'],
     // Only an empty register asks to record toil; a failed read is quoted.
     [
       'toil',
-      'no toil recorded for component:default/shop in the toil register',
+      unknownReasons.noToilRecorded('component:default/shop'),
       'toil-register',
     ],
     [
@@ -758,7 +760,14 @@ describe('classifyEvidenceGap', () => {
       'other',
     ],
     ['toil', "the team's capacity is not set", 'other'],
-    ['zeroTrust', 'the zeroTrust collector is not installed', 'collector'],
+    [
+      'zeroTrust',
+      unknownReasons.collectorNotInstalled('zeroTrust'),
+      'collector',
+    ],
+    // The reason a collector records when it is given no source tree and
+    // no reason: it does not claim to know what is missing.
+    ['repo', unknownReasons.noSourceTree(), 'other'],
   ])('%s: %s is %s', (source, reason, kind) => {
     expect(classifyEvidenceGap(source, reason).kind).toBe(kind);
   });
@@ -771,11 +780,33 @@ describe('classifyEvidenceGap', () => {
       ).what,
     ).toMatch(/^Correct the backstage\.io\/source-location annotation/);
     expect(
-      classifyEvidenceGap(
-        'repo',
-        'missing annotation backstage.io/source-location',
-      ).what,
+      classifyEvidenceGap('repo', unknownReasons.missingSourceLocation()).what,
     ).toMatch(/^Add the backstage\.io\/source-location annotation/);
+  });
+});
+
+describe('unknownReasons', () => {
+  it('reads back each reason it builds, however a collector quotes it', () => {
+    const built: Array<[string, ReturnType<typeof unknownReasonKind>]> = [
+      [unknownReasons.missingSourceLocation(), 'missing-source-location'],
+      [unknownReasons.collectorNotInstalled('slo'), 'collector-not-installed'],
+      [
+        unknownReasons.noToilRecorded('component:team-a/web'),
+        'no-toil-recorded',
+      ],
+      [unknownReasons.noSourceTree(), undefined],
+    ];
+    for (const [reason, kind] of built) {
+      expect(unknownReasonKind(reason)).toBe(kind);
+      // As the ownership and template collectors record it, and as a
+      // check's reason joins it after the fact's name.
+      expect(unknownReasonKind(`source tree unavailable: ${reason}`)).toBe(
+        kind,
+      );
+      expect(unknownReasonKind(`repo.dockerfile.present: ${reason}`)).toBe(
+        kind,
+      );
+    }
   });
 });
 

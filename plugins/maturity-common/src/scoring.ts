@@ -3,6 +3,7 @@
  * next steps. Pure functions: the backend stores what they return, and the
  * CLI scan and tests call them directly.
  */
+import { ANNOTATION_SOURCE_LOCATION } from '@backstage/catalog-model';
 import { Evidence } from './facts';
 import {
   CheckDefinition,
@@ -30,6 +31,7 @@ import {
   UNKNOWN,
 } from './compiledRules';
 import { FactLookup } from './rules';
+import { unknownReasonKind } from './unknownReasons';
 
 /** Options of evaluateChecks. */
 export interface EvaluateChecksOptions {
@@ -530,8 +532,6 @@ export interface ConnectEvidenceStep {
   gaps: EvidenceGap[];
 }
 
-const SOURCE_LOCATION = 'backstage.io/source-location';
-
 // A reason that names a config key says itself what to set.
 const NAMES_CONFIG_KEY = /\b(?:maturity|integrations|scaffolder)\.[a-zA-Z]/;
 // "<what> could not be read: <error>" names a source other than the
@@ -548,10 +548,7 @@ const HOST_REFUSED =
  * (rather than one that could not be used).
  */
 export function isMissingSourceLocation(reason: string): boolean {
-  return (
-    reason.includes(`missing annotation ${SOURCE_LOCATION}`) ||
-    /no source location/.test(reason)
-  );
+  return unknownReasonKind(reason) === 'missing-source-location';
 }
 
 /**
@@ -564,31 +561,31 @@ export function classifyEvidenceGap(
   source: string,
   reason: string,
 ): Pick<EvidenceGap, 'kind' | 'what'> {
-  if (/collector is not installed/.test(reason)) {
-    return {
-      kind: 'collector',
-      what: `Install the ${source} fact collector in the portal backend, so its checks can be measured.`,
-    };
-  }
-  if (/\bno toil (?:recorded|register)\b/i.test(reason)) {
-    return {
-      kind: 'toil-register',
-      what: "Record the owning team's repetitive operations work in the toil register (the Toil page), so the operations checks can be measured.",
-    };
-  }
-  if (isMissingSourceLocation(reason)) {
-    return {
-      kind: 'source-location',
-      what: `Add the ${SOURCE_LOCATION} annotation to the entity (url: of its repository, or dir: of a local checkout under an allowed root), so its repository can be read.`,
-    };
-  }
-  if (reason.includes(SOURCE_LOCATION)) {
-    // Present but unusable (a scheme other than url: or dir:, a path
-    // outside the allowed roots): what is wrong is in the reason.
-    return {
-      kind: 'source-location',
-      what: `Correct the ${SOURCE_LOCATION} annotation of the entity (url: of its repository, or dir: of a local checkout under an allowed root): ${reason}.`,
-    };
+  switch (unknownReasonKind(reason)) {
+    case 'collector-not-installed':
+      return {
+        kind: 'collector',
+        what: `Install the ${source} fact collector in the portal backend, so its checks can be measured.`,
+      };
+    case 'no-toil-recorded':
+      return {
+        kind: 'toil-register',
+        what: "Record the owning team's repetitive operations work in the toil register (the Toil page), so the operations checks can be measured.",
+      };
+    case 'missing-source-location':
+      return {
+        kind: 'source-location',
+        what: `Add the ${ANNOTATION_SOURCE_LOCATION} annotation to the entity (url: of its repository, or dir: of a local checkout under an allowed root), so its repository can be read.`,
+      };
+    case 'source-location':
+      // Present but unusable (a scheme other than url: or dir:, a path
+      // outside the allowed roots): what is wrong is in the reason.
+      return {
+        kind: 'source-location',
+        what: `Correct the ${ANNOTATION_SOURCE_LOCATION} annotation of the entity (url: of its repository, or dir: of a local checkout under an allowed root): ${reason}.`,
+      };
+    default:
+      break;
   }
   // A collector that says how to connect it ("…: to connect it, A; or B"),
   // which key to set, or which of its sources failed is quoted whole: its

@@ -7,6 +7,7 @@ import {
   Entity,
   parseLocationRef,
 } from '@backstage/catalog-model';
+import { unknownReasons } from '@cloud-native-portal/plugin-maturity-common';
 
 /** Where an entity's source tree can be read from, or why it cannot. */
 export type SourceLocation =
@@ -49,7 +50,7 @@ export async function resolveSourceLocation(
   if (!raw) {
     return {
       type: 'error',
-      reason: `missing annotation ${ANNOTATION_SOURCE_LOCATION}`,
+      reason: unknownReasons.missingSourceLocation(),
     };
   }
   const ref = parseRef(raw);

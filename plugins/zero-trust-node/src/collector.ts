@@ -4,6 +4,7 @@ import {
   FactDeclaration,
   FactSet,
   FactValue,
+  unknownReasons,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
   FactCollector,
@@ -117,7 +118,7 @@ export function createZeroTrustFactCollector(
           collectedAt,
           status: 'unknown',
           reason:
-            context.sourceTreeError ?? 'the entity has no readable source tree',
+            context.sourceTreeError ?? unknownReasons.noSourceTree(),
           facts: {},
         };
       }

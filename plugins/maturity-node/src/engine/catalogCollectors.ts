@@ -11,6 +11,7 @@ import {
   CATALOG_FACTS,
   Evidence,
   OWNERSHIP_FACTS,
+  unknownReasons,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '../collectors';
 import { codeownerIn, codeownersTokensFor } from '../codeownersOwner';
@@ -315,7 +316,7 @@ export function createOwnershipFactCollector(
 
       if (!sourceTree) {
         const reason = `source tree unavailable: ${
-          sourceTreeError ?? 'no source location'
+          sourceTreeError ?? unknownReasons.noSourceTree()
         }`;
         f.markUnknown('ownership.codeownersPresent', reason);
         f.markUnknown('ownership.codeownersMatchesOwner', reason);

@@ -1,6 +1,7 @@
 import {
   FactLookup,
   FactSet,
+  unknownReasons,
 } from '@cloud-native-portal/plugin-maturity-common';
 
 // Fact name -> namespace. A model reads a few hundred fact names, looked up
@@ -40,7 +41,7 @@ export function createFactLookup(
         state: 'unknown',
         reason: installedCollectors.has(namespace)
           ? `no ${namespace} facts collected yet`
-          : `the ${namespace} collector is not installed`,
+          : unknownReasons.collectorNotInstalled(namespace),
       };
     }
     if (set.status === 'unknown') {

@@ -1,5 +1,8 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { TEMPLATE_FACTS } from '@cloud-native-portal/plugin-maturity-common';
+import {
+  TEMPLATE_FACTS,
+  unknownReasons,
+} from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '../collectors';
 import {
   compareTemplateVersions,
@@ -30,7 +33,7 @@ export function createTemplateFactCollector(
 
       if (!sourceTree) {
         const reason = `source tree unavailable: ${
-          sourceTreeError ?? 'no source location'
+          sourceTreeError ?? unknownReasons.noSourceTree()
         }`;
         f.markUnknown('template.recorded', reason);
         f.markUnknown('template.current', reason);

@@ -1,6 +1,7 @@
 import {
   FactSet,
   REPO_FACTS,
+  unknownReasons,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { FactCollector } from '../collectors';
 import { collectRepoFacts } from './collectRepoFacts';
@@ -29,7 +30,7 @@ export function createRepoFactCollector(): FactCollector {
         return {
           ...base,
           status: 'unknown',
-          reason: sourceTreeError ?? 'the entity has no readable source tree',
+          reason: sourceTreeError ?? unknownReasons.noSourceTree(),
           facts: {},
         };
       }

@@ -19,6 +19,7 @@ import {
   FactLookup,
   nextSteps,
   scoreCoverage,
+  unknownReasons,
 } from '@cloud-native-portal/plugin-maturity-common';
 import { maturityApiRef } from '../api';
 import type { EntityReport, Rollup } from '../api';
@@ -28,7 +29,7 @@ import { ChecksByDimension } from './EntityMaturityContent/ChecksByDimension';
 import { ScorecardsPage } from './ScorecardsPage';
 import { DimensionLevelChip, EntityLevelChip } from './evidence';
 
-const NO_SOURCE = 'missing annotation backstage.io/source-location';
+const NO_SOURCE = unknownReasons.missingSourceLocation();
 
 /**
  * The scorecard of a service registered with catalog-info.yaml only: no
@@ -47,7 +48,10 @@ function reportWithoutSourceLocation(): EntityReport {
       };
     }
     if (name.startsWith('toil.') && name !== 'toil.registerExists') {
-      return { state: 'unknown', reason: 'no toil register' };
+      return {
+        state: 'unknown',
+        reason: unknownReasons.noToilRecorded('component:default/shop'),
+      };
     }
     if (name.startsWith('delivery.') || name.startsWith('incidents.')) {
       return { state: 'unknown', reason: 'no deployment or incident data' };
@@ -133,7 +137,7 @@ describe('an entity with no source-location annotation', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      within(connect).getByText(/in the toil register/),
+      within(connect).getByText(/operations work in the toil register/),
     ).toBeInTheDocument();
     // The recorded reason shows under a step that does not quote it, and is
     // not repeated under one that does.

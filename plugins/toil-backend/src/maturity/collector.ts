@@ -2,6 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   FactSet,
   TOIL_FACTS,
+  unknownReasons,
 } from '@cloud-native-portal/plugin-maturity-common';
 import {
   FactCollector,
@@ -75,7 +76,7 @@ export function createToilFactCollector(
         // No toil recorded is missing evidence, not a failure: the toil
         // checks stay unknown (the scorecard asks for the register), so a
         // new service is scored as its golden path promised.
-        const reason = `no toil recorded for ${ref} in the toil register`;
+        const reason = unknownReasons.noToilRecorded(ref);
         return {
           ...base,
           status: 'ok',

@@ -1,12 +1,9 @@
-import { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_SOURCE_LOCATION, Entity } from '@backstage/catalog-model';
 import { Box, Typography } from '@material-ui/core';
 import {
   classifyEvidenceGap,
   isMissingSourceLocation,
 } from '@cloud-native-portal/plugin-maturity-common';
-
-/** The annotation that points the scanner at a service's source tree. */
-export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 
 /**
  * Why an entity's posture is empty, and what connects it. The recorded
@@ -17,7 +14,7 @@ export function connectSourceAdvice(
   reason: string | undefined,
 ): { why: string; how: string } {
   const annotated =
-    !!entity?.metadata.annotations?.[SOURCE_LOCATION_ANNOTATION];
+    !!entity?.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION];
   const gap = reason ? classifyEvidenceGap('zeroTrust', reason) : undefined;
   const refresh = 'The next maturity refresh scans it.';
   if (
@@ -25,19 +22,19 @@ export function connectSourceAdvice(
     (reason !== undefined && isMissingSourceLocation(reason))
   ) {
     return {
-      why: `This service has no ${SOURCE_LOCATION_ANNOTATION} annotation, so the scanner has no source tree to read: every control is unknown, which is not a failure.`,
-      how: `Add ${SOURCE_LOCATION_ANNOTATION} to its catalog-info.yaml: url:https://github.com/<org>/<repo>/tree/main/ (with the GitHub integration configured in app-config), or dir:<path> for a checkout under an allowed local root. ${refresh}`,
+      why: `This service has no ${ANNOTATION_SOURCE_LOCATION} annotation, so the scanner has no source tree to read: every control is unknown, which is not a failure.`,
+      how: `Add ${ANNOTATION_SOURCE_LOCATION} to its catalog-info.yaml: url:https://github.com/<org>/<repo>/tree/main/ (with the GitHub integration configured in app-config), or dir:<path> for a checkout under an allowed local root. ${refresh}`,
     };
   }
   if (gap?.kind === 'source-location') {
     return {
-      why: `The ${SOURCE_LOCATION_ANNOTATION} annotation could not be used: ${reason}.`,
+      why: `The ${ANNOTATION_SOURCE_LOCATION} annotation could not be used: ${reason}.`,
       how: `${gap.what} ${refresh}`,
     };
   }
   if (gap?.kind === 'integration') {
     return {
-      why: `The source tree at ${SOURCE_LOCATION_ANNOTATION} could not be read: ${reason}.`,
+      why: `The source tree at ${ANNOTATION_SOURCE_LOCATION} could not be read: ${reason}.`,
       how: `${gap.what} ${refresh}`,
     };
   }
@@ -45,7 +42,7 @@ export function connectSourceAdvice(
     why: reason
       ? `The source tree could not be read: ${reason}.`
       : 'This service has not been scanned yet.',
-    how: `Scans run with the maturity refresh and read the tree that ${SOURCE_LOCATION_ANNOTATION} points at; check that it is readable, then refresh.`,
+    how: `Scans run with the maturity refresh and read the tree that ${ANNOTATION_SOURCE_LOCATION} points at; check that it is readable, then refresh.`,
   };
 }
 
