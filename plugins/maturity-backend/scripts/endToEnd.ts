@@ -71,8 +71,15 @@ export interface Figure {
 }
 
 const TOKEN = 'maturity-bench-static-token';
-/** The cycle task's timeout; a cycle longer than this is aborted. */
-const CYCLE_TIMEOUT_S = Number(process.env.BENCH_CYCLE_TIMEOUT_S ?? 40);
+/**
+ * The cycle task's timeout; a cycle longer than this is aborted. 40 s, or
+ * 1.5 s per 1,000 entities above that (150 s for 100,000).
+ */
+const cycleTimeoutS = (entities: number) =>
+  Number(
+    process.env.BENCH_CYCLE_TIMEOUT_S ??
+      Math.max(40, Math.ceil(entities * 0.0015)),
+  );
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
@@ -285,7 +292,7 @@ export async function runEndToEnd(spec: EndToEndSpec) {
       // for one with POST /cycles.
       schedule: {
         frequency: { cron: '0 0 1 1 *' },
-        timeout: { seconds: CYCLE_TIMEOUT_S },
+        timeout: { seconds: cycleTimeoutS(spec.entities) },
       },
       ...(spec.model === 'nine'
         ? { modelFile: resolve(__dirname, 'nine-check-model.yaml') }
@@ -384,7 +391,7 @@ export async function runEndToEnd(spec: EndToEndSpec) {
       (await catalogCount('kind=component')) >= spec.entities
         ? true
         : undefined,
-    Math.max(600_000, spec.entities * 60),
+    Math.max(600_000, spec.entities * 120),
     1000,
   );
   await waitFor(
