@@ -136,6 +136,21 @@ describe('EntityDeliveryOutcomesCard', () => {
     expect(
       within(frequency).queryByText(/Connect a delivery source/),
     ).toBeNull();
+    // The one reason covers the delivery keys: stated once, then pointed to.
+    expect(screen.getAllByText(/GitHub could not be read/)).toHaveLength(1);
+    for (const id of ['lead-time', 'change-failure-rate']) {
+      const row = screen.getByTestId(`outcome-${id}`);
+      expect(within(row).getByText('Not measured')).toBeInTheDocument();
+      expect(
+        within(row).getByText('For the same reason as above.'),
+      ).toHaveAttribute('title', expect.stringMatching(/^GitHub could not/));
+    }
+    // Another collector's reason is stated in full again.
+    expect(
+      within(screen.getByTestId('outcome-monthly-cost')).getByText(
+        'No cost collector reported for this entity.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('shows cost as "Not measured" with how to connect OpenCost when no cost collector reported', async () => {
@@ -220,6 +235,9 @@ describe('EntityDeliveryOutcomesCard', () => {
       await screen.findAllByText(
         'No facts were collected for this entity yet.',
       ),
-    ).toHaveLength(6);
+    ).toHaveLength(1);
+    expect(screen.getAllByText('For the same reason as above.')).toHaveLength(
+      5,
+    );
   });
 });

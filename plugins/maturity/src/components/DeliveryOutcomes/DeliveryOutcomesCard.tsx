@@ -104,6 +104,21 @@ export function trendOf(outcome: Outcome, history: HistoryPoint[]) {
     });
 }
 
+/** Whether two readings are not measured for the same reason and hint. */
+function sameReason(a: OutcomeReading | undefined, b: OutcomeReading) {
+  return (
+    a !== undefined &&
+    !a.measured &&
+    !b.measured &&
+    a.reason === b.reason &&
+    a.connect === b.connect
+  );
+}
+
+// Headers and outcome names keep to one line: a long reason in the value
+// column must not squeeze them into broken words.
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /** Monthly cost times idle share, when the cost collector measured both. */
 function idleCostOf(sets: FactSet[] | undefined): number | undefined {
   const read = (id: string) =>
@@ -119,14 +134,16 @@ function OutcomeRow(props: {
   history: HistoryPoint[];
   /** The idle share's cost a month, when both cost facts are measured. */
   idleCost?: number;
+  /** Not measured for the reason of the row above, which states it. */
+  reasonAsAbove?: boolean;
 }) {
-  const { outcome, reading, history, idleCost } = props;
+  const { outcome, reading, history, idleCost, reasonAsAbove } = props;
   const [open, setOpen] = useState(false);
   const evidenceId = `delivery-evidence-${outcome.id}`;
   return (
     <Fragment>
       <TableRow data-testid={`outcome-${outcome.id}`}>
-        <TableCell component="th" scope="row">
+        <TableCell component="th" scope="row" style={NO_WRAP}>
           {outcome.title}
         </TableCell>
         <TableCell>
@@ -144,7 +161,11 @@ function OutcomeRow(props: {
               )}
             </>
           ) : (
-            <NotMeasured reason={reading.reason} connect={reading.connect} />
+            <NotMeasured
+              reason={reading.reason}
+              connect={reading.connect}
+              asAbove={reasonAsAbove}
+            />
           )}
         </TableCell>
         <TableCell>
@@ -152,7 +173,7 @@ function OutcomeRow(props: {
             <ClusterChip outcome={outcome} value={reading.value} />
           )}
         </TableCell>
-        <TableCell>
+        <TableCell style={NO_WRAP}>
           <TrendLine outcome={outcome} points={trendOf(outcome, history)} />
         </TableCell>
         <TableCell>
@@ -222,7 +243,10 @@ export function DeliveryOutcomes(props: {
         .then(h => h.items)
         .catch(() => undefined),
     ]);
-    return { sets: facts?.items, history };
+    const readings = OUTCOMES.map(outcome =>
+      readOutcome(outcome, facts?.items),
+    );
+    return { sets: facts?.items, readings, history };
   }, [api, entityRef, reloadKey]);
   return (
     <RequestState loading={state.loading} error={state.error}>
@@ -231,19 +255,23 @@ export function DeliveryOutcomes(props: {
           <Table size="small" aria-label="Delivery outcomes">
             <TableHead>
               <TableRow>
-                <TableCell>Outcome</TableCell>
+                <TableCell style={NO_WRAP}>Outcome</TableCell>
                 <TableCell>Value</TableCell>
-                <TableCell>DORA cluster</TableCell>
-                <TableCell>Trend</TableCell>
-                <TableCell>Evidence</TableCell>
+                <TableCell style={NO_WRAP}>DORA cluster</TableCell>
+                <TableCell style={NO_WRAP}>Trend</TableCell>
+                <TableCell style={NO_WRAP}>Evidence</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
-              {OUTCOMES.map(outcome => (
+              {OUTCOMES.map((outcome, i) => (
                 <OutcomeRow
                   key={outcome.id}
                   outcome={outcome}
-                  reading={readOutcome(outcome, state.value!.sets)}
+                  reading={state.value!.readings[i]}
+                  reasonAsAbove={sameReason(
+                    state.value!.readings[i - 1],
+                    state.value!.readings[i],
+                  )}
                   history={state.value!.history ?? []}
                   idleCost={
                     outcome.id === 'idle-share'

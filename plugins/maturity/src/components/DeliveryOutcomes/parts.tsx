@@ -49,18 +49,29 @@ export function ClusterChip(props: { outcome: Outcome; value: number }) {
 /**
  * "Not measured", with why and how to connect it: grey, never a failure. A
  * reason that already names the config key to set is not repeated by the hint.
+ * `asAbove` stands for the row above's reason and hint, when they are the
+ * same: one collector's reason covers several outcomes.
  */
-export function NotMeasured(props: { reason: string; connect?: string }) {
-  const { connect } = props;
+export function NotMeasured(props: {
+  reason: string;
+  connect?: string;
+  asAbove?: boolean;
+}) {
+  const { connect, asAbove } = props;
   return (
     <>
       <Typography variant="body2" style={{ color: '#616161' }}>
         Not measured
       </Typography>
-      <Typography variant="caption" color="textSecondary" component="p">
-        {props.reason}
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="p"
+        title={asAbove ? props.reason : undefined}
+      >
+        {asAbove ? 'For the same reason as above.' : props.reason}
       </Typography>
-      {connect && (
+      {connect && !asAbove && (
         <Typography variant="caption" color="textSecondary" component="p">
           {connect}
         </Typography>
