@@ -249,9 +249,12 @@ const criticalColumns: TableColumn<FactEntity>[] = [
   { title: 'Critical failures', field: 'value', type: 'numeric' },
 ];
 
+// The section's card gives the title; a table without search or title
+// would show an empty toolbar above its header.
 const tableOptions = {
   paging: false,
   search: false,
+  toolbar: false,
   padding: 'dense' as const,
 };
 
