@@ -50,6 +50,35 @@ describe('ToilPage', () => {
     expect(screen.queryByText('0% toil (green)')).toBeNull();
   });
 
+  it('says a team without members has an unknown toil %, with why on hover', async () => {
+    const noMembers = {
+      hoursPerWeek: 6,
+      taskCount: 2,
+      members: 0,
+      toilPercent: null,
+      band: null,
+      toilPercentReason: 'the team has no members',
+    };
+    await renderPage(
+      mockToilApi({
+        getTeamRanking: jest.fn(async () => [
+          {
+            groupRef: 'group:default/search-guild',
+            title: 'Search Guild',
+            type: 'team',
+            direct: noMembers,
+            withDescendants: noMembers,
+          },
+        ]),
+      }),
+    );
+    const row = (await screen.findByText('Search Guild')).closest('tr')!;
+    expect(within(row).getByText('toil % unknown')).toBeInTheDocument();
+    expect(
+      within(row).getByTitle('the team has no members'),
+    ).toBeInTheDocument();
+  });
+
   it('shows the toil no team carries, with why, instead of leaving those hours out of every roll-up', async () => {
     await renderPage(
       mockToilApi({

@@ -13,7 +13,7 @@ export function formatHours(hours: number): string {
   return `${hours.toFixed(1)} h/week`;
 }
 
-/** A toil % with its band as a coloured chip, or why it is undefined. */
+/** A toil % with its band as a coloured chip, or why it is unknown. */
 export function ToilPercentChip(props: {
   percent: number | null;
   band: ToilBand | null;
@@ -40,7 +40,9 @@ export function ToilPercentChip(props: {
       <Chip
         size="small"
         variant="outlined"
-        label="toil % undefined"
+        // A share of no capacity (no members, no owning team) cannot be
+        // computed: unknown, with the reason on hover.
+        label="toil % unknown"
         title={reason}
       />
     );
