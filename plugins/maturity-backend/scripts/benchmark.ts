@@ -29,8 +29,8 @@
  *                   catalog ingests the synthetic entities once (default: a
  *                   fresh temporary directory and fresh databases); the
  *                   scale run's catalog is kept in its sqlite-100000 folder
- *   BENCH_CYCLE_TIMEOUT_S  the cycle task's timeout (default 40 s, and 1.5 s
- *                   per 1,000 entities above that: 150 s at 100,000);
+ *   BENCH_CYCLE_TIMEOUT_S  the cycle task's timeout (default: the larger of
+ *                   40 s and 1.5 s per 1,000 entities, 150 s at 100,000);
  *                   triggers are spaced by half of it, as the plugin
  *                   requires
  *   BENCH_MEMORY    1: the cycle mode also samples the live heap (a full

@@ -72,8 +72,8 @@ export interface Figure {
 
 const TOKEN = 'maturity-bench-static-token';
 /**
- * The cycle task's timeout; a cycle longer than this is aborted. 40 s, or
- * 1.5 s per 1,000 entities above that (150 s for 100,000).
+ * The cycle task's timeout; a cycle longer than this is aborted. The larger
+ * of 40 s and 1.5 s per 1,000 entities (150 s for 100,000).
  */
 const cycleTimeoutS = (entities: number) =>
   Number(

@@ -16,7 +16,11 @@ import {
   noDimensionEvaluated,
   scoreCoverage,
 } from './scoring';
-import { unknownReasons, unknownReasonKind } from './unknownReasons';
+import {
+  unknownReasons,
+  unknownReasonKind,
+  UnknownReasonKind,
+} from './unknownReasons';
 
 function check(
   id: string,
@@ -786,8 +790,26 @@ describe('classifyEvidenceGap', () => {
 });
 
 describe('unknownReasons', () => {
+  it('reads the words that earlier versions recorded as they were read then', () => {
+    // Stored results keep them until their entity changes.
+    expect(unknownReasonKind('no toil register')).toBe('no-toil-recorded');
+    expect(unknownReasonKind('No toil recorded yet')).toBe('no-toil-recorded');
+    expect(
+      unknownReasonKind('source tree unavailable: no source location'),
+    ).toBe('missing-source-location');
+    expect(
+      classifyEvidenceGap(
+        'ownership',
+        'source tree unavailable: no source location',
+      ).kind,
+    ).toBe('source-location');
+    expect(unknownReasonKind('the toil register could not be read')).toBe(
+      undefined,
+    );
+  });
+
   it('reads back each reason it builds, however a collector quotes it', () => {
-    const built: Array<[string, ReturnType<typeof unknownReasonKind>]> = [
+    const built: Array<[string, UnknownReasonKind | undefined]> = [
       [unknownReasons.missingSourceLocation(), 'missing-source-location'],
       [unknownReasons.collectorNotInstalled('slo'), 'collector-not-installed'],
       [

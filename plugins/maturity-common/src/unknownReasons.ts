@@ -28,23 +28,36 @@ export const unknownReasons = {
     `${NO_TOIL_RECORDED} ${entityRef} in the toil register`,
 };
 
-/**
- * Which of the reasons above a recorded reason is: the kind of evidence it
- * says is missing, or undefined for any other reason.
- */
-export function unknownReasonKind(
-  reason: string,
-):
+/** What a recorded reason says is missing (see {@link unknownReasonKind}). */
+export type UnknownReasonKind =
   | 'missing-source-location'
   | 'source-location'
   | 'collector-not-installed'
-  | 'no-toil-recorded'
-  | undefined {
+  | 'no-toil-recorded';
+
+// Words that earlier versions recorded, and that stored results may still
+// hold until their entity changes: read as they were read then.
+const EARLIER_NO_TOIL = /\bno toil (?:recorded|register)\b/i;
+const EARLIER_NO_SOURCE_LOCATION = /no source location/;
+
+/**
+ * What a recorded reason says is missing: one of the reasons built above,
+ * or a `backstage.io/source-location` annotation that is there but could
+ * not be used (`source-location`); undefined for any other reason.
+ */
+export function unknownReasonKind(
+  reason: string,
+): UnknownReasonKind | undefined {
   if (reason.includes(COLLECTOR_NOT_INSTALLED)) {
     return 'collector-not-installed';
   }
-  if (reason.includes(NO_TOIL_RECORDED)) return 'no-toil-recorded';
-  if (reason.includes(MISSING_SOURCE_LOCATION)) {
+  if (reason.includes(NO_TOIL_RECORDED) || EARLIER_NO_TOIL.test(reason)) {
+    return 'no-toil-recorded';
+  }
+  if (
+    reason.includes(MISSING_SOURCE_LOCATION) ||
+    EARLIER_NO_SOURCE_LOCATION.test(reason)
+  ) {
     return 'missing-source-location';
   }
   if (reason.includes(ANNOTATION_SOURCE_LOCATION)) return 'source-location';

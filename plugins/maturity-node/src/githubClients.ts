@@ -4,7 +4,10 @@ import {
   createServiceRef,
   type LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_SOURCE_LOCATION,
+  type Entity,
+} from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import type {
   GithubCredentialsProvider,
@@ -200,7 +203,7 @@ export function githubRepositoryOf(
   const project = githubProjectOf(entity);
   if (!project) return undefined;
   const location =
-    entity.metadata.annotations?.['backstage.io/source-location'] ?? '';
+    entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION] ?? '';
   const origin = /^url:(https?:\/\/[^/]+)\//.exec(location)?.[1];
   const host =
     origin && github.isGithubHost(origin)

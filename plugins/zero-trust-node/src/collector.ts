@@ -117,8 +117,7 @@ export function createZeroTrustFactCollector(
           version: 1,
           collectedAt,
           status: 'unknown',
-          reason:
-            context.sourceTreeError ?? unknownReasons.noSourceTree(),
+          reason: context.sourceTreeError ?? unknownReasons.noSourceTree(),
           facts: {},
         };
       }

@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_SOURCE_LOCATION,
   Entity,
   RELATION_CONSUMES_API,
   RELATION_DEPENDS_ON,
@@ -46,7 +47,7 @@ const ANNOTATION = {
   slo: 'cloud-native-portal/slo',
   anomalyDetection: 'cloud-native-portal/anomaly-detection',
   autoRemediation: 'cloud-native-portal/auto-remediation',
-  sourceLocation: 'backstage.io/source-location',
+  sourceLocation: ANNOTATION_SOURCE_LOCATION,
   orphan: 'backstage.io/orphan',
 };
 

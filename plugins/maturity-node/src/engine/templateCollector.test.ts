@@ -1,7 +1,10 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { DEFAULT_MATURITY_MODEL } from '@cloud-native-portal/plugin-maturity-common';
+import {
+  DEFAULT_MATURITY_MODEL,
+  unknownReasons,
+} from '@cloud-native-portal/plugin-maturity-common';
 import { evaluateCheckout } from './collectEntityFacts';
 import { createRepositoryTree } from '../createRepositoryTree';
 import { CatalogSnapshot } from './CatalogSnapshot';
@@ -57,7 +60,7 @@ async function collect(
   ).collect({
     entity: service,
     sourceTree,
-    sourceTreeError: files ? undefined : 'no source location',
+    sourceTreeError: files ? undefined : unknownReasons.missingSourceLocation(),
   });
 }
 
@@ -184,10 +187,20 @@ describe('template facts', () => {
   it('without a source tree both facts are unknown with the reason', async () => {
     const set = await collect(undefined, [template('1.0.0')]);
     expect(set.facts).toEqual({});
+    const reason = `source tree unavailable: ${unknownReasons.missingSourceLocation()}`;
     expect(set.unknown).toEqual({
-      'template.recorded': 'source tree unavailable: no source location',
-      'template.current': 'source tree unavailable: no source location',
+      'template.recorded': reason,
+      'template.current': reason,
     });
+  });
+
+  it('without a source tree and without a reason, says it had no readable tree', async () => {
+    const set = await createTemplateFactCollector(
+      new CatalogSnapshot([template('1.0.0')]),
+    ).collect({ entity: template('1.0.0') });
+    expect(set.unknown?.['template.recorded']).toBe(
+      `source tree unavailable: ${unknownReasons.noSourceTree()}`,
+    );
   });
 });
 

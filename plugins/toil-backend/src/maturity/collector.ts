@@ -97,7 +97,7 @@ export function createToilFactCollector(
       };
       if (row.teamToilPercent === null) {
         unknown['toil.teamToilPercent'] =
-          row.teamToilPercentReason ?? 'the team toil % is undefined';
+          row.teamToilPercentReason ?? 'the team toil % is unknown';
       } else {
         values['toil.teamToilPercent'] = row.teamToilPercent;
       }

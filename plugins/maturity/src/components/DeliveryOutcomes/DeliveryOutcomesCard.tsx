@@ -252,36 +252,39 @@ export function DeliveryOutcomes(props: {
     <RequestState loading={state.loading} error={state.error}>
       {state.value && (
         <>
-          <Table size="small" aria-label="Delivery outcomes">
-            <TableHead>
-              <TableRow>
-                <TableCell style={NO_WRAP}>Outcome</TableCell>
-                <TableCell>Value</TableCell>
-                <TableCell style={NO_WRAP}>DORA cluster</TableCell>
-                <TableCell style={NO_WRAP}>Trend</TableCell>
-                <TableCell style={NO_WRAP}>Evidence</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {OUTCOMES.map((outcome, i) => (
-                <OutcomeRow
-                  key={outcome.id}
-                  outcome={outcome}
-                  reading={state.value!.readings[i]}
-                  reasonAsAbove={sameReason(
-                    state.value!.readings[i - 1],
-                    state.value!.readings[i],
-                  )}
-                  history={state.value!.history ?? []}
-                  idleCost={
-                    outcome.id === 'idle-share'
-                      ? idleCostOf(state.value!.sets)
-                      : undefined
-                  }
-                />
-              ))}
-            </TableBody>
-          </Table>
+          {/* The one-line headers may not fit a narrow card: scroll. */}
+          <Box overflow="auto">
+            <Table size="small" aria-label="Delivery outcomes">
+              <TableHead>
+                <TableRow>
+                  <TableCell style={NO_WRAP}>Outcome</TableCell>
+                  <TableCell>Value</TableCell>
+                  <TableCell style={NO_WRAP}>DORA cluster</TableCell>
+                  <TableCell style={NO_WRAP}>Trend</TableCell>
+                  <TableCell style={NO_WRAP}>Evidence</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {OUTCOMES.map((outcome, i) => (
+                  <OutcomeRow
+                    key={outcome.id}
+                    outcome={outcome}
+                    reading={state.value!.readings[i]}
+                    reasonAsAbove={sameReason(
+                      state.value!.readings[i - 1],
+                      state.value!.readings[i],
+                    )}
+                    history={state.value!.history ?? []}
+                    idleCost={
+                      outcome.id === 'idle-share'
+                        ? idleCostOf(state.value!.sets)
+                        : undefined
+                    }
+                  />
+                ))}
+              </TableBody>
+            </Table>
+          </Box>
           <Typography variant="caption" color="textSecondary" component="p">
             {state.value.history
               ? ''

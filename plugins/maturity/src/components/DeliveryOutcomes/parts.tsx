@@ -46,11 +46,22 @@ export function ClusterChip(props: { outcome: Outcome; value: number }) {
   );
 }
 
+// Read by screen readers, not shown: "as above" is a visual reference.
+const SCREEN_READER_ONLY = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
+
 /**
  * "Not measured", with why and how to connect it: grey, never a failure. A
  * reason that already names the config key to set is not repeated by the hint.
  * `asAbove` stands for the row above's reason and hint, when they are the
- * same: one collector's reason covers several outcomes.
+ * same: one collector's reason covers several outcomes. The reason is still
+ * there for screen readers, and on hover.
  */
 export function NotMeasured(props: {
   reason: string;
@@ -69,7 +80,14 @@ export function NotMeasured(props: {
         component="p"
         title={asAbove ? props.reason : undefined}
       >
-        {asAbove ? 'For the same reason as above.' : props.reason}
+        {asAbove ? (
+          <>
+            For the same reason as above.
+            <span style={SCREEN_READER_ONLY}> {props.reason}</span>
+          </>
+        ) : (
+          props.reason
+        )}
       </Typography>
       {connect && !asAbove && (
         <Typography variant="caption" color="textSecondary" component="p">
