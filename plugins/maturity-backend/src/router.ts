@@ -581,7 +581,10 @@ export async function createRouter(
         description: `${serviceNames(
           team.entityRefs,
         )}. Each service's maturity tab lists its next steps.`,
-        link: '/maturity',
+        // The scorecards page opens on this campaign's progress.
+        link: `/maturity?tab=campaigns&campaign=${encodeURIComponent(
+          campaign.id,
+        )}`,
       }),
       topic: 'maturity-campaign',
       scope: `maturity-campaign:${campaign.id}`,

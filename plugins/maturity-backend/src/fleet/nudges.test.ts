@@ -126,6 +126,8 @@ describe.each(databases.eachSupportedId())('campaign nudges on %p', id => {
       description: expect.stringMatching(/^alpha, beta\./),
       topic: 'maturity-campaign',
       scope: `maturity-campaign:${campaign.id}`,
+      // Opens the scorecards page on this campaign.
+      link: `/maturity?tab=campaigns&campaign=${campaign.id}`,
     });
     expect(sent[1].payload.description).not.toMatch(/done/);
 

@@ -107,6 +107,7 @@ const campaign: CampaignDetail = {
 function renderCampaigns(
   api: ReturnType<typeof mockMaturityApi>,
   fixableChecks?: ReadonlySet<string>,
+  routeEntries?: string[],
 ) {
   return renderInTestApp(
     <TestApiProvider
@@ -118,10 +119,25 @@ function renderCampaigns(
     >
       <Campaigns dimensions={dimensions} fixableChecks={fixableChecks} />
     </TestApiProvider>,
+    { routeEntries },
   );
 }
 
 describe('Campaigns', () => {
+  it('opens the campaign the address names (&campaign=<id>, where its notification links)', async () => {
+    const api = mockMaturityApi({
+      listCampaigns: jest.fn(async () => ({ items: [campaign] })),
+      getCampaign: jest.fn(async () => campaign),
+    });
+    await renderCampaigns(api, undefined, [
+      `/?tab=campaigns&campaign=${campaign.id}`,
+    ]);
+    expect(
+      await screen.findByRole('table', { name: 'Entities still short' }),
+    ).toBeInTheDocument();
+    expect(api.getCampaign).toHaveBeenCalledWith(campaign.id);
+  });
+
   it('attaches every form label to its input, and picks the system and owner from the catalog instead of typed-in refs', async () => {
     const api = mockMaturityApi({
       createCampaign: jest.fn(async body => ({

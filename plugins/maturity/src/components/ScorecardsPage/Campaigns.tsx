@@ -25,6 +25,7 @@ import Typography from '@material-ui/core/Typography';
 import Chip from '@material-ui/core/Chip';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { maturityApiRef } from '../../api';
 import type { Campaign, NewCampaign } from '../../api';
@@ -593,7 +594,16 @@ export function Campaigns(props: {
     [api],
   );
   const [creating, setCreating] = useState(false);
-  const [selected, setSelected] = useState<string>();
+  // The selected campaign is in the address (&campaign=<id>), as a
+  // campaign's notification links to it.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const selected = searchParams.get('campaign') ?? undefined;
+  const setSelected = (id: string | undefined) => {
+    const next = new URLSearchParams(searchParams);
+    if (id) next.set('campaign', id);
+    else next.delete('campaign');
+    setSearchParams(next);
+  };
   const [actionError, setActionError] = useState<Error>();
   const dimensionTitle = (id?: string) =>
     props.dimensions.find(d => d.id === id)?.title ?? id ?? '-';

@@ -40,6 +40,7 @@ const catalogApi = catalogApiMock({
 function renderPage(
   api: ReturnType<typeof mockMaturityApi>,
   permission = mockApis.permission(),
+  routeEntries?: string[],
 ) {
   return renderInTestApp(
     <TestApiProvider
@@ -51,10 +52,29 @@ function renderPage(
     >
       <ScorecardsPage />
     </TestApiProvider>,
+    { routeEntries },
   );
 }
 
 describe('ScorecardsPage', () => {
+  it('opens on the tab the address names, as a campaign notification links to it, and puts the chosen tab in the address', async () => {
+    const api = mockMaturityApi({
+      getRollups: jest.fn(async () => ({ items: rollups, totalCount: 2 })),
+    });
+    await renderPage(api, undefined, ['/?tab=campaigns']);
+    expect(
+      await screen.findByRole('tab', { name: 'Campaigns', selected: true }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('No campaigns yet')).toBeInTheDocument();
+    expect(screen.queryByText('Teams by dimension')).toBeNull();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Teams' }));
+    expect(
+      await screen.findByRole('table', { name: 'Teams by dimension' }),
+    ).toBeInTheDocument();
+    expect(api.listCampaigns).toHaveBeenCalledTimes(1);
+  });
+
   it('"Evaluate all now" starts a cycle, shows it running, and reads every card again when it ends', async () => {
     let status = { cycle: 7, shards: 2, done: 1, running: true };
     const api = mockMaturityApi({

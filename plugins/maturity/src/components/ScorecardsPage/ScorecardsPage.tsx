@@ -12,6 +12,7 @@ import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import { useCallback, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { maturityApiRef } from '../../api';
@@ -71,7 +72,12 @@ export function ScorecardsPage() {
   const api = useApi(maturityApiRef);
   const model = useAsync(() => api.getModel(), [api]);
   const tree = useGroupTree();
-  const [tab, setTab] = useState(0);
+  // The tab is in the address (?tab=campaigns), so that a campaign's
+  // notification, a bookmark or a shared link opens it.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tab = searchParams.get('tab') === 'campaigns' ? 1 : 0;
+  const setTab = (value: number) =>
+    setSearchParams(value === 1 ? { tab: 'campaigns' } : {});
   const [filterInput, setFilterInput] = useState<MaturityFilters>({});
   const [filters, setFilters] = useState<MaturityFilters>({});
   // Keeps the same object while the filters are unchanged: a new one would
