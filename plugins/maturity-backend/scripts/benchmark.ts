@@ -56,7 +56,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatabaseMaturityStore } from '../src/database/DatabaseMaturityStore';
 import { loadMaturityModel } from '../src/engine/loadModel';
-import { MaturityEngine } from '../src/engine/MaturityEngine';
+import { CyclePhases, MaturityEngine } from '../src/engine/MaturityEngine';
 import { createRouter } from '../src/router';
 import { cycleBench, cycleConnections } from './cycleBench';
 import type { EndToEndSpec, Figure } from './endToEnd';
@@ -312,6 +312,18 @@ const fmt = (value: number | undefined, unit: Target['unit']) => {
     ? `${(value / 1000).toFixed(2)} s`
     : `${value.toFixed(1)} ms`;
 };
+
+/** A cycle's phases as the plugin logs them, each as a figure. */
+function phasesFigures(phases: CyclePhases) {
+  return `catalog reads ${fmt(phases.catalogMs, 'ms')}, collection ${fmt(
+    phases.collectMs,
+    'ms',
+  )}, evaluation ${fmt(phases.evaluateMs, 'ms')}, storage ${fmt(
+    phases.storeMs,
+    'ms',
+  )}`;
+}
+
 const runsOf = (f: Figure | undefined) =>
   f ? f.runs.map(r => fmt(r, 'ms')).join(', ') : '';
 
@@ -387,13 +399,9 @@ function printFigures(label: string, r: E2eResult) {
     r.fullEngine,
     `the duration the plugin logs: catalog read, collection, fact and result storage, history${
       r.fullPhases
-        ? `; the median run's phases, as the plugin logs them: catalog reads ${fmt(
-            r.fullPhases.catalogMs,
-            'ms',
-          )}, collection ${fmt(r.fullPhases.collectMs, 'ms')}, evaluation ${fmt(
-            r.fullPhases.evaluateMs,
-            'ms',
-          )}, storage ${fmt(r.fullPhases.storeMs, 'ms')}`
+        ? `; the median run's phases, as the plugin logs them: ${phasesFigures(
+            r.fullPhases,
+          )}`
         : ''
     }`,
   );
@@ -704,7 +712,7 @@ async function endToEnd(dbs: string[]) {
   const scale = process.env.BENCH_SCALE;
   if (scale && scale !== '0') {
     // BENCH_DATA_DIR keeps this catalog too: ingesting 100,000 entities
-    // takes the catalog about two hours here, and a later run goes on from
+    // takes the catalog about an hour here, and a later run goes on from
     // where an earlier one was stopped.
     const dir = keep
       ? join(keep, 'sqlite-100000')
@@ -741,18 +749,7 @@ async function endToEnd(dbs: string[]) {
           s.fullEngine.median,
           'ms',
         )}${
-          s.fullPhases
-            ? ` (catalog reads ${fmt(
-                s.fullPhases.catalogMs,
-                'ms',
-              )}, collection ${fmt(
-                s.fullPhases.collectMs,
-                'ms',
-              )}, evaluation ${fmt(
-                s.fullPhases.evaluateMs,
-                'ms',
-              )}, storage ${fmt(s.fullPhases.storeMs, 'ms')})`
-            : ''
+          s.fullPhases ? ` (${phasesFigures(s.fullPhases)})` : ''
         }; the first cycle over the whole catalog, trigger → end ${fmt(
           s.firstCycle?.doneMs,
           'ms',
